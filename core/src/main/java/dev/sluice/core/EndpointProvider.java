@@ -1,0 +1,35 @@
+package dev.sluice.core;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Turns a location such as {@code s3://bucket/key} or {@code jdbc:postgresql://…} into a source or
+ * a sink. Modules register implementations with {@link java.util.ServiceLoader} (a {@code
+ * META-INF/services/dev.sluice.core.EndpointProvider} file); the command line finds them there.
+ *
+ * <p>Options are the command line's named options that apply to endpoints, e.g. {@code table},
+ * {@code format}, {@code query}, {@code stream}, {@code create-table}, {@code s3-endpoint}: absent
+ * keys mean "not given". A provider rejects options it needs but lacks with {@link
+ * IllegalArgumentException} naming the option.
+ */
+public interface EndpointProvider {
+
+  /** True if this provider handles {@code location}. */
+  boolean handles(String location);
+
+  /** Opens {@code location} for reading. */
+  default Source openSource(String location, Map<String, String> options) throws IOException {
+    throw new IllegalArgumentException("cannot read from " + location + ": it is write-only");
+  }
+
+  /** Opens {@code location} for writing. */
+  default Sink openSink(String location, Map<String, String> options) throws IOException {
+    throw new IllegalArgumentException("cannot write to " + location + ": it is read-only");
+  }
+
+  /** Opens {@code location} as a blob store for the server ({@code --store}). */
+  default BlobStore openStore(String location, Map<String, String> options) throws IOException {
+    throw new IllegalArgumentException("cannot serve objects from " + location);
+  }
+}

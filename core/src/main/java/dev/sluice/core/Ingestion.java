@@ -1,0 +1,171 @@
+package dev.sluice.core;
+
+import dev.sluice.core.internal.Engine;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Moves one source through transforms into one sink, with memory bounded by {@code chunkSize ×
+ * (window + stages)} whatever the stream's length.
+ *
+ * {@snippet :
+ * IngestionReport report =
+ *     Ingestion.from(Sources.file(Path.of("big.bin")))
+ *         .through(Transforms.sha256())
+ *         .to(Sinks.file(Path.of("copy.bin")))
+ *         .run();
+ * System.out.println(report.digests().get("sha256"));
+ * }
+ *
+ * <p>The source is read on one virtual thread and the sink written on another; the reader is never
+ * more than {@code window} chunks ahead of the sink. The sink sees exactly one {@code commit()} or
+ * {@code abort(cause)} and the source is closed exactly once, on every path.
+ */
+public final class Ingestion {
+
+  /** Default chunk size: 256 KiB. */
+  public static final int DEFAULT_CHUNK_SIZE = 256 * 1024;
+
+  /** Default window: 4 chunks in flight. */
+  public static final int DEFAULT_WINDOW = 4;
+
+  private final Source source;
+  private final List<Transform> transforms = new ArrayList<>();
+  private final List<IngestionListener> listeners = new ArrayList<>();
+  private Sink sink;
+  private int chunkSize = DEFAULT_CHUNK_SIZE;
+  private int window = DEFAULT_WINDOW;
+  private Duration timeout;
+
+  private Ingestion(Source source) {
+    if (source == null) {
+      throw new NullPointerException("source == null");
+    }
+    this.source = source;
+  }
+
+  /** Starts describing an ingestion that reads {@code source}. */
+  public static Ingestion from(Source source) {
+    return new Ingestion(source);
+  }
+
+  /** Adds a transform; transforms apply in the order they are added. */
+  public Ingestion through(Transform transform) {
+    if (transform == null) {
+      throw new NullPointerException("transform == null");
+    }
+    transforms.add(transform);
+    return this;
+  }
+
+  /** Sets the sink. */
+  public Ingestion to(Sink sink) {
+    if (sink == null) {
+      throw new NullPointerException("sink == null");
+    }
+    this.sink = sink;
+    return this;
+  }
+
+  /** Sets the size of the chunks read from the source (default 256 KiB). */
+  public Ingestion chunkSize(int bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("chunkSize must be > 0: " + bytes);
+    }
+    this.chunkSize = bytes;
+    return this;
+  }
+
+  /** Sets how many chunks may be read ahead of the sink (default 4). */
+  public Ingestion window(int chunks) {
+    if (chunks <= 0) {
+      throw new IllegalArgumentException("window must be > 0: " + chunks);
+    }
+    this.window = chunks;
+    return this;
+  }
+
+  /** Aborts with {@link AbortReason#TIMEOUT} if the job has not ended after {@code timeout}. */
+  public Ingestion timeout(Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be > 0: " + timeout);
+    }
+    this.timeout = timeout;
+    return this;
+  }
+
+  /** Adds a listener that observes the job while it runs. */
+  public Ingestion listener(IngestionListener listener) {
+    if (listener == null) {
+      throw new NullPointerException("listener == null");
+    }
+    listeners.add(listener);
+    return this;
+  }
+
+  /** Starts the ingestion on virtual threads and returns its handle at once. */
+  public IngestionJob start() {
+    if (sink == null) {
+      throw new IllegalStateException("no sink: call to(sink) before start()");
+    }
+    return Engine.start(
+        new Engine.Plan(
+            source,
+            List.copyOf(transforms),
+            sink,
+            chunkSize,
+            window,
+            timeout,
+            List.copyOf(listeners)));
+  }
+
+  /**
+   * Runs the ingestion to its end.
+   *
+   * @return the report of the committed ingestion
+   * @throws IngestionException if it was aborted; its cause is the root cause
+   * @throws java.io.InterruptedIOException if the calling thread was interrupted (the job is then
+   *     cancelled and has ended)
+   */
+  public IngestionReport run() throws IOException {
+    IngestionJob job = start();
+    try {
+      return job.get();
+    } catch (InterruptedException e) {
+      job.cancel(AbortReason.CANCELLED);
+      awaitQuietly(job);
+      Thread.currentThread().interrupt();
+      var interrupted =
+          new java.io.InterruptedIOException("interrupted while running " + job.pipeline());
+      interrupted.initCause(e);
+      throw interrupted;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IngestionException failure) {
+        throw failure;
+      }
+      throw new IllegalStateException("engine failed", e.getCause());
+    }
+  }
+
+  private static void awaitQuietly(IngestionJob job) {
+    while (!job.isDone()) {
+      try {
+        job.get();
+      } catch (InterruptedException ignored) {
+        // keep waiting: the job ends promptly after cancel
+      } catch (ExecutionException ignored) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder(source.toString());
+    transforms.forEach(t -> text.append(" → ").append(t));
+    return text.append(" → ").append(sink).toString();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.sluice.core.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Direct buffers shared by all jobs in the process, so that short jobs do not allocate (and wait
+ * for the garbage collector to free) native memory. At most {@link #MAX_RETAINED} bytes are kept
+ * idle; buffers beyond that are dropped for the collector.
+ */
+public final class BufferPool {
+
+  /** Idle bytes kept for reuse. */
+  public static final long MAX_RETAINED = 64L << 20;
+
+  private static final ConcurrentHashMap<Integer, ConcurrentLinkedQueue<ByteBuffer>> IDLE =
+      new ConcurrentHashMap<>();
+  private static final AtomicLong RETAINED = new AtomicLong();
+
+  private BufferPool() {}
+
+  /** A cleared direct buffer of exactly {@code capacity} bytes. */
+  public static ByteBuffer acquire(int capacity) {
+    ConcurrentLinkedQueue<ByteBuffer> idle = IDLE.get(capacity);
+    ByteBuffer buffer = idle == null ? null : idle.poll();
+    if (buffer == null) {
+      return ByteBuffer.allocateDirect(capacity);
+    }
+    RETAINED.addAndGet(-capacity);
+    return buffer.clear();
+  }
+
+  /** Returns a buffer obtained from {@link #acquire}; the caller must not use it afterwards. */
+  public static void release(ByteBuffer buffer) {
+    int capacity = buffer.capacity();
+    if (RETAINED.addAndGet(capacity) > MAX_RETAINED) {
+      RETAINED.addAndGet(-capacity);
+      return;
+    }
+    IDLE.computeIfAbsent(capacity, c -> new ConcurrentLinkedQueue<>()).offer(buffer);
+  }
+}

@@ -1,0 +1,30 @@
+package dev.sluice.core.internal;
+
+import dev.sluice.core.Receipt;
+import dev.sluice.core.Sink;
+import java.nio.ByteBuffer;
+
+/** Counts and drops every byte. */
+public final class DiscardingSink implements Sink {
+
+  private long count;
+
+  @Override
+  public void write(ByteBuffer chunk) {
+    count += chunk.remaining();
+    chunk.position(chunk.limit());
+  }
+
+  @Override
+  public Receipt commit() {
+    return Receipt.of("discard").with("bytes", count);
+  }
+
+  @Override
+  public void abort(Throwable cause) {}
+
+  @Override
+  public String toString() {
+    return "discard";
+  }
+}

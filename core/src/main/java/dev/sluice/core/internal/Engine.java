@@ -1,0 +1,531 @@
+package dev.sluice.core.internal;
+
+import dev.sluice.core.AbortCause;
+import dev.sluice.core.AbortReason;
+import dev.sluice.core.CancelledException;
+import dev.sluice.core.IngestionException;
+import dev.sluice.core.IngestionJob;
+import dev.sluice.core.IngestionListener;
+import dev.sluice.core.IngestionReport;
+import dev.sluice.core.Outcome;
+import dev.sluice.core.Receipt;
+import dev.sluice.core.Sink;
+import dev.sluice.core.Source;
+import dev.sluice.core.Transform;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs one ingestion: a reader thread fills at most {@code window} pooled chunks from the source, a
+ * writer thread pushes them through the stages and ends the sink exactly once.
+ *
+ * <p>Failure handling: the first failure (from either thread, a cancel or the timeout) becomes the
+ * root cause; both threads are interrupted so blocked calls return promptly; later failures are
+ * attached to the root cause as suppressed. The writer alone ends the sink, and once it has begun
+ * to commit it is no longer interrupted.
+ */
+public final class Engine implements IngestionJob {
+
+  /** Everything the engine needs to run one ingestion. */
+  public record Plan(
+      Source source,
+      List<Transform> transforms,
+      Sink sink,
+      int chunkSize,
+      int window,
+      Duration timeout,
+      List<IngestionListener> listeners) {}
+
+  private static final AtomicLong IDS = new AtomicLong();
+  private static final Object END = new Object();
+  private static final long TRANSFER_SLICE = 8L << 20;
+
+  private final long id = IDS.incrementAndGet();
+  private final Plan plan;
+  private final String pipeline;
+  private final Instant startedAt = Instant.now();
+  private final long startNanos = System.nanoTime();
+  private final CompletableFuture<IngestionReport> result = new CompletableFuture<>();
+  private final Map<Throwable, Stage> origins = Stage.newOriginMap();
+  private final LatencyHistogram latency = new LatencyHistogram();
+  private final AtomicBoolean sourceClosed = new AtomicBoolean();
+  private final AtomicLong bytesIn = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+
+  private final Object lock = new Object();
+  private Throwable rootCause; // guarded by lock
+  private AbortReason abortReason; // guarded by lock
+  private boolean committing; // guarded by lock
+  private Thread reader; // guarded by lock
+  private Thread writer; // guarded by lock
+
+  private List<Stage> stages = List.of();
+  private long chunks;
+
+  private Engine(Plan plan) {
+    this.plan = plan;
+    this.filled = new ArrayBlockingQueue<>(plan.window() + 1);
+    this.free = new ArrayBlockingQueue<>(plan.window());
+    StringBuilder text = new StringBuilder(plan.source().toString());
+    plan.transforms().forEach(t -> text.append(" → ").append(t));
+    this.pipeline = text.append(" → ").append(plan.sink()).toString();
+  }
+
+  /** Starts {@code plan} on virtual threads. */
+  public static IngestionJob start(Plan plan) {
+    Engine engine = new Engine(plan);
+    synchronized (engine.lock) {
+      engine.writer =
+          Thread.ofVirtual().name("sluice-write-" + engine.id).unstarted(engine::writeLoop);
+      engine.writer.start();
+    }
+    return engine;
+  }
+
+  // ---- writer: builds the stages, writes chunks, ends the sink -------------------------------
+
+  private void writeLoop() {
+    Thread timer = startTimer();
+    Stage head = null;
+    Receipt receipt = null;
+    try {
+      listeners(l -> l.onStart(this));
+      head = buildStages();
+      if (zeroCopyPossible()) {
+        zeroCopy = true;
+        transferLoop(head);
+      } else {
+        startReader();
+        chunkLoop(head);
+      }
+      synchronized (lock) {
+        if (rootCause == null) {
+          committing = true;
+        }
+      }
+      if (committing) {
+        receipt = head.commit();
+      }
+    } catch (Throwable t) {
+      fail(t, classify(t));
+      if (committing) {
+        head = null; // a failed commit has ended the sink itself
+      }
+    }
+    if (receipt == null) {
+      abortStages(head);
+    }
+    if (timer != null) {
+      timer.interrupt();
+    }
+    closeSource();
+    joinReader();
+    finish(receipt);
+  }
+
+  private Stage buildStages() {
+    List<Stage> built = new ArrayList<>();
+    Stage next = Stage.terminal(plan.sink(), origins);
+    built.add(next);
+    List<Transform> transforms = plan.transforms();
+    try {
+      for (int i = transforms.size() - 1; i >= 0; i--) {
+        Transform transform = transforms.get(i);
+        next = Stage.transform(transform.apply(next), transform.toString(), next, origins);
+        built.add(0, next);
+      }
+    } finally {
+      stages = List.copyOf(built);
+    }
+    return next;
+  }
+
+  private boolean zeroCopyPossible() {
+    return plan.transforms().isEmpty()
+        && plan.source() instanceof FileChannelSource
+        && plan.sink() instanceof TransferTarget;
+  }
+
+  private void chunkLoop(Stage head) throws Exception {
+    while (true) {
+      Object item = filled.take();
+      if (item == END) {
+        return;
+      }
+      ByteBuffer chunk = (ByteBuffer) item;
+      int length = chunk.remaining();
+      long start = System.nanoTime();
+      try {
+        head.write(chunk);
+      } finally {
+        free.offer(chunk);
+        inFlight.decrementAndGet();
+      }
+      long nanos = System.nanoTime() - start;
+      latency.record(nanos);
+      chunks++;
+      listeners(l -> l.onChunk(length, nanos));
+    }
+  }
+
+  private void transferLoop(Stage head) throws IOException {
+    FileChannelSource source = (FileChannelSource) plan.source();
+    TransferTarget target = (TransferTarget) plan.sink();
+    long slice = Math.max(plan.chunkSize(), TRANSFER_SLICE);
+    while (source.position() < source.end()) {
+      if (Thread.interrupted()) {
+        throw new java.io.InterruptedIOException("transfer interrupted");
+      }
+      long start = System.nanoTime();
+      long count = Math.min(slice, source.end() - source.position());
+      long moved = target.transferFrom(source.channel(), source.position(), count);
+      if (moved <= 0) {
+        throw new IOException(
+            "file shrank while copying: no bytes at position "
+                + source.position()
+                + " of "
+                + source.end());
+      }
+      source.advance(moved);
+      bytesIn.addAndGet(moved);
+      long nanos = System.nanoTime() - start;
+      latency.record(nanos);
+      chunks++;
+      listeners(l -> l.onChunk((int) moved, nanos));
+    }
+    transferred = bytesIn.get();
+  }
+
+  private volatile long transferred = -1;
+  private volatile boolean zeroCopy;
+
+  private void abortStages(Stage head) {
+    if (head == null) {
+      return;
+    }
+    Thread.interrupted(); // abort must run to completion even if we were interrupted
+    Throwable cause;
+    synchronized (lock) {
+      cause = rootCause;
+    }
+    head.abort(cause);
+  }
+
+  // ---- reader ---------------------------------------------------------------------------------
+
+  private final BlockingQueue<Object> filled;
+  private final BlockingQueue<ByteBuffer> free;
+  private final List<ByteBuffer> allocated = new ArrayList<>();
+
+  private void startReader() {
+    synchronized (lock) {
+      if (rootCause != null) {
+        return;
+      }
+      reader = Thread.ofVirtual().name("sluice-read-" + id).unstarted(this::readLoop);
+      reader.start();
+    }
+  }
+
+  private void readLoop() {
+    try {
+      Source source = plan.source();
+      while (true) {
+        ByteBuffer chunk = nextFreeChunk();
+        int n = source.read(chunk);
+        if (n == 0) {
+          free.offer(chunk);
+          throw new IOException("source returned 0 bytes into a buffer with room: " + source);
+        }
+        if (n < 0) {
+          free.offer(chunk);
+          break;
+        }
+        chunk.flip();
+        bytesIn.addAndGet(n);
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        filled.put(chunk);
+      }
+      closeSource();
+    } catch (Throwable t) {
+      fail(t, classifySource(t));
+    } finally {
+      filled.offer(END); // room is guaranteed: at most window chunks plus this marker
+    }
+  }
+
+  /** A cleared chunk; allocates until {@code window} exist, then waits for the writer. */
+  private ByteBuffer nextFreeChunk() throws InterruptedException {
+    ByteBuffer chunk = free.poll();
+    if (chunk == null) {
+      synchronized (allocated) {
+        if (allocated.size() < plan.window()) {
+          chunk = BufferPool.acquire(plan.chunkSize());
+          allocated.add(chunk);
+        }
+      }
+      if (chunk == null) {
+        chunk = free.take();
+      }
+    }
+    return chunk.clear();
+  }
+
+  private void joinReader() {
+    Thread thread;
+    synchronized (lock) {
+      thread = reader;
+    }
+    if (thread == null) {
+      return;
+    }
+    thread.interrupt();
+    try {
+      thread.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!thread.isAlive()) {
+      synchronized (allocated) {
+        allocated.forEach(BufferPool::release);
+        allocated.clear();
+      }
+    }
+  }
+
+  private void closeSource() {
+    if (!sourceClosed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      plan.source().close();
+    } catch (Throwable t) {
+      fail(t, AbortReason.SOURCE_FAILED);
+    }
+  }
+
+  // ---- failures ---------------------------------------------------------------------------------
+
+  /** Records a failure: the first one becomes the root cause and stops both threads. */
+  private void fail(Throwable failure, AbortReason reason) {
+    synchronized (lock) {
+      if (rootCause == null) {
+        rootCause = failure;
+        abortReason = reason;
+        if (!committing && writer != null && writer != Thread.currentThread()) {
+          writer.interrupt();
+        }
+        if (reader != null && reader != Thread.currentThread()) {
+          reader.interrupt();
+        }
+      } else if (failure != rootCause && !isInterruption(failure) && !isSuppressed(failure)) {
+        rootCause.addSuppressed(failure);
+      }
+    }
+  }
+
+  /** An interruption after the root cause is our own doing (we interrupt to stop), not news. */
+  private static boolean isInterruption(Throwable failure) {
+    return failure instanceof InterruptedException
+        || failure instanceof java.io.InterruptedIOException
+        || failure instanceof java.nio.channels.ClosedByInterruptException;
+  }
+
+  private boolean isSuppressed(Throwable failure) {
+    for (Throwable t : rootCause.getSuppressed()) {
+      if (t == failure) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static AbortReason classifySource(Throwable t) {
+    return t instanceof AbortCause c ? c.reason() : AbortReason.SOURCE_FAILED;
+  }
+
+  private AbortReason classify(Throwable t) {
+    if (t instanceof AbortCause c) {
+      return c.reason();
+    }
+    Stage origin = origins.get(t);
+    if (origin == null) {
+      return AbortReason.SINK_FAILED;
+    }
+    return origin.isTerminal() ? AbortReason.SINK_FAILED : AbortReason.TRANSFORM_FAILED;
+  }
+
+  // ---- timeout and cancellation -----------------------------------------------------------------
+
+  private Thread startTimer() {
+    Duration timeout = plan.timeout();
+    if (timeout == null) {
+      return null;
+    }
+    return Thread.ofVirtual()
+        .name("sluice-timeout-" + id)
+        .start(
+            () -> {
+              try {
+                Thread.sleep(timeout);
+                cancel(AbortReason.TIMEOUT, "timed out after " + timeout);
+              } catch (InterruptedException ended) {
+                // the job ended first
+              }
+            });
+  }
+
+  @Override
+  public boolean cancel(AbortReason reason) {
+    if (reason == null) {
+      throw new NullPointerException("reason == null");
+    }
+    return cancel(reason, "cancelled (" + reason + ")");
+  }
+
+  private boolean cancel(AbortReason reason, String message) {
+    synchronized (lock) {
+      if (rootCause != null || committing || result.isDone()) {
+        return false;
+      }
+      fail(new CancelledException(reason, message + ": " + pipeline), reason);
+      return true;
+    }
+  }
+
+  // ---- the end
+  // ------------------------------------------------------------------------------------
+
+  private void finish(Receipt receipt) {
+    Throwable cause;
+    AbortReason reason;
+    synchronized (lock) {
+      cause = rootCause;
+      reason = abortReason;
+    }
+    boolean committed = receipt != null && cause == null;
+    Map<String, Duration> stageTimes = new LinkedHashMap<>();
+    Map<String, String> digests = new LinkedHashMap<>();
+    long bytesOut = transferred >= 0 ? transferred : 0;
+    for (Stage stage : stages) {
+      stageTimes.merge(stage.name(), Duration.ofNanos(stage.exclusiveNanos()), Duration::plus);
+      if (stage.inner() instanceof DigestReporter digest && digest.hexDigest() != null) {
+        digests.put(digest.algorithm(), digest.hexDigest());
+      }
+      if (stage.isTerminal() && transferred < 0) {
+        bytesOut = stage.bytes();
+      }
+    }
+    IngestionReport report =
+        new IngestionReport(
+            pipeline,
+            committed ? Outcome.COMMITTED : Outcome.ABORTED,
+            committed ? null : reason,
+            bytesIn.get(),
+            bytesOut,
+            chunks,
+            Duration.ofNanos(System.nanoTime() - startNanos),
+            latency.summary(),
+            maxInFlight.get(),
+            stageTimes,
+            digests,
+            committed ? receipt : null);
+    listeners(l -> l.onEnd(report));
+    if (committed) {
+      result.complete(report);
+    } else {
+      result.completeExceptionally(new IngestionException(report, cause));
+    }
+  }
+
+  private void listeners(java.util.function.Consumer<IngestionListener> call) {
+    for (IngestionListener listener : plan.listeners()) {
+      try {
+        call.accept(listener);
+      } catch (RuntimeException e) {
+        // a listener must not break the transfer it observes
+      }
+    }
+  }
+
+  // ---- IngestionJob
+  // ---------------------------------------------------------------------------------
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public String pipeline() {
+    return pipeline;
+  }
+
+  @Override
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  @Override
+  public long bytesIn() {
+    return bytesIn.get();
+  }
+
+  @Override
+  public long bytesOut() {
+    if (zeroCopy) {
+      return bytesIn.get();
+    }
+    List<Stage> current = stages;
+    return current.isEmpty() ? 0 : current.get(current.size() - 1).bytes();
+  }
+
+  @Override
+  public long expectedBytes() {
+    return plan.source().length();
+  }
+
+  @Override
+  public boolean isCancelled() {
+    synchronized (lock) {
+      return result.isDone() && abortReason != null && rootCause instanceof CancelledException;
+    }
+  }
+
+  @Override
+  public boolean isDone() {
+    return result.isDone();
+  }
+
+  @Override
+  public IngestionReport get() throws InterruptedException, ExecutionException {
+    return result.get();
+  }
+
+  @Override
+  public IngestionReport get(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    return result.get(timeout, unit);
+  }
+
+  @Override
+  public String toString() {
+    return "job " + id + ": " + pipeline;
+  }
+}
