@@ -174,8 +174,8 @@ public final class Engine implements IngestionJob {
       try {
         head.write(chunk);
       } finally {
-        free.offer(chunk);
         inFlight.decrementAndGet();
+        free.offer(chunk);
       }
       long nanos = System.nanoTime() - start;
       latency.record(nanos);
