@@ -39,6 +39,7 @@ public final class Ingestion {
   private int chunkSize = DEFAULT_CHUNK_SIZE;
   private int window = DEFAULT_WINDOW;
   private Duration timeout;
+  private JobRegistry registry;
 
   private Ingestion(Source source) {
     if (source == null) {
@@ -106,12 +107,29 @@ public final class Ingestion {
     return this;
   }
 
-  /** Starts the ingestion on virtual threads and returns its handle at once. */
+  /**
+   * Tracks the job in {@code registry} while it runs; the registry refuses it once it is shutting
+   * down, and cancels it with {@link AbortReason#SHUTDOWN} when its grace period runs out.
+   */
+  public Ingestion registry(JobRegistry registry) {
+    if (registry == null) {
+      throw new NullPointerException("registry == null");
+    }
+    this.registry = registry;
+    return this;
+  }
+
+  /**
+   * Starts the ingestion on virtual threads and returns its handle at once.
+   *
+   * @throws ShuttingDownException if its {@link #registry} is shutting down; the sink was then
+   *     aborted and the source closed
+   */
   public IngestionJob start() {
     if (sink == null) {
       throw new IllegalStateException("no sink: call to(sink) before start()");
     }
-    return Engine.start(
+    Engine.Plan plan =
         new Engine.Plan(
             source,
             List.copyOf(transforms),
@@ -119,7 +137,8 @@ public final class Ingestion {
             chunkSize,
             window,
             timeout,
-            List.copyOf(listeners)));
+            List.copyOf(listeners));
+    return registry == null ? Engine.start(plan) : registry.start(plan);
   }
 
   /**
@@ -127,6 +146,7 @@ public final class Ingestion {
    *
    * @return the report of the committed ingestion
    * @throws IngestionException if it was aborted; its cause is the root cause
+   * @throws ShuttingDownException if its {@link #registry} is shutting down
    * @throws java.io.InterruptedIOException if the calling thread was interrupted (the job is then
    *     cancelled and has ended)
    */

@@ -74,6 +74,7 @@ public final class Engine implements IngestionJob {
   private boolean committing; // guarded by lock
   private Thread reader; // guarded by lock
   private Thread writer; // guarded by lock
+  private Thread timer; // guarded by lock
 
   private List<Stage> stages = List.of();
   private long chunks;
@@ -82,13 +83,18 @@ public final class Engine implements IngestionJob {
     this.plan = plan;
     this.filled = new ArrayBlockingQueue<>(plan.window() + 1);
     this.free = new ArrayBlockingQueue<>(plan.window());
+    this.pipeline = describe(plan);
+  }
+
+  /** The pipeline as text, e.g. {@code file(a.bin) → sha256 → file(b.bin)}. */
+  public static String describe(Plan plan) {
     StringBuilder text = new StringBuilder(plan.source().toString());
     plan.transforms().forEach(t -> text.append(" → ").append(t));
-    this.pipeline = text.append(" → ").append(plan.sink()).toString();
+    return text.append(" → ").append(plan.sink()).toString();
   }
 
   /** Starts {@code plan} on virtual threads. */
-  public static IngestionJob start(Plan plan) {
+  public static Engine start(Plan plan) {
     Engine engine = new Engine(plan);
     synchronized (engine.lock) {
       engine.writer =
@@ -101,7 +107,7 @@ public final class Engine implements IngestionJob {
   // ---- writer: builds the stages, writes chunks, ends the sink -------------------------------
 
   private void writeLoop() {
-    Thread timer = startTimer();
+    startTimer();
     Stage head = null;
     Receipt receipt = null;
     try {
@@ -131,9 +137,7 @@ public final class Engine implements IngestionJob {
     if (receipt == null) {
       abortStages(head);
     }
-    if (timer != null) {
-      timer.interrupt();
-    }
+    stopTimer();
     closeSource();
     joinReader();
     finish(receipt);
@@ -373,22 +377,47 @@ public final class Engine implements IngestionJob {
 
   // ---- timeout and cancellation -----------------------------------------------------------------
 
-  private Thread startTimer() {
+  private void startTimer() {
     Duration timeout = plan.timeout();
     if (timeout == null) {
-      return null;
+      return;
     }
-    return Thread.ofVirtual()
-        .name("sluice-timeout-" + id)
-        .start(
-            () -> {
-              try {
-                Thread.sleep(timeout);
-                cancel(AbortReason.TIMEOUT, "timed out after " + timeout);
-              } catch (InterruptedException ended) {
-                // the job ended first
-              }
-            });
+    synchronized (lock) {
+      timer =
+          Thread.ofVirtual()
+              .name("sluice-timeout-" + id)
+              .start(
+                  () -> {
+                    try {
+                      Thread.sleep(timeout);
+                      cancel(AbortReason.TIMEOUT, "timed out after " + timeout);
+                    } catch (InterruptedException ended) {
+                      // the job ended first
+                    }
+                  });
+    }
+  }
+
+  /**
+   * Stops the timer and waits for it, so that no thread of this job outlives the writer. An
+   * interrupt meanwhile is the engine's own stop signal, already acted on: it is not kept.
+   */
+  private void stopTimer() {
+    Thread thread;
+    synchronized (lock) {
+      thread = timer;
+    }
+    if (thread == null) {
+      return;
+    }
+    thread.interrupt();
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        // keep waiting: the timer ends promptly once interrupted
+      }
+    }
   }
 
   @Override
@@ -462,6 +491,55 @@ public final class Engine implements IngestionJob {
         // a listener must not break the transfer it observes
       }
     }
+  }
+
+  // ---- threads ----------------------------------------------------------------------------------
+
+  /** The plan this job runs. */
+  public Plan plan() {
+    return plan;
+  }
+
+  /** How many of this job's threads (writer, reader, timer) are still alive. */
+  public int liveThreads() {
+    int alive = 0;
+    synchronized (lock) {
+      for (Thread thread : new Thread[] {writer, reader, timer}) {
+        if (thread != null && thread.isAlive()) {
+          alive++;
+        }
+      }
+    }
+    return alive;
+  }
+
+  /**
+   * Waits until every thread of this job has terminated (not only until its future completed).
+   *
+   * @return true if they all terminated within {@code timeout}
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Thread first;
+    synchronized (lock) {
+      first = writer;
+    }
+    if (!join(first, deadline)) {
+      return false;
+    }
+    Thread[] rest;
+    synchronized (lock) {
+      rest = new Thread[] {reader, timer}; // the writer started them; it has ended
+    }
+    return join(rest[0], deadline) && join(rest[1], deadline);
+  }
+
+  private static boolean join(Thread thread, long deadline) throws InterruptedException {
+    if (thread == null) {
+      return true;
+    }
+    long left = Math.max(0, deadline - System.nanoTime());
+    return thread.join(Duration.ofNanos(left));
   }
 
   // ---- IngestionJob
