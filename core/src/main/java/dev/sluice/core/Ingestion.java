@@ -40,6 +40,7 @@ public final class Ingestion {
   private int window = DEFAULT_WINDOW;
   private Duration timeout;
   private JobRegistry registry;
+  private WorkerPool offload;
 
   private Ingestion(Source source) {
     if (source == null) {
@@ -108,6 +109,25 @@ public final class Ingestion {
   }
 
   /**
+   * Runs the transforms and the sink on {@code workers} (platform threads) instead of the writer's
+   * virtual thread, so CPU-heavy transforms (large digests, compression, parsing) do not occupy the
+   * carrier threads that every virtual thread of the process shares.
+   *
+   * <p>The writer hands each chunk to a worker and parks until the pipeline has accepted it; the
+   * reader keeps filling the window meanwhile. Order, backpressure, memory ({@code chunkSize ×
+   * window} plus the transforms' own buffers) and the exactly-one-ending guarantee are unchanged;
+   * cancelling interrupts the worker. The sink's own I/O runs on the worker too: size the pool for
+   * it, and leave offload off for pipelines that mostly wait (a rate limit, a slow network).
+   */
+  public Ingestion offload(WorkerPool workers) {
+    if (workers == null) {
+      throw new NullPointerException("workers == null");
+    }
+    this.offload = workers;
+    return this;
+  }
+
+  /**
    * Tracks the job in {@code registry} while it runs; the registry refuses it once it is shutting
    * down, and cancels it with {@link AbortReason#SHUTDOWN} when its grace period runs out.
    */
@@ -137,7 +157,8 @@ public final class Ingestion {
             chunkSize,
             window,
             timeout,
-            List.copyOf(listeners));
+            List.copyOf(listeners),
+            offload);
     return registry == null ? Engine.start(plan) : registry.start(plan);
   }
 

@@ -15,7 +15,9 @@ import java.util.Map;
  *
  * {@snippet :
  * JobRegistry registry = new JobRegistry();
+ * WorkerPool workers = registry.own(WorkerPool.of(2));
  * IngestionJob job = Ingestion.from(source).through(Transforms.gzip(6)).to(sink)
+ *     .offload(workers)
  *     .registry(registry)
  *     .start();                       // throws ShuttingDownException once shutdown began
  * registry.jobs();                    // id, pipeline, bytes so far, rate: for a /jobs endpoint

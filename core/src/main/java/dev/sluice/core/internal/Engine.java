@@ -12,6 +12,7 @@ import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.core.Transform;
+import dev.sluice.core.WorkerPool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -49,7 +50,8 @@ public final class Engine implements IngestionJob {
       int chunkSize,
       int window,
       Duration timeout,
-      List<IngestionListener> listeners) {}
+      List<IngestionListener> listeners,
+      WorkerPool offload) {}
 
   private static final AtomicLong IDS = new AtomicLong();
   private static final Object END = new Object();
@@ -108,11 +110,11 @@ public final class Engine implements IngestionJob {
 
   private void writeLoop() {
     startTimer();
-    Stage head = null;
+    Sink head = null;
     Receipt receipt = null;
     try {
       listeners(l -> l.onStart(this));
-      head = buildStages();
+      head = offloaded(buildStages());
       if (zeroCopyPossible()) {
         zeroCopy = true;
         transferLoop(head);
@@ -160,13 +162,18 @@ public final class Engine implements IngestionJob {
     return next;
   }
 
+  /** The stages as the writer sees them: run on the plan's worker pool, if it has one. */
+  private Sink offloaded(Stage head) {
+    return plan.offload() == null ? head : new OffloadedSink(head, plan.offload());
+  }
+
   private boolean zeroCopyPossible() {
     return plan.transforms().isEmpty()
         && plan.source() instanceof FileChannelSource
         && plan.sink() instanceof TransferTarget;
   }
 
-  private void chunkLoop(Stage head) throws Exception {
+  private void chunkLoop(Sink head) throws Exception {
     while (true) {
       Object item = filled.take();
       if (item == END) {
@@ -188,7 +195,7 @@ public final class Engine implements IngestionJob {
     }
   }
 
-  private void transferLoop(Stage head) throws IOException {
+  private void transferLoop(Sink head) throws IOException {
     FileChannelSource source = (FileChannelSource) plan.source();
     TransferTarget target = (TransferTarget) plan.sink();
     long slice = Math.max(plan.chunkSize(), TRANSFER_SLICE);
@@ -219,7 +226,7 @@ public final class Engine implements IngestionJob {
   private volatile long transferred = -1;
   private volatile boolean zeroCopy;
 
-  private void abortStages(Stage head) {
+  private void abortStages(Sink head) {
     if (head == null) {
       return;
     }

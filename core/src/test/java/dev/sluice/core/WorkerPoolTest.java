@@ -1,0 +1,195 @@
+package dev.sluice.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WorkerPoolTest {
+
+  private final WorkerPool pool = WorkerPool.of(1, 2);
+
+  @AfterEach
+  void close() {
+    pool.close();
+  }
+
+  private static Set<String> workerThreadNames() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(name -> name.startsWith("sluice-worker-"))
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void runsWorkOnANamedPlatformThreadAndReturnsItsResult() throws IOException {
+    Thread caller = Thread.currentThread();
+
+    Thread worker = pool.run(Thread::currentThread);
+
+    assertThat(worker).isNotSameAs(caller);
+    assertThat(worker.isVirtual()).isFalse();
+    assertThat(worker.getName()).startsWith("sluice-worker-");
+  }
+
+  @Test
+  void rethrowsTheWorksOwnFailure() {
+    IOException failure = new IOException("boom");
+
+    assertThatThrownBy(
+            () ->
+                pool.run(
+                    () -> {
+                      throw failure;
+                    }))
+        .isSameAs(failure);
+  }
+
+  @Test
+  void interruptingTheCallerInterruptsRunningWorkAndWaitsForItsEnd() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicBoolean workEnded = new AtomicBoolean();
+    AtomicBoolean endedBeforeCallerReturned = new AtomicBoolean();
+    Thread caller =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    pool.run(
+                        () -> {
+                          started.countDown();
+                          try {
+                            Thread.sleep(60_000);
+                          } catch (InterruptedException e) {
+                            long end = System.nanoTime() + 100_000_000L;
+                            while (System.nanoTime() < end) {
+                              Thread.onSpinWait(); // slow cleanup: the caller must wait for it
+                            }
+                            workEnded.set(true);
+                            throw new InterruptedIOException("work interrupted");
+                          }
+                          return null;
+                        });
+                  } catch (Exception e) {
+                    endedBeforeCallerReturned.set(workEnded.get());
+                  }
+                });
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+    caller.interrupt();
+
+    assertThat(caller.join(java.time.Duration.ofSeconds(5))).isTrue();
+    assertThat(endedBeforeCallerReturned).isTrue();
+  }
+
+  @Test
+  void workWithdrawnByAnInterruptedCallerNeverRuns() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> blocker =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                pool.run(
+                    () -> {
+                      try {
+                        release.await();
+                      } catch (InterruptedException e) {
+                        throw new InterruptedIOException();
+                      }
+                      return null;
+                    });
+              } catch (IOException e) {
+                throw new RuntimeException(e);
+              }
+            });
+    AtomicBoolean ran = new AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread caller =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    pool.run(() -> ran.getAndSet(true));
+                  } catch (IOException e) {
+                    failure.set(e);
+                  }
+                });
+    Thread.sleep(50); // let the caller queue its work behind the blocker
+
+    caller.interrupt();
+    caller.join();
+    release.countDown();
+    blocker.get(5, TimeUnit.SECONDS);
+    pool.run(() -> null); // the withdrawn work would have run before this
+
+    assertThat(ran).isFalse();
+    assertThat(failure.get())
+        .isInstanceOf(InterruptedIOException.class)
+        .hasMessage("interrupted before the work started on a worker");
+  }
+
+  @Test
+  void anInterruptMeantForOneWorkDoesNotReachTheNext() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    Thread caller =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    pool.run(
+                        () -> {
+                          started.countDown();
+                          long end = System.nanoTime() + 200_000_000L;
+                          while (System.nanoTime() < end) {
+                            Thread.onSpinWait(); // ignores the interrupt
+                          }
+                          return null;
+                        });
+                  } catch (IOException e) {
+                    throw new RuntimeException(e);
+                  }
+                });
+    started.await();
+    caller.interrupt();
+    caller.join();
+
+    assertThat(pool.run(() -> Thread.currentThread().isInterrupted())).isFalse();
+  }
+
+  @Test
+  void closeStopsEveryWorkerAndRefusesNewWorkWithReasonShutdown() throws IOException {
+    WorkerPool two = WorkerPool.of(2);
+    Set<String> names = Set.of(two.run(() -> Thread.currentThread().getName()));
+    assertThat(workerThreadNames()).containsAll(names);
+
+    two.close();
+
+    assertThat(two.isClosed()).isTrue();
+    assertThat(workerThreadNames()).doesNotContainAnyElementsOf(names);
+    assertThatThrownBy(() -> two.run(() -> null))
+        .isInstanceOfSatisfying(
+            CancelledException.class, e -> assertThat(e.reason()).isEqualTo(AbortReason.SHUTDOWN))
+        .hasMessage("worker pool is closed: workers(2)");
+  }
+
+  @Test
+  void rejectsNonPositiveSizes() {
+    assertThatThrownBy(() -> WorkerPool.of(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("threads must be > 0: 0");
+    assertThatThrownBy(() -> WorkerPool.of(1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("queueCapacity must be > 0: 0");
+  }
+}
