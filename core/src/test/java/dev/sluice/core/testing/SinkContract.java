@@ -1,0 +1,200 @@
+package dev.sluice.core.testing;
+
+import static dev.sluice.core.testing.IngestionAssertions.assertAbortedBy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import dev.sluice.core.AbortReason;
+import dev.sluice.core.Ingestion;
+import dev.sluice.core.Receipt;
+import dev.sluice.core.Sink;
+import dev.sluice.core.Transform;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The contract every {@link Sink} passes: what a commit makes visible is exactly what was written,
+ * an abort (at any point) leaves nothing visible, and through the engine it ends exactly once
+ * whichever step fails.
+ *
+ * <p>A subclass makes a fresh sink per call of {@link #newSink} (each test uses one or two) and
+ * says how to see what the last sink made visible.
+ *
+ * {@snippet :
+ * class FileSinkTest extends SinkContract {
+ *   @TempDir Path dir;
+ *
+ *   @Override
+ *   protected Sink newSink() throws IOException {
+ *     return Sinks.file(dir.resolve("out.bin"));
+ *   }
+ *
+ *   @Override
+ *   protected void assertCommitted(byte[] expected, Receipt receipt) throws IOException {
+ *     assertThat(Files.readAllBytes(dir.resolve("out.bin"))).isEqualTo(expected);
+ *   }
+ *
+ *   @Override
+ *   protected void assertNothingVisible() throws IOException {
+ *     assertThat(dir).isEmptyDirectory();
+ *   }
+ * }
+ * }
+ */
+public abstract class SinkContract {
+
+  /** The chunk size the suite runs the engine with; sizes around it are the boundaries. */
+  protected static final int CHUNK = 64;
+
+  /** Returns a new sink; the suite ends every sink it makes. */
+  protected abstract Sink newSink() throws IOException;
+
+  /** Asserts that the last committed sink made exactly {@code expected} visible. */
+  protected abstract void assertCommitted(byte[] expected, Receipt receipt) throws IOException;
+
+  /**
+   * Asserts that nothing of the last (aborted) sink is visible: no object, no temporary file, no
+   * rows. Sinks that cannot take back what they sent (a stream) assert what they do promise.
+   */
+  protected abstract void assertNothingVisible() throws IOException;
+
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {1, 2, CHUNK + 1})
+  public void commitsOneByteWritesInOrder(int size) throws IOException {
+    byte[] content = TestData.random(size);
+    Sink sink = newSink();
+    for (byte b : content) {
+      ByteBuffer one = ByteBuffer.wrap(new byte[] {b});
+      sink.write(one);
+      assertThat(one.hasRemaining()).as("write consumes the whole chunk").isFalse();
+    }
+    assertCommitted(content, sink.commit());
+  }
+
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 1})
+  public void commitsEveryChunkBoundarySizeThroughTheEngine(int size) throws IOException {
+    byte[] content = TestData.random(size);
+    RecordingSink sink = RecordingSink.around(newSink());
+
+    var report = Ingestion.from(CountingSource.of(content)).to(sink).chunkSize(CHUNK).run();
+
+    sink.assertCommittedOnce();
+    assertThat(report.bytesOut()).isEqualTo(size);
+    assertCommitted(content, report.receipt());
+  }
+
+  @Test
+  public void commitsEmptyInputAsEmpty() throws IOException {
+    Sink sink = newSink();
+    assertCommitted(new byte[0], sink.commit());
+  }
+
+  @Test
+  public void acceptsDirectAndOffsetHeapBuffers() throws IOException {
+    byte[] content = TestData.random(3 * CHUNK);
+    Sink sink = newSink();
+    ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK).put(content, 0, CHUNK).flip();
+    sink.write(direct);
+    byte[] padded = new byte[CHUNK + 10];
+    System.arraycopy(content, CHUNK, padded, 7, CHUNK);
+    sink.write(ByteBuffer.wrap(padded, 7, CHUNK).slice());
+    sink.write(ByteBuffer.wrap(content, 2 * CHUNK, CHUNK));
+    assertCommitted(content, sink.commit());
+  }
+
+  @Test
+  public void keepsNoReferenceToAWrittenChunk() throws IOException {
+    byte[] content = TestData.random(2 * CHUNK);
+    Sink sink = newSink();
+    ByteBuffer reused = ByteBuffer.allocate(CHUNK);
+    for (int offset = 0; offset < content.length; offset += CHUNK) {
+      reused.clear().put(content, offset, CHUNK).flip();
+      sink.write(reused);
+    }
+    Arrays.fill(reused.array(), (byte) 0); // the engine reuses its buffers at once
+    assertCommitted(content, sink.commit());
+  }
+
+  @Test
+  public void abortWithoutWritesLeavesNothing() throws IOException {
+    Sink sink = newSink();
+    sink.abort(new IOException("test abort"));
+    assertNothingVisible();
+  }
+
+  @Test
+  public void abortAfterPartialWritesLeavesNothing() throws IOException {
+    Sink sink = newSink();
+    sink.write(ByteBuffer.wrap(TestData.random(CHUNK)));
+    sink.write(ByteBuffer.wrap(TestData.random(3)));
+    sink.abort(new IOException("test abort"));
+    assertNothingVisible();
+  }
+
+  @Test
+  public void abortIsIdempotentAndNeverThrows() throws IOException {
+    Sink sink = newSink();
+    sink.write(ByteBuffer.wrap(TestData.random(CHUNK)));
+    IOException cause = new IOException("test abort");
+    assertThatCode(
+            () -> {
+              sink.abort(cause);
+              sink.abort(cause);
+            })
+        .doesNotThrowAnyException();
+    assertNothingVisible();
+  }
+
+  @ParameterizedTest(name = "source fails at byte {0}")
+  @ValueSource(ints = {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK})
+  public void aSourceFailureAbortsItOnceAndLeavesNothing(int failAt) throws IOException {
+    FailingSource source = new FailingSource(TestData.random(4 * CHUNK), failAt);
+    RecordingSink sink = RecordingSink.around(newSink());
+
+    var run = Ingestion.from(source).to(sink).chunkSize(CHUNK).window(2);
+
+    assertAbortedBy(run, source.failure(), AbortReason.SOURCE_FAILED);
+    sink.assertAbortedOnce();
+    assertThat(sink.abortCause()).isSameAs(source.failure());
+    source.assertClosedOnce();
+    assertNothingVisible();
+  }
+
+  @ParameterizedTest(name = "transform fails at write {0}")
+  @ValueSource(ints = {1, 2, 4})
+  public void aFailingTransformAbortsItOnceAndLeavesNothing(int failingWrite) throws IOException {
+    FailingTransform transform = FailingTransform.atWrite(failingWrite);
+    RecordingSink sink = RecordingSink.around(newSink());
+
+    var run = ingest(TestData.random(4 * CHUNK), transform, sink);
+
+    assertAbortedBy(run, transform.failure(), AbortReason.TRANSFORM_FAILED);
+    sink.assertAbortedOnce();
+    assertNothingVisible();
+  }
+
+  @Test
+  public void aTransformRefusingToCommitAbortsItOnceAndLeavesNothing() throws IOException {
+    FailingTransform transform = FailingTransform.atCommit();
+    RecordingSink sink = RecordingSink.around(newSink());
+
+    var run = ingest(TestData.random(4 * CHUNK), transform, sink);
+
+    assertAbortedBy(run, transform.failure(), AbortReason.TRANSFORM_FAILED);
+    sink.assertAbortedOnce();
+    assertNothingVisible();
+  }
+
+  private static Ingestion ingest(byte[] content, Transform transform, Sink sink) {
+    return Ingestion.from(CountingSource.of(content))
+        .through(transform)
+        .to(sink)
+        .chunkSize(CHUNK)
+        .window(2);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.sluice.core.testing;
+
+import java.util.SplittableRandom;
+
+/** Deterministic test content: the same size and seed always give the same bytes. */
+public final class TestData {
+
+  private TestData() {}
+
+  /** {@code size} pseudo-random bytes drawn from {@code seed}. */
+  public static byte[] random(int size, long seed) {
+    byte[] bytes = new byte[size];
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = 0; i < size; i++) {
+      bytes[i] = (byte) random.nextInt(256);
+    }
+    return bytes;
+  }
+
+  /** {@code size} pseudo-random bytes with a seed derived from the size. */
+  public static byte[] random(int size) {
+    return random(size, 0x5117CEL + size);
+  }
+}
