@@ -41,6 +41,7 @@ public final class Ingestion {
   private Duration timeout;
   private JobRegistry registry;
   private WorkerPool offload;
+  private SchedulerLag schedulerLag;
 
   private Ingestion(Source source) {
     if (source == null) {
@@ -128,6 +129,18 @@ public final class Ingestion {
   }
 
   /**
+   * Puts into the report ({@link IngestionReport#schedulerLag()}) how late {@code probe} saw
+   * virtual-thread wake-ups run while this job ran: a sign of CPU work hogging the carriers.
+   */
+  public Ingestion schedulerLag(SchedulerLag probe) {
+    if (probe == null) {
+      throw new NullPointerException("probe == null");
+    }
+    this.schedulerLag = probe;
+    return this;
+  }
+
+  /**
    * Tracks the job in {@code registry} while it runs; the registry refuses it once it is shutting
    * down, and cancels it with {@link AbortReason#SHUTDOWN} when its grace period runs out.
    */
@@ -158,7 +171,8 @@ public final class Ingestion {
             window,
             timeout,
             List.copyOf(listeners),
-            offload);
+            offload,
+            schedulerLag);
     return registry == null ? Engine.start(plan) : registry.start(plan);
   }
 

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param stageTimes time spent in each transform and in the sink, excluding the stages after it
  * @param digests hex digests by algorithm name, e.g. {@code sha256}
  * @param receipt the sink's receipt; {@code null} when aborted
+ * @param schedulerLag how late virtual-thread wake-ups ran while the job ran, as measured by the
+ *     probe given to {@link Ingestion#schedulerLag}; {@link Latency#NONE} without one
  */
 public record IngestionReport(
     String pipeline,
@@ -31,11 +33,45 @@ public record IngestionReport(
     int maxInFlight,
     Map<String, Duration> stageTimes,
     Map<String, String> digests,
-    Receipt receipt) {
+    Receipt receipt,
+    Latency schedulerLag) {
 
   public IngestionReport {
     stageTimes = Map.copyOf(stageTimes);
     digests = Map.copyOf(digests);
+    if (schedulerLag == null) {
+      schedulerLag = Latency.NONE;
+    }
+  }
+
+  /** A report without a scheduler-lag figure. */
+  public IngestionReport(
+      String pipeline,
+      Outcome outcome,
+      AbortReason reason,
+      long bytesIn,
+      long bytesOut,
+      long chunks,
+      Duration duration,
+      Latency chunkWriteLatency,
+      int maxInFlight,
+      Map<String, Duration> stageTimes,
+      Map<String, String> digests,
+      Receipt receipt) {
+    this(
+        pipeline,
+        outcome,
+        reason,
+        bytesIn,
+        bytesOut,
+        chunks,
+        duration,
+        chunkWriteLatency,
+        maxInFlight,
+        stageTimes,
+        digests,
+        receipt,
+        Latency.NONE);
   }
 
   /** Throughput of the source side in MiB/s over the whole duration. */

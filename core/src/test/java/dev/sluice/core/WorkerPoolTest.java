@@ -96,12 +96,14 @@ class WorkerPoolTest {
   @Test
   void workWithdrawnByAnInterruptedCallerNeverRuns() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch blocking = new CountDownLatch(1);
     CompletableFuture<Void> blocker =
         CompletableFuture.runAsync(
             () -> {
               try {
                 pool.run(
                     () -> {
+                      blocking.countDown();
                       try {
                         release.await();
                       } catch (InterruptedException e) {
@@ -113,6 +115,7 @@ class WorkerPoolTest {
                 throw new RuntimeException(e);
               }
             });
+    assertThat(blocking.await(5, TimeUnit.SECONDS)).isTrue(); // the only worker is busy
     AtomicBoolean ran = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread caller =
@@ -125,7 +128,10 @@ class WorkerPoolTest {
                     failure.set(e);
                   }
                 });
-    Thread.sleep(50); // let the caller queue its work behind the blocker
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (caller.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+      Thread.sleep(1); // until the caller waits for its queued work
+    }
 
     caller.interrupt();
     caller.join();

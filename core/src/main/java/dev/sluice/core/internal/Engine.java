@@ -7,8 +7,10 @@ import dev.sluice.core.IngestionException;
 import dev.sluice.core.IngestionJob;
 import dev.sluice.core.IngestionListener;
 import dev.sluice.core.IngestionReport;
+import dev.sluice.core.Latency;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Receipt;
+import dev.sluice.core.SchedulerLag;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.core.Transform;
@@ -51,7 +53,8 @@ public final class Engine implements IngestionJob {
       int window,
       Duration timeout,
       List<IngestionListener> listeners,
-      WorkerPool offload) {}
+      WorkerPool offload,
+      SchedulerLag schedulerLag) {}
 
   private static final AtomicLong IDS = new AtomicLong();
   private static final Object END = new Object();
@@ -81,8 +84,11 @@ public final class Engine implements IngestionJob {
   private List<Stage> stages = List.of();
   private long chunks;
 
+  private final SchedulerLag.Mark lagMark;
+
   private Engine(Plan plan) {
     this.plan = plan;
+    this.lagMark = plan.schedulerLag() == null ? null : plan.schedulerLag().mark();
     this.filled = new ArrayBlockingQueue<>(plan.window() + 1);
     this.free = new ArrayBlockingQueue<>(plan.window());
     this.pipeline = describe(plan);
@@ -481,7 +487,8 @@ public final class Engine implements IngestionJob {
             maxInFlight.get(),
             stageTimes,
             digests,
-            committed ? receipt : null);
+            committed ? receipt : null,
+            lagMark == null ? Latency.NONE : plan.schedulerLag().since(lagMark));
     listeners(l -> l.onEnd(report));
     if (committed) {
       result.complete(report);

@@ -65,6 +65,39 @@ public final class LatencyHistogram {
     return max;
   }
 
+  /** A copy of the counts recorded so far. */
+  public LatencyHistogram copy() {
+    LatencyHistogram copy = new LatencyHistogram();
+    copy.add(this);
+    return copy;
+  }
+
+  /** Adds every sample of {@code other} to this histogram. */
+  public void add(LatencyHistogram other) {
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] += other.counts[i];
+    }
+    total += other.total;
+    max = Math.max(max, other.max);
+  }
+
+  /**
+   * The samples recorded since {@code earlier}, a {@link #copy()} of this histogram taken before.
+   * Its maximum is the upper bound of the highest bucket that grew (within 12.5%).
+   */
+  public LatencyHistogram since(LatencyHistogram earlier) {
+    LatencyHistogram delta = new LatencyHistogram();
+    for (int i = 0; i < counts.length; i++) {
+      long grown = counts[i] - earlier.counts[i];
+      if (grown > 0) {
+        delta.counts[i] = grown;
+        delta.total += grown;
+        delta.max = Math.min(upperBound(i), max);
+      }
+    }
+    return delta;
+  }
+
   public Latency summary() {
     return total == 0 ? Latency.NONE : new Latency(percentile(0.5), percentile(0.99), max);
   }
