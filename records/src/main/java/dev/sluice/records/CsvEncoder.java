@@ -1,0 +1,80 @@
+package dev.sluice.records;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Writes rows as RFC 4180 CSV in UTF-8 with LF line ends. A field is quoted only when it must be:
+ * when it is empty, holds the delimiter, a quote, CR or LF, or equals the null marker; a quote
+ * inside is doubled. A {@code null} value is written as the (unquoted) null marker, so a loader
+ * that reads that marker as NULL (PostgreSQL's empty field, MariaDB's {@code NULL}) keeps the
+ * difference between NULL and the empty string.
+ */
+public final class CsvEncoder {
+
+  private final byte delimiter;
+  private final String nullMarker;
+  private final byte[] nullBytes;
+
+  /**
+   * @param nullMarker what a {@code null} value is written as, e.g. {@code ""} or {@code "NULL"}
+   */
+  public CsvEncoder(CsvFormat format, String nullMarker) {
+    this.delimiter = (byte) format.delimiter();
+    this.nullMarker = nullMarker;
+    this.nullBytes = nullMarker.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Writes one row and its line end. */
+  public void write(OutputStream out, List<String> values) throws IOException {
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        out.write(delimiter);
+      }
+      writeField(out, values.get(i));
+    }
+    out.write('\n');
+  }
+
+  /** Writes one row and its line end. */
+  public void write(OutputStream out, String[] values) throws IOException {
+    write(out, java.util.Arrays.asList(values));
+  }
+
+  private void writeField(OutputStream out, String value) throws IOException {
+    if (value == null) {
+      out.write(nullBytes);
+      return;
+    }
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    if (!needsQuotes(bytes) && !value.equals(nullMarker)) {
+      out.write(bytes);
+      return;
+    }
+    out.write('"');
+    int from = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '"') {
+        out.write(bytes, from, i + 1 - from);
+        out.write('"');
+        from = i + 1;
+      }
+    }
+    out.write(bytes, from, bytes.length - from);
+    out.write('"');
+  }
+
+  private boolean needsQuotes(byte[] bytes) {
+    if (bytes.length == 0) {
+      return true;
+    }
+    for (byte b : bytes) {
+      if (b == delimiter || b == '"' || b == '\n' || b == '\r') {
+        return true;
+      }
+    }
+    return false;
+  }
+}
