@@ -18,6 +18,14 @@ public interface EndpointProvider {
   /** True if this provider handles {@code location}. */
   boolean handles(String location);
 
+  /**
+   * The location forms this provider handles, for help and error messages, e.g. {@code
+   * s3://BUCKET/KEY}.
+   */
+  default String forms() {
+    return getClass().getSimpleName();
+  }
+
   /** Opens {@code location} for reading. */
   default Source openSource(String location, Map<String, String> options) throws IOException {
     throw new IllegalArgumentException("cannot read from " + location + ": it is write-only");
