@@ -1,0 +1,18 @@
+package dev.sluice.cli;
+
+import dev.sluice.core.ByteSize;
+import picocli.CommandLine.ITypeConverter;
+
+/** Parses a rate such as {@code 10MiB/s} or {@code 10MiB} (per second is implied). */
+final class RateConverter implements ITypeConverter<Long> {
+
+  @Override
+  public Long convert(String value) {
+    String size = value.endsWith("/s") ? value.substring(0, value.length() - 2) : value;
+    long bytesPerSecond = ByteSize.parse(size);
+    if (bytesPerSecond <= 0) {
+      throw new IllegalArgumentException("rate must be > 0 bytes per second: " + value);
+    }
+    return bytesPerSecond;
+  }
+}
