@@ -162,6 +162,11 @@ public final class Engine implements IngestionJob {
         next = Stage.transform(transform.apply(next), transform.toString(), next, origins);
         built.add(0, next);
       }
+    } catch (RuntimeException | Error e) {
+      // a transform that cannot be applied still leaves a sink that must end: abort what exists
+      fail(e, AbortReason.TRANSFORM_FAILED);
+      next.abort(e);
+      throw e;
     } finally {
       stages = List.copyOf(built);
     }
