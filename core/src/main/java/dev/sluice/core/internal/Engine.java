@@ -286,9 +286,21 @@ public final class Engine implements IngestionJob {
       }
       closeSource();
     } catch (Throwable t) {
-      fail(t, classifySource(t));
+      if (!closedWhileStopping()) {
+        fail(t, classifySource(t));
+      }
     } finally {
       filled.offer(END); // room is guaranteed: at most window chunks plus this marker
+    }
+  }
+
+  /**
+   * True once the writer has closed the source to stop the job: a read failing after that (a closed
+   * channel, say) is a consequence of the stop, not news for the caller.
+   */
+  private boolean closedWhileStopping() {
+    synchronized (lock) {
+      return rootCause != null && sourceClosed.get();
     }
   }
 
