@@ -2,6 +2,7 @@ package dev.sluice.core.internal;
 
 import dev.sluice.core.Source;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 
@@ -22,8 +23,11 @@ public final class ChannelSource implements Source {
   public int read(ByteBuffer into) throws IOException {
     int n;
     do {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("interrupted while reading " + name);
+      }
       n = channel.read(into);
-    } while (n == 0 && into.hasRemaining() && !Thread.currentThread().isInterrupted());
+    } while (n == 0 && into.hasRemaining());
     return n;
   }
 
