@@ -19,6 +19,7 @@ public final class CountingSource implements Source {
   private final AtomicInteger chunks = new AtomicInteger();
   private final AtomicLong bytesRead = new AtomicLong();
   private final AtomicInteger closes = new AtomicInteger();
+  private volatile IOException closeFailure;
 
   private CountingSource(Source delegate, ByteBuffer content) {
     this.delegate = delegate;
@@ -36,6 +37,14 @@ public final class CountingSource implements Source {
       throw new NullPointerException("source == null");
     }
     return new CountingSource(source, null);
+  }
+
+  /**
+   * Makes {@code close} throw {@code failure} (after counting the close and closing the delegate).
+   */
+  public CountingSource failingClose(IOException failure) {
+    this.closeFailure = failure;
+    return this;
   }
 
   @Override
@@ -70,6 +79,9 @@ public final class CountingSource implements Source {
     closes.incrementAndGet();
     if (delegate != null) {
       delegate.close();
+    }
+    if (closeFailure != null) {
+      throw closeFailure;
     }
   }
 

@@ -6,14 +6,14 @@ import java.nio.ByteBuffer;
 
 /**
  * A source that produces the first {@code failAt} bytes of its content, then fails the next read
- * with {@link #failure()}. Counts its closes; can also be told to fail when closed.
+ * with {@link #failure()} (at {@code failAt == content.length} it fails instead of ending). Counts
+ * its closes; can also be told to fail when closed.
  */
 public final class FailingSource implements Source {
 
   private final CountingSource content;
   private final long failAt;
   private final IOException failure;
-  private IOException closeFailure;
 
   /** Fails once {@code failAt} bytes of {@code content} have been read. */
   public FailingSource(byte[] content, long failAt) {
@@ -28,7 +28,7 @@ public final class FailingSource implements Source {
 
   /** Makes {@code close} throw {@code failure} (after counting the close). */
   public FailingSource failingClose(IOException failure) {
-    this.closeFailure = failure;
+    content.failingClose(failure);
     return this;
   }
 
@@ -50,9 +50,6 @@ public final class FailingSource implements Source {
   @Override
   public void close() throws IOException {
     content.close();
-    if (closeFailure != null) {
-      throw closeFailure;
-    }
   }
 
   /** The exception the failing read throws (the same instance every time). */

@@ -17,8 +17,9 @@ import java.util.function.IntSupplier;
  * or for a fixed pause ({@link #pausing}). Waiting is interruptible and then throws {@link
  * InterruptedIOException}, like a blocking socket or file write.
  *
- * <p>With {@link #observing}, every write records how many chunks the source had produced that the
- * sink had not yet accepted (this one included): {@link #maxAhead()} is the largest such lead.
+ * <p>With {@link #observing}, every write records, on entry and again once let through, how many
+ * chunks the source had produced that the sink had not yet accepted (this one included): {@link
+ * #maxAhead()} is the largest such lead.
  */
 public final class SlowSink implements Sink {
 
@@ -52,10 +53,7 @@ public final class SlowSink implements Sink {
 
   @Override
   public void write(ByteBuffer chunk) throws IOException {
-    IntSupplier produced = producedChunks;
-    if (produced != null) {
-      maxAhead.accumulateAndGet(produced.getAsInt() - recorded.writes(), Math::max);
-    }
+    observeLead();
     blocked.countDown();
     try {
       if (gate != null) {
@@ -69,7 +67,15 @@ public final class SlowSink implements Sink {
       interrupted.initCause(e);
       throw interrupted;
     }
+    observeLead();
     recorded.write(chunk);
+  }
+
+  private void observeLead() {
+    IntSupplier produced = producedChunks;
+    if (produced != null) {
+      maxAhead.accumulateAndGet(produced.getAsInt() - recorded.writes(), Math::max);
+    }
   }
 
   /** Lets {@code chunks} more writes through. */
@@ -80,6 +86,11 @@ public final class SlowSink implements Sink {
   /** Lets every write through from now on. */
   public void open() {
     gate.release(Integer.MAX_VALUE / 2);
+  }
+
+  /** How many chunks were let through so far. */
+  public int accepted() {
+    return recorded.writes();
   }
 
   /** Waits until a write has entered this sink; false if none did within {@code timeout}. */
