@@ -8,6 +8,7 @@ import dev.sluice.core.AbortReason;
 import dev.sluice.core.Ingestion;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
+import dev.sluice.core.Source;
 import dev.sluice.core.Transform;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -81,7 +82,7 @@ public abstract class SinkContract {
     byte[] content = TestData.random(size);
     RecordingSink sink = RecordingSink.around(newSink());
 
-    var report = Ingestion.from(CountingSource.of(content)).to(sink).chunkSize(CHUNK).run();
+    var report = ingestion(CountingSource.of(content)).to(sink).chunkSize(CHUNK).run();
 
     sink.assertCommittedOnce();
     assertThat(report.bytesOut()).isEqualTo(size);
@@ -156,7 +157,7 @@ public abstract class SinkContract {
     FailingSource source = new FailingSource(TestData.random(4 * CHUNK), failAt);
     RecordingSink sink = RecordingSink.around(newSink());
 
-    var run = Ingestion.from(source).to(sink).chunkSize(CHUNK).window(2);
+    var run = ingestion(source).to(sink).chunkSize(CHUNK).window(2);
 
     assertAbortedBy(run, source.failure(), AbortReason.SOURCE_FAILED);
     sink.assertAbortedOnce();
@@ -190,11 +191,19 @@ public abstract class SinkContract {
     assertNothingVisible();
   }
 
-  private static Ingestion ingest(byte[] content, Transform transform, Sink sink) {
-    return Ingestion.from(CountingSource.of(content))
+  private Ingestion ingest(byte[] content, Transform transform, Sink sink) {
+    return ingestion(CountingSource.of(content))
         .through(transform)
         .to(sink)
         .chunkSize(CHUNK)
         .window(2);
+  }
+
+  /**
+   * Starts describing an ingestion of {@code source} as this suite runs it. Override to run the
+   * whole suite with an engine option on, e.g. {@code super.ingestion(source).offload(workers)}.
+   */
+  protected Ingestion ingestion(Source source) {
+    return Ingestion.from(source);
   }
 }

@@ -69,7 +69,7 @@ public abstract class SourceContract {
     Source source = newSource(content);
     RecordingSink sink = new RecordingSink();
 
-    IngestionReport report = Ingestion.from(source).to(sink).chunkSize(CHUNK).window(2).run();
+    IngestionReport report = ingestion(source).to(sink).chunkSize(CHUNK).window(2).run();
 
     assertThat(sink.bytes()).isEqualTo(content);
     sink.assertCommittedOnce();
@@ -150,7 +150,7 @@ public abstract class SourceContract {
     CountingSource source = CountingSource.around(inner);
     RecordingSink sink = new RecordingSink();
 
-    Ingestion.from(source).to(sink).chunkSize(CHUNK).run();
+    ingestion(source).to(sink).chunkSize(CHUNK).run();
 
     source.assertClosedOnce();
     sink.assertCommittedOnce();
@@ -163,7 +163,7 @@ public abstract class SourceContract {
     CountingSource source = CountingSource.around(inner);
     FailingSink sink = FailingSink.atWrite(2);
 
-    var run = Ingestion.from(source).to(sink).chunkSize(CHUNK).window(2);
+    var run = ingestion(source).to(sink).chunkSize(CHUNK).window(2);
 
     assertAbortedBy(run, sink.failure(), AbortReason.SINK_FAILED);
     source.assertClosedOnce();
@@ -186,5 +186,13 @@ public abstract class SourceContract {
       buffer.flip().get(copy, 0, n);
       out.write(copy, 0, n);
     }
+  }
+
+  /**
+   * Starts describing an ingestion of {@code source} as this suite runs it. Override to run the
+   * whole suite with an engine option on, e.g. {@code super.ingestion(source).offload(workers)}.
+   */
+  protected Ingestion ingestion(Source source) {
+    return Ingestion.from(source);
   }
 }

@@ -9,6 +9,7 @@ import dev.sluice.core.AbortReason;
 import dev.sluice.core.Ingestion;
 import dev.sluice.core.IngestionReport;
 import dev.sluice.core.Sink;
+import dev.sluice.core.Source;
 import dev.sluice.core.Transform;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -178,10 +179,18 @@ public abstract class TransformContract {
   }
 
   private Ingestion ingest(byte[] input, Sink downstream) {
-    return Ingestion.from(CountingSource.of(input))
+    return ingestion(CountingSource.of(input))
         .through(transform())
         .to(downstream)
         .chunkSize(CHUNK)
         .window(2);
+  }
+
+  /**
+   * Starts describing an ingestion of {@code source} as this suite runs it. Override to run the
+   * whole suite with an engine option on, e.g. {@code super.ingestion(source).offload(workers)}.
+   */
+  protected Ingestion ingestion(Source source) {
+    return Ingestion.from(source);
   }
 }
