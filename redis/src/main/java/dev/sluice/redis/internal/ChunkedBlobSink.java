@@ -1,0 +1,213 @@
+package dev.sluice.redis.internal;
+
+import dev.sluice.core.BlobSpec;
+import dev.sluice.core.DigestMismatchException;
+import dev.sluice.core.Receipt;
+import dev.sluice.core.Sink;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Locale;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * Stores a blob as fixed-size chunk keys, then commits by writing its manifest (see {@link
+ * BlobCommands}). Until then the chunks are invisible (no manifest names them) and carry a staging
+ * TTL, so even a crashed client leaves nothing behind for long; {@link #abort} unlinks them at
+ * once.
+ *
+ * <p>Holds one chunk of payload: the bytes are copied into it and sent with one {@code SET} when it
+ * is full.
+ */
+public final class ChunkedBlobSink implements Sink {
+
+  private static final int UNLINK_BATCH = 512;
+
+  private final UnifiedJedis redis;
+  private final BlobKeys keys;
+  private final String key;
+  private final BlobSpec spec;
+  private final String uploadId;
+  private final SetParams stagingTtl;
+  private final byte[] chunk;
+  private final MessageDigest sha256;
+  private int filled;
+  private long size;
+  private long chunksSent;
+  private boolean ended;
+
+  public ChunkedBlobSink(
+      UnifiedJedis redis,
+      BlobKeys keys,
+      String key,
+      BlobSpec spec,
+      int chunkSize,
+      Duration stagingTtl,
+      String uploadId) {
+    this.redis = redis;
+    this.keys = keys;
+    this.key = key;
+    this.spec = spec;
+    this.uploadId = uploadId;
+    this.stagingTtl = SetParams.setParams().px(stagingTtl.toMillis());
+    this.chunk = new byte[chunkSize];
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+
+  @Override
+  public void write(ByteBuffer bytes) throws IOException {
+    if (ended) {
+      throw new IllegalStateException("redis blob sink already ended: " + this);
+    }
+    while (bytes.hasRemaining()) {
+      int n = Math.min(bytes.remaining(), chunk.length - filled);
+      bytes.get(chunk, filled, n);
+      sha256.update(chunk, filled, n);
+      filled += n;
+      size += n;
+      if (filled == chunk.length) {
+        sendChunk();
+      }
+    }
+  }
+
+  private void sendChunk() throws IOException {
+    byte[] value = filled == chunk.length ? chunk : Arrays.copyOf(chunk, filled);
+    long n = chunksSent++; // counted before sending: a failed SET may still have landed
+    try {
+      redis.set(keys.chunk(key, uploadId, n), value, stagingTtl);
+    } catch (JedisException e) {
+      throw RedisErrors.wrap("writing chunk " + n + " of " + this, e);
+    }
+    filled = 0;
+  }
+
+  @Override
+  public Receipt commit() throws IOException {
+    if (ended) {
+      throw new IllegalStateException("redis blob sink already ended: " + this);
+    }
+    ended = true;
+    try {
+      if (filled > 0) {
+        sendChunk();
+      }
+      String hex = HexFormat.of().formatHex(sha256.digest());
+      if (spec.expectedSha256() != null
+          && !spec.expectedSha256().toLowerCase(Locale.ROOT).equals(hex)) {
+        throw new DigestMismatchException("sha256", spec.expectedSha256(), hex);
+      }
+      Manifest manifest =
+          new Manifest(
+              size,
+              chunk.length,
+              chunksSent,
+              hex,
+              spec.contentType(),
+              "\"" + hex.substring(0, 32) + "\"",
+              Instant.now(),
+              uploadId);
+      try {
+        BlobCommands.commit(redis, keys, key, manifest, spec.overwrite());
+      } catch (JedisConnectionException e) {
+        return receiptIfCommittedAnyway(manifest, e);
+      } catch (JedisException e) {
+        throw RedisErrors.wrap("committing " + this, e);
+      }
+      return receipt(manifest);
+    } catch (IOException | RuntimeException | Error e) {
+      discardChunks(e);
+      throw e;
+    }
+  }
+
+  private Receipt receipt(Manifest manifest) {
+    return Receipt.of(toString())
+        .with("sha256", manifest.sha256())
+        .with("bytes", manifest.size())
+        .with("etag", manifest.etag())
+        .with("chunks", manifest.chunks());
+  }
+
+  /**
+   * The connection failed around the commit script, so it may or may not have run. If the manifest
+   * now names this upload, the commit happened; otherwise the chunks are left to their staging TTL
+   * rather than unlinked, because unlinking chunks a manifest names would corrupt a visible blob.
+   */
+  private Receipt receiptIfCommittedAnyway(Manifest manifest, JedisConnectionException failure)
+      throws IOException {
+    String visible;
+    try {
+      visible = redis.hget(keys.manifest(key), "uploadId");
+    } catch (JedisException e) {
+      failure.addSuppressed(e);
+      throw new CommitOutcomeUnknown(
+          "lost the connection while committing "
+              + this
+              + " and could not check whether the commit happened",
+          failure);
+    }
+    if (uploadId.equals(visible)) {
+      return receipt(manifest);
+    }
+    throw new CommitOutcomeUnknown(
+        "lost the connection while committing "
+            + this
+            + "; it was not committed and its chunks expire with their staging TTL",
+        failure);
+  }
+
+  /** A commit failure after which the chunks are left to expire (see above), not unlinked. */
+  private static final class CommitOutcomeUnknown extends IOException {
+    CommitOutcomeUnknown(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  @Override
+  public void abort(Throwable cause) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    discardChunks(cause);
+  }
+
+  /** Unlinks every chunk this upload may have written; failures are attached to {@code cause}. */
+  private void discardChunks(Throwable cause) {
+    if (cause instanceof CommitOutcomeUnknown) {
+      return;
+    }
+    try {
+      for (long first = 0; first < chunksSent; first += UNLINK_BATCH) {
+        int count = (int) Math.min(UNLINK_BATCH, chunksSent - first);
+        byte[][] batch = new byte[count][];
+        for (int i = 0; i < count; i++) {
+          batch[i] = keys.chunk(key, uploadId, first + i);
+        }
+        redis.unlink(batch);
+      }
+    } catch (RuntimeException e) {
+      if (cause != null && cause != e) {
+        cause.addSuppressed(e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "redis-blob(" + keys.manifest(key) + ")";
+  }
+}

@@ -1,0 +1,24 @@
+package dev.sluice.redis.internal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** Turns Jedis's unchecked failures into the {@link IOException}s sinks and sources throw. */
+final class RedisErrors {
+
+  private RedisErrors() {}
+
+  /**
+   * Wraps {@code failure} once, saying what was being done; an interrupted thread gets an {@link
+   * InterruptedIOException}, the engine's sign of cancellation.
+   */
+  static IOException wrap(String doing, JedisException failure) {
+    if (Thread.currentThread().isInterrupted()) {
+      var interrupted = new InterruptedIOException("interrupted while " + doing);
+      interrupted.initCause(failure);
+      return interrupted;
+    }
+    return new IOException("redis failed while " + doing + ": " + failure.getMessage(), failure);
+  }
+}
