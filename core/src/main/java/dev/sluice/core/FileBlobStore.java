@@ -80,6 +80,10 @@ public final class FileBlobStore implements BlobStore {
   public Sink create(String key, BlobSpec spec) throws IOException {
     Path target = dataPath(key);
     checkSpec(spec);
+    if (Files.isDirectory(target)) {
+      throw new FileSystemException(
+          key, null, "cannot store an object under this key: it is a folder of other objects");
+    }
     for (Path folder = target.getParent(); !folder.equals(root); folder = folder.getParent()) {
       if (Files.exists(folder) && !Files.isDirectory(folder)) {
         throw new FileSystemException(

@@ -1,7 +1,5 @@
 package dev.sluice.core;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * The rules every object key obeys, whatever the store: shared by the HTTP layer and every {@link
  * BlobStore} so that a key accepted once is accepted everywhere.
@@ -47,7 +45,7 @@ public final class ObjectKeys {
         throw invalid(key, "backslash at index " + i + " (a path separator on some systems)");
       }
     }
-    int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+    long bytes = utf8Length(key);
     if (bytes > MAX_BYTES) {
       throw invalid(key, "longer than " + MAX_BYTES + " bytes of UTF-8 (" + bytes + ")");
     }
@@ -73,6 +71,25 @@ public final class ObjectKeys {
       }
       start = slash + 1;
     }
+  }
+
+  /** The length of the (valid) key in UTF-8, without encoding it. */
+  private static long utf8Length(String key) {
+    long bytes = 0;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   /** Whether the segment is {@code .} or {@code ..}. */
@@ -103,7 +120,8 @@ public final class ObjectKeys {
   /** The key with control characters, quotes and backslashes escaped, cut to 200 characters. */
   static String printable(String key) {
     StringBuilder out = new StringBuilder();
-    for (int i = 0; i < key.length() && out.length() < 200; i++) {
+    int i = 0;
+    for (; i < key.length() && out.length() < 200; i++) {
       char c = key.charAt(i);
       if (Character.isISOControl(c) || isUnpaired(key, i)) {
         out.append("\\u").append(hex(c));
@@ -113,7 +131,7 @@ public final class ObjectKeys {
         out.append(c);
       }
     }
-    if (out.length() >= 200) {
+    if (i < key.length()) {
       out.append("…");
     }
     return out.toString();
