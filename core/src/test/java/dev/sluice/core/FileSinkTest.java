@@ -87,4 +87,34 @@ class FileSinkTest extends SinkContract {
       assertThat(Files.readAllBytes(target())).isEqualTo(previous);
     }
   }
+
+  /** A named pipe (like /dev/null, a special file) is written in place, never renamed over. */
+  @org.junit.jupiter.api.Test
+  void specialFileIsWrittenInPlaceAndStaysSpecial() throws Exception {
+    Path fifo = dir.resolve("pipe");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+    var received = new java.util.concurrent.CompletableFuture<byte[]>();
+    Thread reader =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try (var in = Files.newInputStream(fifo)) {
+                    received.complete(in.readAllBytes());
+                  } catch (IOException e) {
+                    received.completeExceptionally(e);
+                  }
+                });
+
+    Sink sink = Sinks.file(fifo, WriteOption.REPLACE_EXISTING, WriteOption.FSYNC);
+    sink.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    Receipt receipt = sink.commit();
+    reader.join();
+
+    assertThat(received.get()).containsExactly(1, 2, 3);
+    assertThat(receipt.location()).isEqualTo(fifo.toString());
+    assertThat(Files.isRegularFile(fifo)).as("still a pipe, not a file renamed over it").isFalse();
+    assertThat(Files.exists(fifo)).isTrue();
+    assertThat(entries()).containsExactly(fifo);
+  }
 }

@@ -19,12 +19,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * either does not change or holds the complete stream. Refuses to replace an existing file unless
  * {@link WriteOption#REPLACE_EXISTING} is given; forces data to disk before the rename with {@link
  * WriteOption#FSYNC}.
+ *
+ * <p>An existing target that is not a regular file or a directory — a device such as {@code
+ * /dev/null}, a named pipe — is written in place: renaming over it would replace the device with a
+ * plain file, and there is nothing in it to protect.
  */
 public final class FileSink implements Sink, TransferTarget {
 
   private final Path target;
   private final boolean replace;
   private final boolean fsync;
+  private final boolean inPlace;
   private Path temporary;
   private FileChannel channel;
   private long written;
@@ -34,7 +39,11 @@ public final class FileSink implements Sink, TransferTarget {
     this.target = target.toAbsolutePath().normalize();
     this.replace = options.contains(WriteOption.REPLACE_EXISTING);
     this.fsync = options.contains(WriteOption.FSYNC);
-    if (!replace && Files.exists(this.target)) {
+    if (Files.isDirectory(this.target)) {
+      throw new java.nio.file.FileSystemException(target.toString(), null, "is a directory");
+    }
+    this.inPlace = Files.exists(this.target) && !Files.isRegularFile(this.target);
+    if (!replace && !inPlace && Files.exists(this.target)) {
       throw new FileAlreadyExistsException(
           target.toString(),
           null,
@@ -49,6 +58,9 @@ public final class FileSink implements Sink, TransferTarget {
   private FileChannel channel() throws IOException {
     if (ended) {
       throw new IllegalStateException("file sink already ended: " + target);
+    }
+    if (channel == null && inPlace) {
+      channel = FileChannel.open(target, StandardOpenOption.WRITE);
     }
     if (channel == null) {
       String name =
@@ -83,11 +95,13 @@ public final class FileSink implements Sink, TransferTarget {
   public Receipt commit() throws IOException {
     try {
       FileChannel out = channel();
-      if (fsync) {
+      if (fsync && !inPlace) {
         out.force(true);
       }
       out.close();
-      if (replace) {
+      if (inPlace) {
+        // written in place: nothing to rename
+      } else if (replace) {
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
       } else {
         publishWithoutReplacing();
