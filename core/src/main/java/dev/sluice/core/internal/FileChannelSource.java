@@ -1,5 +1,6 @@
 package dev.sluice.core.internal;
 
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 
 /** A source backed by a region of a file, which the engine may transfer without copying. */
@@ -16,4 +17,13 @@ public interface FileChannelSource {
 
   /** The position one past the last byte of the region. */
   long end();
+
+  /**
+   * The failure to report when the file has no byte at {@code position}, before {@link #end()}: it
+   * shrank while being read, and a copy of it would be silently short.
+   */
+  default IOException shrank(long position) {
+    return new IOException(
+        this + " shrank while reading: no bytes at position " + position + " of " + end());
+  }
 }

@@ -43,7 +43,7 @@ public final class FileSource implements Source, FileChannelSource {
     try {
       int n = channel.read(into, position);
       if (n < 0) {
-        return -1; // the file shrank; the engine sees a short stream
+        throw shrank(position);
       }
       position += n;
       return n;
