@@ -214,15 +214,16 @@ public final class Engine implements IngestionJob {
       if (Thread.interrupted()) {
         throw new java.io.InterruptedIOException("transfer interrupted");
       }
+      if (stopping()) {
+        return; // failed or cancelled from this thread (e.g. by a listener): no interrupt came
+      }
       long start = System.nanoTime();
       long count = Math.min(slice, source.end() - source.position());
       long moved = target.transferFrom(source.channel(), source.position(), count);
       if (moved <= 0) {
-        throw new IOException(
-            "file shrank while copying: no bytes at position "
-                + source.position()
-                + " of "
-                + source.end());
+        IOException shrank = source.shrank(source.position());
+        fail(shrank, AbortReason.SOURCE_FAILED);
+        throw shrank;
       }
       source.advance(moved);
       bytesIn.addAndGet(moved);
@@ -232,6 +233,12 @@ public final class Engine implements IngestionJob {
       listeners(l -> l.onChunk((int) moved, nanos));
     }
     transferred = bytesIn.get();
+  }
+
+  private boolean stopping() {
+    synchronized (lock) {
+      return rootCause != null;
+    }
   }
 
   private volatile long transferred = -1;
