@@ -344,7 +344,8 @@ class EngineGuaranteesTest {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  private static Ingestion ingest(Source source, Sink sink) {
+  /** The ingestion every test runs; a subclass may turn an engine option on for all of them. */
+  Ingestion ingest(Source source, Sink sink) {
     return Ingestion.from(source).to(sink).chunkSize(CHUNK).window(2);
   }
 
