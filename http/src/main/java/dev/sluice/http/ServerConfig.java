@@ -1,0 +1,222 @@
+package dev.sluice.http;
+
+import dev.sluice.core.ByteSize;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How a {@link SluiceServer} listens, stores, authenticates and limits. Built with {@link
+ * #builder()}; every field has a default that runs with nothing else installed.
+ *
+ * {@snippet :
+ * ServerConfig config = ServerConfig.builder().port(0).store("./sluice-data").token("s3cret").build();
+ * }
+ *
+ * @param bind the address to listen on (default {@code 127.0.0.1})
+ * @param port the TCP port; 0 picks a free one (default 8080)
+ * @param store where blobs live: a folder or a location an {@code EndpointProvider} opens as a
+ *     store, e.g. {@code s3://bucket/prefix} (default {@code ./sluice-data})
+ * @param token the shared secret: bearer token for writes, HMAC key for signed URLs; null for none
+ * @param maxBodySize the largest upload accepted, in bytes
+ * @param defaultRate bytes/s for a download without {@code ?rate=}; 0 for unthrottled
+ * @param maxRate the highest per-download rate a client may ask for; 0 for no cap
+ * @param globalRate bytes/s shared by all downloads together; 0 for none
+ * @param grace how long in-flight transfers may run after a shutdown starts
+ * @param idleTimeout how long a connection may sit without any I/O
+ * @param minRequestDataRate bytes/s an upload must sustain, against slow-drip clients; 0 for none
+ * @param maxRequestHeaderSize the largest request line plus headers, in bytes
+ * @param maxRanges the most ranges one request may ask for before the range header is ignored
+ * @param maxThreads the most concurrent requests (virtual threads)
+ */
+public record ServerConfig(
+    String bind,
+    int port,
+    String store,
+    String token,
+    long maxBodySize,
+    long defaultRate,
+    long maxRate,
+    long globalRate,
+    Duration grace,
+    Duration idleTimeout,
+    long minRequestDataRate,
+    int maxRequestHeaderSize,
+    int maxRanges,
+    int maxThreads) {
+
+  public ServerConfig {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535: " + port);
+    }
+    requireNonNegative("maxBodySize", maxBodySize);
+    requireNonNegative("defaultRate", defaultRate);
+    requireNonNegative("maxRate", maxRate);
+    requireNonNegative("globalRate", globalRate);
+    requireNonNegative("minRequestDataRate", minRequestDataRate);
+    if (token != null && token.isEmpty()) {
+      token = null;
+    }
+  }
+
+  private static void requireNonNegative(String name, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must be >= 0: " + value);
+    }
+  }
+
+  /** True when a token is configured and requests must authenticate. */
+  public boolean authRequired() {
+    return token != null;
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding the defaults overridden by {@code SLUICE_*} variables of {@code env}: {@code
+   * SLUICE_BIND}, {@code SLUICE_PORT}, {@code SLUICE_STORE}, {@code SLUICE_TOKEN}, {@code
+   * SLUICE_MAX_BODY}, {@code SLUICE_RATE}, {@code SLUICE_MAX_RATE}, {@code SLUICE_GLOBAL_RATE},
+   * {@code SLUICE_GRACE} (seconds).
+   *
+   * @throws IllegalArgumentException naming the variable whose value is malformed
+   */
+  public static Builder fromEnvironment(Map<String, String> env) {
+    Builder b = new Builder();
+    try {
+      ifSet(env, "SLUICE_BIND", b::bind);
+      ifSet(env, "SLUICE_PORT", v -> b.port(Integer.parseInt(v.trim())));
+      ifSet(env, "SLUICE_STORE", b::store);
+      ifSet(env, "SLUICE_TOKEN", b::token);
+      ifSet(env, "SLUICE_MAX_BODY", v -> b.maxBodySize(ByteSize.parse(v)));
+      ifSet(env, "SLUICE_RATE", v -> b.defaultRate(ByteSize.parse(v)));
+      ifSet(env, "SLUICE_MAX_RATE", v -> b.maxRate(ByteSize.parse(v)));
+      ifSet(env, "SLUICE_GLOBAL_RATE", v -> b.globalRate(ByteSize.parse(v)));
+      ifSet(env, "SLUICE_GRACE", v -> b.grace(Duration.ofSeconds(Long.parseLong(v.trim()))));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("invalid number in environment: " + e.getMessage(), e);
+    }
+    return b;
+  }
+
+  private static void ifSet(
+      Map<String, String> env, String name, java.util.function.Consumer<String> apply) {
+    String value = env.get(name);
+    if (value != null && !value.isBlank()) {
+      try {
+        apply.accept(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name + "=" + value + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Collects settings; {@link #build()} checks them. */
+  public static final class Builder {
+    private String bind = "127.0.0.1";
+    private int port = 8080;
+    private String store = "./sluice-data";
+    private String token;
+    private long maxBodySize = 64L << 30;
+    private long defaultRate;
+    private long maxRate;
+    private long globalRate;
+    private Duration grace = Duration.ofSeconds(30);
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private long minRequestDataRate = 1024;
+    private int maxRequestHeaderSize = 16 * 1024;
+    private int maxRanges = 16;
+    private int maxThreads = 10_000;
+
+    private Builder() {}
+
+    public Builder bind(String address) {
+      this.bind = address;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder store(String location) {
+      this.store = location;
+      return this;
+    }
+
+    public Builder token(String token) {
+      this.token = token;
+      return this;
+    }
+
+    public Builder maxBodySize(long bytes) {
+      this.maxBodySize = bytes;
+      return this;
+    }
+
+    public Builder defaultRate(long bytesPerSecond) {
+      this.defaultRate = bytesPerSecond;
+      return this;
+    }
+
+    public Builder maxRate(long bytesPerSecond) {
+      this.maxRate = bytesPerSecond;
+      return this;
+    }
+
+    public Builder globalRate(long bytesPerSecond) {
+      this.globalRate = bytesPerSecond;
+      return this;
+    }
+
+    public Builder grace(Duration grace) {
+      this.grace = grace;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    public Builder minRequestDataRate(long bytesPerSecond) {
+      this.minRequestDataRate = bytesPerSecond;
+      return this;
+    }
+
+    public Builder maxRequestHeaderSize(int bytes) {
+      this.maxRequestHeaderSize = bytes;
+      return this;
+    }
+
+    public Builder maxRanges(int ranges) {
+      this.maxRanges = ranges;
+      return this;
+    }
+
+    public Builder maxThreads(int threads) {
+      this.maxThreads = threads;
+      return this;
+    }
+
+    public ServerConfig build() {
+      return new ServerConfig(
+          bind,
+          port,
+          store,
+          token,
+          maxBodySize,
+          defaultRate,
+          maxRate,
+          globalRate,
+          grace,
+          idleTimeout,
+          minRequestDataRate,
+          maxRequestHeaderSize,
+          maxRanges,
+          maxThreads);
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.sluice.http;
+
+import dev.sluice.core.AbortReason;
+import dev.sluice.core.BlobStore;
+import dev.sluice.core.Delivery;
+import dev.sluice.core.RangeLimits;
+import dev.sluice.http.internal.Auth;
+import dev.sluice.http.internal.Deliveries;
+import dev.sluice.http.internal.JettyErrors;
+import dev.sluice.http.internal.Keys;
+import dev.sluice.http.internal.Router;
+import dev.sluice.http.internal.ServerContext;
+import dev.sluice.http.internal.ServerMetrics;
+import dev.sluice.http.internal.Throttle;
+import dev.sluice.http.internal.Transfers;
+import dev.sluice.http.internal.Uploads;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+
+/**
+ * The Sluice HTTP server: Jetty 12 on virtual threads serving {@code /objects} (streaming upload
+ * and delivery), {@code /health}, {@code /metrics} and {@code /jobs} over a {@link BlobStore}.
+ *
+ * {@snippet :
+ * try (SluiceServer server = SluiceServer.start(ServerConfig.builder().port(0).build(), store)) {
+ *   System.out.println(server.startupLine());
+ *   server.awaitStop();
+ * }
+ * }
+ *
+ * <p>{@link #shutdown} drains: new requests get 503, transfers in flight may finish within the
+ * grace period, the rest are aborted with {@link AbortReason#SHUTDOWN}. Extra routes (e.g. {@code
+ * /tables/}) plug in as Jetty request handlers with {@link Builder#route}.
+ */
+public final class SluiceServer implements AutoCloseable {
+
+  private final ServerConfig config;
+  private final BlobStore store;
+  private final Server jetty;
+  private final ServerConnector connector;
+  private final Router router;
+  private final Transfers transfers;
+  private final Object shutdownLock = new Object();
+  private boolean shutDown; // guarded by shutdownLock
+
+  private SluiceServer(ServerConfig config, BlobStore store, List<Router.Extra> extras) {
+    this.config = config;
+    this.store = store;
+    this.transfers = new Transfers();
+    ServerMetrics metrics = new ServerMetrics(transfers);
+    Throttle throttle = new Throttle(config.globalRate(), config.defaultRate(), config.maxRate());
+    ServerContext context = new ServerContext(config, transfers, metrics, throttle);
+    Keys keys = new Keys();
+    Delivery delivery = Delivery.of(new RangeLimits(config.maxRanges(), 80, 1));
+    this.router =
+        new Router(
+            context,
+            new Auth(config.token(), Clock.systemUTC()),
+            keys,
+            new Uploads(store, context),
+            new Deliveries(store, context, delivery),
+            extras);
+
+    VirtualThreadPool threads = new VirtualThreadPool(config.maxThreads());
+    threads.setName("sluice-http");
+    this.jetty = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setRequestHeaderSize(config.maxRequestHeaderSize());
+    http.setOutputBufferSize(32 * 1024);
+    this.connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(config.bind());
+    connector.setPort(config.port());
+    connector.setIdleTimeout(config.idleTimeout().toMillis());
+    connector.setAcceptQueueSize(1024);
+    jetty.addConnector(connector);
+    // against slow-drip uploads; downloads may be throttled far below any floor, so none there
+    jetty.setHandler(new MinimumDataRateHandler(router, config.minRequestDataRate(), 0));
+    jetty.setStopTimeout(5_000);
+    jetty.setErrorHandler(new JettyErrors());
+  }
+
+  /** Starts a server with no extra routes. */
+  public static SluiceServer start(ServerConfig config, BlobStore store) throws Exception {
+    return builder(config, store).start();
+  }
+
+  /** A builder, for extra routes. */
+  public static Builder builder(ServerConfig config, BlobStore store) {
+    return new Builder(config, store);
+  }
+
+  /** Collects extra routes, then starts the server. */
+  public static final class Builder {
+    private final ServerConfig config;
+    private final BlobStore store;
+    private final List<Router.Extra> extras = new ArrayList<>();
+
+    private Builder(ServerConfig config, BlobStore store) {
+      this.config = config;
+      this.store = store;
+    }
+
+    /**
+     * Sends requests whose path starts with {@code prefix} (e.g. {@code /tables/}) to {@code
+     * handler}, after the shutdown gate and the bearer-token check. The handler runs on a virtual
+     * thread and may block; it must complete the callback.
+     */
+    public Builder route(String prefix, Request.Handler handler) {
+      if (!prefix.startsWith("/")) {
+        throw new IllegalArgumentException("route prefix must start with /: " + prefix);
+      }
+      extras.add(new Router.Extra(prefix, handler));
+      return this;
+    }
+
+    /** Binds and starts serving. */
+    public SluiceServer start() throws Exception {
+      SluiceServer server = new SluiceServer(config, store, extras);
+      server.jetty.start();
+      return server;
+    }
+  }
+
+  /** The port the server listens on (the real one when configured with 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** {@code http://HOST:PORT}. */
+  public String baseUrl() {
+    return "http://" + config.bind() + ":" + port();
+  }
+
+  /** One line saying where the server listens, where it stores and how auth is set. */
+  public String startupLine() {
+    return "sluice: serving on "
+        + baseUrl()
+        + " · store "
+        + store.describe()
+        + " · auth "
+        + (config.authRequired()
+            ? "token (writes need Authorization: Bearer; reads the token or a signed link)"
+            : "none (open: set --token or SLUICE_TOKEN to require one)");
+  }
+
+  /**
+   * Drains and stops: new requests get 503 from now on, transfers in flight may finish within
+   * {@code grace}, the rest are aborted with {@link AbortReason#SHUTDOWN}; then the connector
+   * closes. Later calls return at once.
+   *
+   * @return true if every transfer finished within the grace period
+   */
+  public boolean shutdown(Duration grace) throws Exception {
+    synchronized (shutdownLock) {
+      if (shutDown) {
+        return true;
+      }
+      shutDown = true;
+    }
+    router.drain();
+    boolean drained = transfers.awaitIdle(grace);
+    if (!drained) {
+      transfers.cancelAll(AbortReason.SHUTDOWN);
+      transfers.awaitIdle(Duration.ofSeconds(5));
+    }
+    jetty.stop();
+    return drained;
+  }
+
+  /** Blocks until the server has stopped. */
+  public void awaitStop() throws InterruptedException {
+    jetty.join();
+  }
+
+  /** Shuts down with the configured grace period. */
+  @Override
+  public void close() throws java.io.IOException {
+    try {
+      shutdown(config.grace());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.io.IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new java.io.IOException("stopping the server failed", e);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package dev.sluice.http.internal;
+
+import dev.sluice.core.AbortCause;
+import dev.sluice.core.AbortReason;
+import dev.sluice.core.Blob;
+import dev.sluice.core.BlobStore;
+import dev.sluice.core.Delivery;
+import dev.sluice.core.DeliveryPlan;
+import dev.sluice.core.DeliveryRequest;
+import dev.sluice.core.internal.BufferPool;
+import dev.sluice.http.internal.Throttle.Pace;
+import dev.sluice.http.internal.Transfers.Direction;
+import dev.sluice.http.internal.Transfers.Transfer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
+import org.eclipse.jetty.io.Content;
+
+/**
+ * {@code GET} and {@code HEAD /objects/KEY}: the response is decided by core's {@link Delivery}
+ * (conditionals, ranges, multipart/byteranges) and streamed from the blob through one pooled buffer
+ * into blocking connection writes, paced by the transfer's token buckets. A full response is
+ * gzip-compressed on the fly when the client accepts it (never a range).
+ *
+ * <p>The unthrottled path is the fast path: positional file reads into a 256 KiB direct buffer,
+ * written straight to the socket (Jetty 12 has no sendfile). A client that goes away stops the copy
+ * at the next write: the blob channel is closed and the transfer recorded as {@code
+ * CLIENT_DISCONNECT}.
+ */
+public final class Deliveries {
+
+  private final BlobStore store;
+  private final ServerContext context;
+  private final Delivery delivery;
+
+  public Deliveries(BlobStore store, ServerContext context, Delivery delivery) {
+    this.store = store;
+    this.context = context;
+    this.delivery = delivery;
+  }
+
+  /** {@code GET} or {@code HEAD /objects/KEY}. */
+  public void get(Exchange exchange, String key) throws IOException {
+    Pace pace = context.throttle().forTransfer(exchange.query("rate"));
+    Optional<Blob> found = store.find(key);
+    if (found.isEmpty()) {
+      throw new HttpProblem(404, "no object '" + key + "'");
+    }
+    Blob blob = found.get();
+    DeliveryPlan plan =
+        delivery.plan(DeliveryRequest.from(exchange.method(), exchange::header), blob);
+    countRange(exchange, plan);
+    boolean gzip =
+        plan.kind() == DeliveryPlan.Kind.FULL
+            && plan.contentLength() > 0
+            && acceptsGzip(exchange.header("Accept-Encoding"));
+    exchange.status(plan.status());
+    plan.headers().forEach(exchange::header);
+    if (plan.kind() == DeliveryPlan.Kind.FULL
+        || plan.kind() == DeliveryPlan.Kind.PARTIAL
+        || plan.kind() == DeliveryPlan.Kind.MULTIPART) {
+      exchange.header("Vary", "Accept-Encoding");
+      if (gzip) {
+        exchange.response().getHeaders().remove("Content-Length");
+        exchange.header("Content-Encoding", "gzip");
+        exchange.header("ETag", gzipTag(blob.etag()));
+      } else {
+        blob.sha256()
+            .ifPresent(hex -> exchange.header("Repr-Digest", DigestHeaders.sha256Field(hex)));
+      }
+    }
+    if ("HEAD".equals(exchange.method()) || plan.contentLength() == 0) {
+      exchange.write(ByteBuffer.allocate(0), true);
+      exchange.finish();
+      return;
+    }
+    send(exchange, key, blob, plan, pace, gzip);
+  }
+
+  private void send(
+      Exchange exchange, String key, Blob blob, DeliveryPlan plan, Pace pace, boolean gzip)
+      throws IOException {
+    Transfer transfer = context.transfers().open(Direction.DOWNLOAD, key, plan.contentLength());
+    Thread handler = Thread.currentThread();
+    transfer.onCancel(reason -> handler.interrupt());
+    long start = System.nanoTime();
+    ByteBuffer buffer = BufferPool.acquire(pace.chunkSize());
+    ResponseChannel body = null;
+    try (transfer) {
+      OutputStream encoder =
+          gzip
+              ? new GZIPOutputStream(Content.Sink.asOutputStream(exchange.response()), 64 * 1024)
+              : null;
+      body = new ResponseChannel(exchange, encoder, pace, transfer, context.metrics());
+      plan.writeBody(blob, body, buffer);
+      body.finishEncoding();
+      context
+          .metrics()
+          .ended(
+              Direction.DOWNLOAD,
+              null,
+              body.written(),
+              Duration.ofNanos(System.nanoTime() - start));
+      exchange.finish();
+    } catch (IOException | RuntimeException e) {
+      AbortReason reason = e instanceof AbortCause c ? c.reason() : AbortReason.SOURCE_FAILED;
+      context
+          .metrics()
+          .ended(
+              Direction.DOWNLOAD,
+              reason,
+              body == null ? 0 : body.written(),
+              Duration.ofNanos(System.nanoTime() - start));
+      Thread.interrupted(); // a cancel's interrupt must not leak into the next request
+      exchange.fail(e); // the response is cut off: the client sees a short body
+    } finally {
+      BufferPool.release(buffer);
+    }
+  }
+
+  private void countRange(Exchange exchange, DeliveryPlan plan) {
+    if (exchange.header("Range") == null) {
+      return;
+    }
+    String kind =
+        switch (plan.kind()) {
+          case PARTIAL -> "single";
+          case MULTIPART -> "multiple";
+          case NOT_SATISFIABLE -> "unsatisfiable";
+          case FULL -> "ignored";
+          default -> "conditional";
+        };
+    context.metrics().rangeRequest(kind);
+  }
+
+  /** {@code DELETE /objects/KEY}. */
+  public void delete(Exchange exchange, String key) throws IOException {
+    if (!store.delete(key)) {
+      throw new HttpProblem(404, "no object '" + key + "'");
+    }
+    exchange.respondEmpty(204);
+  }
+
+  /** True when {@code Accept-Encoding} lists gzip (or *) with a non-zero quality. */
+  static boolean acceptsGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    for (String member : acceptEncoding.split(",")) {
+      String[] parts = member.trim().split(";");
+      String coding = parts[0].trim().toLowerCase(Locale.ROOT);
+      if (!coding.equals("gzip") && !coding.equals("x-gzip")) {
+        continue;
+      }
+      for (int i = 1; i < parts.length; i++) {
+        String param = parts[i].trim().toLowerCase(Locale.ROOT);
+        if (param.startsWith("q=")) {
+          try {
+            return Double.parseDouble(param.substring(2)) > 0;
+          } catch (NumberFormatException e) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** The gzip representation is a different one: it gets its own strong tag. */
+  private static String gzipTag(String etag) {
+    return etag.endsWith("\"") ? etag.substring(0, etag.length() - 1) + "-gzip\"" : etag;
+  }
+}

@@ -1,0 +1,130 @@
+package dev.sluice.http.internal;
+
+import dev.sluice.core.ClientDisconnectedException;
+import dev.sluice.core.Source;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Blocker;
+
+/**
+ * A request body as a blocking {@link Source}: reads Jetty's chunks (Content-Length or chunked)
+ * with a demand/read loop and copies each into the engine's buffer, so no body is ever buffered
+ * beyond one network chunk. A body that fails before its end (the client went away, an idle
+ * timeout, a too-slow client) reads as {@link ClientDisconnectedException}.
+ */
+public final class RequestBodySource implements Source {
+
+  private final Content.Source body;
+  private final String name;
+  private final long length;
+  private Content.Chunk current; // guarded by this
+  private volatile long bytesRead;
+  private boolean ended; // guarded by this
+  private boolean closed; // guarded by this
+
+  public RequestBodySource(Content.Source body, String name, long length) {
+    this.body = body;
+    this.name = name;
+    this.length = length;
+  }
+
+  @Override
+  public int read(ByteBuffer into) throws IOException {
+    while (true) {
+      synchronized (this) {
+        if (closed) {
+          throw new IOException(name + " is closed");
+        }
+        int n = copyCurrent(into);
+        if (n != 0) {
+          return n;
+        }
+        Content.Chunk chunk = body.read();
+        if (chunk != null && Content.Chunk.isFailure(chunk)) {
+          throw disconnected(chunk.getFailure());
+        }
+        current = chunk;
+        if (chunk != null) {
+          continue;
+        }
+      }
+      awaitDemand();
+    }
+  }
+
+  /** Copies from the current chunk: the count, -1 at the end, 0 when a new chunk is needed. */
+  private int copyCurrent(ByteBuffer into) {
+    if (ended) {
+      return -1;
+    }
+    if (current == null) {
+      return 0;
+    }
+    ByteBuffer data = current.getByteBuffer();
+    if (data.hasRemaining()) {
+      int n = Math.min(data.remaining(), into.remaining());
+      int limit = data.limit();
+      data.limit(data.position() + n);
+      into.put(data);
+      data.limit(limit);
+      bytesRead += n;
+      return n;
+    }
+    boolean last = current.isLast();
+    current.release();
+    current = null;
+    if (last) {
+      ended = true;
+      return -1;
+    }
+    return 0;
+  }
+
+  private void awaitDemand() throws IOException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedIOException("interrupted while reading " + name);
+    }
+    try (Blocker.Runnable ready = Blocker.runnable()) {
+      body.demand(ready);
+      ready.block();
+    }
+  }
+
+  private ClientDisconnectedException disconnected(Throwable failure) {
+    String why =
+        failure instanceof TimeoutException
+            ? "idle timeout or minimum data rate"
+            : failure.getMessage() == null
+                ? failure.getClass().getSimpleName()
+                : failure.getMessage();
+    return new ClientDisconnectedException(
+        "client went away after " + bytesRead + " bytes of " + name + " (" + why + ")", failure);
+  }
+
+  /** Bytes handed to the engine so far. */
+  public long bytesRead() {
+    return bytesRead;
+  }
+
+  @Override
+  public long length() {
+    return length;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (current != null) {
+      current.release();
+      current = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.sluice.http.internal;
+
+import dev.sluice.core.AbortReason;
+import dev.sluice.core.CancelledException;
+import dev.sluice.core.ClientDisconnectedException;
+import dev.sluice.http.internal.Throttle.Pace;
+import dev.sluice.http.internal.Transfers.Transfer;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * A download's response body as a blocking channel: each write is paced by the transfer's token
+ * buckets, handed to the connection and waited for, so a slow or throttled client holds back the
+ * blob reads instead of filling memory. A failed write (the client went away) surfaces as {@link
+ * ClientDisconnectedException}; a write stopped by a cancel (shutdown) as {@link
+ * CancelledException} with the cancel's reason.
+ */
+final class ResponseChannel implements WritableByteChannel {
+
+  private final Exchange exchange;
+  private final OutputStream encoder;
+  private final Pace pace;
+  private final Transfer transfer;
+  private final ServerMetrics metrics;
+  private final byte[] scratch;
+  private long written;
+  private boolean open = true;
+
+  /**
+   * @param encoder null to write straight to the connection; else a stream (e.g. gzip) over it
+   */
+  ResponseChannel(
+      Exchange exchange,
+      OutputStream encoder,
+      Pace pace,
+      Transfer transfer,
+      ServerMetrics metrics) {
+    this.exchange = exchange;
+    this.encoder = encoder;
+    this.pace = pace;
+    this.transfer = transfer;
+    this.metrics = metrics;
+    this.scratch = encoder == null ? null : new byte[Math.min(pace.chunkSize(), 64 * 1024)];
+  }
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    int total = src.remaining();
+    int limit = src.limit();
+    try {
+      while (src.hasRemaining()) {
+        int n = Math.min(src.remaining(), pace.chunkSize());
+        src.limit(src.position() + n);
+        if (!pace.unlimited()) {
+          pace.acquire(n);
+        }
+        long start = System.nanoTime();
+        send(src);
+        metrics.chunkWritten(System.nanoTime() - start);
+        metrics.bytesOut(n);
+        transfer.add(n);
+        written += n;
+        src.limit(limit);
+      }
+    } catch (IOException e) {
+      throw translate(e);
+    } finally {
+      src.limit(limit);
+    }
+    return total;
+  }
+
+  private void send(ByteBuffer slice) throws IOException {
+    if (encoder == null) {
+      exchange.write(slice, false);
+      return;
+    }
+    while (slice.hasRemaining()) {
+      int n = Math.min(slice.remaining(), scratch.length);
+      slice.get(scratch, 0, n);
+      encoder.write(scratch, 0, n);
+    }
+  }
+
+  /** Ends an encoded body (writes the gzip trailer); a no-op for a plain one. */
+  void finishEncoding() throws IOException {
+    if (encoder != null) {
+      try {
+        encoder.close();
+      } catch (IOException e) {
+        throw translate(e);
+      }
+    }
+  }
+
+  private IOException translate(IOException e) {
+    AbortReason cancelled = transfer.cancelReason();
+    if (cancelled != null) {
+      CancelledException stopped =
+          new CancelledException(
+              cancelled, "download stopped (" + cancelled + ") after " + written + " bytes");
+      stopped.initCause(e);
+      return stopped;
+    }
+    if (e instanceof InterruptedIOException || e instanceof ClientDisconnectedException) {
+      return e;
+    }
+    return new ClientDisconnectedException(
+        "client went away after " + written + " bytes of the response body", e);
+  }
+
+  /** Body bytes handed to the connection so far (before any encoding). */
+  long written() {
+    return written;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+
+  @Override
+  public void close() {
+    open = false;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.sluice.http.internal;
+
+import dev.sluice.core.AbortReason;
+import dev.sluice.http.internal.Transfers.Direction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The server's meters, scraped as Prometheus text at {@code /metrics}: bytes in and out, active
+ * transfers, per-transfer throughput, chunk-write latency, scheduler lag, aborts by reason and
+ * range requests by kind.
+ */
+public final class ServerMetrics {
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counter bytesIn;
+  private final Counter bytesOut;
+  private final Timer chunkWrite;
+  private final DistributionSummary throughput;
+
+  public ServerMetrics(Transfers transfers) {
+    bytesIn =
+        Counter.builder("sluice.bytes.in")
+            .baseUnit("bytes")
+            .description("Bytes received in upload bodies")
+            .register(registry);
+    bytesOut =
+        Counter.builder("sluice.bytes.out")
+            .baseUnit("bytes")
+            .description("Bytes sent in download bodies")
+            .register(registry);
+    chunkWrite =
+        Timer.builder("sluice.chunk.write")
+            .description("Time to write one chunk to the sink (upload) or the client (download)")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(10_000))
+            .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry);
+    throughput =
+        DistributionSummary.builder("sluice.transfer.throughput")
+            .baseUnit("mebibytes.per.second")
+            .description("Throughput of each finished transfer")
+            .register(registry);
+    for (Direction d : Direction.values()) {
+      Gauge.builder("sluice.transfers.active", transfers, t -> t.count(d))
+          .tag("direction", name(d))
+          .description("Transfers running now")
+          .register(registry);
+    }
+  }
+
+  private static String name(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Publishes a scheduler-lag figure (seconds) under {@code sluice_scheduler_lag_seconds}. */
+  public void schedulerLag(String statistic, DoubleSupplier seconds) {
+    Gauge.builder("sluice.scheduler.lag", seconds, DoubleSupplier::getAsDouble)
+        .tag("statistic", statistic)
+        .baseUnit("seconds")
+        .description("How late a periodic virtual-thread wake-up ran")
+        .register(registry);
+  }
+
+  public void bytesIn(long n) {
+    bytesIn.increment(n);
+  }
+
+  public void bytesOut(long n) {
+    bytesOut.increment(n);
+  }
+
+  public void chunkWritten(long nanos) {
+    chunkWrite.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A transfer ended: committed ({@code reason} null) or aborted with {@code reason}. */
+  public void ended(Direction direction, AbortReason reason, long bytes, Duration took) {
+    registry
+        .counter(
+            "sluice.transfers",
+            "direction",
+            name(direction),
+            "outcome",
+            reason == null ? "committed" : "aborted")
+        .increment();
+    if (reason != null) {
+      registry
+          .counter("sluice.aborts", "direction", name(direction), "reason", reason.name())
+          .increment();
+    } else if (took.toNanos() > 0) {
+      throughput.record(bytes / (1024.0 * 1024.0) / (took.toNanos() / 1e9));
+    }
+  }
+
+  /** A download that carried a Range header; {@code kind} is single, multiple, unsatisfiable… */
+  public void rangeRequest(String kind) {
+    registry.counter("sluice.range.requests", "kind", kind).increment();
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

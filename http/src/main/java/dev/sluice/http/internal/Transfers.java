@@ -1,0 +1,151 @@
+package dev.sluice.http.internal;
+
+import dev.sluice.core.AbortReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The transfers running in the server, uploads and downloads alike: listed by {@code /jobs},
+ * counted by {@code /metrics}, and cancelled with {@link AbortReason#SHUTDOWN} when the grace
+ * period of a shutdown runs out.
+ */
+public final class Transfers {
+
+  /** Upload or download. */
+  public enum Direction {
+    UPLOAD,
+    DOWNLOAD
+  }
+
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final Map<Long, Transfer> active = new ConcurrentHashMap<>();
+  private final Object idle = new Object();
+
+  /** One running transfer; closing it removes it from the registry. */
+  public final class Transfer implements AutoCloseable {
+    private final long id = IDS.incrementAndGet();
+    private final Direction direction;
+    private final String key;
+    private final long expectedBytes;
+    private final Instant startedAt = Instant.now();
+    private final AtomicLong bytes = new AtomicLong();
+    private volatile Consumer<AbortReason> canceller;
+    private volatile AbortReason cancelReason;
+
+    private Transfer(Direction direction, String key, long expectedBytes) {
+      this.direction = direction;
+      this.key = key;
+      this.expectedBytes = expectedBytes;
+    }
+
+    /** Counts {@code n} more bytes moved. */
+    public void add(long n) {
+      bytes.addAndGet(n);
+    }
+
+    /** Sets how to stop this transfer; called with the reason. */
+    public void onCancel(Consumer<AbortReason> stop) {
+      this.canceller = stop;
+      AbortReason already = cancelReason;
+      if (already != null) {
+        stop.accept(already);
+      }
+    }
+
+    /** Stops this transfer with {@code reason}; the first reason given wins. */
+    public void cancel(AbortReason reason) {
+      if (cancelReason == null) {
+        cancelReason = reason;
+        Consumer<AbortReason> stop = canceller;
+        if (stop != null) {
+          stop.accept(reason);
+        }
+      }
+    }
+
+    /** Why this transfer was cancelled from outside, or null. */
+    public AbortReason cancelReason() {
+      return cancelReason;
+    }
+
+    public long bytes() {
+      return bytes.get();
+    }
+
+    public Direction direction() {
+      return direction;
+    }
+
+    Map<String, Object> describe() {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("id", id);
+      out.put("direction", direction.name().toLowerCase(java.util.Locale.ROOT));
+      out.put("key", key);
+      out.put("bytes", bytes.get());
+      out.put("expectedBytes", expectedBytes);
+      out.put("startedAt", startedAt.toString());
+      out.put("seconds", Duration.between(startedAt, Instant.now()).toMillis() / 1000.0);
+      return out;
+    }
+
+    @Override
+    public void close() {
+      active.remove(id);
+      synchronized (idle) {
+        idle.notifyAll();
+      }
+    }
+  }
+
+  /** Registers a new transfer of {@code key}; {@code expectedBytes} is -1 when unknown. */
+  public Transfer open(Direction direction, String key, long expectedBytes) {
+    Transfer transfer = new Transfer(direction, key, expectedBytes);
+    active.put(transfer.id, transfer);
+    return transfer;
+  }
+
+  /** How many transfers run in {@code direction}. */
+  public int count(Direction direction) {
+    return (int) active.values().stream().filter(t -> t.direction == direction).count();
+  }
+
+  /** A JSON-ready list of the running transfers, oldest first. */
+  public List<Map<String, Object>> describe() {
+    List<Transfer> list = new ArrayList<>(active.values());
+    list.sort(java.util.Comparator.comparingLong(t -> t.id));
+    return list.stream().map(Transfer::describe).toList();
+  }
+
+  /** Waits until no transfer runs or {@code timeout} passes; true when none runs. */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (idle) {
+      while (!active.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        idle.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+    return true;
+  }
+
+  /** Cancels every running transfer with {@code reason}; returns how many. */
+  public int cancelAll(AbortReason reason) {
+    int n = 0;
+    for (Transfer t : active.values()) {
+      t.cancel(reason);
+      n++;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,207 @@
+package dev.sluice.http.internal;
+
+import dev.sluice.core.AbortReason;
+import dev.sluice.core.BlobSpec;
+import dev.sluice.core.BlobStore;
+import dev.sluice.core.DigestMismatchException;
+import dev.sluice.core.Ingestion;
+import dev.sluice.core.IngestionException;
+import dev.sluice.core.IngestionJob;
+import dev.sluice.core.IngestionListener;
+import dev.sluice.core.IngestionReport;
+import dev.sluice.core.LimitExceededException;
+import dev.sluice.core.Sink;
+import dev.sluice.core.Source;
+import dev.sluice.core.Transforms;
+import dev.sluice.http.internal.Transfers.Direction;
+import dev.sluice.http.internal.Transfers.Transfer;
+import java.nio.file.FileAlreadyExistsException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * Streams request bodies into the store through the ingestion engine: {@code PUT /objects/KEY} (the
+ * whole body is the object) and, via {@link MultipartUpload}, each file part of a {@code POST
+ * /objects}. Client digests are checked in-stream (SHA-256 by the store's own hash, SHA-512 and MD5
+ * by transforms); a mismatch, an oversized body or a vanished client aborts the store's sink, so
+ * nothing is stored.
+ */
+public final class Uploads {
+
+  private final BlobStore store;
+  private final ServerContext context;
+
+  public Uploads(BlobStore store, ServerContext context) {
+    this.store = store;
+    this.context = context;
+  }
+
+  /** {@code PUT /objects/KEY}. */
+  public void put(Exchange exchange, String key) throws Exception {
+    long max = context.config().maxBodySize();
+    long declared = exchange.request().getLength();
+    if (declared > max) {
+      throw new HttpProblem(
+          413,
+          "Content-Length "
+              + declared
+              + " exceeds the maximum body size of "
+              + dev.sluice.core.ByteSize.format(max)
+              + " ("
+              + max
+              + ")");
+    }
+    DigestHeaders digests =
+        DigestHeaders.parse(
+            exchange.header("Content-Digest"),
+            exchange.header("Repr-Digest"),
+            exchange.header("Content-MD5"));
+    boolean refuseOverwrite = "*".equals(trim(exchange.header(HttpHeader.IF_NONE_MATCH)));
+    if (refuseOverwrite && store.find(key).isPresent()) {
+      throw new HttpProblem(412, "object '" + key + "' exists and If-None-Match: * was sent");
+    }
+    String contentType = exchange.header(HttpHeader.CONTENT_TYPE);
+    Source body =
+        new RequestBodySource(exchange.request(), "request body of PUT /objects/" + key, declared);
+    IngestionReport report =
+        store(key, body, new BlobSpec(contentType, !refuseOverwrite, digests.sha256()), digests);
+    exchange.header(HttpHeader.LOCATION, ObjectPaths.of(key));
+    exchange.respond(201, describe(key, report));
+  }
+
+  /**
+   * Runs one body into a new blob and returns the committed report.
+   *
+   * @throws HttpProblem with the status matching why it was aborted
+   * @throws IngestionException for a client disconnect (no response can be sent)
+   */
+  IngestionReport store(String key, Source body, BlobSpec spec, DigestHeaders digests)
+      throws Exception {
+    Sink sink;
+    try {
+      sink = store.create(key, spec);
+    } catch (IllegalArgumentException e) {
+      body.close();
+      throw new HttpProblem(400, e.getMessage());
+    } catch (FileAlreadyExistsException e) {
+      body.close();
+      throw new HttpProblem(412, "object '" + key + "' exists and If-None-Match: * was sent");
+    } catch (java.nio.file.FileSystemException e) {
+      body.close();
+      throw new HttpProblem(409, "cannot store '" + key + "': " + e.getReason());
+    }
+    Ingestion ingestion =
+        Ingestion.from(body).through(Transforms.limit(context.config().maxBodySize(), "body size"));
+    if (digests.sha512() != null) {
+      ingestion.through(Transforms.sha512(digests.sha512()));
+    }
+    if (digests.md5() != null) {
+      ingestion.through(Transforms.md5(digests.md5()));
+    }
+    Transfer transfer = context.transfers().open(Direction.UPLOAD, key, body.length());
+    ingestion.to(sink).listener(new Meter(transfer));
+    try (transfer) {
+      IngestionJob job = context.start(ingestion);
+      transfer.onCancel(job::cancel);
+      try {
+        IngestionReport report = await(job);
+        context.metrics().ended(Direction.UPLOAD, null, report.bytesIn(), report.duration());
+        return report;
+      } catch (IngestionException e) {
+        context
+            .metrics()
+            .ended(Direction.UPLOAD, e.reason(), e.report().bytesIn(), e.report().duration());
+        throw problemFor(key, e);
+      }
+    }
+  }
+
+  private static IngestionReport await(IngestionJob job) throws Exception {
+    try {
+      return job.get();
+    } catch (InterruptedException e) {
+      job.cancel(AbortReason.CANCELLED);
+      Thread.currentThread().interrupt();
+      throw e;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /** The answer for an aborted upload; a disconnect is rethrown as is (nobody is listening). */
+  private static Exception problemFor(String key, IngestionException e) {
+    Throwable root = e.getCause();
+    return switch (e.reason()) {
+      case DIGEST_MISMATCH ->
+          root instanceof DigestMismatchException m
+              ? new HttpProblem(
+                  400,
+                  "digest mismatch for '"
+                      + key
+                      + "': "
+                      + m.algorithm()
+                      + " expected "
+                      + m.expected()
+                      + " but the body has "
+                      + m.actual()
+                      + "; nothing was stored")
+              : new HttpProblem(400, root.getMessage() + "; nothing was stored");
+      case LIMIT_EXCEEDED ->
+          new HttpProblem(
+              413,
+              (root instanceof LimitExceededException l ? l.getMessage() : root.getMessage())
+                  + "; nothing was stored");
+      case INVALID_INPUT -> new HttpProblem(400, root.getMessage());
+      case SHUTDOWN -> new HttpProblem(503, "the server is shutting down; nothing was stored");
+      case CLIENT_DISCONNECT -> e;
+      default ->
+          root instanceof FileAlreadyExistsException
+              ? new HttpProblem(412, "object '" + key + "' exists and If-None-Match: * was sent")
+              : e;
+    };
+  }
+
+  static Map<String, Object> describe(String key, IngestionReport report) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("key", key);
+    out.put("bytes", report.bytesIn());
+    out.put("sha256", sha256(report));
+    Duration took = report.duration();
+    out.put("durationMs", took.toNanos() / 1e6);
+    out.put("mibPerSecond", Math.round(report.mibPerSecond() * 10) / 10.0);
+    out.put("chunks", report.chunks());
+    out.put("chunkWriteP99Ms", report.chunkWriteLatency().p99().toNanos() / 1e6);
+    return out;
+  }
+
+  static String sha256(IngestionReport report) {
+    String fromStore = report.receipt() == null ? null : report.receipt().details().get("sha256");
+    return fromStore != null ? fromStore : report.digests().get("sha256");
+  }
+
+  private static String trim(String value) {
+    return value == null ? null : value.trim();
+  }
+
+  /** Feeds the server's meters and the transfer's byte count from the engine. */
+  private final class Meter implements IngestionListener {
+    private final Transfer transfer;
+
+    Meter(Transfer transfer) {
+      this.transfer = transfer;
+    }
+
+    @Override
+    public void onChunk(int bytes, long writeNanos) {
+      transfer.add(bytes);
+      context.metrics().bytesIn(bytes);
+      context.metrics().chunkWritten(writeNanos);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package dev.sluice.http;
+
+import dev.sluice.core.FileBlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/** A real server on an ephemeral loopback port over a temporary folder, with a JDK client. */
+final class TestServer implements AutoCloseable {
+
+  final Path dir;
+  final FileBlobStore store;
+  final SluiceServer server;
+  final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private TestServer(Path dir, FileBlobStore store, SluiceServer server) {
+    this.dir = dir;
+    this.store = store;
+    this.server = server;
+  }
+
+  static TestServer start(UnaryOperator<ServerConfig.Builder> settings) throws Exception {
+    Path dir = Files.createTempDirectory("sluice-http-it");
+    FileBlobStore store = FileBlobStore.open(dir.resolve("data"));
+    ServerConfig config =
+        settings
+            .apply(
+                ServerConfig.builder().port(0).store(dir.toString()).grace(Duration.ofSeconds(2)))
+            .build();
+    return new TestServer(dir, store, SluiceServer.start(config, store));
+  }
+
+  URI uri(String pathAndQuery) {
+    return URI.create(server.baseUrl() + pathAndQuery);
+  }
+
+  HttpRequest.Builder request(String pathAndQuery) {
+    return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30));
+  }
+
+  HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+    return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  HttpResponse<String> sendText(HttpRequest request) throws IOException, InterruptedException {
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> put(String key, byte[] body, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        request("/objects/" + key).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return sendText(b.build());
+  }
+
+  HttpResponse<byte[]> get(String pathAndQuery, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = request(pathAndQuery).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b.build());
+  }
+
+  String metrics() throws IOException, InterruptedException {
+    return sendText(request("/metrics").GET().build()).body();
+  }
+
+  /** The value of a Prometheus sample line starting with {@code prefix}, or 0. */
+  double metric(String prefix) throws IOException, InterruptedException {
+    return metrics()
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  /** A raw socket, for what the JDK client will not do (disconnects, malformed requests). */
+  Socket socket() throws IOException {
+    Socket socket = new Socket("127.0.0.1", server.port());
+    socket.setSoTimeout(10_000);
+    return socket;
+  }
+
+  static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
+  /** Reads the status line and headers of a raw response. */
+  static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1) {
+      head.append((char) c);
+      if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+        break;
+      }
+    }
+    return head.toString();
+  }
+
+  static byte[] bytes(int size, long seed) {
+    byte[] data = new byte[size];
+    new Random(seed).nextBytes(data);
+    return data;
+  }
+
+  /** Waits until {@code condition} holds, for at most 10 s. */
+  static void eventually(Check condition) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try {
+        condition.run();
+        return;
+      } catch (AssertionError e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  interface Check {
+    void run() throws Exception;
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
