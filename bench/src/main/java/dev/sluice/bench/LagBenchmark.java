@@ -31,7 +31,14 @@ import java.util.function.ToDoubleFunction;
 public final class LagBenchmark {
 
   private record Result(
-      String mode, int round, double seconds, double mibPerSecond, Latency lag, Latency task) {}
+      String mode,
+      int round,
+      double seconds,
+      double mibPerSecond,
+      double mibPerCpuSecond,
+      Latency lag,
+      long lagSamples,
+      Latency task) {}
 
   private final int jobs;
   private final long size;
@@ -127,6 +134,7 @@ public final class LagBenchmark {
       TrivialTask task = new TrivialTask();
       task.start();
       long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
       List<IngestionJob> started = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
         started.add(job(size, i, offload ? pool : null).start());
@@ -140,14 +148,19 @@ public final class LagBenchmark {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
       Latency lagSeen = lag.sinceStart();
+      long lagSamples = lag.samples();
       Latency taskSeen = task.stop();
+      double mib = bytes / (1024.0 * 1024.0);
       return new Result(
           offload ? "offload" : "inline",
           round,
           seconds,
-          bytes / (1024.0 * 1024.0) / seconds,
+          mib / seconds,
+          mib / cpuSeconds,
           lagSeen,
+          lagSamples,
           taskSeen);
     }
   }
@@ -197,15 +210,17 @@ public final class LagBenchmark {
   private static void print(Result r) {
     System.out.printf(
         Locale.ROOT,
-        "round %d %-7s %6.1f s %7.1f MiB/s | lag p50 %7.2f p99 %7.2f max %7.2f ms"
-            + " | task p50 %7.2f p99 %7.2f max %7.2f ms%n",
+        "round %d %-7s %6.1f s %6.1f MiB/s %6.1f MiB/cpu-s | lag p50 %7.2f p99 %7.2f max %7.2f ms"
+            + " (%d samples) | task p50 %7.2f p99 %7.2f max %7.2f ms%n",
         r.round(),
         r.mode(),
         r.seconds(),
         r.mibPerSecond(),
+        r.mibPerCpuSecond(),
         ms(r.lag().p50Nanos()),
         ms(r.lag().p99Nanos()),
         ms(r.lag().maxNanos()),
+        r.lagSamples(),
         ms(r.task().p50Nanos()),
         ms(r.task().p99Nanos()),
         ms(r.task().maxNanos()));
@@ -214,16 +229,17 @@ public final class LagBenchmark {
   private static void summarize(List<Result> results) {
     System.out.println();
     System.out.println(
-        "| mode | MiB/s | lag p50 ms | lag p99 ms | lag max ms | task p50 ms | task p99 ms | task max"
+        "| mode | MiB/s | MiB per CPU-s | lag p50 ms | lag p99 ms | lag max ms | task p50 ms | task p99 ms | task max"
             + " ms |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (String mode : List.of("inline", "offload")) {
       List<Result> rows = results.stream().filter(r -> r.mode().equals(mode)).toList();
       System.out.printf(
           Locale.ROOT,
-          "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+          "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
           mode,
-          spread(rows, Result::mibPerSecond, "%.0f"),
+          spread(rows, Result::mibPerSecond, "%.1f"),
+          spread(rows, Result::mibPerCpuSecond, "%.1f"),
           spread(rows, r -> ms(r.lag().p50Nanos()), "%.2f"),
           spread(rows, r -> ms(r.lag().p99Nanos()), "%.2f"),
           spread(rows, r -> ms(r.lag().maxNanos()), "%.1f"),
@@ -248,6 +264,13 @@ public final class LagBenchmark {
         median,
         values.get(0),
         values.get(values.size() - 1));
+  }
+
+  /** CPU time of the whole process: what the work cost, whatever share of the cores it got. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static double ms(long nanos) {
