@@ -84,6 +84,9 @@ public final class WorkerPool implements AutoCloseable {
    * for it to stop, so {@code work} never outlives this call: buffers it was given may be reused as
    * soon as this returns.
    *
+   * <p>Called from one of this pool's own workers, it runs {@code work} in place: a pipeline that
+   * offloads inside an offloaded pipeline cannot deadlock the pool.
+   *
    * @throws InterruptedIOException if the caller was interrupted before the work started, or while
    *     waiting for room in the queue
    * @throws CancelledException if the pool is closed ({@link AbortReason#SHUTDOWN})
@@ -91,6 +94,9 @@ public final class WorkerPool implements AutoCloseable {
   public <T> T run(Work<T> work) throws IOException {
     if (work == null) {
       throw new NullPointerException("work == null");
+    }
+    if (threads.contains(Thread.currentThread())) {
+      return work.run();
     }
     Task<T> task = new Task<>(work);
     if (closed) {

@@ -190,6 +190,17 @@ class WorkerPoolTest {
   }
 
   @Test
+  void workHandedToThePoolFromItsOwnWorkerRunsInPlace() throws IOException {
+    WorkerPool single = WorkerPool.of(1, 1);
+    try {
+      Thread inner = single.run(() -> single.run(Thread::currentThread));
+      assertThat(inner.getName()).startsWith("sluice-worker-");
+    } finally {
+      single.close();
+    }
+  }
+
+  @Test
   void rejectsNonPositiveSizes() {
     assertThatThrownBy(() -> WorkerPool.of(0))
         .isInstanceOf(IllegalArgumentException.class)
