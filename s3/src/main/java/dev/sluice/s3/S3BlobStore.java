@@ -1,0 +1,124 @@
+package dev.sluice.s3;
+
+import dev.sluice.core.Blob;
+import dev.sluice.core.BlobSpec;
+import dev.sluice.core.BlobStore;
+import dev.sluice.core.Sink;
+import dev.sluice.s3.internal.S3Blob;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Blobs under an S3 prefix: key {@code a/b.bin} of {@code s3://bucket/data} is the object {@code
+ * data/a/b.bin} of {@code bucket}. New blobs go through the multipart sink ({@link S3Upload}),
+ * which hashes them with SHA-256 and stores the digest in the object's metadata, where {@link
+ * Blob#sha256()} finds it.
+ *
+ * <p>Overwrite protection ({@code BlobSpec.overwrite() == false}) is checked twice: a HEAD when the
+ * sink is created fails fast with {@link FileAlreadyExistsException}, and the commit is conditional
+ * ({@code If-None-Match: *} on the PUT or on CompleteMultipartUpload), which S3 enforces
+ * atomically. A server that ignores the condition leaves only the HEAD check, with a race between
+ * two concurrent writers of the same key.
+ */
+public final class S3BlobStore implements BlobStore {
+
+  private final S3Client client;
+  private final S3Location root;
+  private final UnaryOperator<S3Upload> uploadSettings;
+  private final boolean closeClient;
+
+  /**
+   * A store over {@code root} ({@code s3://bucket} or {@code s3://bucket/prefix}).
+   *
+   * @param uploadSettings applied to every upload, e.g. {@code u -> u.partSize(16 << 20)}
+   * @param closeClient whether {@link #close} closes {@code client}
+   */
+  public S3BlobStore(
+      S3Client client,
+      S3Location root,
+      UnaryOperator<S3Upload> uploadSettings,
+      boolean closeClient) {
+    if (client == null) {
+      throw new NullPointerException("client == null");
+    }
+    String prefix = root.key();
+    if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+      prefix = prefix + "/";
+    }
+    this.client = client;
+    this.root = new S3Location(root.bucket(), prefix);
+    this.uploadSettings = uploadSettings;
+    this.closeClient = closeClient;
+  }
+
+  /** A store over {@code root} with default upload settings; closing it leaves the client open. */
+  public S3BlobStore(S3Client client, S3Location root) {
+    this(client, root, UnaryOperator.identity(), false);
+  }
+
+  @Override
+  public Sink create(String key, BlobSpec spec) throws IOException {
+    S3Location location = locate(key);
+    if (!spec.overwrite() && S3Blob.head(client, location).isPresent()) {
+      throw new FileAlreadyExistsException(
+          location.toString(), null, "an object exists and overwrite is off");
+    }
+    return uploadSettings
+        .apply(S3Upload.to(client, location))
+        .contentType(spec.contentType())
+        .expectedSha256(spec.expectedSha256())
+        .overwrite(spec.overwrite())
+        .open();
+  }
+
+  @Override
+  public Optional<Blob> find(String key) throws IOException {
+    return S3Blob.head(client, locate(key));
+  }
+
+  @Override
+  public boolean delete(String key) throws IOException {
+    S3Location location = locate(key);
+    if (S3Blob.head(client, location).isEmpty()) {
+      return false;
+    }
+    try {
+      client.deleteObject(b -> b.bucket(location.bucket()).key(location.key()));
+      return true;
+    } catch (SdkException e) {
+      throw new IOException("deleting " + location + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return root.toString();
+  }
+
+  @Override
+  public void close() {
+    if (closeClient) {
+      client.close();
+    }
+  }
+
+  private S3Location locate(String key) {
+    if (key == null || key.isEmpty()) {
+      throw new IllegalArgumentException("key must not be empty");
+    }
+    if (root.key().length() + key.length() > 1024) {
+      throw new IllegalArgumentException(
+          "key '" + key + "' is too long: S3 keys (with the prefix) are at most 1024 bytes");
+    }
+    return root.resolve(key);
+  }
+
+  @Override
+  public String toString() {
+    return "s3store(" + root + ")";
+  }
+}

@@ -1,0 +1,179 @@
+package dev.sluice.s3;
+
+import dev.sluice.core.Blob;
+import dev.sluice.core.BlobStore;
+import dev.sluice.core.ByteSize;
+import dev.sluice.core.EndpointProvider;
+import dev.sluice.core.Receipt;
+import dev.sluice.core.Sink;
+import dev.sluice.core.Source;
+import dev.sluice.s3.internal.S3Blob;
+import dev.sluice.s3.internal.S3Source;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code s3://bucket/key} for the command line and the server: a source streams the object with one
+ * GET, a sink is the multipart upload ({@link S3Upload}), a store is an {@link S3BlobStore} over
+ * {@code s3://bucket/prefix}. Each opened endpoint has its own client, closed when the source, sink
+ * or store is.
+ *
+ * <p>Options, besides those of {@link S3ClientSettings}: {@code s3-part-size} (e.g. {@code 16MiB}),
+ * {@code s3-parallel} (parts in flight), {@code s3-checksum} ({@code crc32c} or {@code sha256}),
+ * {@code s3-expected-size} (bytes, to size parts for objects over 78 GiB).
+ */
+public final class S3EndpointProvider implements EndpointProvider {
+
+  private final Map<String, String> env;
+
+  /** A provider reading the process environment. */
+  public S3EndpointProvider() {
+    this(System.getenv());
+  }
+
+  /** A provider reading {@code env} instead of the process environment (for tests). */
+  public S3EndpointProvider(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  @Override
+  public boolean handles(String location) {
+    return S3Location.matches(location);
+  }
+
+  @Override
+  public Source openSource(String location, Map<String, String> options) throws IOException {
+    S3Location object = S3Location.parseObject(location);
+    S3Client client = S3ClientSettings.from(options, env).newClient();
+    try {
+      Blob blob =
+          S3Blob.head(client, object)
+              .orElseThrow(() -> new FileNotFoundException(object + ": no such object"));
+      return new ClientClosingSource(new S3Source(object, blob, 0, blob.size()), client);
+    } catch (IOException | RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Sink openSink(String location, Map<String, String> options) {
+    S3Location object = S3Location.parseObject(location);
+    UnaryOperator<S3Upload> settings = uploadSettings(options);
+    S3Client client = S3ClientSettings.from(options, env).newClient();
+    try {
+      return new ClientClosingSink(settings.apply(S3Upload.to(client, object)).open(), client);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public BlobStore openStore(String location, Map<String, String> options) {
+    S3Location root = S3Location.parse(location);
+    UnaryOperator<S3Upload> settings = uploadSettings(options);
+    return new S3BlobStore(S3ClientSettings.from(options, env).newClient(), root, settings, true);
+  }
+
+  /** Reads the upload options up front, so a bad value fails before anything is opened. */
+  static UnaryOperator<S3Upload> uploadSettings(Map<String, String> options) {
+    String partSizeText = options.get("s3-part-size");
+    long partSize =
+        partSizeText == null ? S3Upload.DEFAULT_PART_SIZE : parseSize("s3-part-size", partSizeText);
+    int parallel = parseInt("s3-parallel", options.get("s3-parallel"), S3Upload.DEFAULT_PARALLEL);
+    String checksumText = options.get("s3-checksum");
+    S3Checksum checksum = checksumText == null ? S3Checksum.CRC32C : S3Checksum.parse(checksumText);
+    String sizeText = options.get("s3-expected-size");
+    long expectedSize = sizeText == null ? -1 : parseSize("s3-expected-size", sizeText);
+    S3Upload.checkPartSize(partSize);
+    S3Upload.checkParallel(parallel);
+    S3Upload.effectivePartSize((int) partSize, expectedSize);
+    return upload ->
+        upload.partSize(partSize).parallel(parallel).checksum(checksum).expectedSize(expectedSize);
+  }
+
+  private static long parseSize(String option, String text) {
+    try {
+      return ByteSize.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int parseInt(String option, String text, int fallback) {
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "invalid " + option + " '" + text + "': expected a whole number", e);
+    }
+  }
+
+  /** Closes the endpoint's own client once the sink has ended. */
+  private record ClientClosingSink(Sink sink, S3Client client) implements Sink {
+
+    @Override
+    public void write(ByteBuffer chunk) throws IOException {
+      sink.write(chunk);
+    }
+
+    @Override
+    public Receipt commit() throws IOException {
+      try {
+        return sink.commit();
+      } finally {
+        client.close();
+      }
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+      try {
+        sink.abort(cause);
+      } finally {
+        client.close();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return sink.toString();
+    }
+  }
+
+  /** Closes the endpoint's own client with the source. */
+  private record ClientClosingSource(Source source, S3Client client) implements Source {
+
+    @Override
+    public int read(ByteBuffer into) throws IOException {
+      return source.read(into);
+    }
+
+    @Override
+    public long length() {
+      return source.length();
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        source.close();
+      } finally {
+        client.close();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return source.toString();
+    }
+  }
+}
