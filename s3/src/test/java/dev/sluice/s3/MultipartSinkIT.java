@@ -171,13 +171,16 @@ class MultipartSinkIT {
   void aPartWhoseChecksumDoesNotMatchIsRejectedByTheServerAndTheUploadAborted() {
     recorder.corruptChecksumOfPart(2);
     assertThatThrownBy(
-            () -> Ingestion.from(Sources.generated(3L * PART, 1)).to(upload("bad-crc").open()).run())
+            () ->
+                Ingestion.from(Sources.generated(3L * PART, 1)).to(upload("bad-crc").open()).run())
         .isInstanceOfSatisfying(
             IngestionException.class,
             e ->
                 assertThat(e.getCause())
-                    .hasMessageStartingWith("uploading part 2 of s3://" + bucket + "/bad-crc failed")
-                    .hasRootCauseInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class));
+                    .hasMessageStartingWith(
+                        "uploading part 2 of s3://" + bucket + "/bad-crc failed")
+                    .hasRootCauseInstanceOf(
+                        software.amazon.awssdk.services.s3.model.S3Exception.class));
     assertThat(recorder.count(AbortMultipartUploadRequest.class)).isEqualTo(1);
     assertNoUploadsLeft();
     assertNoObject("bad-crc");
@@ -190,7 +193,10 @@ class MultipartSinkIT {
     Ingestion.from(Sources.generated(100, 1)).to(upload(key).open()).run();
 
     assertThatThrownBy(
-            () -> Ingestion.from(Sources.generated(size, 2)).to(upload(key).overwrite(false).open()).run())
+            () ->
+                Ingestion.from(Sources.generated(size, 2))
+                    .to(upload(key).overwrite(false).open())
+                    .run())
         .isInstanceOfSatisfying(
             IngestionException.class,
             e ->
