@@ -46,6 +46,11 @@ public final class S3EndpointProvider implements EndpointProvider {
   }
 
   @Override
+  public String forms() {
+    return "s3://BUCKET/KEY";
+  }
+
+  @Override
   public Source openSource(String location, Map<String, String> options) throws IOException {
     S3Location object = S3Location.parseObject(location);
     S3Client client = S3ClientSettings.from(options, env).newClient();

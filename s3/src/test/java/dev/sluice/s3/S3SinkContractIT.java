@@ -1,0 +1,56 @@
+package dev.sluice.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.core.Receipt;
+import dev.sluice.core.Sink;
+import dev.sluice.core.testing.SinkContract;
+import dev.sluice.s3.testing.S3ProxyExtension;
+import dev.sluice.s3.testing.S3ProxyExtension.S3;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/** The core sink contract, run against the S3 sink (objects under one part: single PUTs). */
+@ExtendWith(S3ProxyExtension.class)
+class S3SinkContractIT extends SinkContract {
+
+  private static final AtomicInteger KEYS = new AtomicInteger();
+
+  private final String bucket;
+  private final S3Client client;
+  private String key;
+
+  S3SinkContractIT(S3 s3) {
+    this.bucket = s3.newBucket();
+    this.client = s3.client();
+  }
+
+  @AfterEach
+  void closeClient() {
+    client.close();
+  }
+
+  @Override
+  protected Sink newSink() {
+    key = "contract-" + KEYS.incrementAndGet();
+    return S3Upload.to(client, new S3Location(bucket, key)).open();
+  }
+
+  @Override
+  protected void assertCommitted(byte[] expected, Receipt receipt) {
+    byte[] stored = client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+    assertThat(stored).isEqualTo(expected);
+    assertThat(receipt.details()).containsEntry("bytes", String.valueOf(expected.length));
+  }
+
+  @Override
+  protected void assertNothingVisible() {
+    assertThatThrownBy(() -> client.headObject(b -> b.bucket(bucket).key(key)))
+        .isInstanceOf(NoSuchKeyException.class);
+    assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+  }
+}
