@@ -50,7 +50,7 @@ public final class RedisEndpointProvider implements EndpointProvider {
     RedisLocation at = RedisLocation.parse(location);
     String stream = options.get("stream");
     if (stream != null) {
-      throw new IllegalArgumentException("stream sinks are not available yet: " + stream);
+      return streamSink(at, location, stream, options);
     }
     if (options.containsKey("maxlen")) {
       throw new IllegalArgumentException(
@@ -72,6 +72,50 @@ public final class RedisEndpointProvider implements EndpointProvider {
       store.close();
       throw e;
     }
+  }
+
+  private static Sink streamSink(
+      RedisLocation at, String location, String stream, Map<String, String> options)
+      throws IOException {
+    if (!at.key().isEmpty()) {
+      throw new IllegalArgumentException(
+          "give either a stream (--stream "
+              + stream
+              + ") or a blob key in the path, not both: "
+              + RedisLocation.redact(location));
+    }
+    RedisStreamSink.Builder builder;
+    RedisClient client = connect(at);
+    try {
+      builder = RedisStreamSink.builder(client, stream);
+      if (options.get("format") != null) {
+        builder.format(RedisStreamSink.Format.parse(options.get("format")));
+      }
+      if (options.get("maxlen") != null) {
+        builder.maxLen(parseMaxLen(options.get("maxlen")));
+      }
+      return new ClosingSink(builder.build(), client);
+    } catch (IOException | RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  private static long parseMaxLen(String text) {
+    try {
+      long maxLen = Long.parseLong(text);
+      if (maxLen > 0) {
+        return maxLen;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new IllegalArgumentException("maxlen must be a whole number > 0: " + text);
+  }
+
+  @Override
+  public String forms() {
+    return "redis://HOST:PORT/DB --stream NAME (records), redis://HOST:PORT/DB/KEY (blob)";
   }
 
   @Override
