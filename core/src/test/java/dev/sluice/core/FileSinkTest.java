@@ -1,14 +1,21 @@
 package dev.sluice.core;
 
+import static dev.sluice.core.testing.IngestionAssertions.assertAborted;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.testing.SinkContract;
+import dev.sluice.core.testing.TestData;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileSinkTest extends SinkContract {
@@ -41,6 +48,97 @@ class FileSinkTest extends SinkContract {
     try (Stream<Path> files = Files.list(dir)) {
       return files.toList();
     }
+  }
+
+  @Test
+  void refusesAnExistingTargetWithoutReplaceExistingAndLeavesItIntact() throws IOException {
+    byte[] previous = TestData.random(10);
+    Files.write(target(), previous);
+
+    assertThatThrownBy(() -> Sinks.file(target()))
+        .isInstanceOf(FileAlreadyExistsException.class)
+        .hasMessage(
+            target() + ": refusing to overwrite an existing file (allow replacing to do so)");
+    assertThat(Files.readAllBytes(target())).isEqualTo(previous);
+    assertThat(entries()).containsExactly(target());
+  }
+
+  @Test
+  void theTargetKeepsItsOldContentUntilTheCommitReplacesItAtOnce() throws IOException {
+    byte[] previous = TestData.random(10, 1);
+    byte[] next = TestData.random(3 * CHUNK, 2);
+    Files.write(target(), previous);
+    Sink sink = Sinks.file(target(), WriteOption.REPLACE_EXISTING);
+
+    sink.write(ByteBuffer.wrap(next));
+
+    assertThat(Files.readAllBytes(target())).as("before commit").isEqualTo(previous);
+    assertThat(entries()).as("the target and one temporary file beside it").hasSize(2);
+    Path temporary = entries().stream().filter(p -> !p.equals(target())).findFirst().orElseThrow();
+    assertThat(temporary.getFileName().toString()).startsWith(".out.bin.sluice-").endsWith(".tmp");
+
+    sink.commit();
+
+    assertThat(Files.readAllBytes(target())).isEqualTo(next);
+    assertThat(entries()).containsExactly(target());
+  }
+
+  @Test
+  void aTargetCreatedWhileWritingIsNotOverwritten() throws IOException {
+    byte[] theirs = TestData.random(10, 1);
+    Sink sink = Sinks.file(target());
+    sink.write(ByteBuffer.wrap(TestData.random(CHUNK)));
+    Files.write(target(), theirs);
+
+    assertThatThrownBy(sink::commit)
+        .isInstanceOf(FileAlreadyExistsException.class)
+        .hasMessage(target() + ": refusing to overwrite a file created while writing");
+    assertThat(Files.readAllBytes(target())).isEqualTo(theirs);
+    assertThat(entries()).containsExactly(target());
+  }
+
+  @Test
+  void aMissingFolderIsRefusedWhenTheSinkIsMade() {
+    Path missing = dir.resolve("no-such-folder").resolve("out.bin");
+
+    assertThatThrownBy(() -> Sinks.file(missing))
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessage(missing.getParent() + ": no such directory");
+  }
+
+  @Test
+  void aWrongDigestThroughTheEngineLeavesNoTargetAndNoTemporaryFile() throws IOException {
+    var run =
+        Ingestion.from(Sources.generated(5 * CHUNK, 1))
+            .through(Transforms.sha256("ab".repeat(32)))
+            .to(Sinks.file(target()))
+            .chunkSize(CHUNK);
+
+    assertAborted(run, AbortReason.DIGEST_MISMATCH);
+    assertNothingVisible();
+  }
+
+  @Test
+  void anExceededLimitThroughTheEngineLeavesNoTargetAndNoTemporaryFile() throws IOException {
+    var run =
+        Ingestion.from(Sources.generated(5 * CHUNK, 1))
+            .through(Transforms.limit(2 * CHUNK))
+            .to(Sinks.file(target()))
+            .chunkSize(CHUNK);
+
+    assertAborted(run, AbortReason.LIMIT_EXCEEDED);
+    assertNothingVisible();
+  }
+
+  @Test
+  void writingAfterTheEndIsRefusedNamingTheTarget() throws IOException {
+    Sink sink = Sinks.file(target());
+    sink.abort(new IOException("test abort"));
+
+    assertThatThrownBy(() -> sink.write(ByteBuffer.wrap(new byte[1])))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("file sink already ended: " + target());
+    assertNothingVisible();
   }
 
   /** With fsync the same contract holds. */

@@ -1,12 +1,16 @@
 package dev.sluice.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.testing.CountingSource;
+import dev.sluice.core.testing.RecordingSink;
 import dev.sluice.core.testing.TransformContract;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /** Gzip output is checked by decompressing it with the JDK's {@link GZIPInputStream}. */
 class GzipTransformTest extends TransformContract {
@@ -19,6 +23,28 @@ class GzipTransformTest extends TransformContract {
   @Override
   protected void assertTransformed(byte[] input, byte[] output) throws IOException {
     assertThat(gunzip(output)).isEqualTo(input);
+  }
+
+  @Test
+  void compressibleInputShrinksAndRoundTripsThroughGunzip() throws IOException {
+    byte[] content = new byte[1 << 20];
+    RecordingSink compressed = new RecordingSink();
+    Ingestion.from(CountingSource.of(content)).through(transform()).to(compressed).run();
+
+    assertThat(compressed.bytes().length).isLessThan(content.length / 100);
+    RecordingSink restored = new RecordingSink();
+    Ingestion.from(CountingSource.of(compressed.bytes()))
+        .through(Transforms.gunzip(content.length))
+        .to(restored)
+        .run();
+    assertThat(restored.bytes()).isEqualTo(content);
+  }
+
+  @Test
+  void aLevelOutsideZeroToNineIsRefusedWithTheRule() {
+    assertThatThrownBy(() -> Transforms.gzip(10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("gzip level must be 0..9: 10");
   }
 
   static byte[] gunzip(byte[] gzip) throws IOException {
