@@ -84,19 +84,15 @@ public record ServerConfig(
    */
   public static Builder fromEnvironment(Map<String, String> env) {
     Builder b = new Builder();
-    try {
-      ifSet(env, "SLUICE_BIND", b::bind);
-      ifSet(env, "SLUICE_PORT", v -> b.port(Integer.parseInt(v.trim())));
-      ifSet(env, "SLUICE_STORE", b::store);
-      ifSet(env, "SLUICE_TOKEN", b::token);
-      ifSet(env, "SLUICE_MAX_BODY", v -> b.maxBodySize(ByteSize.parse(v)));
-      ifSet(env, "SLUICE_RATE", v -> b.defaultRate(ByteSize.parse(v)));
-      ifSet(env, "SLUICE_MAX_RATE", v -> b.maxRate(ByteSize.parse(v)));
-      ifSet(env, "SLUICE_GLOBAL_RATE", v -> b.globalRate(ByteSize.parse(v)));
-      ifSet(env, "SLUICE_GRACE", v -> b.grace(Duration.ofSeconds(Long.parseLong(v.trim()))));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("invalid number in environment: " + e.getMessage(), e);
-    }
+    ifSet(env, "SLUICE_BIND", b::bind);
+    ifSet(env, "SLUICE_PORT", v -> b.port(Integer.parseInt(v.trim())));
+    ifSet(env, "SLUICE_STORE", b::store);
+    ifSet(env, "SLUICE_TOKEN", b::token);
+    ifSet(env, "SLUICE_MAX_BODY", v -> b.maxBodySize(ByteSize.parse(v)));
+    ifSet(env, "SLUICE_RATE", v -> b.defaultRate(ByteSize.parse(v)));
+    ifSet(env, "SLUICE_MAX_RATE", v -> b.maxRate(ByteSize.parse(v)));
+    ifSet(env, "SLUICE_GLOBAL_RATE", v -> b.globalRate(ByteSize.parse(v)));
+    ifSet(env, "SLUICE_GRACE", v -> b.grace(Duration.ofSeconds(Long.parseLong(v.trim()))));
     return b;
   }
 
@@ -106,6 +102,8 @@ public record ServerConfig(
     if (value != null && !value.isBlank()) {
       try {
         apply.accept(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + "=" + value + ": not a whole number", e);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(name + "=" + value + ": " + e.getMessage(), e);
       }

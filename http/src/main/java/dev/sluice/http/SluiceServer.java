@@ -3,7 +3,9 @@ package dev.sluice.http;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.BlobStore;
 import dev.sluice.core.Delivery;
+import dev.sluice.core.JobRegistry;
 import dev.sluice.core.RangeLimits;
+import dev.sluice.core.SchedulerLag;
 import dev.sluice.http.internal.Auth;
 import dev.sluice.http.internal.Deliveries;
 import dev.sluice.http.internal.JettyErrors;
@@ -49,6 +51,7 @@ public final class SluiceServer implements AutoCloseable {
   private final ServerConnector connector;
   private final Router router;
   private final Transfers transfers;
+  private final JobRegistry registry;
   private final Object shutdownLock = new Object();
   private boolean shutDown; // guarded by shutdownLock
 
@@ -56,9 +59,14 @@ public final class SluiceServer implements AutoCloseable {
     this.config = config;
     this.store = store;
     this.transfers = new Transfers();
+    this.registry = new JobRegistry();
+    SchedulerLag lag = registry.own(SchedulerLag.start());
     ServerMetrics metrics = new ServerMetrics(transfers);
+    metrics.schedulerLag("p50", () -> lag.snapshot().p50Nanos() / 1e9);
+    metrics.schedulerLag("p99", () -> lag.snapshot().p99Nanos() / 1e9);
+    metrics.schedulerLag("max", () -> lag.snapshot().maxNanos() / 1e9);
     Throttle throttle = new Throttle(config.globalRate(), config.defaultRate(), config.maxRate());
-    ServerContext context = new ServerContext(config, transfers, metrics, throttle);
+    ServerContext context = new ServerContext(config, transfers, metrics, throttle, registry, lag);
     Keys keys = new Keys();
     Delivery delivery = Delivery.of(new RangeLimits(config.maxRanges(), 80, 1));
     this.router =
@@ -173,6 +181,7 @@ public final class SluiceServer implements AutoCloseable {
       transfers.cancelAll(AbortReason.SHUTDOWN);
       transfers.awaitIdle(Duration.ofSeconds(5));
     }
+    registry.shutdown(Duration.ZERO); // any upload left is cancelled; the lag probe stops
     jetty.stop();
     return drained;
   }

@@ -2,14 +2,35 @@ package dev.sluice.http.internal;
 
 import dev.sluice.core.Ingestion;
 import dev.sluice.core.IngestionJob;
+import dev.sluice.core.JobRegistry;
+import dev.sluice.core.SchedulerLag;
+import dev.sluice.core.ShuttingDownException;
 import dev.sluice.http.ServerConfig;
+import java.util.Map;
 
-/** What every handler shares: the configuration, the running transfers, meters and pacing. */
+/**
+ * What every handler shares: the configuration, the running transfers, meters, pacing, the job
+ * registry uploads run under and the scheduler-lag probe.
+ */
 public record ServerContext(
-    ServerConfig config, Transfers transfers, ServerMetrics metrics, Throttle throttle) {
+    ServerConfig config,
+    Transfers transfers,
+    ServerMetrics metrics,
+    Throttle throttle,
+    JobRegistry registry,
+    SchedulerLag lag) {
 
-  /** Starts an upload's ingestion (tracked for shutdown). */
+  /**
+   * Starts an upload's ingestion, tracked by the registry.
+   *
+   * @throws HttpProblem 503 when the registry is shutting down
+   */
   public IngestionJob start(Ingestion ingestion) {
-    return ingestion.start();
+    try {
+      return ingestion.registry(registry).schedulerLag(lag).start();
+    } catch (ShuttingDownException e) {
+      throw new HttpProblem(
+          503, "the server is shutting down: " + e.getMessage(), Map.of("Retry-After", "5"));
+    }
   }
 }

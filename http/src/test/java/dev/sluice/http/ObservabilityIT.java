@@ -1,0 +1,79 @@
+package dev.sluice.http;
+
+import static dev.sluice.http.TestServer.bytes;
+import static dev.sluice.http.TestServer.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ObservabilityIT {
+
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.start(b -> b);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void healthSaysOkAndWhereItStores() throws Exception {
+    HttpResponse<String> health = server.sendText(server.request("/health").GET().build());
+    assertThat(health.statusCode()).isEqualTo(200);
+    JsonNode body = new ObjectMapper().readTree(health.body());
+    assertThat(body.get("status").asText()).isEqualTo("ok");
+    assertThat(body.get("auth").asText()).isEqualTo("none");
+  }
+
+  @Test
+  void metricsCountBytesTransfersLatencyAndSchedulerLag() throws Exception {
+    byte[] data = bytes(100_000, 1);
+    double inBefore = server.metric("sluice_bytes_in_bytes_total");
+    double outBefore = server.metric("sluice_bytes_out_bytes_total");
+    server.put("m/a.bin", data);
+    server.get("/objects/m/a.bin");
+    assertThat(server.metric("sluice_bytes_in_bytes_total")).isEqualTo(inBefore + 100_000);
+    assertThat(server.metric("sluice_bytes_out_bytes_total")).isEqualTo(outBefore + 100_000);
+    String metrics = server.metrics();
+    assertThat(metrics)
+        .contains("sluice_transfers_active{direction=\"download\"}")
+        .contains("sluice_transfers_total{direction=\"upload\",outcome=\"committed\"}")
+        .contains("sluice_chunk_write_seconds_bucket")
+        .contains("sluice_transfer_throughput_mebibytes_per_second_count")
+        .contains("sluice_scheduler_lag_seconds{statistic=\"p99\"}");
+  }
+
+  @Test
+  void jobsListsATransferWhileItRuns() throws Exception {
+    server.put("m/slow.bin", bytes(200_000, 2));
+    CompletableFuture<HttpResponse<byte[]>> download =
+        server.client.sendAsync(
+            server.request("/objects/m/slow.bin?rate=100KiB").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    eventually(
+        () -> {
+          JsonNode jobs =
+              new ObjectMapper()
+                  .readTree(server.sendText(server.request("/jobs").GET().build()).body())
+                  .get("transfers");
+          assertThat(jobs)
+              .anySatisfy(
+                  j -> {
+                    assertThat(j.get("key").asText()).isEqualTo("m/slow.bin");
+                    assertThat(j.get("direction").asText()).isEqualTo("download");
+                    assertThat(j.get("expectedBytes").asLong()).isEqualTo(200_000);
+                  });
+        });
+    assertThat(download.get().body()).hasSize(200_000);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.sluice.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+  @Test
+  void defaultsServeLoopbackOnPort8080FromSluiceDataWithoutAuth() {
+    ServerConfig config = ServerConfig.builder().build();
+    assertThat(config.bind()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.store()).isEqualTo("./sluice-data");
+    assertThat(config.authRequired()).isFalse();
+  }
+
+  @Test
+  void environmentVariablesOverrideTheDefaults() {
+    ServerConfig config =
+        ServerConfig.fromEnvironment(
+                Map.of(
+                    "SLUICE_PORT", "9090",
+                    "SLUICE_TOKEN", "t",
+                    "SLUICE_MAX_BODY", "1GiB",
+                    "SLUICE_RATE", "64KiB",
+                    "SLUICE_GRACE", "7"))
+            .build();
+    assertThat(config.port()).isEqualTo(9090);
+    assertThat(config.token()).isEqualTo("t");
+    assertThat(config.maxBodySize()).isEqualTo(1L << 30);
+    assertThat(config.defaultRate()).isEqualTo(64 * 1024);
+    assertThat(config.grace()).isEqualTo(Duration.ofSeconds(7));
+  }
+
+  @Test
+  void aMalformedVariableIsNamedInTheError() {
+    assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("SLUICE_MAX_BODY", "lots")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("SLUICE_MAX_BODY=lots: invalid size 'lots'");
+    assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("SLUICE_PORT", "x")))
+        .hasMessage("SLUICE_PORT=x: not a whole number");
+  }
+
+  @Test
+  void anEmptyTokenMeansNoAuth() {
+    assertThat(ServerConfig.builder().token("").build().authRequired()).isFalse();
+  }
+}
