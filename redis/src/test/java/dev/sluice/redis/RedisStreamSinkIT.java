@@ -187,6 +187,19 @@ class RedisStreamSinkIT {
   }
 
   @Test
+  void refusesRecordsAfterTheCommit() throws IOException {
+    RedisStreamSink sink = sink().build();
+    sink.write(ByteBuffer.wrap("{\"n\":1}\n".getBytes(StandardCharsets.UTF_8)));
+    sink.commit();
+
+    assertThatThrownBy(
+            () -> sink.write(ByteBuffer.wrap("{\"n\":2}\n".getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("redis stream sink already ended: redis-stream(" + stream + ")");
+    assertThat(redis.client.xlen(stream)).isEqualTo(1);
+  }
+
+  @Test
   void appendsToAnExistingStreamAfterItsEntries() throws IOException {
     redis.client.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("n", "0"));
 

@@ -89,10 +89,9 @@ public final class StreamStager implements RowSink {
 
   @Override
   public void accept(Row row) throws IOException {
-    if (added % 100000 == 0)
-      if (ended) {
-        throw new IllegalStateException("redis stream sink already ended: " + this);
-      }
+    if (ended) {
+      throw new IllegalStateException("redis stream sink already ended: " + this);
+    }
     Map<String, String> fields = new LinkedHashMap<>();
     for (int i = 0; i < row.columns().size(); i++) {
       String value = row.values().get(i);
@@ -237,8 +236,6 @@ public final class StreamStager implements RowSink {
    * to {@code cause}. (Unlinking first could let an XADD still in flight recreate the key.)
    */
   private void discard(Throwable cause) {
-    System.err.println(
-        +System.nanoTime() / 1_000_000 + " interrupted=" + Thread.currentThread().isInterrupted());
     if (pipeline != null) {
       try {
         pipeline.close();
