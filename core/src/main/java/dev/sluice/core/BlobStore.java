@@ -9,12 +9,18 @@ import java.util.Optional;
  * <p>{@link #create} returns a sink whose commit makes the blob visible atomically and whose abort
  * leaves nothing behind. The sink hashes what it stores with SHA-256; its receipt carries {@code
  * sha256}, {@code bytes} and {@code etag} details, and {@link Blob#sha256()} returns the hash
- * later. Keys are validated by the caller; a store may reject keys it cannot represent with {@link
- * IllegalArgumentException}.
+ * later. Keys are validated by the caller ({@link ObjectKeys#validate}); a store may reject keys it
+ * cannot represent with {@link IllegalArgumentException}. {@code BlobStoreContract} in the core
+ * test-jar is the suite every store passes.
  */
 public interface BlobStore extends AutoCloseable {
 
-  /** A sink that stores a new blob under {@code key}, visible only once committed. */
+  /**
+   * A sink that stores a new blob under {@code key}, visible only once committed.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException (here, or from the sink's commit) if a blob
+   *     exists under {@code key} and {@code spec.overwrite()} is false
+   */
   Sink create(String key, BlobSpec spec) throws IOException;
 
   /** The blob under {@code key}, if there is one. */
