@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * commit; the content type and SHA-256 go to a sidecar file under {@code .sluice-meta/}, also
  * renamed into place. Names beginning with {@code .} belong to the store: a key segment beginning
  * with {@code .} is stored as {@code %2E…} (and {@code %} as {@code %25}), so no key can collide
- * with a temporary or metadata file. The file system limits a segment to 255 bytes once encoded.
+ * with a temporary or metadata file; anything else kept under the root (an embedded database, say)
+ * belongs under such a name too. The file system limits a segment to 255 bytes once encoded.
  *
  * <p>Blobs are {@link FileBlob}s: ETag {@code "<sha256>"} when the sidecar matches the file,
  * otherwise one derived from size, modification time and file identity (e.g. a file copied in by

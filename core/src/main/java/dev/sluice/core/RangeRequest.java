@@ -66,12 +66,22 @@ public final class RangeRequest {
     while (end > start && isOws(header.charAt(end - 1))) {
       end--;
     }
-    if (end - start < 6
-        || !header.regionMatches(true, start, "bytes", 0, 5)
-        || header.charAt(start + 5) != '=') {
+    if (end - start < 6 || !isBytesUnit(header, start) || header.charAt(start + 5) != '=') {
       return Optional.empty();
     }
     return new Parser(header, start + 6, end).parse();
+  }
+
+  /**
+   * {@code bytes} in any ASCII case (not {@code String.regionMatches}, which takes 'ſ' for 's').
+   */
+  private static boolean isBytesUnit(String header, int start) {
+    for (int k = 0; k < 5; k++) {
+      if ((header.charAt(start + k) | 0x20) != "bytes".charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isOws(char c) {

@@ -118,6 +118,8 @@ class RangeRequestTest {
         "byte=0-1",
         "=0-1",
         "bytes:0-1",
+        "byte\u017f=0-1",
+        "\u0212ytes=0-1",
         "0-1"
       })
   void rejectsWhatTheGrammarDoesNotAllow(String header) {
