@@ -135,6 +135,10 @@ public final class Engine implements IngestionJob {
       }
       if (committing) {
         receipt = head.commit();
+        if (receipt == null) {
+          // committed all the same: aborting now would end the sink twice
+          receipt = Receipt.of(plan.sink().toString());
+        }
       }
     } catch (Throwable t) {
       fail(t, classify(t));
