@@ -256,6 +256,113 @@ class EngineGuaranteesTest {
     source.assertClosedOnce();
   }
 
+  @Test
+  void aSinkThatCommitsWithoutAReceiptIsCommittedOnceAndTheJobCompletes() throws Exception {
+    CountingSource source = CountingSource.of(content);
+    RecordingSink recorded = new RecordingSink();
+    Sink noReceipt =
+        new Sink() {
+          @Override
+          public void write(ByteBuffer chunk) throws IOException {
+            recorded.write(chunk);
+          }
+
+          @Override
+          public Receipt commit() throws IOException {
+            recorded.commit();
+            return null;
+          }
+
+          @Override
+          public void abort(Throwable cause) {
+            recorded.abort(cause);
+          }
+
+          @Override
+          public String toString() {
+            return "no-receipt";
+          }
+        };
+
+    IngestionReport report =
+        ingest(source, noReceipt).start().get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+
+    assertThat(report.outcome()).isEqualTo(Outcome.COMMITTED);
+    assertThat(report.receipt()).isEqualTo(Receipt.of("no-receipt"));
+    recorded.assertCommittedOnce();
+    source.assertClosedOnce();
+  }
+
+  @Test
+  void interruptingTheThreadInRunCancelsTheJobAndEndsTheSinkOnce() throws Exception {
+    CountingSource source = CountingSource.of(content);
+    SlowSink sink = SlowSink.gated();
+    java.util.concurrent.CompletableFuture<Throwable> outcome =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread caller =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    ingest(source, sink).run();
+                    outcome.complete(null);
+                  } catch (Throwable t) {
+                    outcome.complete(t);
+                  }
+                });
+    assertThat(sink.awaitWrite(PROMPTLY)).isTrue();
+
+    caller.interrupt();
+
+    assertThat(outcome.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
+        .isInstanceOf(java.io.InterruptedIOException.class)
+        .hasMessageStartingWith("interrupted while running ");
+    sink.recorded().assertAbortedOnce();
+    assertThat(sink.recorded().abortCause()).isInstanceOf(CancelledException.class);
+    source.assertClosedOnce();
+  }
+
+  @Test
+  void futureCancelStopsTheJobAsCancelled() throws Exception {
+    SlowSink sink = SlowSink.gated();
+    IngestionJob job = ingest(CountingSource.of(content), sink).start();
+    assertThat(sink.awaitWrite(PROMPTLY)).isTrue();
+
+    assertThat(job.cancel(true)).isTrue();
+
+    assertThat(awaitFailure(job).reason()).isEqualTo(AbortReason.CANCELLED);
+    assertThat(job.isDone()).isTrue();
+    assertThat(job.isCancelled()).isTrue();
+    sink.recorded().assertAbortedOnce();
+  }
+
+  @Test
+  void aListenerThatThrowsDoesNotBreakTheTransfer() throws IOException {
+    RecordingSink sink = new RecordingSink();
+    IngestionListener broken =
+        new IngestionListener() {
+          @Override
+          public void onStart(IngestionJob job) {
+            throw new IllegalStateException("listener bug");
+          }
+
+          @Override
+          public void onChunk(int bytes, long writeNanos) {
+            throw new IllegalStateException("listener bug");
+          }
+
+          @Override
+          public void onEnd(IngestionReport report) {
+            throw new IllegalStateException("listener bug");
+          }
+        };
+
+    IngestionReport report = ingest(CountingSource.of(content), sink).listener(broken).run();
+
+    assertThat(report.committed()).isTrue();
+    assertThat(sink.bytes()).isEqualTo(content);
+  }
+
   // ---- the root cause wins --------------------------------------------------------------------
 
   @Test
