@@ -1,11 +1,15 @@
 package dev.sluice.core.testing;
 
+import static dev.sluice.core.testing.IngestionAssertions.assertAborted;
 import static dev.sluice.core.testing.IngestionAssertions.assertAbortedBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.sluice.core.AbortReason;
+import dev.sluice.core.CancelledException;
 import dev.sluice.core.Ingestion;
+import dev.sluice.core.IngestionJob;
+import dev.sluice.core.IngestionListener;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
@@ -188,6 +192,37 @@ public abstract class SinkContract {
 
     assertAbortedBy(run, transform.failure(), AbortReason.TRANSFORM_FAILED);
     sink.assertAbortedOnce();
+    assertNothingVisible();
+  }
+
+  @Test
+  public void aCancelAfterTheFirstChunkAbortsItOnceAndLeavesNothing() throws IOException {
+    RecordingSink sink = RecordingSink.around(newSink());
+    IngestionListener cancelAtFirstChunk =
+        new IngestionListener() {
+          private IngestionJob job;
+
+          @Override
+          public void onStart(IngestionJob job) {
+            this.job = job;
+          }
+
+          @Override
+          public void onChunk(int bytes, long writeNanos) {
+            job.cancel(AbortReason.CANCELLED);
+          }
+        };
+
+    var run =
+        ingestion(CountingSource.of(TestData.random(8 * CHUNK)))
+            .to(sink)
+            .chunkSize(CHUNK)
+            .window(2)
+            .listener(cancelAtFirstChunk);
+
+    assertAborted(run, AbortReason.CANCELLED);
+    sink.assertAbortedOnce();
+    assertThat(sink.abortCause()).isInstanceOf(CancelledException.class);
     assertNothingVisible();
   }
 
