@@ -1,7 +1,9 @@
 package dev.sluice.cli;
 
+import dev.sluice.core.BlobStore;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.EndpointProvider;
+import dev.sluice.core.FileBlobStore;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Sinks;
 import dev.sluice.core.Source;
@@ -74,6 +76,20 @@ final class Endpoints {
       return Sinks.file(Path.of(URI.create(location)), fileOptions);
     }
     return provider(location).openSink(location, options);
+  }
+
+  /**
+   * Opens {@code location} as the server's blob store: a plain path or {@code file:URI} is a folder
+   * ({@link FileBlobStore}), anything else goes to the provider that handles it.
+   */
+  BlobStore openStore(String location, Map<String, String> options) throws IOException {
+    if (!hasScheme(location)) {
+      return FileBlobStore.open(Path.of(location));
+    }
+    if (location.startsWith("file:")) {
+      return FileBlobStore.open(Path.of(URI.create(location)));
+    }
+    return provider(location).openStore(location, options);
   }
 
   /** True when {@code location} is standard input/output or a local file. */

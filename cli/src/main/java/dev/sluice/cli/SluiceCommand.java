@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
     description = "Moves very large byte streams with a flat memory footprint.",
     subcommands = {
       IngestCommand.class,
+      ServeCommand.class,
+      SignCommand.class,
       // one line per subcommand, e.g. ServeCommand.class, SignCommand.class, S3Command.class
     },
     footerHeading = "%nExamples:%n",

@@ -22,6 +22,11 @@ public final class HttpEndpointProvider implements EndpointProvider {
   }
 
   @Override
+  public String forms() {
+    return "http(s)://URL (source only; resumes with Range)";
+  }
+
+  @Override
   public Source openSource(String location, Map<String, String> options) throws IOException {
     URI uri;
     try {

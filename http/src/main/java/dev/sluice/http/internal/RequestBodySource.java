@@ -24,6 +24,7 @@ public final class RequestBodySource implements Source {
   private volatile long bytesRead;
   private boolean ended; // guarded by this
   private boolean closed; // guarded by this
+  private Content.Chunk failed; // guarded by this: a failure seen after some bytes were copied
 
   public RequestBodySource(Content.Source body, String name, long length) {
     this.body = body;
@@ -33,22 +34,41 @@ public final class RequestBodySource implements Source {
 
   @Override
   public int read(ByteBuffer into) throws IOException {
+    int copied = 0;
     while (true) {
       synchronized (this) {
         if (closed) {
           throw new IOException(name + " is closed");
         }
-        int n = copyCurrent(into);
-        if (n != 0) {
-          return n;
+        if (failed != null) {
+          throw disconnected(failed.getFailure());
         }
+        int n = copyCurrent(into);
+        if (n < 0) {
+          return copied > 0 ? copied : -1;
+        }
+        copied += n;
+        if (!into.hasRemaining()) {
+          return copied;
+        }
+        if (n > 0) {
+          continue; // the chunk is used up (or will be released next pass): look for more
+        }
+        // take every chunk already buffered, so the engine gets full chunks, not network-sized ones
         Content.Chunk chunk = body.read();
         if (chunk != null && Content.Chunk.isFailure(chunk)) {
+          if (copied > 0) {
+            failed = chunk; // hand over what we have; the failure comes with the next read
+            return copied;
+          }
           throw disconnected(chunk.getFailure());
         }
         current = chunk;
         if (chunk != null) {
           continue;
+        }
+        if (copied > 0) {
+          return copied; // nothing more buffered: never block while holding bytes
         }
       }
       awaitDemand();

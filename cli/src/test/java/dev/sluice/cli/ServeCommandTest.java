@@ -1,0 +1,66 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.http.ServerConfig;
+import dev.sluice.http.UrlSigner;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+
+  @Test
+  void flagsOverrideEnvironmentWhichOverridesDefaults() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs("--port", "0", "--grace", "5s", "--rate", "64KiB");
+    ServerConfig config =
+        serve.config(
+            Map.of("SLUICE_PORT", "9999", "SLUICE_TOKEN", "t", "SLUICE_STORE", "elsewhere"));
+    assertThat(config.port()).isZero();
+    assertThat(config.token()).isEqualTo("t");
+    assertThat(config.store()).isEqualTo("elsewhere");
+    assertThat(config.grace()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.defaultRate()).isEqualTo(64 * 1024);
+    assertThat(config.bind()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void signPrintsALinkTheServerWouldAccept() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.newCommandLine();
+    cli.setOut(new PrintWriter(out));
+    int status =
+        cli.execute(
+            "sign", "a/b.bin", "--expires", "10m", "--token", "k", "--base-url", "http://h:1/");
+    assertThat(status).isZero();
+    String link = out.toString().trim();
+    assertThat(link).startsWith("http://h:1/objects/a/b.bin?expires=");
+    long expires =
+        Long.parseLong(link.substring(link.indexOf("expires=") + 8, link.indexOf("&sig=")));
+    String sig = link.substring(link.indexOf("&sig=") + 5);
+    assertThat(expires - Instant.now().getEpochSecond()).isBetween(590L, 600L);
+    assertThat(new UrlSigner("k").verify("a/b.bin", expires, sig, Instant.now())).isTrue();
+  }
+
+  @Test
+  void signRefusesAnInvalidKeyWithTheRule() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.newCommandLine();
+    cli.setErr(new PrintWriter(err));
+    int status = cli.execute("sign", "../x", "--expires", "10m", "--token", "k");
+    assertThat(status).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("'..' segment at index 0");
+  }
+
+  @Test
+  void durationsAcceptUnits() {
+    assertThat(DurationConverter.parse("10m")).isEqualTo(Duration.ofMinutes(10));
+    assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(DurationConverter.parse("45")).isEqualTo(Duration.ofSeconds(45));
+  }
+}
