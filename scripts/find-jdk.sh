@@ -2,6 +2,18 @@
 # Order: $JAVA_HOME, then `java` on the PATH, then the newest JDK under /usr/lib/jvm.
 
 sluice_java_major() {
+  # The JDK's `release` file names its version without starting a JVM (every ./sluice run passes
+  # here); fall back to asking the JVM.
+  local release version
+  release="$(dirname "$(dirname "$(readlink -f "$1")")")/release"
+  if [ -f "$release" ]; then
+    version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)"/\1/p' "$release")
+    if [ -n "$version" ]; then
+      version=${version#1.}
+      echo "${version%%[.+-]*}"
+      return
+    fi
+  fi
   "$1" -XshowSettings:properties -version 2>&1 |
     awk -F'= ' '/java.specification.version/ { split($2, v, "."); print (v[1] == 1 ? v[2] : v[1]) }'
 }
