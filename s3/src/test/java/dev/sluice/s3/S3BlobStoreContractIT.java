@@ -1,0 +1,29 @@
+package dev.sluice.s3;
+
+import dev.sluice.core.BlobStore;
+import dev.sluice.core.testing.BlobStoreContract;
+import dev.sluice.s3.testing.S3ProxyExtension;
+import dev.sluice.s3.testing.S3ProxyExtension.S3;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Core's blob-store contract against the S3 store on s3proxy, one bucket for the class. */
+@ExtendWith(S3ProxyExtension.class)
+class S3BlobStoreContractIT extends BlobStoreContract {
+
+  private final S3BlobStore store;
+
+  S3BlobStoreContractIT(S3 s3) {
+    String bucket = s3.newBucket();
+    this.store =
+        new S3BlobStore(
+            s3.client(),
+            S3Location.parse("s3://" + bucket + "/contract-" + System.nanoTime()),
+            u -> u.partSize(S3Upload.MIN_PART_SIZE),
+            true);
+  }
+
+  @Override
+  protected BlobStore store() {
+    return store;
+  }
+}
