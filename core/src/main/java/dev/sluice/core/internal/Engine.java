@@ -236,7 +236,6 @@ public final class Engine implements IngestionJob {
       chunks++;
       listeners(l -> l.onChunk((int) moved, nanos));
     }
-    transferred = bytesIn.get();
   }
 
   private boolean stopping() {
@@ -245,7 +244,6 @@ public final class Engine implements IngestionJob {
     }
   }
 
-  private volatile long transferred = -1;
   private volatile boolean zeroCopy;
 
   private void abortStages(Sink head) {
@@ -492,13 +490,13 @@ public final class Engine implements IngestionJob {
     boolean committed = receipt != null && cause == null;
     Map<String, Duration> stageTimes = new LinkedHashMap<>();
     Map<String, String> digests = new LinkedHashMap<>();
-    long bytesOut = transferred >= 0 ? transferred : 0;
+    long bytesOut = zeroCopy ? bytesIn.get() : 0; // a transfer bypasses the stages' counters
     for (Stage stage : stages) {
       stageTimes.merge(stage.name(), Duration.ofNanos(stage.exclusiveNanos()), Duration::plus);
       if (stage.inner() instanceof DigestReporter digest && digest.hexDigest() != null) {
         digests.put(digest.algorithm(), digest.hexDigest());
       }
-      if (stage.isTerminal() && transferred < 0) {
+      if (stage.isTerminal() && !zeroCopy) {
         bytesOut = stage.bytes();
       }
     }
