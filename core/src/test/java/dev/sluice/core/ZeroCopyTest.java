@@ -103,6 +103,10 @@ class ZeroCopyTest {
             AbortReason.CANCELLED);
 
     assertThat(thrown.report().chunks()).as("slices copied after the cancel").isEqualTo(1);
+    assertThat(thrown.report().bytesIn()).isEqualTo(SLICE);
+    assertThat(thrown.report().bytesOut())
+        .as("bytes the sink took before the abort")
+        .isEqualTo(SLICE);
     assertThat(files()).containsExactly(in);
     assertThat(source.closes).isEqualTo(1);
   }
