@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 /** Adapts an {@link InputStream}; copies through a small heap array when the buffer has none. */
 public final class InputStreamSource implements Source {
 
+  private static final int SCRATCH = 64 * 1024;
+
   private final InputStream in;
   private final String name;
   private final long length;
@@ -28,8 +30,9 @@ public final class InputStreamSource implements Source {
       }
       return n == 0 ? readOne(into) : n;
     }
-    if (scratch == null) {
-      scratch = new byte[Math.min(into.remaining(), 64 * 1024)];
+    int wanted = Math.min(into.remaining(), SCRATCH);
+    if (scratch == null || scratch.length < wanted) {
+      scratch = new byte[wanted]; // sized by the largest buffer seen, not only the first
     }
     int n = in.read(scratch, 0, Math.min(scratch.length, into.remaining()));
     if (n > 0) {
