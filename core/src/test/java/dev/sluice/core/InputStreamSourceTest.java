@@ -3,11 +3,15 @@ package dev.sluice.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.testing.SourceContract;
+import dev.sluice.core.testing.TestData;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 class InputStreamSourceTest extends SourceContract {
 
@@ -27,6 +31,14 @@ class InputStreamSourceTest extends SourceContract {
   @Override
   protected void assertReleased(Source source) {
     assertThat(streams.get(source).closed).as("stream closed").isTrue();
+  }
+
+  @Test
+  void aSmallFirstDirectBufferDoesNotLimitLaterReads() throws IOException {
+    Source source = Sources.from(new ByteArrayInputStream(TestData.random(10_000)));
+
+    assertThat(source.read(ByteBuffer.allocateDirect(1))).isEqualTo(1);
+    assertThat(source.read(ByteBuffer.allocateDirect(8192))).isEqualTo(8192);
   }
 
   /** A stream that returns at most 3 bytes per read, as a slow network stream does. */
