@@ -1,0 +1,191 @@
+package dev.sluice.jdbc.internal;
+
+import dev.sluice.core.BlobSpec;
+import dev.sluice.core.DigestMismatchException;
+import dev.sluice.core.Receipt;
+import dev.sluice.core.Sink;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.FileAlreadyExistsException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Locale;
+import org.postgresql.PGConnection;
+import org.postgresql.largeobject.LargeObject;
+import org.postgresql.largeobject.LargeObjectManager;
+
+/**
+ * Stores one blob as a PostgreSQL large object, hashing it as it goes, in one transaction: commit
+ * verifies the expected SHA-256, points the key's row at the new object (unlinking the object it
+ * replaces) and commits; abort rolls back, which also drops the new large object.
+ */
+public final class LargeObjectSink implements Sink {
+
+  private static final int SCRATCH = 64 * 1024;
+
+  private final Connection connection;
+  private final String table;
+  private final String key;
+  private final BlobSpec spec;
+  private final MessageDigest digest;
+  private final long oid;
+  private final LargeObject object;
+  private final byte[] scratch = new byte[SCRATCH];
+  private long written;
+  private boolean ended;
+
+  /** Takes over {@code connection} and creates the large object. */
+  public LargeObjectSink(Connection connection, String table, String key, BlobSpec spec)
+      throws IOException {
+    this.connection = connection;
+    this.table = table;
+    this.key = key;
+    this.spec = spec;
+    try {
+      this.digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+    try {
+      connection.setAutoCommit(false);
+      if (!spec.overwrite() && currentOid() != null) {
+        throw exists();
+      }
+      LargeObjectManager objects = connection.unwrap(PGConnection.class).getLargeObjectAPI();
+      oid = objects.createLO(LargeObjectManager.READWRITE);
+      object = objects.open(oid, LargeObjectManager.WRITE);
+    } catch (SQLException e) {
+      Database.rollbackAndClose(connection, e);
+      throw Database.failure("cannot store " + key, e);
+    } catch (IOException | RuntimeException e) {
+      Database.rollbackAndClose(connection, e);
+      throw e;
+    }
+  }
+
+  @Override
+  public void write(ByteBuffer chunk) throws IOException {
+    if (ended) {
+      throw new IllegalStateException("the sink for key " + key + " has already ended");
+    }
+    try {
+      while (chunk.hasRemaining()) {
+        int n = Math.min(scratch.length, chunk.remaining());
+        chunk.get(scratch, 0, n);
+        digest.update(scratch, 0, n);
+        object.write(scratch, 0, n);
+        written += n;
+      }
+    } catch (SQLException e) {
+      throw Database.failure("writing " + key + " failed", e);
+    }
+  }
+
+  @Override
+  public Receipt commit() throws IOException {
+    if (ended) {
+      throw new IllegalStateException("the sink for key " + key + " has already ended");
+    }
+    try {
+      object.close();
+      String sha256 = HexFormat.of().formatHex(digest.digest());
+      String expected = spec.expectedSha256();
+      if (expected != null && !expected.toLowerCase(Locale.ROOT).equals(sha256)) {
+        throw new DigestMismatchException("sha256", expected.toLowerCase(Locale.ROOT), sha256);
+      }
+      String etag = '"' + sha256 + '"';
+      Long replaced = publish(sha256, etag);
+      if (replaced != null) {
+        connection.unwrap(PGConnection.class).getLargeObjectAPI().delete(replaced);
+      }
+      connection.commit();
+      ended = true;
+      connection.close();
+      return Receipt.of(table + "/" + key)
+          .with("key", key)
+          .with("bytes", written)
+          .with("sha256", sha256)
+          .with("etag", etag)
+          .with("contentType", spec.contentType())
+          .with("oid", oid);
+    } catch (SQLException e) {
+      IOException failure = Database.failure("storing " + key + " failed", e);
+      abort(failure);
+      throw failure;
+    } catch (IOException | RuntimeException | Error e) {
+      abort(e);
+      throw e;
+    }
+  }
+
+  /** Points the key at the new object; returns the object it replaced, if any. */
+  private Long publish(String sha256, String etag) throws SQLException, IOException {
+    Long previous = currentOid();
+    if (previous != null && !spec.overwrite()) {
+      throw exists();
+    }
+    String sql =
+        previous == null
+            ? "INSERT INTO "
+                + table
+                + " (oid, size, sha256, content_type, etag, last_modified, key)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            : "UPDATE "
+                + table
+                + " SET oid = ?, size = ?, sha256 = ?, content_type = ?, etag = ?,"
+                + " last_modified = ? WHERE key = ?";
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setLong(1, oid);
+      statement.setLong(2, written);
+      statement.setString(3, sha256);
+      statement.setString(4, spec.contentType());
+      statement.setString(5, etag);
+      statement.setTimestamp(6, Timestamp.from(Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+      statement.setString(7, key);
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      if ("23505".equals(e.getSQLState()) && !spec.overwrite()) {
+        throw exists(); // a concurrent upload of the same key won
+      }
+      throw e;
+    }
+    return previous;
+  }
+
+  /** The key's current object, locking its row for this transaction. */
+  private Long currentOid() throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT oid FROM " + table + " WHERE key = ? FOR UPDATE")) {
+      select.setString(1, key);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? row.getLong(1) : null;
+      }
+    }
+  }
+
+  private FileAlreadyExistsException exists() {
+    return new FileAlreadyExistsException(
+        key, null, "an object already exists under this key and overwriting is not allowed");
+  }
+
+  @Override
+  public void abort(Throwable cause) {
+    if (!ended) {
+      ended = true;
+      Database.rollbackAndClose(connection, cause);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "postgresql-lo(" + key + ")";
+  }
+}

@@ -1,0 +1,164 @@
+package dev.sluice.jdbc.internal;
+
+import dev.sluice.core.Receipt;
+import dev.sluice.core.Sink;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Feeds bytes to MariaDB's {@code LOAD DATA LOCAL INFILE} with no temporary file: the statement
+ * runs on its own virtual thread and reads the stream through a {@link BoundedPipe} (the driver's
+ * {@code setLocalInfileInputStream}), while {@link #write} pushes chunks into the pipe. One
+ * transaction: commit ends the stream, waits for the statement and commits; abort fails the stream
+ * and rolls back.
+ */
+public final class MariaDbLoadSink implements Sink {
+
+  private static final int PIPE_CHUNKS = 4;
+
+  private final Connection connection;
+  private final String location;
+  private final BoundedPipe pipe = new BoundedPipe(PIPE_CHUNKS);
+  private CompletableFuture<Long> load;
+  private boolean ended;
+
+  /** Takes over {@code connection}, which must not be in auto-commit mode. */
+  public MariaDbLoadSink(Connection connection, String location) {
+    this.connection = connection;
+    this.location = location;
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  /** Starts the statement, e.g. {@code LOAD DATA LOCAL INFILE 'stream' INTO TABLE …}. */
+  public void start(String loadSql) throws IOException {
+    if (load != null) {
+      throw new IllegalStateException("the load into " + location + " has already started");
+    }
+    Statement statement;
+    try {
+      statement = connection.createStatement();
+      statement.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(pipe.input());
+    } catch (SQLException e) {
+      throw Database.failure("LOAD DATA into " + location + " failed", e);
+    }
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    load = result;
+    Thread.ofVirtual()
+        .name("sluice-load-data")
+        .start(
+            () -> {
+              try (statement) {
+                result.complete(statement.executeLargeUpdate(loadSql));
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              } finally {
+                pipe.readerStopped(
+                    result.isCompletedExceptionally()
+                        ? result.exceptionNow()
+                        : new IllegalStateException("the load ended early"));
+              }
+            });
+  }
+
+  @Override
+  public void write(ByteBuffer chunk) throws IOException {
+    if (load == null) {
+      throw new IllegalStateException("write before the load into " + location + " started");
+    }
+    try {
+      pipe.write(chunk);
+    } catch (IOException e) {
+      if (load.isCompletedExceptionally() && load.exceptionNow() instanceof SQLException sql) {
+        throw Database.failure("LOAD DATA into " + location + " failed", sql);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Receipt commit() throws IOException {
+    if (ended) {
+      throw new IllegalStateException("the load into " + location + " has already ended");
+    }
+    try {
+      long rows = 0;
+      if (load != null) {
+        pipe.close();
+        rows = awaitLoad();
+      }
+      connection.commit();
+      ended = true;
+      connection.close();
+      return Receipt.of(location).with("rows", rows);
+    } catch (SQLException e) {
+      IOException failure = Database.failure("LOAD DATA into " + location + " failed", e);
+      abort(failure);
+      throw failure;
+    } catch (IOException | RuntimeException | Error e) {
+      abort(e);
+      throw e;
+    }
+  }
+
+  private long awaitLoad() throws IOException, SQLException {
+    try {
+      return load.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for LOAD DATA");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw new IOException("LOAD DATA into " + location + " failed", e.getCause());
+    }
+  }
+
+  @Override
+  public void abort(Throwable cause) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    if (load != null) {
+      pipe.fail(cause);
+      awaitQuietly(cause);
+    }
+    Database.rollbackAndClose(connection, cause);
+  }
+
+  /** Waits for the statement to end (it does once the pipe fails), even if interrupted. */
+  private void awaitQuietly(Throwable cause) {
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (!load.isDone() && System.nanoTime() < deadline) {
+      try {
+        load.handle((rows, failure) -> null).get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        // keep waiting until done or the deadline
+      }
+    }
+    if (!load.isDone()) {
+      cause.addSuppressed(new IOException("LOAD DATA did not stop within 30 s of the abort"));
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "mariadb-load-data(" + location + ")";
+  }
+}

@@ -1,0 +1,116 @@
+package dev.sluice.jdbc.internal;
+
+import dev.sluice.core.Receipt;
+import dev.sluice.core.Sink;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * Feeds bytes to a PostgreSQL {@code COPY … FROM STDIN} chunk by chunk, in one transaction: commit
+ * ends the copy and commits, abort cancels the copy and rolls back (a {@code CREATE TABLE} in the
+ * same transaction included). The copy starts when {@link #start} is called, which the stage in
+ * front does once it knows the columns.
+ */
+public final class PostgresCopySink implements Sink {
+
+  private static final int SCRATCH = 64 * 1024;
+
+  private final Connection connection;
+  private final String location;
+  private byte[] scratch;
+  private CopyIn copy;
+  private boolean ended;
+
+  /** Takes over {@code connection}, which must not be in auto-commit mode. */
+  public PostgresCopySink(Connection connection, String location) {
+    this.connection = connection;
+    this.location = location;
+  }
+
+  /** Starts the copy, e.g. {@code COPY events (a, b) FROM STDIN WITH (FORMAT csv)}. */
+  public void start(String copySql) throws IOException {
+    if (copy != null) {
+      throw new IllegalStateException("the copy into " + location + " has already started");
+    }
+    try {
+      copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
+    } catch (SQLException e) {
+      throw Database.failure("COPY into " + location + " failed", e);
+    }
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  @Override
+  public void write(ByteBuffer chunk) throws IOException {
+    if (copy == null) {
+      throw new IllegalStateException("write before the copy into " + location + " started");
+    }
+    try {
+      if (chunk.hasArray()) {
+        copy.writeToCopy(chunk.array(), chunk.arrayOffset() + chunk.position(), chunk.remaining());
+        chunk.position(chunk.limit());
+        return;
+      }
+      if (scratch == null) {
+        scratch = new byte[SCRATCH];
+      }
+      while (chunk.hasRemaining()) {
+        int n = Math.min(scratch.length, chunk.remaining());
+        chunk.get(scratch, 0, n);
+        copy.writeToCopy(scratch, 0, n);
+      }
+    } catch (SQLException e) {
+      throw Database.failure("COPY into " + location + " failed", e);
+    }
+  }
+
+  @Override
+  public Receipt commit() throws IOException {
+    if (ended) {
+      throw new IllegalStateException("the copy into " + location + " has already ended");
+    }
+    try {
+      long rows = copy == null ? 0 : copy.endCopy();
+      copy = null;
+      connection.commit();
+      ended = true;
+      connection.close();
+      return Receipt.of(location).with("rows", rows);
+    } catch (SQLException e) {
+      IOException failure = Database.failure("COPY into " + location + " failed", e);
+      abort(failure);
+      throw failure;
+    } catch (RuntimeException | Error e) {
+      abort(e);
+      throw e;
+    }
+  }
+
+  @Override
+  public void abort(Throwable cause) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    try {
+      if (copy != null && copy.isActive()) {
+        copy.cancelCopy();
+      }
+    } catch (SQLException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+    Database.rollbackAndClose(connection, cause);
+  }
+
+  @Override
+  public String toString() {
+    return "postgresql-copy(" + location + ")";
+  }
+}

@@ -1,0 +1,69 @@
+package dev.sluice.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.core.Ingestion;
+import dev.sluice.core.IngestionReport;
+import dev.sluice.core.Sinks;
+import dev.sluice.core.Transforms;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Large exports stream through a cursor. The tests run with a 128 MiB heap (see the failsafe
+ * configuration): each result below is several hundred MiB as Java objects, so a driver that
+ * materialised it would fail with an OutOfMemoryError.
+ */
+class ExportIT {
+
+  private static final long ROWS = 3_000_000;
+  private static final String PAD = "x".repeat(100);
+
+  @Test
+  void aPostgresExportOfMillionsOfRowsStreamsInFlatMemory() throws Exception {
+    TestDatabases.require(TestDatabases.POSTGRES);
+    IngestionReport report =
+        export(
+            TestDatabases.POSTGRES,
+            "SELECT g AS id, repeat('x', 100) AS pad FROM generate_series(1, " + ROWS + ") g");
+
+    assertThat(report.bytesOut()).isEqualTo(expectedCsvBytes());
+  }
+
+  @Test
+  void aMariaDbExportOfMillionsOfRowsStreamsInFlatMemory() throws Exception {
+    TestDatabases.require(TestDatabases.MARIADB);
+    IngestionReport report =
+        export(
+            TestDatabases.MARIADB,
+            "SELECT seq AS id, REPEAT('x', 100) AS pad FROM seq_1_to_" + ROWS);
+
+    assertThat(report.bytesOut()).isEqualTo(expectedCsvBytes());
+  }
+
+  private static IngestionReport export(String url, String sql) throws Exception {
+    long heapBefore = usedHeap();
+    IngestionReport report =
+        Ingestion.from(JdbcSources.query(url, sql, RecordFormat.CSV, 10_000))
+            .through(Transforms.sha256())
+            .to(Sinks.discard())
+            .run();
+    System.out.printf(
+        "exported %d bytes; heap used before %d MiB, after %d MiB%n",
+        report.bytesOut(), heapBefore >> 20, usedHeap() >> 20);
+    return report;
+  }
+
+  private static long usedHeap() {
+    Runtime runtime = Runtime.getRuntime();
+    return runtime.totalMemory() - runtime.freeMemory();
+  }
+
+  /** "id,pad\n" then "i,xxx…\n" for every i. */
+  private static long expectedCsvBytes() {
+    long bytes = "id,pad\n".length();
+    for (long i = 1; i <= ROWS; i++) {
+      bytes += Long.toString(i).length() + 1 + PAD.length() + 1;
+    }
+    return bytes;
+  }
+}

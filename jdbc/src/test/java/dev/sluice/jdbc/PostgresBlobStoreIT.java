@@ -1,0 +1,160 @@
+package dev.sluice.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.core.Blob;
+import dev.sluice.core.BlobSpec;
+import dev.sluice.core.DigestMismatchException;
+import dev.sluice.core.Ingestion;
+import dev.sluice.core.Receipt;
+import dev.sluice.core.Sink;
+import dev.sluice.core.Sources;
+import dev.sluice.core.testing.SinkContract;
+import dev.sluice.core.testing.TestData;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The large-object store passes the sink contract and serves ranges by seeking. */
+class PostgresBlobStoreIT extends SinkContract {
+
+  private String table;
+  private PostgresBlobStore store;
+  private long largeObjectsAtStart;
+
+  @BeforeEach
+  void openStore() throws IOException {
+    TestDatabases.require(TestDatabases.POSTGRES);
+    table = TestDatabases.uniqueTable("sluice_blobs");
+    store = PostgresBlobStore.open(TestDatabases.POSTGRES, table);
+    largeObjectsAtStart = largeObjects();
+  }
+
+  @AfterEach
+  void dropStore() throws Exception {
+    TestDatabases.execute(
+        TestDatabases.POSTGRES, "SELECT lo_unlink(oid) FROM " + table); // no orphans left
+    TestDatabases.dropQuietly(TestDatabases.POSTGRES, table);
+  }
+
+  @Override
+  protected Sink newSink() throws IOException {
+    return store.create("contract/key", BlobSpec.defaults());
+  }
+
+  @Override
+  protected void assertCommitted(byte[] expected, Receipt receipt) throws IOException {
+    Blob blob = store.find("contract/key").orElseThrow();
+    assertThat(blob.size()).isEqualTo(expected.length);
+    assertThat(read(blob, 0, expected.length)).isEqualTo(expected);
+    assertThat(receipt.details()).containsEntry("sha256", sha256(expected));
+    assertThat(blob.sha256()).contains(sha256(expected));
+  }
+
+  @Override
+  protected void assertNothingVisible() throws IOException {
+    assertThat(store.find("contract/key")).isEmpty();
+    assertThat(largeObjects()).as("large objects left behind").isEqualTo(largeObjectsAtStart);
+  }
+
+  @Test
+  void servesRangesBySeeking() throws Exception {
+    byte[] content = TestData.random(3 * 1024 * 1024 + 17, 7);
+    store(content, "ranges/a.bin", BlobSpec.defaults());
+    Blob blob = store.find("ranges/a.bin").orElseThrow();
+
+    assertThat(read(blob, 0, 10)).isEqualTo(Arrays.copyOfRange(content, 0, 10));
+    assertThat(read(blob, 2_000_000, 1_000_000))
+        .isEqualTo(Arrays.copyOfRange(content, 2_000_000, 3_000_000));
+    assertThat(read(blob, content.length - 1, 1))
+        .isEqualTo(Arrays.copyOfRange(content, content.length - 1, content.length));
+    assertThat(read(blob, content.length, 0)).isEmpty();
+    assertThatThrownBy(() -> blob.open(content.length - 1, 2))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(blob.etag()).isEqualTo('"' + sha256(content) + '"');
+  }
+
+  @Test
+  void replacingAnObjectUnlinksTheOldLargeObject() throws Exception {
+    store(new byte[] {1, 2, 3}, "k", BlobSpec.defaults());
+    long before = largeObjects();
+    store(new byte[] {4, 5}, "k", BlobSpec.defaults());
+
+    assertThat(largeObjects()).isEqualTo(before);
+    assertThat(read(store.find("k").orElseThrow(), 0, 2)).containsExactly(4, 5);
+  }
+
+  @Test
+  void refusesToOverwriteWhenTheSpecSaysSo() throws Exception {
+    store(new byte[] {1}, "k", BlobSpec.defaults());
+
+    assertThatThrownBy(() -> store(new byte[] {2}, "k", new BlobSpec(null, false, null)))
+        .isInstanceOf(FileAlreadyExistsException.class);
+    assertThat(read(store.find("k").orElseThrow(), 0, 1)).containsExactly(1);
+  }
+
+  @Test
+  void aDigestMismatchStoresNothing() throws Exception {
+    long before = largeObjects();
+    BlobSpec spec = new BlobSpec("text/plain", true, "00".repeat(32));
+
+    assertThatThrownBy(() -> store(new byte[] {1, 2}, "bad", spec))
+        .hasRootCauseInstanceOf(DigestMismatchException.class);
+    assertThat(store.find("bad")).isEmpty();
+    assertThat(largeObjects()).isEqualTo(before);
+  }
+
+  @Test
+  void deleteRemovesTheRowAndTheLargeObject() throws Exception {
+    store(new byte[] {1, 2, 3}, "gone", BlobSpec.defaults());
+    long before = largeObjects();
+
+    assertThat(store.delete("gone")).isTrue();
+    assertThat(store.delete("gone")).isFalse();
+    assertThat(store.find("gone")).isEmpty();
+    assertThat(largeObjects()).isEqualTo(before - 1);
+  }
+
+  private void store(byte[] content, String key, BlobSpec spec) throws IOException {
+    Ingestion.from(Sources.from(new ByteArrayInputStream(content)))
+        .to(store.create(key, spec))
+        .run();
+  }
+
+  private static long largeObjects() throws IOException {
+    try {
+      return TestDatabases.queryLong(
+          TestDatabases.POSTGRES, "SELECT count(*) FROM pg_largeobject_metadata");
+    } catch (java.sql.SQLException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private static byte[] read(Blob blob, long offset, int length) throws IOException {
+    ByteBuffer into = ByteBuffer.allocate(length);
+    try (ReadableByteChannel channel = blob.open(offset, length)) {
+      while (into.hasRemaining() && channel.read(into) >= 0) {
+        // keep reading
+      }
+      assertThat(channel.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+    }
+    return into.array();
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
