@@ -153,6 +153,9 @@ class JobRegistryTest {
 
   @Test
   void noSluiceThreadIsLeftWhenShutdownReturns() throws Exception {
+    Set<String> before = SluiceThreads.live(); // threads of other tests, if any, are not ours
+    WorkerPool workers = registry.own(WorkerPool.of(2));
+    SchedulerLag lag = registry.own(SchedulerLag.start());
     Set<Thread> writers = ConcurrentHashMap.newKeySet();
     IngestionListener recordWriter =
         new IngestionListener() {
@@ -162,14 +165,17 @@ class JobRegistryTest {
           }
         };
     for (int i = 0; i < 3; i++) {
-      Ingestion.from(Sources.generated(1L << 30, i))
-          .through(Transforms.rate(SLOW))
-          .to(new EndingSink())
-          .chunkSize(16 * 1024)
-          .timeout(Duration.ofMinutes(5)) // a timer thread too
-          .listener(recordWriter)
-          .registry(registry)
-          .start();
+      Ingestion ingestion =
+          Ingestion.from(Sources.generated(1L << 30, i))
+              .through(Transforms.sha256())
+              .through(Transforms.rate(SLOW))
+              .to(new EndingSink())
+              .chunkSize(16 * 1024)
+              .timeout(Duration.ofMinutes(5)) // a timer thread too
+              .listener(recordWriter)
+              .schedulerLag(lag)
+              .registry(registry);
+      (i == 0 ? ingestion.offload(workers) : ingestion).start();
     }
     Ingestion.from(Sources.generated(1000, 9)).to(new EndingSink()).registry(registry).run();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -177,14 +183,17 @@ class JobRegistryTest {
       Thread.sleep(5);
     }
     assertThat(registry.liveThreads()).isGreaterThanOrEqualTo(9); // reader, writer, timer × 3
+    assertThat(SluiceThreads.live())
+        .as("threads while running")
+        .anyMatch(name -> name.startsWith("sluice-write-"))
+        .anyMatch(name -> name.startsWith("sluice-worker-"))
+        .anyMatch(name -> name.startsWith("sluice-lag-"));
 
     assertThat(registry.shutdown(Duration.ofMillis(50))).isTrue();
 
     assertThat(registry.liveThreads()).isZero();
     assertThat(writers).hasSize(3).noneMatch(Thread::isAlive);
-    assertThat(Thread.getAllStackTraces().keySet())
-        .extracting(Thread::getName)
-        .noneMatch(name -> name.startsWith("sluice-"));
+    assertThat(SluiceThreads.live()).as("threads after shutdown").isSubsetOf(before);
   }
 
   @Test

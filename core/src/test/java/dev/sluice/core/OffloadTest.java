@@ -239,8 +239,6 @@ class OffloadTest {
     assertThat(owned.isClosed()).isTrue();
     assertThat(sink.aborts).hasValue(1);
     assertThat(registry.liveThreads()).isZero();
-    assertThat(Thread.getAllStackTraces().keySet())
-        .extracting(Thread::getName)
-        .noneMatch(name -> name.startsWith("sluice-"));
+    assertThat(SluiceThreads.live()).noneMatch(name -> name.startsWith("sluice-worker-"));
   }
 }

@@ -99,6 +99,7 @@ class SchedulerLagTest {
     Thread.sleep(50);
 
     assertThat(lag.samples()).isEqualTo(samples);
+    assertThat(SluiceThreads.live()).noneMatch(name -> name.startsWith("sluice-lag-"));
     lag.close(); // idempotent
   }
 
