@@ -13,7 +13,6 @@ import dev.sluice.core.testing.RecordingSink;
 import dev.sluice.core.testing.SlowSink;
 import dev.sluice.core.testing.TestData;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
@@ -261,25 +260,15 @@ class EngineGuaranteesTest {
     CountingSource source = CountingSource.of(content);
     RecordingSink recorded = new RecordingSink();
     Sink noReceipt =
-        new Sink() {
-          @Override
-          public void write(ByteBuffer chunk) throws IOException {
-            recorded.write(chunk);
-          }
-
+        new ForwardingSink(recorded) {
           @Override
           public Receipt commit() throws IOException {
-            recorded.commit();
+            super.commit();
             return null;
           }
 
           @Override
-          public void abort(Throwable cause) {
-            recorded.abort(cause);
-          }
-
-          @Override
-          public String toString() {
+          protected String name() {
             return "no-receipt";
           }
         };
@@ -288,7 +277,7 @@ class EngineGuaranteesTest {
         ingest(source, noReceipt).start().get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
 
     assertThat(report.outcome()).isEqualTo(Outcome.COMMITTED);
-    assertThat(report.receipt()).isEqualTo(Receipt.of("no-receipt"));
+    assertThat(report.receipt()).isEqualTo(Receipt.of(noReceipt.toString()));
     recorded.assertCommittedOnce();
     source.assertClosedOnce();
   }
@@ -369,34 +358,15 @@ class EngineGuaranteesTest {
   void laterFailuresAreAttachedToTheRootCauseAsSuppressed() {
     IOException closeFailure = new IOException("close failed too");
     FailingSource source = new FailingSource(content, CHUNK + 3).failingClose(closeFailure);
-    RuntimeException abortFailure = new IllegalStateException("abort failed too");
-    RecordingSink recorded = new RecordingSink();
-    Sink sink =
-        new Sink() {
-          @Override
-          public void write(ByteBuffer chunk) throws IOException {
-            recorded.write(chunk);
-          }
-
-          @Override
-          public Receipt commit() throws IOException {
-            return recorded.commit();
-          }
-
-          @Override
-          public void abort(Throwable cause) {
-            recorded.abort(cause);
-            throw abortFailure;
-          }
-        };
+    FailingSink sink = FailingSink.atAbort(new IllegalStateException("abort failed too"));
 
     IngestionException thrown =
         assertAbortedBy(ingest(source, sink), source.failure(), AbortReason.SOURCE_FAILED);
 
     assertThat(thrown.getCause().getSuppressed())
-        .containsExactlyInAnyOrder(closeFailure, abortFailure);
+        .containsExactlyInAnyOrder(closeFailure, sink.failure());
     assertThat(thrown).hasMessage("SOURCE_FAILED: injected source failure at byte 67");
-    recorded.assertAbortedOnce();
+    sink.recorded().assertAbortedOnce();
     source.assertClosedOnce();
   }
 

@@ -42,7 +42,11 @@ class OffloadedContractsTest {
   }
 
   @Nested
-  class Gzip extends GzipTransformTest {
+  class Gzip extends GzipTransformTest.AtLevel {
+    Gzip() {
+      super(6);
+    }
+
     @Override
     protected Ingestion ingestion(Source source) {
       return super.ingestion(source).offload(WORKERS);

@@ -4,6 +4,7 @@ import static dev.sluice.core.testing.IngestionAssertions.assertAborted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.internal.FileChannelSource;
+import dev.sluice.core.testing.CancellingListener;
 import dev.sluice.core.testing.CountingSource;
 import dev.sluice.core.testing.RecordingSink;
 import dev.sluice.core.testing.TestData;
@@ -82,24 +83,9 @@ class ZeroCopyTest {
     Path in = sparseFile(3 * SLICE);
     Path out = dir.resolve("out.bin");
     CountingFileSource source = new CountingFileSource(in);
-    IngestionListener cancelAtFirstSlice =
-        new IngestionListener() {
-          private IngestionJob job;
-
-          @Override
-          public void onStart(IngestionJob job) {
-            this.job = job;
-          }
-
-          @Override
-          public void onChunk(int bytes, long writeNanos) {
-            job.cancel(AbortReason.CANCELLED);
-          }
-        };
-
     IngestionException thrown =
         assertAborted(
-            Ingestion.from(source).to(Sinks.file(out)).listener(cancelAtFirstSlice),
+            Ingestion.from(source).to(Sinks.file(out)).listener(CancellingListener.atChunk(1)),
             AbortReason.CANCELLED);
 
     assertThat(thrown.report().chunks()).as("slices copied after the cancel").isEqualTo(1);

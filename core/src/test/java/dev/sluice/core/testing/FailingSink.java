@@ -6,14 +6,18 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A sink that fails at a scripted step: the {@code n}-th {@code write} (1-based) or the {@code
- * commit}. A failing commit ends the sink (as {@link Sink#commit} promises, it has discarded
+ * A sink that fails at a scripted step: the {@code n}-th {@code write} (1-based), the {@code
+ * commit}, or the {@code abort} (which must never throw: this checks that callers survive one that
+ * does). A failing commit ends the sink (as {@link Sink#commit} promises, it has discarded
  * everything), so {@link #recorded()} counts it as the one ending and flags any abort after it.
  */
 public final class FailingSink implements Sink {
 
   private final RecordingSink recorded = new RecordingSink();
-  private final int failingWrite;
+  private static final int COMMIT = 0;
+  private static final int ABORT = -1;
+
+  private final int failingWrite; // or COMMIT or ABORT
   private final Throwable failure;
   private volatile boolean failed;
 
@@ -42,7 +46,15 @@ public final class FailingSink implements Sink {
 
   /** Accepts every write and fails the commit with {@code failure}. */
   public static FailingSink atCommit(Throwable failure) {
-    return new FailingSink(0, checkThrowable(failure));
+    return new FailingSink(COMMIT, checkThrowable(failure));
+  }
+
+  /**
+   * Accepts every write and the commit; {@code abort} records the call, then throws {@code
+   * failure}.
+   */
+  public static FailingSink atAbort(RuntimeException failure) {
+    return new FailingSink(ABORT, failure);
   }
 
   private static Throwable checkThrowable(Throwable failure) {
@@ -66,7 +78,7 @@ public final class FailingSink implements Sink {
   @Override
   public Receipt commit() throws IOException {
     recorded.commit();
-    if (failingWrite == 0) {
+    if (failingWrite == COMMIT) {
       failed = true;
       throw rethrow(failure);
     }
@@ -76,6 +88,10 @@ public final class FailingSink implements Sink {
   @Override
   public void abort(Throwable cause) {
     recorded.abort(cause);
+    if (failingWrite == ABORT) {
+      failed = true;
+      throw (RuntimeException) failure;
+    }
   }
 
   private static IOException rethrow(Throwable failure) {
@@ -105,6 +121,10 @@ public final class FailingSink implements Sink {
 
   @Override
   public String toString() {
-    return failingWrite == 0 ? "failing(at commit)" : "failing(at write " + failingWrite + ")";
+    return switch (failingWrite) {
+      case COMMIT -> "failing(at commit)";
+      case ABORT -> "failing(at abort)";
+      default -> "failing(at write " + failingWrite + ")";
+    };
   }
 }

@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.CancelledException;
 import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionJob;
-import dev.sluice.core.IngestionListener;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
@@ -198,27 +196,13 @@ public abstract class SinkContract {
   @Test
   public void aCancelAfterTheFirstChunkAbortsItOnceAndLeavesNothing() throws IOException {
     RecordingSink sink = RecordingSink.around(newSink());
-    IngestionListener cancelAtFirstChunk =
-        new IngestionListener() {
-          private IngestionJob job;
-
-          @Override
-          public void onStart(IngestionJob job) {
-            this.job = job;
-          }
-
-          @Override
-          public void onChunk(int bytes, long writeNanos) {
-            job.cancel(AbortReason.CANCELLED);
-          }
-        };
 
     var run =
         ingestion(CountingSource.of(TestData.random(8 * CHUNK)))
             .to(sink)
             .chunkSize(CHUNK)
             .window(2)
-            .listener(cancelAtFirstChunk);
+            .listener(CancellingListener.atChunk(1));
 
     assertAborted(run, AbortReason.CANCELLED);
     sink.assertAbortedOnce();
