@@ -15,8 +15,10 @@ import dev.sluice.core.Transform;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -168,22 +170,19 @@ public abstract class SinkContract {
     assertNothingVisible();
   }
 
-  @ParameterizedTest(name = "transform fails at write {0}")
-  @ValueSource(ints = {1, 2, 4})
-  public void aFailingTransformAbortsItOnceAndLeavesNothing(int failingWrite) throws IOException {
-    FailingTransform transform = FailingTransform.atWrite(failingWrite);
-    RecordingSink sink = RecordingSink.around(newSink());
-
-    var run = ingest(TestData.random(4 * CHUNK), transform, sink);
-
-    assertAbortedBy(run, transform.failure(), AbortReason.TRANSFORM_FAILED);
-    sink.assertAbortedOnce();
-    assertNothingVisible();
+  /** Transforms failing at their first, second and fourth write, and one refusing to commit. */
+  static Stream<FailingTransform> failingTransforms() {
+    return Stream.of(
+        FailingTransform.atWrite(1),
+        FailingTransform.atWrite(2),
+        FailingTransform.atWrite(4),
+        FailingTransform.atCommit());
   }
 
-  @Test
-  public void aTransformRefusingToCommitAbortsItOnceAndLeavesNothing() throws IOException {
-    FailingTransform transform = FailingTransform.atCommit();
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("failingTransforms")
+  public void aFailingTransformAbortsItOnceAndLeavesNothing(FailingTransform transform)
+      throws IOException {
     RecordingSink sink = RecordingSink.around(newSink());
 
     var run = ingest(TestData.random(4 * CHUNK), transform, sink);
