@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       IngestCommand.class,
       ServeCommand.class,
       SignCommand.class,
+      S3Command.class,
       // one line per subcommand, e.g. ServeCommand.class, SignCommand.class, S3Command.class
     },
     footerHeading = "%nExamples:%n",

@@ -1,9 +1,14 @@
 package dev.sluice.s3;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -22,6 +27,40 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 public final class S3Cleanup {
 
   private S3Cleanup() {}
+
+  private static final Pattern AGE =
+      Pattern.compile("(\\d+)\\s*([smhd])", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * Parses an age such as {@code 30m}, {@code 12h}, {@code 1d} (digits and one of {@code s, m, h,
+   * d}) or an ISO-8601 duration such as {@code PT90M}.
+   *
+   * @throws IllegalArgumentException naming the input and the accepted forms
+   */
+  public static Duration parseAge(String text) {
+    Matcher m = text == null ? null : AGE.matcher(text.trim());
+    try {
+      if (m != null && m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      }
+      if (text != null && text.trim().toUpperCase(Locale.ROOT).startsWith("P")) {
+        Duration age = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+        if (!age.isNegative()) {
+          return age;
+        }
+      }
+    } catch (ArithmeticException | NumberFormatException | DateTimeParseException e) {
+      // fall through to the error below
+    }
+    throw new IllegalArgumentException(
+        "invalid age '" + text + "': expected digits and a unit (s, m, h, d), e.g. 1d or 12h");
+  }
 
   /** An unfinished multipart upload. */
   public record Orphan(String bucket, String key, String uploadId, Instant initiated) {}

@@ -22,9 +22,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code s3://bucket/prefix}. Each opened endpoint has its own client, closed when the source, sink
  * or store is.
  *
- * <p>Options, besides those of {@link S3ClientSettings}: {@code s3-part-size} (e.g. {@code 16MiB}),
- * {@code s3-parallel} (parts in flight), {@code s3-checksum} ({@code crc32c} or {@code sha256}),
- * {@code s3-expected-size} (bytes, to size parts for objects over 78 GiB).
+ * <p>Options, besides those of {@link S3ClientSettings}: {@code part-size} (e.g. {@code 16MiB} or a
+ * byte count; {@code s3-part-size} also works), {@code parallel} (parts in flight; or {@code
+ * s3-parallel}), {@code s3-checksum} ({@code crc32c} or {@code sha256}), {@code s3-expected-size}
+ * (to size the parts of objects over 78 GiB).
  */
 public final class S3EndpointProvider implements EndpointProvider {
 
@@ -87,10 +88,12 @@ public final class S3EndpointProvider implements EndpointProvider {
 
   /** Reads the upload options up front, so a bad value fails before anything is opened. */
   static UnaryOperator<S3Upload> uploadSettings(Map<String, String> options) {
-    String partSizeText = options.get("s3-part-size");
+    String partSizeKey = options.containsKey("part-size") ? "part-size" : "s3-part-size";
+    String partSizeText = options.get(partSizeKey);
     long partSize =
-        partSizeText == null ? S3Upload.DEFAULT_PART_SIZE : parseSize("s3-part-size", partSizeText);
-    int parallel = parseInt("s3-parallel", options.get("s3-parallel"), S3Upload.DEFAULT_PARALLEL);
+        partSizeText == null ? S3Upload.DEFAULT_PART_SIZE : parseSize(partSizeKey, partSizeText);
+    String parallelKey = options.containsKey("parallel") ? "parallel" : "s3-parallel";
+    int parallel = parseInt(parallelKey, options.get(parallelKey), S3Upload.DEFAULT_PARALLEL);
     String checksumText = options.get("s3-checksum");
     S3Checksum checksum = checksumText == null ? S3Checksum.CRC32C : S3Checksum.parse(checksumText);
     String sizeText = options.get("s3-expected-size");

@@ -34,7 +34,7 @@ class S3EndpointProviderIT {
     this.s3 = s3;
     this.bucket = s3.newBucket();
     this.options = new HashMap<>(s3.options());
-    options.put("s3-part-size", "5MiB");
+    options.put("part-size", String.valueOf(5 << 20));
     options.put("s3-parallel", "2");
   }
 

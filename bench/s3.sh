@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# S3 upload benchmark (docs/benchmarks.md, "S3 (issue 5)"): one file uploaded to the same s3proxy
+# (filesystem provider on a temporary folder) by the sluice CLI (multipart sink), by the SDK's own
+# putObject(RequestBody.fromFile) and by a plain sequential multipart loop, each in its own JVM with
+# the CLI's JVM flags; wall time and peak RSS (GNU time's maximum resident set size) of each, plus
+# the CLI's idle RSS (an empty upload: JVM, SDK and one request, no payload).
+# Usage: bench/s3.sh [SIZE_MIB (default 1024)] [ROUNDS (default 1)]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size_mib=${1:-1024}
+rounds=${2:-1}
+. scripts/find-jdk.sh
+sluice_find_jdk
+./mvnw -B -q -pl cli,bench -am package -DskipTests
+java="$JAVA_HOME/bin/java"
+flags=(-XX:+UseSerialGC -Xmx48m -Xss512k) # as ./sluice runs the CLI
+
+work=$(mktemp -d)
+trap 'kill "$proxy" 2>/dev/null || true; rm -rf "$work"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$work/store/bench"
+cat > "$work/s3proxy.properties" <<PROPS
+s3proxy.endpoint=http://127.0.0.1:$port
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=bench
+s3proxy.credential=bench-secret
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$work/store
+jclouds.identity=bench
+jclouds.credential=bench-secret
+PROPS
+./mvnw -B -q -pl s3 -am process-test-resources -Dspotless.apply.skip=true >/dev/null
+"$java" -Xmx1g -jar s3/target/s3proxy/s3proxy.jar --properties "$work/s3proxy.properties" \
+  >"$work/s3proxy.log" 2>&1 &
+proxy=$!
+for _ in $(seq 100); do
+  curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+  sleep 0.2
+done
+curl -s -o /dev/null "http://127.0.0.1:$port/" || { cat "$work/s3proxy.log"; exit 1; }
+
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+file="$work/data.bin"
+head -c "$((size_mib << 20))" /dev/urandom >"$file"
+cat "$file" >/dev/null # page cache warm for every run
+
+measure() { # label, command...: prints "label  wall_s  peak_rss_MiB"
+  local label=$1
+  shift
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>&1 || { cat "$work/out"; exit 1; }
+  rm -f "$work/store/bench/"*.bin
+  read -r wall rss <"$work/time"
+  printf '%-28s %8.2f s %8.1f MiB/s %8.1f MiB peak RSS\n' "$label" "$wall" \
+    "$(echo "$size_mib / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+}
+
+cli=("$java" "${flags[@]}" -jar cli/target/sluice.jar)
+base=("$java" "${flags[@]}" -cp bench/target/benchmarks.jar dev.sluice.bench.S3UploadBaselines)
+echo "s3 upload of $size_mib MiB, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
+/usr/bin/time -f "%M" -o "$work/time" "${cli[@]}" ingest gen:0 s3://bench/idle.bin --no-progress >/dev/null 2>&1
+echo "cli idle (empty upload)      peak RSS $(( $(cat "$work/time") / 1024 )) MiB"
+for round in $(seq "$rounds"); do
+  measure "sluice ingest (round $round)" "${cli[@]}" ingest "$file" s3://bench/cli.bin --no-progress
+  measure "sdk putObject(fromFile)" "${base[@]}" sdk-put "$file" s3://bench/sdk.bin
+  measure "plain multipart loop" "${base[@]}" multipart-loop "$file" s3://bench/loop.bin
+done
