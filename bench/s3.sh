@@ -62,6 +62,8 @@ echo "s3 upload of $size_mib MiB, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $
 echo "cli idle (empty upload)      peak RSS $(( $(cat "$work/time") / 1024 )) MiB"
 for round in $(seq "$rounds"); do
   measure "sluice ingest (round $round)" "${cli[@]}" ingest "$file" s3://bench/cli.bin --no-progress
+  SLUICE_S3_SHA256_METADATA=false \
+    measure "  same, no sha256 copy" "${cli[@]}" ingest "$file" s3://bench/cli.bin --no-progress
   measure "sdk putObject(fromFile)" "${base[@]}" sdk-put "$file" s3://bench/sdk.bin
   measure "plain multipart loop" "${base[@]}" multipart-loop "$file" s3://bench/loop.bin
 done

@@ -25,7 +25,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Options, besides those of {@link S3ClientSettings}: {@code part-size} (e.g. {@code 16MiB} or a
  * byte count; {@code s3-part-size} also works), {@code parallel} (parts in flight; or {@code
  * s3-parallel}), {@code s3-checksum} ({@code crc32c} or {@code sha256}), {@code s3-expected-size}
- * (to size the parts of objects over 78 GiB).
+ * (to size the parts of objects over 78 GiB), {@code s3-sha256-metadata} ({@code false} skips the
+ * server-side copy that stores the SHA-256 in the metadata of a multipart upload; also read from
+ * {@code SLUICE_S3_SHA256_METADATA}).
  */
 public final class S3EndpointProvider implements EndpointProvider {
 
@@ -70,9 +72,15 @@ public final class S3EndpointProvider implements EndpointProvider {
   public Sink openSink(String location, Map<String, String> options) {
     S3Location object = S3Location.parseObject(location);
     UnaryOperator<S3Upload> settings = uploadSettings(options);
+    boolean sha256Metadata =
+        parseBoolean(
+            "s3-sha256-metadata",
+            options.getOrDefault("s3-sha256-metadata", env.get("SLUICE_S3_SHA256_METADATA")));
     S3Client client = S3ClientSettings.from(options, env).newClient();
     try {
-      return new ClientClosingSink(settings.apply(S3Upload.to(client, object)).open(), client);
+      return new ClientClosingSink(
+          settings.apply(S3Upload.to(client, object)).sha256Metadata(sha256Metadata).open(),
+          client);
     } catch (RuntimeException e) {
       client.close();
       throw e;
@@ -111,6 +119,17 @@ public final class S3EndpointProvider implements EndpointProvider {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
     }
+  }
+
+  private static boolean parseBoolean(String option, String text) {
+    if (text == null || text.isEmpty() || text.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (text.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException(
+        "invalid " + option + " '" + text + "': expected true or false");
   }
 
   private static int parseInt(String option, String text, int fallback) {
