@@ -11,6 +11,7 @@ import dev.sluice.core.testing.FailingSource;
 import dev.sluice.core.testing.FailingTransform;
 import dev.sluice.core.testing.RecordingSink;
 import dev.sluice.core.testing.SlowSink;
+import dev.sluice.core.testing.StalledSource;
 import dev.sluice.core.testing.TestData;
 import java.io.IOException;
 import java.time.Duration;
@@ -211,6 +212,24 @@ class EngineGuaranteesTest {
         .isInstanceOf(CancelledException.class)
         .hasMessage("timed out after PT0.2S: " + job.pipeline());
     sink.recorded().assertAbortedOnce();
+    source.assertClosedOnce();
+  }
+
+  @Test
+  void aTimeoutWhileTheSourceIsStalledUninterruptiblyEndsTheJobByClosingIt() throws Exception {
+    StalledSource source = new StalledSource(content);
+    RecordingSink sink = new RecordingSink();
+
+    IngestionJob job = ingest(source, sink).timeout(Duration.ofMillis(200)).start();
+
+    IngestionException thrown = awaitFailure(job);
+    assertThat(source.hasStalled()).isTrue();
+    assertThat(thrown.reason()).isEqualTo(AbortReason.TIMEOUT);
+    assertThat(thrown.getCause().getSuppressed())
+        .as("the read failing because the engine closed the source is not news")
+        .isEmpty();
+    assertThat(sink.bytes()).isEqualTo(content);
+    sink.assertAbortedOnce();
     source.assertClosedOnce();
   }
 
