@@ -16,6 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Latency recent = lag.snapshot(); // p50, p99, max of the last window
  * }
  *
+ * <p>A stall counts once, as one very late wake-up, as Node's {@code monitorEventLoopDelay} counts
+ * it: a few seconds' stall among a window of prompt wake-ups shows in the maximum more than in the
+ * p99.
+ *
  * <p>A probe costs one virtual thread (named {@code sluice-lag-N}) waking 100 times a second. One
  * probe per process is enough; share it, e.g. through {@link Ingestion#schedulerLag}, which puts
  * the lag seen during a job into its report. Thread-safe.
