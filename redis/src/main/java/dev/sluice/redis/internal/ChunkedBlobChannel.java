@@ -9,13 +9,13 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Reads a region of a chunked blob with {@code GETRANGE} on the chunk keys the region touches: it
- * never fetches bytes outside the region. Each fetch is at most one chunk and at most {@code
- * max(dst.remaining(), 64 KiB)} bytes; what the caller's buffer cannot take is kept for the next
- * read.
+ * never fetches bytes outside the region. Each fetch is the rest of the current chunk within the
+ * region, capped at {@code max(dst.remaining(), 1 MiB)} bytes — one round trip per default-sized
+ * chunk; what the caller's buffer cannot take is kept for the next read.
  */
 final class ChunkedBlobChannel implements ReadableByteChannel {
 
-  private static final int MIN_FETCH = 64 * 1024;
+  private static final int MIN_FETCH = 1024 * 1024;
 
   private final UnifiedJedis redis;
   private final BlobKeys keys;

@@ -5,6 +5,7 @@ import dev.sluice.core.Receipt;
 import dev.sluice.records.Row;
 import dev.sluice.records.RowSink;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,7 @@ public final class StreamStager implements RowSink {
   private final UnifiedJedis redis;
   private final String target;
   private final String staging;
+  private final byte[] stagingKey;
   private final long maxLen;
   private final int depth;
   private final long stagingTtlMillis;
@@ -66,6 +68,7 @@ public final class StreamStager implements RowSink {
     this.redis = redis;
     this.target = target;
     this.staging = target + ":sluice-staging:" + uploadId;
+    this.stagingKey = staging.getBytes(StandardCharsets.UTF_8);
     this.maxLen = maxLen;
     this.depth = depth;
     this.stagingTtlMillis = stagingTtl.toMillis();
@@ -92,11 +95,14 @@ public final class StreamStager implements RowSink {
     if (ended) {
       throw new IllegalStateException("redis stream sink already ended: " + this);
     }
-    Map<String, String> fields = new LinkedHashMap<>();
+    // byte[] keys and values: Jedis then returns the XADD reply raw instead of parsing an id
+    Map<byte[], byte[]> fields = new LinkedHashMap<>();
     for (int i = 0; i < row.columns().size(); i++) {
       String value = row.values().get(i);
       if (value != null) {
-        fields.put(row.columns().get(i), value);
+        fields.put(
+            row.columns().get(i).getBytes(StandardCharsets.UTF_8),
+            value.getBytes(StandardCharsets.UTF_8));
       }
     }
     if (fields.isEmpty()) {
@@ -112,10 +118,10 @@ public final class StreamStager implements RowSink {
         pipeline = redis.pipelined();
       }
       if (added == 0) {
-        inFlight.add(pipeline.xadd(staging, createParams, fields));
-        inFlight.add(pipeline.pexpire(staging, stagingTtlMillis));
+        inFlight.add(pipeline.xadd(stagingKey, createParams, fields));
+        inFlight.add(pipeline.pexpire(stagingKey, stagingTtlMillis));
       } else {
-        inFlight.add(pipeline.xadd(staging, params, fields));
+        inFlight.add(pipeline.xadd(stagingKey, params, fields));
       }
       added++;
       if (inFlight.size() >= depth) {
