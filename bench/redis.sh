@@ -38,16 +38,20 @@ url="redis://127.0.0.1:6379/0"
 java=("$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx48m -Xss512k -cp bench/target/benchmarks.jar dev.sluice.bench.RedisBaseline)
 raw=bench/results/redis-$(date -u +%Y%m%dT%H%M%SZ).txt
 timing=$(mktemp)
-trap 'rm -f "$timing"; redis-cli --scan --pattern "$prefix*" | xargs -r redis-cli unlink >/dev/null; redis-cli -n 15 del key:__rand_int__ "$prefix:rb" >/dev/null' EXIT
+trap 'rm -f "$timing" "$timing.err"; redis-cli --scan --pattern "$prefix*" | xargs -r redis-cli unlink >/dev/null; redis-cli -n 15 del key:__rand_int__ "$prefix:rb" >/dev/null' EXIT
 
-# measure LABEL UNITS COMMAND…: runs COMMAND (stdout discarded), appends "LABEL rate rssMiB" to $raw
+# measure LABEL UNITS COMMAND…: runs COMMAND (stdout discarded) and appends to $raw
+# "LABEL in-process-rate whole-process-rate peakRssMiB": in-process divides UNITS by the "in X s"
+# the command prints (sluice's summary, the baseline's line), whole-process by the wall time.
 measure() {
   local label=$1 units=$2
   shift 2
-  /usr/bin/time -f "%e %M" -o "$timing" "$@" >/dev/null 2>>"$raw.log"
+  /usr/bin/time -f "%e %M" -o "$timing" "$@" >/dev/null 2>"$timing.err"
+  cat "$timing.err" >>"$raw.log"
   read -r seconds kib <"$timing"
-  awk -v l="$label" -v u="$units" -v s="$seconds" -v k="$kib" \
-    'BEGIN { printf "%s %.1f %.0f\n", l, u / s, k / 1024 }' | tee -a "$raw"
+  inside=$(grep -o ' in [0-9.]* s' "$timing.err" | tail -1 | awk '{ print $2 }')
+  awk -v l="$label" -v u="$units" -v s="$seconds" -v i="$inside" -v k="$kib" \
+    'BEGIN { printf "%s %.1f %.1f %.0f\n", l, u / i, u / s, k / 1024 }' | tee -a "$raw"
 }
 
 # rb LABEL UNITS ARGS…: redis-benchmark's requests/s × UNITS per request (its RSS is not the client's JVM)
@@ -55,7 +59,7 @@ rb() {
   local label=$1 per=$2
   shift 2
   redis-benchmark --dbnum 15 --csv -c 1 "$@" | tail -n +2 | head -1 |
-    awk -F, -v l="$label" -v p="$per" '{ r = $(NF - 6); gsub(/"/, "", r); printf "%s %.1f -\n", l, r * p }' | tee -a "$raw"
+    awk -F, -v l="$label" -v p="$per" '{ r = $(NF - 6); gsub(/"/, "", r); printf "%s %.1f - -\n", l, r * p }' | tee -a "$raw"
 }
 
 unlink_prefix() { redis-cli --scan --pattern "$prefix*" | xargs -r redis-cli unlink >/dev/null; }
@@ -81,12 +85,13 @@ done
 
 echo
 echo "median of $rounds rounds ($records records, $mib MiB blob, raw: $raw):"
-echo "| run | records/s or MiB/s | client peak RSS MiB |"
-echo "|---|---|---|"
-grep -v '^#' "$raw" | awk '{ rate[$1] = rate[$1] " " $2; rss[$1] = rss[$1] " " $3; if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 } }
+echo "| run | in-process records/s or MiB/s | whole process | client peak RSS MiB |"
+echo "|---|---|---|---|"
+grep -v '^#' "$raw" | awk '{ if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
+    for (c = 2; c <= 4; c++) v[$1, c] = v[$1, c] " " $c }
   function median(list,   a, k, i, j, t) {
     k = split(list, a, " ")
     for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     return a[int((k + 1) / 2)]
   }
-  END { for (i = 1; i <= n; i++) printf "| %s | %s | %s |\n", order[i], median(rate[order[i]]), median(rss[order[i]]) }'
+  END { for (i = 1; i <= n; i++) printf "| %s | %s | %s | %s |\n", order[i], median(v[order[i], 2]), median(v[order[i], 3]), median(v[order[i], 4]) }'

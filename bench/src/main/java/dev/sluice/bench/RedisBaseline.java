@@ -31,8 +31,14 @@ public final class RedisBaseline {
 
   private RedisBaseline() {}
 
+  /**
+   * Runs one mode and prints {@code … in SECONDS s} to stderr, the time from after connecting to
+   * the end (as {@code sluice ingest}'s summary times its transfer), for the in-process rate.
+   */
   public static void main(String[] args) throws IOException {
     try (RedisClient redis = RedisClient.create("redis://127.0.0.1:6379/0")) {
+      redis.ping(); // sluice's summary times the transfer after the sink connected
+      long start = System.nanoTime();
       switch (args[0]) {
         case "stream" -> stream(redis, Path.of(args[1]), args[2]);
         case "blob-write" -> blobWrite(redis, Path.of(args[1]), args[2], Integer.parseInt(args[3]));
@@ -40,6 +46,11 @@ public final class RedisBaseline {
             blobRead(redis, args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]));
         default -> throw new IllegalArgumentException("unknown mode " + args[0]);
       }
+      System.err.printf(
+          java.util.Locale.ROOT,
+          "baseline %s in %.3f s%n",
+          args[0],
+          (System.nanoTime() - start) / 1e9);
     }
   }
 
@@ -68,7 +79,6 @@ public final class RedisBaseline {
       }
       pipeline.sync();
     }
-    System.err.println("baseline: " + records + " records → " + key);
   }
 
   private static void blobWrite(RedisClient redis, Path file, String key, int chunk)
@@ -82,7 +92,6 @@ public final class RedisBaseline {
         redis.set((key + ":" + n++).getBytes(StandardCharsets.UTF_8), value);
       }
     }
-    System.err.println("baseline: " + n + " chunks → " + key);
   }
 
   private static void blobRead(RedisClient redis, String key, int chunk, long size)
