@@ -195,6 +195,12 @@ public final class Engine implements IngestionJob {
         return;
       }
       ByteBuffer chunk = (ByteBuffer) item;
+      if (stopping()) { // failed or cancelled from this thread (e.g. by a listener): no interrupt
+        // came
+        inFlight.decrementAndGet();
+        free.offer(chunk);
+        return;
+      }
       int length = chunk.remaining();
       long start = System.nanoTime();
       try {
@@ -219,7 +225,7 @@ public final class Engine implements IngestionJob {
         throw new java.io.InterruptedIOException("transfer interrupted");
       }
       if (stopping()) {
-        return; // failed or cancelled from this thread (e.g. by a listener): no interrupt came
+        return; // as in chunkLoop
       }
       long start = System.nanoTime();
       long count = Math.min(slice, source.end() - source.position());
