@@ -5,6 +5,7 @@ import static dev.sluice.core.testing.IngestionAssertions.assertAbortedBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.testing.CancellingListener;
 import dev.sluice.core.testing.CountingSource;
 import dev.sluice.core.testing.FailingSink;
 import dev.sluice.core.testing.FailingSource;
@@ -196,6 +197,22 @@ class EngineGuaranteesTest {
     assertThat(job.cancel(AbortReason.CANCELLED)).as("a second cancel").isFalse();
     sink.recorded().assertAbortedOnce();
     assertThat(sink.accepted()).isZero();
+    source.assertClosedOnce();
+  }
+
+  @Test
+  void aCancelRaisedOnTheWriterThreadStopsBeforeTheNextChunk() {
+    CountingSource source = CountingSource.of(TestData.random(8 * CHUNK));
+    RecordingSink sink = new RecordingSink();
+
+    IngestionException thrown =
+        assertAborted(
+            ingest(source, sink).window(4).listener(CancellingListener.atChunk(1)),
+            AbortReason.CANCELLED);
+
+    assertThat(sink.writes()).as("chunks written after the cancel").isEqualTo(1);
+    assertThat(thrown.report().chunks()).isEqualTo(1);
+    sink.assertAbortedOnce();
     source.assertClosedOnce();
   }
 
