@@ -11,7 +11,7 @@ import java.util.Map;
  * @param reason why it was aborted; {@code null} when committed
  * @param bytesIn bytes read from the source
  * @param bytesOut bytes accepted by the final sink (after transforms)
- * @param chunks chunks written to the first stage
+ * @param chunks chunks written to the first stage (for a zero-copy file transfer: its slices)
  * @param duration from start to the end of commit or abort
  * @param chunkWriteLatency time the pipeline took to accept each chunk
  * @param maxInFlight the most chunks read but not yet accepted by the sink at any moment
