@@ -85,7 +85,9 @@ public final class SluiceServer implements AutoCloseable {
     http.setSendServerVersion(false);
     http.setRequestHeaderSize(config.maxRequestHeaderSize());
     http.setOutputBufferSize(32 * 1024);
-    this.connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+    HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+    http11.setInputBufferSize(64 * 1024); // fewer, larger reads for multi-gigabyte uploads
+    this.connector = new ServerConnector(jetty, 1, 1, http11);
     connector.setHost(config.bind());
     connector.setPort(config.port());
     connector.setIdleTimeout(config.idleTimeout().toMillis());

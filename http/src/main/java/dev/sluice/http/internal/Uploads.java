@@ -163,7 +163,15 @@ public final class Uploads {
       default ->
           root instanceof FileAlreadyExistsException
               ? new HttpProblem(412, "object '" + key + "' exists and If-None-Match: * was sent")
-              : e;
+              : new HttpProblem(
+                  500,
+                  "upload of '"
+                      + key
+                      + "' failed ("
+                      + e.reason()
+                      + "): "
+                      + root.getMessage()
+                      + "; nothing was stored");
     };
   }
 

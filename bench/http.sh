@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# HTTP delivery and upload (docs/benchmarks.md, "HTTP (issue 4)"): `sluice serve` against nginx
+# (sendfile) and a minimal Node stream server (bench/http/node-server.js), all on loopback, in the
+# same run. Clients: curl (single and 50 concurrent transfers) and bench/http/LoadClient.java (1,000
+# concurrent throttled downloads). Server peak RSS is VmHWM, reset before each measurement through
+# /proc/PID/clear_refs (so run as root, as the machines here do).
+# Usage: bench/http.sh [--rounds 3] [--throttled 1000] [--throttled-size 1MiB]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=3
+throttled=1000
+throttled_bytes=1048576
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds=$2; shift 2 ;;
+    --throttled) throttled=$2; shift 2 ;;
+    --throttled-size) throttled_bytes=$(( $(numfmt --from=iec-i --suffix=B "$2" 2>/dev/null || numfmt --from=iec "${2%B}") )); shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+. scripts/find-jdk.sh
+sluice_find_jdk
+command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
+command -v node >/dev/null || { echo "bench/http.sh needs node (apt-get install -y nodejs)" >&2; exit 1; }
+./mvnw -B -q -DskipTests -pl cli -am package
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  sleep 0.5
+  rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p "$work/files" "$work/node" "$work/nginx-tmp"
+echo "generating 1 GiB, 100 MiB and 1 MiB of random bytes in $work/files" >&2
+head -c 1G /dev/urandom > "$work/files/1g.bin"
+head -c 100M "$work/files/1g.bin" > "$work/files/100m.bin"
+head -c "$throttled_bytes" "$work/files/1g.bin" > "$work/files/small.bin"
+cp "$work/files/"*.bin "$work/node/"
+sha_b64() { openssl dgst -sha256 -binary "$1" | base64; }
+sha_1g=$(sha_b64 "$work/files/1g.bin")
+sha_100m=$(sha_b64 "$work/files/100m.bin")
+
+port() { echo $(( 20000 + RANDOM % 30000 )); }
+sp=$(port); np=$(port); gp=$(port)
+
+# sluice exactly as a user runs it (the ./sluice launcher's JVM flags)
+./sluice serve --port "$sp" --store "$work/sluice-data" > "$work/sluice.log" 2>&1 &
+sluice_pid=$!; pids+=("$sluice_pid")
+node bench/http/node-server.js "$work/node" "$np" &
+node_pid=$!; pids+=("$node_pid")
+cat > "$work/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  client_body_temp_path $work/nginx-tmp/body;
+  proxy_temp_path $work/nginx-tmp/proxy;
+  fastcgi_temp_path $work/nginx-tmp/fastcgi;
+  uwsgi_temp_path $work/nginx-tmp/uwsgi;
+  scgi_temp_path $work/nginx-tmp/scgi;
+  server { listen 127.0.0.1:$gp; root $work/files; }
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work" &
+pids+=($!)
+for p in "$sp" "$np" "$gp"; do
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p/" && break; sleep 0.2; done
+done
+nginx_pids() { echo "$(cat "$work/nginx.pid") $(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')"; }
+
+# peak RSS of a server (sum over its processes), reset before each measurement
+reset_peak() { for p in $1; do echo 5 > "/proc/$p/clear_refs"; done; }
+peak_mib() {
+  local kb=0
+  for p in $1; do kb=$(( kb + $(awk '/VmHWM/ { print $2 }' "/proc/$p/status") )); done
+  echo $(( (kb + 512) / 1024 ))
+}
+url() {
+  case "$1" in
+    sluice) echo "http://127.0.0.1:$sp/objects/b/$2" ;;
+    node) echo "http://127.0.0.1:$np/$2" ;;
+    nginx) echo "http://127.0.0.1:$gp/$2" ;;
+  esac
+}
+procs() {
+  case "$1" in
+    sluice) echo "$sluice_pid" ;;
+    node) echo "$node_pid" ;;
+    nginx) nginx_pids ;;
+  esac
+}
+results="$work/results.tsv"
+# CPU seconds (user + system) the server's processes used since mark_cpu: what the work cost,
+# whatever share of the shared cores the server was given
+cpu_ticks() { local t=0; for p in $1; do t=$(( t + $(awk '{ print $14 + $15 }' "/proc/$p/stat") )); done; echo "$t"; }
+mark_cpu() { cpu_mark=$(cpu_ticks "$1"); }
+cpu_used() { awk -v a="$cpu_mark" -v b="$(cpu_ticks "$1")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }'; }
+record() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >> "$results"; }   # test server MiB/s RSS CPU-s
+measure_start() { reset_peak "$(procs "$1")"; mark_cpu "$(procs "$1")"; }
+measure_end() { record "$1" "$2" "$3" "$(peak_mib "$(procs "$2")")" "$(cpu_used "$(procs "$2")")"; }
+mibs() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
+
+put() { # server file sha
+  local u
+  case "$1" in
+    sluice) u="http://127.0.0.1:$sp/objects/b/$2" ;;
+    node) u="http://127.0.0.1:$np/up-$2" ;;
+  esac
+  curl -sS -o /dev/null -w '%{speed_upload}' -T "$work/files/$2" -H "Content-Digest: sha-256=:$3:" "$u"
+}
+
+# seed sluice's store (not measured), and warm both JITs
+put sluice 1g.bin "$sha_1g" > /dev/null
+put sluice 100m.bin "$sha_100m" > /dev/null
+put sluice small.bin "$(sha_b64 "$work/files/small.bin")" > /dev/null
+for s in sluice node nginx; do curl -s -o /dev/null "$(url $s 1g.bin)"; done
+
+for round in $(seq "$rounds"); do
+  echo "round $round of $rounds" >&2
+  order="sluice node nginx"; [ $((round % 2)) -eq 0 ] && order="nginx node sluice"
+  for s in sluice node; do
+    for f in 100m.bin 1g.bin; do
+      sha=$sha_1g; [ $f = 100m.bin ] && sha=$sha_100m
+      measure_start $s
+      bps=$(put $s $f "$sha")
+      measure_end "PUT ${f%.bin} + SHA-256" $s "$(mibs "$bps")"
+    done
+  done
+  # multipart/form-data: the 1 GiB file as one part, streamed into the store (sluice only)
+  measure_start sluice
+  bps=$(curl -sS -o /dev/null -w '%{speed_upload}' -F "f=@$work/files/1g.bin" "http://127.0.0.1:$sp/objects?prefix=mp/")
+  measure_end "POST 1g multipart/form-data" sluice "$(mibs "$bps")"
+  for s in $order; do
+    for f in 100m.bin 1g.bin; do
+      measure_start $s
+      bps=$(curl -sS -o /dev/null -w '%{speed_download}' "$(url $s $f)")
+      measure_end "GET ${f%.bin}" $s "$(mibs "$bps")"
+    done
+    measure_start $s
+    bps=$(curl -sS -o /dev/null -w '%{speed_download}' -r 104857600-209715199 "$(url $s 1g.bin)")
+    measure_end "GET 100 MiB range of 1 GiB" $s "$(mibs "$bps")"
+    measure_start $s
+    start=$(date +%s.%N)
+    seq 50 | xargs -P 50 -I{} curl -sS -o /dev/null "$(url $s 100m.bin)"
+    secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+    measure_end "50 × GET 100 MiB concurrently (aggregate)" $s "$(awk -v t="$secs" 'BEGIN { printf "%.0f", 5000 / t }')"
+  done
+done
+
+echo "throttled: $throttled concurrent downloads of $throttled_bytes bytes at 64 KiB/s each" >&2
+measure_start sluice
+( while sleep 2; do
+    curl -s "http://127.0.0.1:$sp/metrics" | awk '/^sluice_scheduler_lag_seconds\{statistic="(p99|max)"\}/ { print $1, $2 }'
+  done ) > "$work/lag.txt" &
+sampler=$!
+client=$("$JAVA_HOME/bin/java" -Xss256k bench/http/LoadClient.java "$sp" "/objects/b/small.bin?rate=64KiB" "$throttled" "$throttled_bytes")
+kill "$sampler" 2>/dev/null || true
+throttled_rss=$(peak_mib "$sluice_pid")
+throttled_cpu=$(cpu_used "$sluice_pid")
+lag_p99=$(awk '/p99/ { if ($2 > m) m = $2 } END { printf "%.1f", m * 1000 }' "$work/lag.txt")
+lag_max=$(awk '/max/ { if ($2 > m) m = $2 } END { printf "%.1f", m * 1000 }' "$work/lag.txt")
+
+python3 - "$results" <<'PY'
+import sys, statistics, collections
+rows = collections.OrderedDict()
+for line in open(sys.argv[1]):
+    test, server, mibs, rss, cpu = line.rstrip("\n").split("\t")
+    rows.setdefault(test, collections.OrderedDict()).setdefault(server, []).append((float(mibs), float(rss), float(cpu)))
+print("| test | server | MiB/s median [min–max] | peak RSS MiB median [min–max] | server CPU-s median |")
+print("|---|---|---|---|---|")
+for test, servers in rows.items():
+    for server, vals in servers.items():
+        m = [v[0] for v in vals]; r = [v[1] for v in vals]; c = [v[2] for v in vals]
+        print(f"| {test} | {server} | {statistics.median(m):,.0f} [{min(m):,.0f}–{max(m):,.0f}] | {statistics.median(r):.0f} [{min(r):.0f}–{max(r):.0f}] | {statistics.median(c):.2f} |")
+PY
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "throttled: $client; sluice peak RSS ${throttled_rss} MiB, ${throttled_cpu} CPU-s; scheduler lag p99 ≤ ${lag_p99} ms, max ≤ ${lag_max} ms (sampled every 2 s)"
