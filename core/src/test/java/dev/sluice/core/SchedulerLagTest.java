@@ -72,8 +72,8 @@ class SchedulerLagTest {
   @Test
   void aReportCarriesTheLagSeenWhileItsJobRan() throws Exception {
     IngestionReport report =
-        Ingestion.from(Sources.generated(200 * 1024, 1))
-            .through(Transforms.rate(1 << 20)) // about 200 ms: many wake-ups
+        Ingestion.from(Sources.generated(400 * 1024, 1))
+            .through(Transforms.rate(1 << 20)) // about 300 ms: many 2 ms wake-ups
             .to(Sinks.discard())
             .chunkSize(16 * 1024)
             .schedulerLag(lag)
