@@ -62,6 +62,19 @@ class JobRegistryTest {
   }
 
   @Test
+  void theRateFollowsTheJobsRecentPace() throws Exception {
+    IngestionJob job = startSlow(new EndingSink(), 64L << 20); // paced at 256 KiB/s
+    awaitBytes(job, 1);
+    Thread.sleep(1100);
+    registry.jobs(); // a look a second or more after the last one takes a sample
+    Thread.sleep(1100);
+
+    double rate = registry.jobs().get(0).bytesPerSecond();
+
+    assertThat(rate).isBetween(SLOW / 4.0, SLOW * 2.0); // generous: the machine is shared
+  }
+
+  @Test
   void aJobLeavesTheRegistryWhenItEnds() throws Exception {
     IngestionJob job =
         Ingestion.from(Sources.generated(100_000, 2))
