@@ -51,6 +51,11 @@ class ObservabilityIT {
         .contains("sluice_chunk_write_seconds_bucket")
         .contains("sluice_transfer_throughput_mebibytes_per_second_count")
         .contains("sluice_scheduler_lag_seconds{statistic=\"p99\"}");
+    eventually(
+        () ->
+            assertThat(server.metric("sluice_scheduler_lag_seconds{statistic=\"max\"}"))
+                .isNotNaN()
+                .isGreaterThan(0));
   }
 
   @Test

@@ -64,7 +64,7 @@ public final class ServerMetrics {
 
   /** Publishes a scheduler-lag figure (seconds) under {@code sluice_scheduler_lag_seconds}. */
   public void schedulerLag(String statistic, DoubleSupplier seconds) {
-    Gauge.builder("sluice.scheduler.lag", seconds, DoubleSupplier::getAsDouble)
+    Gauge.builder("sluice.scheduler.lag", () -> seconds.getAsDouble()) // held strongly
         .tag("statistic", statistic)
         .baseUnit("seconds")
         .description("How late a periodic virtual-thread wake-up ran")
