@@ -1,0 +1,27 @@
+package dev.sluice.jdbc;
+
+import dev.sluice.core.BlobStore;
+import dev.sluice.core.testing.BlobStoreContract;
+import java.io.IOException;
+import org.junit.jupiter.api.AfterEach;
+
+/** The core blob-store contract, run against large objects in the machine's PostgreSQL. */
+class PostgresBlobStoreContractIT extends BlobStoreContract {
+
+  private String table;
+
+  @Override
+  protected BlobStore store() throws IOException {
+    TestDatabases.require(TestDatabases.POSTGRES);
+    table = TestDatabases.uniqueTable("sluice_blobs");
+    return PostgresBlobStore.open(TestDatabases.POSTGRES, table);
+  }
+
+  @AfterEach
+  void dropStore() throws Exception {
+    if (table != null) {
+      TestDatabases.execute(TestDatabases.POSTGRES, "SELECT lo_unlink(oid) FROM " + table);
+      TestDatabases.dropQuietly(TestDatabases.POSTGRES, table);
+    }
+  }
+}
