@@ -35,8 +35,8 @@ run() {
   local out; out=$(mktemp)
   /usr/bin/time -f '%e %M' -o "$out" "$@" >/dev/null
   read -r seconds kib < "$out"; rm -f "$out"
-  awk -v l="$label" -v r="$rows" -v s="$seconds" -v k="$kib" \
-    'BEGIN { printf "| %s | %d | %.1f | %.0f | %.1f |\n", l, r, s, r / s, k / 1024 }'
+  LABEL="$label" awk -v r="$rows" -v s="$seconds" -v k="$kib" \
+    'BEGIN { printf "| %s | %d | %.1f | %.0f | %.1f |\n", ENVIRON["LABEL"], r, s, r / s, k / 1024 }'
 }
 
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ); machine: $(nproc) cores, shared; load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -161,12 +161,21 @@ class CsvParsingTest {
   }
 
   @Test
-  void anUnterminatedQuoteCannotGrowPastTheRecordLimit() {
+  void anUnterminatedQuoteCannotGrowPastTheLimits() {
     RecordLimits limits = RecordLimits.defaults().withMaxRecordSize(1024);
     String endless = "a\n\"" + "x".repeat(5000);
     assertThatThrownBy(() -> parse(endless, limits))
         .isInstanceOf(LimitExceededException.class)
-        .hasMessage("CSV record at line 2 (byte 2) exceeds the limit of 1.0 KiB (1024)");
+        .hasMessage("CSV field at line 2 (record at byte 2) exceeds the limit of 1.0 KiB (1024)");
+  }
+
+  @Test
+  void aRecordOfManyFieldsCannotGrowPastTheRecordLimit() {
+    RecordLimits limits = new RecordLimits(16, 64, 1000);
+    String wide = "a\n" + "x,".repeat(100) + "\n";
+    assertThatThrownBy(() -> parse(wide, limits))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessage("CSV record at line 2 (byte 2) exceeds the limit of 64 B (64)");
   }
 
   @Test

@@ -6,8 +6,8 @@ import dev.sluice.core.Source;
 import dev.sluice.jdbc.RecordFormat;
 import dev.sluice.records.CsvEncoder;
 import dev.sluice.records.CsvFormat;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -190,14 +190,43 @@ public final class QueryExportSource implements Source {
     return "query(" + format.name().toLowerCase(java.util.Locale.ROOT) + ")";
   }
 
-  /** The encoded bytes waiting to be read: about {@code REFILL_AT} plus one row. */
-  private static final class Pending extends ByteArrayOutputStream {
-    Pending() {
-      super(REFILL_AT + 8192);
+  /**
+   * The encoded bytes waiting to be read: about {@code REFILL_AT} plus one row. Unsynchronized,
+   * unlike {@code ByteArrayOutputStream}: one thread encodes and reads.
+   */
+  private static final class Pending extends OutputStream {
+    private byte[] bytes = new byte[REFILL_AT + 8192];
+    private int size;
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      bytes[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, bytes, size, len);
+      size += len;
+    }
+
+    private void ensure(int more) {
+      if (size + more > bytes.length) {
+        bytes = java.util.Arrays.copyOf(bytes, Math.max(size + more, bytes.length * 2));
+      }
+    }
+
+    int size() {
+      return size;
+    }
+
+    void reset() {
+      size = 0;
     }
 
     byte[] bytes() {
-      return buf;
+      return bytes;
     }
   }
 }

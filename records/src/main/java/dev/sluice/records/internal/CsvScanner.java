@@ -49,6 +49,7 @@ public final class CsvScanner {
   private int fieldSize;
   private int expectedFields = -1;
   private boolean crlf;
+  private byte[] scratch = new byte[0];
 
   public CsvScanner(CsvFormat format, RecordLimits limits) {
     this.delimiter = (byte) format.delimiter();
@@ -70,93 +71,129 @@ public final class CsvScanner {
     return position;
   }
 
-  /** Scans the remaining bytes of {@code chunk} without moving its position. */
+  /**
+   * Scans the remaining bytes of {@code chunk} without moving its position. The bytes are copied
+   * once into a reused array; runs of plain field bytes (and of quoted content) are skipped in
+   * tight loops, and sizes are checked once per run.
+   */
   public void scan(ByteBuffer chunk, Listener listener) throws IOException {
     int start = chunk.position();
-    int limit = chunk.limit();
-    long base = position - start;
-    int maxField = limits.maxFieldSize();
-    for (int i = start; i < limit; i++) {
-      byte b = chunk.get(i);
-      long at = base + i;
-      if (at - recordOffset >= limits.maxRecordSize()) {
-        throw new LimitExceededException(
-            "CSV record at line " + recordLine + " (byte " + recordOffset + ")",
-            limits.maxRecordSize());
-      }
-      switch (state) {
-        case AFTER_CR -> {
-          if (b == '\n') {
-            if (expectedFields < 0) {
-              crlf = true;
-            }
-            endRecord(i + 1, at + 1, 2, listener);
-            state = FIELD_START;
-            continue;
+    int n = chunk.remaining();
+    if (scratch.length < n) {
+      scratch = new byte[n];
+    }
+    byte[] buf = scratch;
+    chunk.get(start, buf, 0, n);
+    long base = position;
+    byte d = delimiter;
+    int i = 0;
+    while (i < n) {
+      if (state == UNQUOTED) {
+        int run = i;
+        while (i < n) {
+          byte b = buf[i];
+          if (b == d || b == '\n' || b == '\r' || b == '"') {
+            break;
           }
-          endRecord(i, at, 1, listener);
-          state = FIELD_START;
-          fieldStart(b, i, at, listener);
+          i++;
         }
-        case FIELD_START -> fieldStart(b, i, at, listener);
-        case UNQUOTED -> {
-          if (b == delimiter) {
-            endField(at);
-            state = FIELD_START;
-          } else if (b == '\n') {
-            endField(at);
-            endRecord(i + 1, at + 1, 1, listener);
-            state = FIELD_START;
-          } else if (b == '\r') {
-            endField(at);
-            state = AFTER_CR;
-          } else if (b == '"') {
-            throw invalid(
-                at,
-                "a quote inside an unquoted field (quote the whole field and double the quote)");
-          } else if (++fieldSize > maxField) {
+        fieldSize += i - run;
+        if (fieldSize > limits.maxFieldSize()) {
+          throw fieldTooLarge();
+        }
+        if (i == n) {
+          break;
+        }
+        byte b = buf[i];
+        long at = base + i;
+        if (b == d) {
+          endField(at);
+          state = FIELD_START;
+        } else if (b == '\n') {
+          endField(at);
+          endRecord(start + i + 1, at + 1, 1, listener);
+          state = FIELD_START;
+        } else if (b == '\r') {
+          endField(at);
+          state = AFTER_CR;
+        } else {
+          throw invalid(
+              at, "a quote inside an unquoted field (quote the whole field and double the quote)");
+        }
+        i++;
+      } else if (state == QUOTED) {
+        int run = i;
+        while (i < n) {
+          byte b = buf[i];
+          if (b == '"') {
+            break;
+          }
+          if (b == '\n') {
+            line++;
+          }
+          i++;
+        }
+        fieldSize += i - run;
+        if (fieldSize > limits.maxFieldSize()) {
+          throw fieldTooLarge();
+        }
+        if (i < n) {
+          state = QUOTE_IN_QUOTED;
+          i++;
+        }
+      } else {
+        step(buf[i], start + i, base + i, listener);
+        i++;
+      }
+    }
+    position = base + n;
+    if (position - recordOffset > limits.maxRecordSize()) {
+      throw recordTooLarge();
+    }
+  }
+
+  /** One byte in the states that decide at every byte: field start, after CR, after a quote. */
+  private void step(byte b, int index, long at, Listener listener) throws IOException {
+    switch (state) {
+      case AFTER_CR -> {
+        if (b == '\n') {
+          if (expectedFields < 0) {
+            crlf = true;
+          }
+          endRecord(index + 1, at + 1, 2, listener);
+          state = FIELD_START;
+          return;
+        }
+        endRecord(index, at, 1, listener);
+        state = FIELD_START;
+        fieldStart(b, index, at, listener);
+      }
+      case FIELD_START -> fieldStart(b, index, at, listener);
+      default -> { // QUOTE_IN_QUOTED
+        if (b == '"') {
+          state = QUOTED;
+          if (++fieldSize > limits.maxFieldSize()) {
             throw fieldTooLarge();
           }
-        }
-        case QUOTED -> {
-          if (b == '"') {
-            state = QUOTE_IN_QUOTED;
-          } else {
-            if (b == '\n') {
-              line++;
-            }
-            if (++fieldSize > maxField) {
-              throw fieldTooLarge();
-            }
-          }
-        }
-        default -> { // QUOTE_IN_QUOTED
-          if (b == '"') {
-            state = QUOTED;
-            if (++fieldSize > maxField) {
-              throw fieldTooLarge();
-            }
-          } else if (b == delimiter) {
-            endField(at);
-            state = FIELD_START;
-          } else if (b == '\n') {
-            endField(at);
-            endRecord(i + 1, at + 1, 1, listener);
-            state = FIELD_START;
-          } else if (b == '\r') {
-            endField(at);
-            state = AFTER_CR;
-          } else {
-            throw invalid(
-                at,
-                "character "
-                    + printable(b)
-                    + " after a closing quote (expected a delimiter or a line end)");
-          }
+        } else if (b == delimiter) {
+          endField(at);
+          state = FIELD_START;
+        } else if (b == '\n') {
+          endField(at);
+          endRecord(index + 1, at + 1, 1, listener);
+          state = FIELD_START;
+        } else if (b == '\r') {
+          endField(at);
+          state = AFTER_CR;
+        } else {
+          throw invalid(
+              at,
+              "character "
+                  + printable(b)
+                  + " after a closing quote (expected a delimiter or a line end)");
         }
       }
     }
-    position = base + limit;
   }
 
   /** Ends the input: completes a last record that has no line end, or fails if one is open. */
@@ -220,6 +257,12 @@ public final class CsvScanner {
     line++;
     recordLine = line;
     recordOffset = next;
+  }
+
+  private LimitExceededException recordTooLarge() {
+    return new LimitExceededException(
+        "CSV record at line " + recordLine + " (byte " + recordOffset + ")",
+        limits.maxRecordSize());
   }
 
   private LimitExceededException fieldTooLarge() {
