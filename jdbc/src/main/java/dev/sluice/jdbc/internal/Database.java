@@ -87,8 +87,9 @@ public final class Database {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     return state.equals("42P01") // PostgreSQL undefined_table
         || state.equals("42S02") // MariaDB, H2: table not found
-        || e.getErrorCode() == 1146
-        || e.getErrorCode() == 42102;
+        || e.getErrorCode() == 1146 // MariaDB
+        || e.getErrorCode() == 42102 // H2
+        || e.getErrorCode() == 42104; // H2, when the database has no tables at all
   }
 
   /** The error for a table that does not exist. */

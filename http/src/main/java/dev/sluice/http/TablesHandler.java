@@ -1,0 +1,192 @@
+package dev.sluice.http;
+
+import dev.sluice.core.EndpointProvider;
+import dev.sluice.core.Ingestion;
+import dev.sluice.core.IngestionException;
+import dev.sluice.core.IngestionReport;
+import dev.sluice.core.Sink;
+import dev.sluice.core.Source;
+import dev.sluice.http.internal.Exchange;
+import dev.sluice.http.internal.HttpProblem;
+import dev.sluice.http.internal.RequestBodySource;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The {@code /tables/{table}} routes over a database reached through an {@link EndpointProvider}
+ * (the {@code jdbc} module's, for a {@code jdbc:} URL), plugged in with {@link
+ * SluiceServer.Builder#route}:
+ *
+ * <ul>
+ *   <li>{@code POST /tables/{table}}: the body (CSV with a header row, or NDJSON) becomes rows in
+ *       one transaction; 201 with the row count. A malformed row is a 400 naming its line, and
+ *       nothing is stored.
+ *   <li>{@code GET /tables/{table}}: the rows, streamed through a cursor as CSV or NDJSON.
+ * </ul>
+ *
+ * <p>The format is {@code ?format=csv|ndjson}, else taken from {@code Content-Type} ({@code
+ * application/x-ndjson}) or {@code Accept}, else CSV. {@code ?create-table=true} creates a missing
+ * table from the CSV header.
+ *
+ * {@snippet :
+ * SluiceServer.builder(config, store)
+ *     .route("/tables/", new TablesHandler("jdbc:h2:./sluice-data/db"))
+ *     .start();
+ * }
+ *
+ * <p>Left out: these transfers are not listed in {@code /jobs} nor drained by a graceful shutdown,
+ * because extra routes see only the Jetty request.
+ */
+public final class TablesHandler implements Request.Handler {
+
+  private static final String PREFIX = "/tables/";
+  private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final int CHUNK = 64 * 1024;
+
+  private final String database;
+  private final EndpointProvider provider;
+
+  /**
+   * @throws IllegalArgumentException if no endpoint provider on the class path handles {@code
+   *     databaseUrl}
+   */
+  public TablesHandler(String databaseUrl) {
+    this.database = databaseUrl;
+    EndpointProvider found = null;
+    for (EndpointProvider candidate : ServiceLoader.load(EndpointProvider.class)) {
+      if (candidate.handles(databaseUrl)) {
+        found = candidate;
+        break;
+      }
+    }
+    if (found == null) {
+      throw new IllegalArgumentException("no endpoint provider handles the database " + redact());
+    }
+    this.provider = found;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    Exchange exchange = new Exchange(request, response, callback);
+    String path = exchange.path();
+    if (!path.startsWith(PREFIX)) {
+      return false;
+    }
+    String table = path.substring(PREFIX.length());
+    if (!TABLE.matcher(table).matches()) {
+      throw new HttpProblem(400, "table name must be a plain SQL name like events: " + table);
+    }
+    switch (exchange.method()) {
+      case "POST" -> load(exchange, table);
+      case "GET" -> export(exchange, table);
+      default ->
+          throw new HttpProblem(
+              405, exchange.method() + " is not allowed on " + path, Map.of("Allow", "GET, POST"));
+    }
+    return true;
+  }
+
+  private void load(Exchange exchange, String table) throws Exception {
+    String format = format(exchange, exchange.header(HttpHeader.CONTENT_TYPE));
+    Map<String, String> options = new HashMap<>();
+    options.put("table", table);
+    options.put("format", format);
+    if ("true".equalsIgnoreCase(exchange.query("create-table"))) {
+      options.put("create-table", "true");
+    }
+    Source body =
+        new RequestBodySource(exchange.request(), "request body of POST /tables/" + table, -1);
+    Sink sink;
+    try {
+      sink = provider.openSink(database, options);
+    } catch (IllegalArgumentException e) {
+      body.close();
+      throw new HttpProblem(400, e.getMessage());
+    } catch (IOException e) {
+      body.close();
+      throw new HttpProblem(503, "cannot reach the database: " + e.getMessage());
+    }
+    IngestionReport report;
+    try {
+      report = Ingestion.from(body).to(sink).run();
+    } catch (IngestionException e) {
+      throw switch (e.reason()) {
+        case INVALID_INPUT ->
+            new HttpProblem(400, e.getCause().getMessage() + "; nothing was stored");
+        case LIMIT_EXCEEDED ->
+            new HttpProblem(413, e.getCause().getMessage() + "; nothing was stored");
+        case CLIENT_DISCONNECT -> e;
+        default ->
+            new HttpProblem(500, "loading into " + table + " failed: " + e.getCause().getMessage());
+      };
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("table", table);
+    answer.put("format", format);
+    answer.put("rows", Long.parseLong(report.receipt().details().getOrDefault("rows", "0")));
+    answer.put("bytes", report.bytesIn());
+    exchange.respond(201, answer);
+  }
+
+  private void export(Exchange exchange, String table) throws Exception {
+    String format = format(exchange, exchange.header(HttpHeader.ACCEPT));
+    Source rows;
+    try {
+      rows = provider.openSource(database, Map.of("table", table, "format", format));
+    } catch (IllegalArgumentException e) {
+      throw new HttpProblem(400, e.getMessage());
+    } catch (IOException e) {
+      throw new HttpProblem(404, "cannot read table " + table + ": " + e.getMessage());
+    }
+    try (rows) {
+      exchange.status(200);
+      exchange.header(
+          HttpHeader.CONTENT_TYPE,
+          format.equals("csv") ? "text/csv; charset=utf-8" : "application/x-ndjson");
+      ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
+      while (rows.read(chunk.clear()) != -1) {
+        exchange.write(chunk.flip(), false);
+      }
+      exchange.write(ByteBuffer.allocate(0), true);
+    }
+    exchange.finish();
+  }
+
+  private static String format(Exchange exchange, String mediaType) {
+    String asked = exchange.query("format");
+    if (asked != null) {
+      String lower = asked.toLowerCase(Locale.ROOT);
+      if (!lower.equals("csv") && !lower.equals("ndjson")) {
+        throw new HttpProblem(400, "format must be csv or ndjson: " + asked);
+      }
+      return lower;
+    }
+    if (mediaType != null) {
+      String lower = mediaType.toLowerCase(Locale.ROOT);
+      if (lower.contains("ndjson") || lower.contains("jsonl")) {
+        return "ndjson";
+      }
+    }
+    return "csv";
+  }
+
+  private String redact() {
+    int query = database.indexOf('?');
+    return query < 0 ? database : database.substring(0, query);
+  }
+
+  @Override
+  public String toString() {
+    return "tables(" + redact() + ")";
+  }
+}
