@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.core.BlobStore;
 import dev.sluice.http.ServerConfig;
 import dev.sluice.http.SluiceServer;
+import dev.sluice.http.TablesHandler;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
     description = {
       "Serves objects over HTTP: PUT/POST uploads stream into the store with digests",
       "verified in-stream; GET/HEAD deliver them with ranges, conditionals and throttling.",
-      "Routes: /objects/KEY, POST /objects (multipart), /health, /metrics, /jobs.",
+      "Routes: /objects/KEY, POST /objects (multipart), /tables/TABLE, /health, /metrics, /jobs.",
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -100,11 +101,23 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Close connections idle this long (default 30s).")
   Duration idleTimeout;
 
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC_URL",
+      description = {
+        "Database behind /tables/TABLE (default: the --store URL if it is jdbc:,",
+        "else an embedded H2 beside the store folder, DIR.h2/db)."
+      })
+  String db;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config(System.getenv());
     BlobStore blobs = new Endpoints().openStore(config.store(), Map.of());
-    SluiceServer server = SluiceServer.start(config, blobs);
+    SluiceServer server =
+        SluiceServer.builder(config, blobs)
+            .route("/tables/", new TablesHandler(database(config.store())))
+            .start();
     Thread drain =
         new Thread(
             () -> {
@@ -121,6 +134,24 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.flush();
     server.awaitStop();
     return ExitCodes.OK;
+  }
+
+  /**
+   * The database for {@code /tables}: {@code --db}, else the store itself when it is a {@code
+   * jdbc:} URL, else an H2 file beside (not inside) the store folder, so its files never show up as
+   * objects.
+   */
+  String database(String store) {
+    if (db != null) {
+      return db;
+    }
+    if (store.startsWith("jdbc:")) {
+      return store;
+    }
+    if (store.contains("://")) {
+      return "jdbc:h2:" + java.nio.file.Path.of("sluice-tables.h2", "db").toAbsolutePath();
+    }
+    return "jdbc:h2:" + java.nio.file.Path.of(store + ".h2", "db").toAbsolutePath();
   }
 
   /** The configuration: flags over {@code SLUICE_*} variables of {@code env} over defaults. */
