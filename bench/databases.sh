@@ -2,7 +2,8 @@
 # Databases (issue 6): `sluice ingest` into PostgreSQL (CSV, NDJSON) and out of it (export) against
 # psql's \copy on the same generated files, in the same run. Prints rows/s and the client's peak RSS
 # (VmHWM, from /usr/bin/time's %M) per run. Data is generated under bench/data/ (ignored by git).
-# Usage: bench/databases.sh [ROWS ...]     (default: 1000000 10000000)
+# CSV ingest runs ROUNDS times (default 3) interleaved with psql, and the medians are printed last.
+# Usage: [ROUNDS=3] bench/databases.sh [ROWS ...]     (default: 1000000 10000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 url='jdbc:postgresql://127.0.0.1:5432/test?user=postgres'
@@ -35,10 +36,13 @@ run() {
   local out; out=$(mktemp)
   /usr/bin/time -f '%e %M' -o "$out" "$@" >/dev/null
   read -r seconds kib < "$out"; rm -f "$out"
+  echo "$label|$rows|$seconds|$kib" >> "$results"
   LABEL="$label" awk -v r="$rows" -v s="$seconds" -v k="$kib" \
     'BEGIN { printf "| %s | %d | %.1f | %.0f | %.1f |\n", ENVIRON["LABEL"], r, s, r / s, k / 1024 }'
 }
 
+results=$(mktemp)
+rounds=${ROUNDS:-3}
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ); machine: $(nproc) cores, shared; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| run | rows | seconds | rows/s | client peak RSS (MiB) |"
 echo "|---|---:|---:|---:|---:|"
@@ -47,7 +51,7 @@ for rows in "${sizes[@]}"; do
   ndjson=bench/data/events-$rows.ndjson
   generate "$rows" csv "$csv"
   generate "$rows" ndjson "$ndjson"
-  for round in 1 2; do
+  for round in $(seq "$rounds"); do
     fresh_table
     run "psql \\copy from (CSV)" "$rows" "${psql[@]}" -c "\\copy bench_events from '$csv' with (format csv, header true)"
     fresh_table
@@ -62,3 +66,17 @@ for rows in "${sizes[@]}"; do
   rm -f bench/data/export.csv
 done
 "${psql[@]}" -c "DROP TABLE IF EXISTS bench_events"
+
+echo
+echo "Medians:"
+echo "| run | rows | runs | median rows/s | median client peak RSS (MiB) |"
+echo "|---|---:|---:|---:|---:|"
+awk -F'|' '{ key = $1 "|" $2; n[key]++; rate[key, n[key]] = $2 / $3; rss[key, n[key]] = $4 / 1024; order[key] = NR }
+  function median(a, key, count,   i, j, t, v) {
+    for (i = 1; i <= count; i++) v[i] = a[key, i]
+    for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return count % 2 ? v[(count + 1) / 2] : (v[count / 2] + v[count / 2 + 1]) / 2 }
+  END { for (key in n) { split(key, k, "|");
+    printf "%d\t| %s | %d | %d | %.0f | %.1f |\n", order[key], k[1], k[2], n[key], median(rate, key, n[key]), median(rss, key, n[key]) } }' \
+  "$results" | sort -n | cut -f2-
+rm -f "$results"
