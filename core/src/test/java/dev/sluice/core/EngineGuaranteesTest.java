@@ -127,6 +127,17 @@ class EngineGuaranteesTest {
   }
 
   @Test
+  void anErrorThrownBySinkWriteStillEndsItOnceAndIsTheRootCause() {
+    CountingSource source = CountingSource.of(content);
+    FailingSink sink = FailingSink.atWrite(2, new AssertionError("sink invariant broken"));
+
+    assertAbortedBy(ingest(source, sink), sink.failure(), AbortReason.SINK_FAILED);
+
+    sink.recorded().assertAbortedOnce();
+    source.assertClosedOnce();
+  }
+
+  @Test
   void aFailedCommitEndsTheSinkWithoutAnAbort() {
     CountingSource source = CountingSource.of(content);
     FailingSink sink = FailingSink.atCommit();
