@@ -20,9 +20,11 @@ import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -115,23 +117,18 @@ class EngineGuaranteesTest {
     source.assertClosedOnce();
   }
 
-  @Test
-  void anUncheckedSinkFailureIsTheRootCauseToo() {
-    CountingSource source = CountingSource.of(content);
-    FailingSink sink = FailingSink.atWrite(2, new IllegalStateException("sink bug"));
-
-    assertAbortedBy(ingest(source, sink), sink.failure(), AbortReason.SINK_FAILED);
-
-    sink.recorded().assertAbortedOnce();
-    source.assertClosedOnce();
+  static Stream<Throwable> uncheckedFailures() {
+    return Stream.of(
+        new IllegalStateException("sink bug"), new AssertionError("sink invariant broken"));
   }
 
-  @Test
-  void anErrorThrownBySinkWriteStillEndsItOnceAndIsTheRootCause() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("uncheckedFailures")
+  void anUncheckedSinkFailureStillEndsItOnceAndIsTheRootCause(Throwable failure) {
     CountingSource source = CountingSource.of(content);
-    FailingSink sink = FailingSink.atWrite(2, new AssertionError("sink invariant broken"));
+    FailingSink sink = FailingSink.atWrite(2, failure);
 
-    assertAbortedBy(ingest(source, sink), sink.failure(), AbortReason.SINK_FAILED);
+    assertAbortedBy(ingest(source, sink), failure, AbortReason.SINK_FAILED);
 
     sink.recorded().assertAbortedOnce();
     source.assertClosedOnce();
