@@ -40,16 +40,23 @@ raw=bench/results/redis-$(date -u +%Y%m%dT%H%M%SZ).txt
 timing=$(mktemp)
 trap 'rm -f "$timing" "$timing.err"; redis-cli --scan --pattern "$prefix*" | xargs -r redis-cli unlink >/dev/null; redis-cli -n 15 del key:__rand_int__ "$prefix:rb" >/dev/null' EXIT
 
-# measure LABEL UNITS COMMAND…: runs COMMAND (stdout discarded) and appends to $raw
+# measure LABEL UNITS COMMAND…: runs COMMAND and appends to $raw
 # "LABEL in-process-rate whole-process-rate peakRssMiB": in-process divides UNITS by the "in X s"
 # the command prints (sluice's summary, the baseline's line), whole-process by the wall time.
 measure() {
   local label=$1 units=$2
   shift 2
-  /usr/bin/time -f "%e %M" -o "$timing" "$@" >/dev/null 2>"$timing.err"
+  : >"$timing.err"
+  local out=$timing.err # sluice prints its summary to stdout, or to stderr when stdout is the data
+  case "$label" in *-read-*) out=/dev/null ;; esac
+  if ! /usr/bin/time -f "%e %M" -o "$timing" "$@" >>"$out" 2>>"$timing.err"; then
+    cat "$timing.err" >>"$raw.log"
+    echo "# $label failed: $(tail -1 "$timing.err")" | tee -a "$raw"
+    return
+  fi
   cat "$timing.err" >>"$raw.log"
-  read -r seconds kib <"$timing"
-  inside=$(grep -o ' in [0-9.]* s' "$timing.err" | tail -1 | awk '{ print $2 }')
+  read -r seconds kib < <(tail -1 "$timing")
+  inside=$(grep -o ' in [0-9.]* s' "$timing.err" | tail -1 | awk '{ print $2 }' || true)
   awk -v l="$label" -v u="$units" -v s="$seconds" -v i="$inside" -v k="$kib" \
     'BEGIN { printf "%s %.1f %.1f %.0f\n", l, u / i, u / s, k / 1024 }' | tee -a "$raw"
 }

@@ -9,11 +9,10 @@ import dev.sluice.redis.internal.BlobKeys;
 import dev.sluice.redis.internal.ChunkedBlobSink;
 import dev.sluice.redis.internal.Manifest;
 import dev.sluice.redis.internal.RedisBlob;
+import dev.sluice.redis.internal.UploadIds;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
@@ -57,8 +56,6 @@ public final class RedisBlobStore implements BlobStore {
   /** Default lifetime of an uncommitted upload's chunks: 24 hours. */
   public static final Duration DEFAULT_STAGING_TTL = Duration.ofHours(24);
 
-  private static final SecureRandom UPLOAD_IDS = new SecureRandom();
-
   private final UnifiedJedis redis;
   private final BlobKeys keys;
   private final int chunkSize;
@@ -95,7 +92,7 @@ public final class RedisBlobStore implements BlobStore {
       throw new FileAlreadyExistsException(
           keys.manifest(key), null, "a blob exists under this key and may not be replaced");
     }
-    return new ChunkedBlobSink(redis, keys, key, spec, chunkSize, stagingTtl, newUploadId());
+    return new ChunkedBlobSink(redis, keys, key, spec, chunkSize, stagingTtl, UploadIds.next());
   }
 
   @Override
@@ -136,12 +133,6 @@ public final class RedisBlobStore implements BlobStore {
     if (key == null || key.isEmpty()) {
       throw new IllegalArgumentException("blob key must not be empty: " + key);
     }
-  }
-
-  private static String newUploadId() {
-    byte[] id = new byte[12];
-    UPLOAD_IDS.nextBytes(id);
-    return HexFormat.of().formatHex(id);
   }
 
   @Override

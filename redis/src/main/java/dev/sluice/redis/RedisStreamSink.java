@@ -7,11 +7,10 @@ import dev.sluice.records.RecordLimits;
 import dev.sluice.records.Records;
 import dev.sluice.redis.internal.SniffingSink;
 import dev.sluice.redis.internal.StreamStager;
+import dev.sluice.redis.internal.UploadIds;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -58,19 +57,15 @@ public final class RedisStreamSink implements Sink {
   /** Default entries sent before waiting for their replies: 1,000. */
   public static final int DEFAULT_PIPELINE_DEPTH = 1000;
 
-  private static final SecureRandom UPLOAD_IDS = new SecureRandom();
-
   private final Sink parser;
   private final StreamStager stager;
 
   private RedisStreamSink(Builder builder) {
-    byte[] id = new byte[12];
-    UPLOAD_IDS.nextBytes(id);
     this.stager =
         new StreamStager(
             builder.redis,
             builder.stream,
-            HexFormat.of().formatHex(id),
+            UploadIds.next(),
             builder.maxLen,
             builder.pipelineDepth,
             builder.stagingTtl);
