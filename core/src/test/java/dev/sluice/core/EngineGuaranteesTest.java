@@ -17,8 +17,10 @@ import dev.sluice.core.testing.TestData;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -222,6 +224,45 @@ class EngineGuaranteesTest {
     assertThat(thrown.report().chunks()).isEqualTo(1);
     sink.assertAbortedOnce();
     source.assertClosedOnce();
+  }
+
+  @Test
+  void aCancelAtAnyMomentEndsTheSinkOnceAndAgreesWithTheOutcome() throws Exception {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int run = 0; run < 200; run++) {
+      CountingSource source = CountingSource.of(TestData.random(32 * CHUNK));
+      RecordingSink sink = new RecordingSink();
+      IngestionJob job = ingest(source, sink).window(2).start();
+      LockSupport.parkNanos(random.nextLong(0, 300_000));
+
+      boolean stopped = job.cancel(AbortReason.CANCELLED);
+
+      try {
+        IngestionReport report = job.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+        assertThat(stopped).as("run %s: cancel returned true but the job committed", run).isFalse();
+        assertThat(report.committed()).isTrue();
+        sink.assertCommittedOnce();
+      } catch (ExecutionException e) {
+        IngestionException failure = (IngestionException) e.getCause();
+        assertThat(stopped).as("run %s: cancel returned false but the job aborted", run).isTrue();
+        assertThat(failure.reason()).isEqualTo(AbortReason.CANCELLED);
+        sink.assertAbortedOnce();
+      }
+      source.assertClosedOnce();
+    }
+  }
+
+  @Test
+  void aCancelAfterTheCommitChangesNothing() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    IngestionJob job = ingest(CountingSource.of(content), sink).start();
+    IngestionReport report = job.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+
+    assertThat(job.cancel(AbortReason.CANCELLED)).isFalse();
+
+    assertThat(job.isCancelled()).isFalse();
+    assertThat(job.get()).isSameAs(report);
+    sink.assertCommittedOnce();
   }
 
   @Test
