@@ -21,6 +21,8 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
 
 class RedisBlobStoreIT {
 
@@ -153,6 +155,29 @@ class RedisBlobStoreIT {
 
     assertThat(redis.keys()).isEmpty();
     assertThat(store.find("aborted")).isEmpty();
+  }
+
+  @Test
+  void abortCleansUpEvenWhenItsPooledConnectionDiedWhileIdle() throws Exception {
+    try (RedisClient named =
+        RedisClient.builder()
+            .hostAndPort(TestRedis.HOST, TestRedis.PORT)
+            .clientConfig(DefaultJedisClientConfig.builder().clientName(redis.prefix).build())
+            .build()) {
+      Sink sink =
+          RedisBlobStore.builder(named)
+              .prefix(redis.prefix)
+              .chunkSize(CHUNK)
+              .build()
+              .create("idle", BlobSpec.defaults());
+      sink.write(ByteBuffer.wrap(Bytes.generated(2 * CHUNK, 12)));
+      assertThat(redis.keys()).hasSize(2);
+      assertThat(redis.killClientsNamed(redis.prefix)).isPositive();
+
+      sink.abort(new IOException("client went away"));
+
+      assertThat(redis.keys()).isEmpty();
+    }
   }
 
   @Test

@@ -19,6 +19,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -153,6 +155,34 @@ class RedisStreamSinkIT {
     assertThat(redis.keys()).isEmpty();
     Thread.sleep(200); // commands still in flight on the cancelled connection must not recreate it
     assertThat(redis.keys()).isEmpty();
+  }
+
+  @Test
+  void aConnectionKilledMidStreamAbortsAndLeavesNoKeys() throws Exception {
+    String name = redis.prefix; // names this test's connections in CLIENT LIST
+    try (RedisClient named =
+        RedisClient.builder()
+            .hostAndPort(TestRedis.HOST, TestRedis.PORT)
+            .clientConfig(DefaultJedisClientConfig.builder().clientName(name).build())
+            .build()) {
+      RedisStreamSink sink = RedisStreamSink.builder(named, stream).pipelineDepth(100).build();
+      IngestionJob job = Ingestion.from(RecordsSource.ndjson(100_000_000)).to(sink).start();
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!redis.client.exists(sink.stagingKey()) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+
+      int killed = redis.killClientsNamed(name);
+
+      assertThat(killed).as("connections of the sink killed").isPositive();
+      assertThatThrownBy(job::get)
+          .cause()
+          .isInstanceOf(IngestionException.class)
+          .satisfies(
+              e ->
+                  assertThat(((IngestionException) e).reason()).isEqualTo(AbortReason.SINK_FAILED));
+      assertThat(redis.keys()).isEmpty();
+    }
   }
 
   @Test

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ClientKillParams;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -60,6 +62,20 @@ final class TestRedis implements AutoCloseable {
       cursor = page.getCursor();
     } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     return keys;
+  }
+
+  /** Kills every connection whose CLIENT SETNAME is {@code name}; returns how many. */
+  int killClientsNamed(String name) {
+    int killed = 0;
+    try (Jedis admin = new Jedis(HOST, PORT)) {
+      for (String line : admin.clientList().split("\n")) {
+        if (line.contains(" name=" + name + " ")) {
+          String id = line.substring("id=".length(), line.indexOf(' '));
+          killed += (int) admin.clientKill(ClientKillParams.clientKillParams().id(id));
+        }
+      }
+    }
+    return killed;
   }
 
   @Override

@@ -197,7 +197,7 @@ public final class ChunkedBlobSink implements Sink {
         for (int i = 0; i < count; i++) {
           batch[i] = keys.chunk(key, uploadId, first + i);
         }
-        redis.unlink(batch);
+        RedisErrors.cleanUp(() -> redis.unlink(batch));
       }
     } catch (RuntimeException e) {
       if (cause != null && cause != e) {

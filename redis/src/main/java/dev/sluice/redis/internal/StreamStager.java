@@ -251,7 +251,7 @@ public final class StreamStager implements RowSink {
       pipeline = null;
     }
     try {
-      redis.unlink(staging);
+      RedisErrors.cleanUp(() -> redis.unlink(stagingKey));
     } catch (RuntimeException e) {
       suppress(cause, e);
     }
