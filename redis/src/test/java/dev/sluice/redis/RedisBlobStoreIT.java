@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
 class RedisBlobStoreIT {
@@ -159,11 +158,7 @@ class RedisBlobStoreIT {
 
   @Test
   void abortCleansUpEvenWhenItsPooledConnectionDiedWhileIdle() throws Exception {
-    try (RedisClient named =
-        RedisClient.builder()
-            .hostAndPort(TestRedis.HOST, TestRedis.PORT)
-            .clientConfig(DefaultJedisClientConfig.builder().clientName(redis.prefix).build())
-            .build()) {
+    try (RedisClient named = redis.namedClient()) {
       Sink sink =
           RedisBlobStore.builder(named)
               .prefix(redis.prefix)

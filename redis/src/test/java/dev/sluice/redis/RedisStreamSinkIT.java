@@ -19,7 +19,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
@@ -159,12 +158,7 @@ class RedisStreamSinkIT {
 
   @Test
   void aConnectionKilledMidStreamAbortsAndLeavesNoKeys() throws Exception {
-    String name = redis.prefix; // names this test's connections in CLIENT LIST
-    try (RedisClient named =
-        RedisClient.builder()
-            .hostAndPort(TestRedis.HOST, TestRedis.PORT)
-            .clientConfig(DefaultJedisClientConfig.builder().clientName(name).build())
-            .build()) {
+    try (RedisClient named = redis.namedClient()) {
       RedisStreamSink sink = RedisStreamSink.builder(named, stream).pipelineDepth(100).build();
       IngestionJob job = Ingestion.from(RecordsSource.ndjson(100_000_000)).to(sink).start();
       long deadline = System.nanoTime() + 30_000_000_000L;
@@ -172,7 +166,7 @@ class RedisStreamSinkIT {
         Thread.sleep(5);
       }
 
-      int killed = redis.killClientsNamed(name);
+      int killed = redis.killClientsNamed(redis.prefix);
 
       assertThat(killed).as("connections of the sink killed").isPositive();
       assertThatThrownBy(job::get)

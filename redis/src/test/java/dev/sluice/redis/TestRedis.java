@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ClientKillParams;
@@ -62,6 +63,17 @@ final class TestRedis implements AutoCloseable {
       cursor = page.getCursor();
     } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     return keys;
+  }
+
+  /**
+   * A client of its own whose connections are named {@link #prefix} (see {@link
+   * #killClientsNamed}).
+   */
+  RedisClient namedClient() {
+    return RedisClient.builder()
+        .hostAndPort(HOST, PORT)
+        .clientConfig(DefaultJedisClientConfig.builder().clientName(prefix).build())
+        .build();
   }
 
   /** Kills every connection whose CLIENT SETNAME is {@code name}; returns how many. */
