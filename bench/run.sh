@@ -13,8 +13,9 @@
 # Method: each round runs every command once, in turn, so that all of them share the machine's
 # noise; wall time is measured around the whole process (JVM start-up included); peak RSS is the
 # process's maximum resident set size (VmHWM, from GNU time's %M; `apt-get install time` if
-# /usr/bin/time is missing). The output file is deleted before each run, so every command writes a
-# new file. Data is generated under bench/data/ (git-ignored) with `./sluice ingest gen:SIZE:1`.
+# /usr/bin/time is missing); CPU is user + system seconds (GNU time's %U + %S), which depends far
+# less than wall time on what else the shared machine runs. The output file is deleted before each
+# run, so every command writes a new file. Data is generated under bench/data/ (git-ignored) with `./sluice ingest gen:SIZE:1`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -61,17 +62,18 @@ bytes_of() { # SIZE -> bytes
   esac
 }
 
-# measure NAME SIZE CMD... : one timed run; appends "NAME SIZE wall_s rss_kib" to $samples and
+# measure NAME SIZE CMD... : one timed run; appends "NAME SIZE wall_us rss_kib cpu_s" to $samples and
 # keeps the command's stdout in $last_stdout.
 measure() {
   local name=$1 size=$2; shift 2
   rm -f "$out"
   local start end
   start=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$results/.rss" "$@" >"$results/.stdout" 2>"$results/.stderr" || {
+  /usr/bin/time -f "%M %U %S" -o "$results/.rss" "$@" >"$results/.stdout" 2>"$results/.stderr" || {
     echo "run.sh: '$name' failed:" >&2; cat "$results/.stderr" >&2; exit 1; }
   end=$(date +%s%N)
-  echo "$name $size $(( (end - start) / 1000 )) $(tail -1 "$results/.rss")" >>"$samples"
+  echo "$name $size $(( (end - start) / 1000 )) $(tail -1 "$results/.rss" |
+    awk '{ printf "%d %.2f", $1, $2 + $3 }')" >>"$samples"
   last_stdout=$(cat "$results/.stdout")
 }
 
@@ -124,30 +126,35 @@ awk -v sizes="$sizes" '
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
+  function ratio(base, ours) {
+    return sprintf("%.2f (%s)", med[base] / med[ours], (medcpu[ours] > 0 ? sprintf("%.2f", medcpu[base] / medcpu[ours]) : "n/a"))
+  }
   function mib(size) {
     if (size ~ /GiB$/) return substr(size, 1, length(size) - 3) * 1024
     if (size ~ /MiB$/) return substr(size, 1, length(size) - 3) + 0
   }
   $1 == "sha256-check" { next }
   { key = $2 " " $1; wall[key] = wall[key] " " $3 / 1e6; rss[key] = rss[key] " " $4 / 1024
+    cpu[key] = cpu[key] " " ($5 == "" ? 0 : $5)
     if (!(key in seen)) { seen[key] = 1; order[++count] = key } }
   END {
-    printf "| size | command | wall s (median) | MiB/s | peak RSS MiB (median / max) | runs |\n"
-    printf "|---|---|---:|---:|---:|---:|\n"
+    printf "| size | command | wall s (median) | MiB/s | CPU s (median) | MiB per CPU-s | peak RSS MiB (median / max) | runs |\n"
+    printf "|---|---|---:|---:|---:|---:|---:|---:|\n"
     for (i = 1; i <= count; i++) {
       key = order[i]; split(key, k, " ")
       w = median(wall[key]); r = median(rss[key])
       n = split(rss[key], all, " "); m = 0; for (j = 1; j <= n; j++) if (all[j] > m) m = all[j]
+      c = median(cpu[key]); medcpu[key] = c
       med[key] = w; medrss[key] = r
-      printf "| %s | %s | %.3f | %.0f | %.1f / %.1f | %d |\n", k[1], k[2], w, mib(k[1]) / w, r, m, n
+      printf "| %s | %s | %.3f | %.0f | %.2f | %s | %.1f / %.1f | %d |\n", k[1], k[2], w, mib(k[1]) / w, c, (c > 0 ? sprintf("%.0f", mib(k[1]) / c) : "n/a"), r, m, n
     }
-    printf "\nRatios (throughput, same run; higher is better for sluice):\n\n"
+    printf "\nRatios of throughput, same run, wall (CPU in brackets); above 1 sluice is faster:\n\n"
     printf "| size | sluice --sha256 / java loop | sluice --sha256 / node | sluice copy / cp |\n|---|---:|---:|---:|\n"
     n = split(sizes, s, " ")
     for (i = 1; i <= n; i++) {
       z = s[i]
-      node = ((z " node-pipeline") in med) ? sprintf("%.2f", med[z " node-pipeline"] / med[z " sluice-sha256"]) : "n/a"
-      printf "| %s | %.2f | %s | %.2f |\n", z, med[z " java-loop"] / med[z " sluice-sha256"], node, med[z " cp"] / med[z " sluice-copy"]
+      node = ((z " node-pipeline") in med) ? ratio(z " node-pipeline", z " sluice-sha256") : "n/a"
+      printf "| %s | %s | %s | %s |\n", z, ratio(z " java-loop", z " sluice-sha256"), node, ratio(z " cp", z " sluice-copy")
     }
   }' "$samples" | tee "$results/table-$stamp.md"
 echo
