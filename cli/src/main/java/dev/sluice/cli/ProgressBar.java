@@ -19,6 +19,7 @@ final class ProgressBar implements IngestionListener {
 
   private final PrintWriter out;
   private volatile IngestionJob job;
+  private volatile long total = -1;
   private long startNanos;
   private long lastDrawNanos;
   private boolean drawn;
@@ -29,6 +30,7 @@ final class ProgressBar implements IngestionListener {
 
   @Override
   public void onStart(IngestionJob job) {
+    this.total = job.expectedBytes(); // read at the start: a source's length shrinks as it is read
     this.job = job;
     this.startNanos = System.nanoTime();
   }
@@ -55,7 +57,7 @@ final class ProgressBar implements IngestionListener {
     if (current == null) {
       return;
     }
-    out.print("\r" + line(current.bytesIn(), current.expectedBytes(), now - startNanos) + "\033[K");
+    out.print("\r" + line(current.bytesIn(), total, now - startNanos) + "\033[K");
     out.flush();
     drawn = true;
   }
@@ -71,9 +73,10 @@ final class ProgressBar implements IngestionListener {
       return ByteSize.format(done) + "  " + rate;
     }
     double fraction = Math.min(1.0, (double) done / total);
+    long left = Math.max(0, total - done);
     int filled = (int) Math.round(fraction * BAR_WIDTH);
     String bar = "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled);
-    String eta = done == 0 ? "--:--" : clock((long) ((total - done) * (seconds / done)));
+    String eta = done == 0 ? "--:--" : clock((long) (left * (seconds / done)));
     return String.format(
         Locale.ROOT,
         "[%s] %3d%%  %s / %s  %s  ETA %s",

@@ -23,4 +23,10 @@ class ProgressBarTest {
   void longEtaShowsHours() {
     assertThat(ProgressBar.line(1L << 20, 10L << 30, 1_000_000_000L)).endsWith("ETA 2:50:39");
   }
+
+  @Test
+  void moreBytesThanExpectedShowsAFullBarAndNoNegativeEta() {
+    assertThat(ProgressBar.line(3L << 20, 2L << 20, 1_000_000_000L))
+        .isEqualTo("[########################] 100%  3.0 MiB / 2.0 MiB  3.0 MiB/s  ETA 0:00");
+  }
 }
