@@ -45,6 +45,9 @@ echo "# building the jar and the baselines" >&2
 ./sluice --version >/dev/null # builds cli/target/sluice.jar if needed
 ./mvnw -B -q -DskipTests -pl bench -am package >&2
 classes="$root/bench/target/classes"
+# From here on the launcher runs the jar as built: a source change (e.g. a rebase in this worktree)
+# must not start a Maven build inside a timed run.
+export SLUICE_SKIP_BUILD=1
 
 data="$root/bench/data"
 out="$data/out.bin"
