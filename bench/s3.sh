@@ -5,6 +5,7 @@
 # the CLI's JVM flags; wall time and peak RSS (GNU time's maximum resident set size) of each, plus
 # the CLI's idle RSS (an empty upload: JVM, SDK and one request, no payload).
 # Usage: bench/s3.sh [SIZE_MIB (default 1024)] [ROUNDS (default 1)]
+# S3PROXY_PROVIDER=transient keeps the objects in s3proxy's memory instead (its heap: 6 GiB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-1024}
@@ -24,13 +25,15 @@ s3proxy.endpoint=http://127.0.0.1:$port
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=bench
 s3proxy.credential=bench-secret
-jclouds.provider=filesystem
+jclouds.provider=${S3PROXY_PROVIDER:-filesystem}
 jclouds.filesystem.basedir=$work/store
 jclouds.identity=bench
 jclouds.credential=bench-secret
 PROPS
+proxy_heap=1g
+[ "${S3PROXY_PROVIDER:-filesystem}" = transient ] && proxy_heap=6g
 ./mvnw -B -q -pl s3 -am process-test-resources -Dspotless.apply.skip=true >/dev/null
-"$java" -Xmx1g -jar s3/target/s3proxy/s3proxy.jar --properties "$work/s3proxy.properties" \
+"$java" "-Xmx$proxy_heap" -jar s3/target/s3proxy/s3proxy.jar --properties "$work/s3proxy.properties" \
   >"$work/s3proxy.log" 2>&1 &
 proxy=$!
 for _ in $(seq 100); do
@@ -57,10 +60,13 @@ measure() { # label, command...: prints "label  wall_s  peak_rss_MiB"
 
 cli=("$java" "${flags[@]}" -jar cli/target/sluice.jar)
 base=("$java" "${flags[@]}" -cp bench/target/benchmarks.jar dev.sluice.bench.S3UploadBaselines)
-echo "s3 upload of $size_mib MiB, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
-/usr/bin/time -f "%M" -o "$work/time" "${cli[@]}" ingest gen:0 s3://bench/idle.bin --no-progress >/dev/null 2>&1
-echo "cli idle (empty upload)      peak RSS $(( $(cat "$work/time") / 1024 )) MiB"
+if [ "${S3PROXY_PROVIDER:-filesystem}" = transient ]; then
+  "${base[@]}" create-bucket s3://bench >/dev/null 2>&1
+fi
+echo "s3 upload of $size_mib MiB to s3proxy (${S3PROXY_PROVIDER:-filesystem}), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
 for round in $(seq "$rounds"); do
+  /usr/bin/time -f "%M" -o "$work/time" "${cli[@]}" ingest gen:0 s3://bench/idle.bin --no-progress >/dev/null 2>&1
+  echo "cli idle (empty upload)                                   $(( $(cat "$work/time") / 1024 )) MiB peak RSS"
   measure "sluice ingest (round $round)" "${cli[@]}" ingest "$file" s3://bench/cli.bin --no-progress
   SLUICE_S3_SHA256_METADATA=false \
     measure "  same, no sha256 copy" "${cli[@]}" ingest "$file" s3://bench/cli.bin --no-progress

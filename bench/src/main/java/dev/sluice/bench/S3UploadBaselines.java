@@ -17,10 +17,12 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * The baselines of the S3 upload benchmark ({@code bench/s3.sh}), each run in its own JVM so the
  * harness can measure its peak RSS: the SDK's own single PUT of a file ({@code sdk-put}) and a
  * plain sequential multipart loop ({@code multipart-loop}) with one reused part buffer. Client
- * settings come from the same options and environment as the CLI's ({@code AWS_ENDPOINT_URL}, …).
+ * settings (endpoint, region) come from the same environment as the CLI's ({@code
+ * AWS_ENDPOINT_URL}, …); everything else is the SDK's default.
  *
  * <pre>java -cp benchmarks.jar dev.sluice.bench.S3UploadBaselines sdk-put FILE s3://bucket/key
  * java -cp benchmarks.jar dev.sluice.bench.S3UploadBaselines multipart-loop FILE s3://bucket/key
+ * java -cp benchmarks.jar dev.sluice.bench.S3UploadBaselines create-bucket s3://bucket
  * </pre>
  */
 public final class S3UploadBaselines {
@@ -30,6 +32,13 @@ public final class S3UploadBaselines {
   private S3UploadBaselines() {}
 
   public static void main(String[] args) throws IOException {
+    if (args.length == 2 && args[0].equals("create-bucket")) {
+      try (S3Client client =
+          S3ClientSettings.from(java.util.Map.of(), System.getenv()).newClient()) {
+        client.createBucket(b -> b.bucket(S3Location.parse(args[1]).bucket()));
+      }
+      return;
+    }
     if (args.length != 3) {
       System.err.println("usage: S3UploadBaselines sdk-put|multipart-loop FILE s3://bucket/key");
       System.exit(2);
@@ -37,7 +46,7 @@ public final class S3UploadBaselines {
     Path file = Path.of(args[1]);
     S3Location target = S3Location.parseObject(args[2]);
     long start = System.nanoTime();
-    try (S3Client client = S3ClientSettings.from(java.util.Map.of(), System.getenv()).newClient()) {
+    try (S3Client client = sdkDefaultClient()) {
       switch (args[0]) {
         case "sdk-put" ->
             client.putObject(
@@ -55,6 +64,16 @@ public final class S3UploadBaselines {
         bytes,
         seconds,
         bytes / 1048576.0 / seconds);
+  }
+
+  /** A client with the SDK's defaults, only pointed at the same endpoint as the CLI. */
+  private static S3Client sdkDefaultClient() {
+    S3ClientSettings settings = S3ClientSettings.from(java.util.Map.of(), System.getenv());
+    var builder = S3Client.builder().region(settings.region()).forcePathStyle(settings.pathStyle());
+    if (settings.endpoint() != null) {
+      builder.endpointOverride(settings.endpoint());
+    }
+    return builder.build();
   }
 
   private static void multipartLoop(S3Client client, Path file, S3Location target)

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -223,23 +224,27 @@ class MultipartSinkIT {
     assertNoObject("fail-source");
   }
 
-  @Test
-  void cancellingAbortsTheUploadAfterThePartsInFlightSettle() throws Exception {
+  @ParameterizedTest
+  @EnumSource(
+      value = AbortReason.class,
+      names = {"CANCELLED", "SHUTDOWN", "CLIENT_DISCONNECT"})
+  void stoppingTheJobAbortsTheUploadAfterThePartsInFlightSettle(AbortReason reason)
+      throws Exception {
     recorder.delayParts(Duration.ofMillis(200));
     IngestionJob job =
         Ingestion.from(Sources.generated(40L * PART, 4)).to(upload("cancel").open()).start();
     while (job.bytesOut() < 3L * PART) {
       Thread.sleep(20);
     }
-    assertThat(job.cancel(AbortReason.CANCELLED)).isTrue();
+    assertThat(job.cancel(reason)).isTrue();
 
     assertThatThrownBy(job::get)
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOfSatisfying(
-            IngestionException.class,
-            e -> assertThat(e.report().reason()).isEqualTo(AbortReason.CANCELLED));
+            IngestionException.class, e -> assertThat(e.report().reason()).isEqualTo(reason));
     assertThat(recorder.count(AbortMultipartUploadRequest.class)).isEqualTo(1);
+    assertThat(recorder.partsInFlight()).isZero();
     assertNoUploadsLeft();
     assertNoObject("cancel");
   }

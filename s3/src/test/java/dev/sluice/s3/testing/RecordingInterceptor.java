@@ -75,6 +75,11 @@ public final class RecordingInterceptor implements ExecutionInterceptor {
     return n == null ? 0 : n.get();
   }
 
+  /** Part uploads in flight now. */
+  public int partsInFlight() {
+    return partsInFlight.get();
+  }
+
   /** The most part uploads seen in flight at once. */
   public int maxPartsInFlight() {
     return maxPartsInFlight.get();
