@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
       "  curl -r 0-99 localhost:8080/objects/isos/big.iso",
       "",
       "Environment: SLUICE_BIND, SLUICE_PORT, SLUICE_STORE, SLUICE_TOKEN, SLUICE_MAX_BODY,",
-      "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE (seconds).",
+      "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE (seconds), SLUICE_WORKERS.",
     })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -100,6 +100,15 @@ public final class ServeCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description = "Close connections idle this long (default 30s).")
   Duration idleTimeout;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      description = {
+        "Platform threads uploads hash and write on, so they never stall other requests",
+        "(default: the number of processors; 0 runs uploads inline on virtual threads)."
+      })
+  Integer workers;
 
   @Option(
       names = "--db",
@@ -186,6 +195,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (idleTimeout != null) {
       b.idleTimeout(idleTimeout);
+    }
+    if (workers != null) {
+      b.workers(workers);
     }
     return b.build();
   }

@@ -30,6 +30,14 @@ class ServeCommandTest {
   }
 
   @Test
+  void workersFlagOverridesTheEnvironment() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs("--workers", "0");
+    assertThat(serve.config(Map.of("SLUICE_WORKERS", "3")).workers()).isZero();
+    assertThat(new ServeCommand().config(Map.of("SLUICE_WORKERS", "3")).workers()).isEqualTo(3);
+  }
+
+  @Test
   void signPrintsALinkTheServerWouldAccept() {
     StringWriter out = new StringWriter();
     CommandLine cli = Main.newCommandLine();

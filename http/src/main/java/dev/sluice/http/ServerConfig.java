@@ -27,6 +27,9 @@ import java.util.Map;
  * @param maxRequestHeaderSize the largest request line plus headers, in bytes
  * @param maxRanges the most ranges one request may ask for before the range header is ignored
  * @param maxThreads the most concurrent requests (virtual threads)
+ * @param workers platform threads that run upload pipelines (digests, the store's writes) so they
+ *     never hold the carriers every request's virtual thread runs on; 0 runs them inline on the
+ *     request's virtual thread (default: the number of available processors)
  */
 public record ServerConfig(
     String bind,
@@ -42,7 +45,8 @@ public record ServerConfig(
     long minRequestDataRate,
     int maxRequestHeaderSize,
     int maxRanges,
-    int maxThreads) {
+    int maxThreads,
+    int workers) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -53,6 +57,7 @@ public record ServerConfig(
     requireNonNegative("maxRate", maxRate);
     requireNonNegative("globalRate", globalRate);
     requireNonNegative("minRequestDataRate", minRequestDataRate);
+    requireNonNegative("workers", workers);
     if (token != null && token.isEmpty()) {
       token = null;
     }
@@ -78,7 +83,7 @@ public record ServerConfig(
    * A builder holding the defaults overridden by {@code SLUICE_*} variables of {@code env}: {@code
    * SLUICE_BIND}, {@code SLUICE_PORT}, {@code SLUICE_STORE}, {@code SLUICE_TOKEN}, {@code
    * SLUICE_MAX_BODY}, {@code SLUICE_RATE}, {@code SLUICE_MAX_RATE}, {@code SLUICE_GLOBAL_RATE},
-   * {@code SLUICE_GRACE} (seconds).
+   * {@code SLUICE_GRACE} (seconds), {@code SLUICE_WORKERS}.
    *
    * @throws IllegalArgumentException naming the variable whose value is malformed
    */
@@ -93,6 +98,7 @@ public record ServerConfig(
     ifSet(env, "SLUICE_MAX_RATE", v -> b.maxRate(ByteSize.parse(v)));
     ifSet(env, "SLUICE_GLOBAL_RATE", v -> b.globalRate(ByteSize.parse(v)));
     ifSet(env, "SLUICE_GRACE", v -> b.grace(Duration.ofSeconds(Long.parseLong(v.trim()))));
+    ifSet(env, "SLUICE_WORKERS", v -> b.workers(Integer.parseInt(v.trim())));
     return b;
   }
 
@@ -126,6 +132,7 @@ public record ServerConfig(
     private int maxRequestHeaderSize = 16 * 1024;
     private int maxRanges = 16;
     private int maxThreads = 10_000;
+    private int workers = Runtime.getRuntime().availableProcessors();
 
     private Builder() {}
 
@@ -199,6 +206,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** Platform threads for upload pipelines; 0 runs them inline on virtual threads. */
+    public Builder workers(int threads) {
+      this.workers = threads;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           bind,
@@ -214,7 +227,8 @@ public record ServerConfig(
           minRequestDataRate,
           maxRequestHeaderSize,
           maxRanges,
-          maxThreads);
+          maxThreads,
+          workers);
     }
   }
 }

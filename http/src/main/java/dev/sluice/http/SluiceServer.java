@@ -6,6 +6,7 @@ import dev.sluice.core.Delivery;
 import dev.sluice.core.JobRegistry;
 import dev.sluice.core.RangeLimits;
 import dev.sluice.core.SchedulerLag;
+import dev.sluice.core.WorkerPool;
 import dev.sluice.http.internal.Auth;
 import dev.sluice.http.internal.Deliveries;
 import dev.sluice.http.internal.JettyErrors;
@@ -66,7 +67,10 @@ public final class SluiceServer implements AutoCloseable {
     metrics.schedulerLag("p99", () -> lag.snapshot().p99Nanos() / 1e9);
     metrics.schedulerLag("max", () -> lag.snapshot().maxNanos() / 1e9);
     Throttle throttle = new Throttle(config.globalRate(), config.defaultRate(), config.maxRate());
-    ServerContext context = new ServerContext(config, transfers, metrics, throttle, registry, lag);
+    WorkerPool workers =
+        config.workers() == 0 ? null : registry.own(WorkerPool.of(config.workers()));
+    ServerContext context =
+        new ServerContext(config, transfers, metrics, throttle, registry, lag, workers);
     Keys keys = new Keys();
     Delivery delivery = Delivery.of(new RangeLimits(config.maxRanges(), 80, 1));
     this.router =
@@ -183,7 +187,7 @@ public final class SluiceServer implements AutoCloseable {
       transfers.cancelAll(AbortReason.SHUTDOWN);
       transfers.awaitIdle(Duration.ofSeconds(5));
     }
-    registry.shutdown(Duration.ZERO); // any upload left is cancelled; the lag probe stops
+    registry.shutdown(Duration.ZERO); // any upload left is cancelled; the lag probe, workers stop
     jetty.stop();
     return drained;
   }

@@ -49,4 +49,14 @@ class ServerConfigTest {
   void anEmptyTokenMeansNoAuth() {
     assertThat(ServerConfig.builder().token("").build().authRequired()).isFalse();
   }
+
+  @Test
+  void uploadsRunOnOneWorkerPerProcessorUnlessSluiceWorkersSaysOtherwise() {
+    assertThat(ServerConfig.builder().build().workers())
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(ServerConfig.fromEnvironment(Map.of("SLUICE_WORKERS", "0")).build().workers())
+        .isZero();
+    assertThatThrownBy(() -> ServerConfig.builder().workers(-1).build())
+        .hasMessage("workers must be >= 0: -1");
+  }
 }

@@ -5,12 +5,14 @@ import dev.sluice.core.IngestionJob;
 import dev.sluice.core.JobRegistry;
 import dev.sluice.core.SchedulerLag;
 import dev.sluice.core.ShuttingDownException;
+import dev.sluice.core.WorkerPool;
 import dev.sluice.http.ServerConfig;
 import java.util.Map;
 
 /**
  * What every handler shares: the configuration, the running transfers, meters, pacing, the job
- * registry uploads run under and the scheduler-lag probe.
+ * registry uploads run under, the scheduler-lag probe and the worker pool uploads run on (null when
+ * they run inline).
  */
 public record ServerContext(
     ServerConfig config,
@@ -18,14 +20,19 @@ public record ServerContext(
     ServerMetrics metrics,
     Throttle throttle,
     JobRegistry registry,
-    SchedulerLag lag) {
+    SchedulerLag lag,
+    WorkerPool workers) {
 
   /**
-   * Starts an upload's ingestion, tracked by the registry.
+   * Starts an upload's ingestion, tracked by the registry; its transforms and sink run on {@link
+   * #workers} when there is a pool.
    *
    * @throws HttpProblem 503 when the registry is shutting down
    */
   public IngestionJob start(Ingestion ingestion) {
+    if (workers != null) {
+      ingestion.offload(workers);
+    }
     try {
       return ingestion.registry(registry).schedulerLag(lag).start();
     } catch (ShuttingDownException e) {
