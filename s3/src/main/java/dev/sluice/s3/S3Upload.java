@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code etag}, {@code version} (when the bucket is versioned), {@code bytes} and {@code parts}. S3
  * fixes user metadata when an upload starts, so unless the digest is known in advance ({@link
  * #expectedSha256}) a multipart upload sets it afterwards with a server-side copy of the object
- * onto itself ({@link #sha256Metadata} turns that off).
+ * onto itself — one CopyObject up to 5 GiB, a multipart copy above ({@link #sha256Metadata} turns
+ * that off).
  *
  * <p>Every failure (a part, the source, a cancel) aborts the multipart upload exactly once, after
  * the parts in flight have settled; a failing abort is retried, then attached to the root cause as
@@ -58,6 +59,7 @@ public final class S3Upload {
   private String expectedSha256;
   private boolean overwrite = true;
   private boolean sha256Metadata = true;
+  private long maxSingleCopy = MultipartSink.MAX_SINGLE_COPY;
 
   private S3Upload(S3Client client, S3Location location) {
     if (client == null) {
@@ -166,6 +168,12 @@ public final class S3Upload {
     return this;
   }
 
+  /** Lowers the size above which the metadata copy goes in parts (S3's limit: 5 GiB); for tests. */
+  S3Upload maxSingleCopy(long bytes) {
+    this.maxSingleCopy = bytes;
+    return this;
+  }
+
   /** The part size this upload will use: the configured one, grown to fit the expected size. */
   public int effectivePartSize() {
     return effectivePartSize(partSize, expectedSize);
@@ -200,6 +208,7 @@ public final class S3Upload {
             contentType,
             expectedSha256,
             overwrite,
-            sha256Metadata));
+            sha256Metadata,
+            maxSingleCopy));
   }
 }

@@ -336,6 +336,25 @@ class MultipartSinkIT {
   }
 
   @Test
+  void anObjectTooLargeForOneCopyGetsItsMetadataThroughAMultipartCopy() throws Exception {
+    long size = 2L * PART + 17;
+    IngestionReport report =
+        Ingestion.from(Sources.generated(size, 12))
+            .to(upload("copied").maxSingleCopy(PART).open())
+            .run();
+    String sha256 = sha256Of(Sources.generated(size, 12));
+    assertThat(report.receipt().details()).containsEntry("sha256", sha256);
+    HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key("copied"));
+    assertThat(head.metadata()).containsEntry("sha256", sha256);
+    assertThat(head.contentLength()).isEqualTo(size);
+    assertThat(head.eTag()).isEqualTo(report.receipt().details().get("etag"));
+    assertThat(sha256Of("copied")).isEqualTo(sha256);
+    assertThat(recorder.count(software.amazon.awssdk.services.s3.model.UploadPartCopyRequest.class))
+        .isEqualTo(3);
+    assertNoUploadsLeft();
+  }
+
+  @Test
   void thePartSizeGrowsToFitAKnownSizeInTenThousandParts() {
     S3Upload upload = upload("big").expectedSize(200L << 30); // 200 GiB
     assertThat(upload.effectivePartSize()).isEqualTo(21 << 20);

@@ -55,10 +55,14 @@ public final class MultipartSink implements Sink {
       String contentType,
       String expectedSha256,
       boolean overwrite,
-      boolean sha256Metadata) {}
+      boolean sha256Metadata,
+      long maxSingleCopy) {}
 
   /** S3's limit for a single-request copy, which sets the metadata after a multipart upload. */
-  private static final long MAX_COPY_SIZE = 5L << 30;
+  public static final long MAX_SINGLE_COPY = 5L << 30;
+
+  /** The part size of a multipart copy: large, since no bytes pass through this process. */
+  private static final long COPY_PART_SIZE = 1L << 30;
 
   private static final int MAX_PARTS = 10_000;
 
@@ -291,9 +295,9 @@ public final class MultipartSink implements Sink {
    */
   private Receipt storeSha256(CompleteMultipartUploadResponse completed, String sha256Hex)
       throws IOException {
-    if (bytes > MAX_COPY_SIZE) {
-      return receipt(completed.eTag(), completed.versionId(), this.completed.size())
-          .with("sha256Metadata", "skipped: objects over 5 GiB cannot be copied in one request");
+    int parts = this.completed.size();
+    if (bytes > plan.maxSingleCopy()) {
+      return copyInParts(completed.eTag(), sha256Hex, parts);
     }
     try {
       CopyObjectResponse copy =
@@ -307,8 +311,67 @@ public final class MultipartSink implements Sink {
                       .metadataDirective(MetadataDirective.REPLACE)
                       .contentType(plan.contentType())
                       .metadata(Map.of("sha256", sha256Hex)));
-      return receipt(copy.copyObjectResult().eTag(), copy.versionId(), this.completed.size());
+      return receipt(copy.copyObjectResult().eTag(), copy.versionId(), parts);
     } catch (SdkException e) {
+      deleteQuietly();
+      throw S3Errors.wrap("storing the sha256 metadata of " + location, e);
+    }
+  }
+
+  /**
+   * The copy for objects too large for one CopyObject request: a multipart upload onto the same
+   * key, with the metadata, whose parts are server-side copies of ranges of the object.
+   */
+  private Receipt copyInParts(String etag, String sha256Hex, int uploadedParts) throws IOException {
+    String copyId;
+    try {
+      copyId =
+          client
+              .createMultipartUpload(
+                  b ->
+                      b.bucket(location.bucket())
+                          .key(location.key())
+                          .contentType(plan.contentType())
+                          .metadata(Map.of("sha256", sha256Hex)))
+              .uploadId();
+    } catch (SdkException e) {
+      deleteQuietly();
+      throw S3Errors.wrap("storing the sha256 metadata of " + location, e);
+    }
+    try {
+      long partSize =
+          Math.max(
+              Math.min(plan.maxSingleCopy(), COPY_PART_SIZE), (bytes + MAX_PARTS - 1) / MAX_PARTS);
+      List<CompletedPart> parts = new ArrayList<>();
+      for (long offset = 0; offset < bytes; offset += partSize) {
+        int number = parts.size() + 1;
+        String range = "bytes=" + offset + "-" + (Math.min(bytes, offset + partSize) - 1);
+        String partEtag =
+            client
+                .uploadPartCopy(
+                    b ->
+                        b.sourceBucket(location.bucket())
+                            .sourceKey(location.key())
+                            .destinationBucket(location.bucket())
+                            .destinationKey(location.key())
+                            .uploadId(copyId)
+                            .partNumber(number)
+                            .copySourceRange(range)
+                            .copySourceIfMatch(etag))
+                .copyPartResult()
+                .eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(partEtag).build());
+      }
+      CompleteMultipartUploadResponse done =
+          client.completeMultipartUpload(
+              b ->
+                  b.bucket(location.bucket())
+                      .key(location.key())
+                      .uploadId(copyId)
+                      .multipartUpload(m -> m.parts(parts)));
+      return receipt(done.eTag(), done.versionId(), uploadedParts);
+    } catch (SdkException e) {
+      new UploadAborter(client, location, copyId).abort(e);
       deleteQuietly();
       throw S3Errors.wrap("storing the sha256 metadata of " + location, e);
     }
