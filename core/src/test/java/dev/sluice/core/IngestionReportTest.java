@@ -51,6 +51,19 @@ class IngestionReportTest {
   }
 
   @Test
+  void theJobKeepsReportingTheWholeExpectedLengthAfterTheSourceWasRead() throws Exception {
+    IngestionJob job =
+        Ingestion.from(Sources.generated(content.length, 7))
+            .to(Sinks.discard())
+            .chunkSize(CHUNK)
+            .start();
+
+    job.get();
+
+    assertThat(job.expectedBytes()).isEqualTo(content.length);
+  }
+
+  @Test
   void theListenerSeesTheStartEveryChunkAndTheSameReportBeforeTheJobCompletes() throws IOException {
     Recorder recorder = new Recorder();
 

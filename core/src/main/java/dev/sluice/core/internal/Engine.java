@@ -62,6 +62,7 @@ public final class Engine implements IngestionJob {
 
   private final long id = IDS.incrementAndGet();
   private final Plan plan;
+  private final long expectedBytes;
   private final String pipeline;
   private final Instant startedAt = Instant.now();
   private final long startNanos = System.nanoTime();
@@ -88,6 +89,8 @@ public final class Engine implements IngestionJob {
 
   private Engine(Plan plan) {
     this.plan = plan;
+    // Source.length() counts what is left to read: take it before the reader starts
+    this.expectedBytes = plan.source().length();
     this.lagMark = plan.schedulerLag() == null ? null : plan.schedulerLag().mark();
     this.filled = new ArrayBlockingQueue<>(plan.window() + 1);
     this.free = new ArrayBlockingQueue<>(plan.window());
@@ -622,7 +625,7 @@ public final class Engine implements IngestionJob {
 
   @Override
   public long expectedBytes() {
-    return plan.source().length();
+    return expectedBytes;
   }
 
   @Override
