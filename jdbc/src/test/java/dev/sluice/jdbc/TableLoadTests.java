@@ -13,8 +13,8 @@ import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Sinks;
 import dev.sluice.core.Source;
 import dev.sluice.core.Transforms;
+import dev.sluice.core.testing.FailingAfterSource;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,7 +125,7 @@ abstract class TableLoadTests {
   void aSourceFailingMidStreamRollsEverythingBack() throws Exception {
     IOException failure = new IOException("connection reset by peer");
     assertAbortedBy(
-        Ingestion.from(new FailingAfter(GeneratedRows.csv(200_000), 4 << 20, failure))
+        Ingestion.from(new FailingAfterSource(GeneratedRows.csv(200_000), 4 << 20, failure))
             .to(JdbcSinks.open(url(), TableLoad.csv(table))),
         failure,
         AbortReason.SOURCE_FAILED);
@@ -209,34 +209,5 @@ abstract class TableLoadTests {
   /** Quotes a column name as the database does. */
   protected String quoted(String column) {
     return "\"" + column + "\"";
-  }
-
-  /** A source that fails with a given exception once it has produced some bytes. */
-  static final class FailingAfter implements Source {
-    private final Source source;
-    private final long failAt;
-    private final IOException failure;
-    private long produced;
-
-    FailingAfter(Source source, long failAt, IOException failure) {
-      this.source = source;
-      this.failAt = failAt;
-      this.failure = failure;
-    }
-
-    @Override
-    public int read(ByteBuffer into) throws IOException {
-      if (produced >= failAt) {
-        throw failure;
-      }
-      int n = source.read(into);
-      produced += Math.max(0, n);
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      source.close();
-    }
   }
 }

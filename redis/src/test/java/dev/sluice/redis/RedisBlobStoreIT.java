@@ -11,6 +11,7 @@ import dev.sluice.core.IngestionException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Sources;
+import dev.sluice.core.testing.FailingAfterSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
@@ -178,7 +179,7 @@ class RedisBlobStoreIT {
   @Test
   void aSourceFailingMidStreamLeavesNoKeys() {
     var failure = new IOException("disk read failed at byte 300000");
-    var source = new FailingSource(Sources.generated(1 << 20, 5), 300_000, failure);
+    var source = new FailingAfterSource(Sources.generated(1 << 20, 5), 300_000, failure);
 
     assertThatThrownBy(
             () ->

@@ -11,6 +11,7 @@ import dev.sluice.core.IngestionReport;
 import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
+import dev.sluice.core.testing.FailingAfterSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -130,7 +131,7 @@ class RedisStreamSinkIT {
   @Test
   void aSourceFailingMidStreamLeavesNoKeys() {
     IOException failure = new IOException("connection reset by peer");
-    Source source = new FailingSource(RecordsSource.ndjson(1_000_000), 2_000_000, failure);
+    Source source = new FailingAfterSource(RecordsSource.ndjson(1_000_000), 2_000_000, failure);
 
     assertThatThrownBy(() -> ingest(source, sink().pipelineDepth(500).build()))
         .isInstanceOf(IngestionException.class)

@@ -1,18 +1,22 @@
-package dev.sluice.redis;
+package dev.sluice.core.testing;
 
 import dev.sluice.core.Source;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** Yields {@code bytes} from a delegate, then fails with the given exception. */
-final class FailingSource implements Source {
+/**
+ * Passes on the first {@code failAt} bytes of another source (generated rows, a large generated
+ * stream), then fails every further read with the given exception. For streams too large for the
+ * byte array of {@link FailingSource}.
+ */
+public final class FailingAfterSource implements Source {
 
   private final Source delegate;
   private final long failAt;
   private final IOException failure;
   private long read;
 
-  FailingSource(Source delegate, long failAt, IOException failure) {
+  public FailingAfterSource(Source delegate, long failAt, IOException failure) {
     this.delegate = delegate;
     this.failAt = failAt;
     this.failure = failure;
