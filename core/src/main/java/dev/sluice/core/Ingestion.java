@@ -114,9 +114,10 @@ public final class Ingestion {
    * virtual thread, so CPU-heavy transforms (large digests, compression, parsing) do not occupy the
    * carrier threads that every virtual thread of the process shares.
    *
-   * <p>The writer hands each chunk to a worker and parks until the pipeline has accepted it; the
-   * reader keeps filling the window meanwhile. Order, backpressure, memory ({@code chunkSize ×
-   * window} plus the transforms' own buffers) and the exactly-one-ending guarantee are unchanged;
+   * <p>The writer hands a worker a run of chunks (those the reader has filled, up to a few MiB, so
+   * jobs sharing the pool take turns) and parks until the pipeline has accepted them; the reader
+   * keeps filling the window meanwhile. Order, backpressure, memory ({@code chunkSize × window}
+   * plus the transforms' own buffers) and the exactly-one-ending guarantee are unchanged;
    * cancelling interrupts the worker. The sink's own I/O runs on the worker too: size the pool for
    * it, and leave offload off for pipelines that mostly wait (a rate limit, a slow network).
    */

@@ -2,7 +2,8 @@ package dev.sluice.core;
 
 /**
  * Observes an ingestion while it runs, e.g. a progress bar or a metrics registry. Callbacks run on
- * the engine's threads and must return quickly; they must not throw.
+ * the engine's threads ({@code onChunk} on a worker's when the ingestion is offloaded), one at a
+ * time per job, and must return quickly; they must not throw.
  */
 public interface IngestionListener {
 

@@ -59,6 +59,7 @@ public final class Engine implements IngestionJob {
   private static final AtomicLong IDS = new AtomicLong();
   private static final Object END = new Object();
   private static final long TRANSFER_SLICE = 8L << 20;
+  private static final long OFFLOAD_RUN_BYTES = 4L << 20;
 
   private final long id = IDS.incrementAndGet();
   private final Plan plan;
@@ -192,31 +193,106 @@ public final class Engine implements IngestionJob {
   }
 
   private void chunkLoop(Sink head) throws Exception {
+    if (plan.offload() != null) {
+      offloadedChunkLoop(plan.offload());
+      return;
+    }
+    while (true) {
+      Object item = filled.take();
+      if (item == END || !writeChunk(head, (ByteBuffer) item)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Writes one chunk through {@code head} and gives it back to the reader; false if the job is
+   * stopping and the chunk was given back unwritten.
+   */
+  private boolean writeChunk(Sink head, ByteBuffer chunk) throws IOException {
+    if (stopping()) { // failed or cancelled from this thread (e.g. by a listener): no interrupt
+      // came
+      inFlight.decrementAndGet();
+      free.offer(chunk);
+      return false;
+    }
+    int length = chunk.remaining();
+    long start = System.nanoTime();
+    try {
+      head.write(chunk);
+    } finally {
+      inFlight.decrementAndGet();
+      free.offer(chunk);
+    }
+    long nanos = System.nanoTime() - start;
+    latency.record(nanos);
+    chunks++;
+    listeners(l -> l.onChunk(length, nanos));
+    return true;
+  }
+
+  /**
+   * The chunk loop with the stages on a worker: the writer waits for a filled chunk, then hands the
+   * worker a run of chunks rather than one. The worker writes the chunk, then keeps taking the
+   * chunks the reader has filled meanwhile, without waiting, until none is ready or the run reaches
+   * {@link #OFFLOAD_RUN_BYTES} (so jobs sharing the pool take turns). One hand-off per run instead
+   * of two thread wake-ups per chunk, and a job's deflater and digest state stay on one worker's
+   * core for the run. The worker is the only thread writing meanwhile, so order, the window and
+   * giving chunks back after {@code write} are as inline.
+   */
+  private void offloadedChunkLoop(WorkerPool pool) throws Exception {
+    Stage head = stages.get(0);
     while (true) {
       Object item = filled.take();
       if (item == END) {
         return;
       }
-      ByteBuffer chunk = (ByteBuffer) item;
-      if (stopping()) { // failed or cancelled from this thread (e.g. by a listener): no interrupt
-        // came
-        inFlight.decrementAndGet();
-        free.offer(chunk);
+      ByteBuffer first = (ByteBuffer) item;
+      boolean[] started = {false};
+      boolean more;
+      try {
+        more =
+            pool.run(
+                () -> {
+                  started[0] = true;
+                  return writeRun(head, first);
+                });
+      } finally {
+        if (!started[0]) { // withdrawn before a worker took it: the chunk is still ours
+          inFlight.decrementAndGet();
+          free.offer(first);
+        }
+      }
+      if (!more) {
         return;
       }
-      int length = chunk.remaining();
-      long start = System.nanoTime();
-      try {
-        head.write(chunk);
-      } finally {
-        inFlight.decrementAndGet();
-        free.offer(chunk);
-      }
-      long nanos = System.nanoTime() - start;
-      latency.record(nanos);
-      chunks++;
-      listeners(l -> l.onChunk(length, nanos));
     }
+  }
+
+  /** On a worker: writes {@code first} and the chunks ready after it; false once the job ends. */
+  private boolean writeRun(Sink head, ByteBuffer first) throws IOException {
+    long budget = OFFLOAD_RUN_BYTES - first.remaining();
+    if (!writeChunk(head, first)) {
+      return false;
+    }
+    while (budget > 0) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new java.io.InterruptedIOException("interrupted between chunks on a worker");
+      }
+      Object item = filled.poll();
+      if (item == null) {
+        return true; // the reader is behind: the writer waits for it, not the worker
+      }
+      if (item == END) {
+        return false;
+      }
+      ByteBuffer chunk = (ByteBuffer) item;
+      budget -= chunk.remaining();
+      if (!writeChunk(head, chunk)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void transferLoop(Sink head) throws IOException {
