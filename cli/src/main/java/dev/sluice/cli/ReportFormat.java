@@ -3,11 +3,11 @@ package dev.sluice.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.ByteSize;
+import dev.sluice.core.Decimals;
 import dev.sluice.core.IngestionReport;
 import dev.sluice.core.Latency;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** Prints an {@link IngestionReport} as the summary line or as JSON ({@code --json}). */
@@ -26,8 +26,10 @@ final class ReportFormat {
             .append(" (")
             .append(report.bytesIn())
             .append(" bytes) in ")
-            .append(String.format(Locale.ROOT, "%.3f s", seconds(report.duration())))
-            .append(String.format(Locale.ROOT, ", %.1f MiB/s", report.mibPerSecond()));
+            .append(Decimals.fixed(seconds(report.duration()), 3))
+            .append(" s, ")
+            .append(Decimals.fixed(report.mibPerSecond(), 1))
+            .append(" MiB/s");
     if (report.bytesOut() != report.bytesIn()) {
       line.append(", wrote ").append(report.bytesOut()).append(" bytes");
     }

@@ -7,20 +7,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * The top-level {@code sluice} command. A subcommand is a class in this package annotated with
- * {@code @Command(name = …)}; register it with one line in {@code subcommands} below.
+ * {@code @Command(name = …)}; register it with one line in {@link Main}'s {@code SUBCOMMANDS}.
  */
 @Command(
     name = "sluice",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Moves very large byte streams with a flat memory footprint.",
-    subcommands = {
-      IngestCommand.class,
-      ServeCommand.class,
-      SignCommand.class,
-      S3Command.class,
-      // one line per subcommand, e.g. ServeCommand.class, SignCommand.class, S3Command.class
-    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  sluice ingest big.bin copy.bin --sha256",

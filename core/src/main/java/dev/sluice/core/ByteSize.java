@@ -61,6 +61,6 @@ public final class ByteSize {
       value /= 1024;
       unit++;
     }
-    return String.format(Locale.ROOT, value >= 100 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    return Decimals.fixed(value, value >= 100 ? 0 : 1) + " " + units[unit];
   }
 }
