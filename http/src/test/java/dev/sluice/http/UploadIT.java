@@ -214,6 +214,59 @@ class UploadIT {
   }
 
   @Test
+  void aSlowDripUploadIsCutOffWith408NamingTheRateAndStoresNothing() throws Exception {
+    double before = server.metric("sluice_aborts_total{direction=\"upload\",reason=\"TIMEOUT\"");
+    // one byte a second for a minute, against the default floor of 1 KiB/s
+    InputStream drip =
+        new InputStream() {
+          private int left = 60;
+
+          @Override
+          public int read() throws java.io.IOException {
+            if (left-- == 0) {
+              return -1;
+            }
+            try {
+              Thread.sleep(1000);
+            } catch (InterruptedException e) {
+              throw new java.io.InterruptedIOException();
+            }
+            return 'x';
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int c = read();
+            if (c < 0) {
+              return -1;
+            }
+            b[off] = (byte) c;
+            return 1;
+          }
+        };
+    long start = System.nanoTime();
+    HttpResponse<String> put =
+        server.sendText(
+            server
+                .request("/objects/up/drip.bin")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> drip))
+                .build());
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    assertThat(put.statusCode()).isEqualTo(408);
+    assertThat(put.body())
+        .contains("request body of PUT /objects/up/drip.bin was cut off after")
+        .contains("below the minimum data rate of 1024 bytes/s; nothing was stored");
+    assertThat(seconds).isLessThan(10);
+    eventually(
+        () ->
+            assertThat(server.metric("sluice_aborts_total{direction=\"upload\",reason=\"TIMEOUT\""))
+                .isEqualTo(before + 1));
+    assertThat(server.get("/objects/up/drip.bin").statusCode()).isEqualTo(404);
+    assertThat(server.put("up/after-drip.bin", new byte[] {1}).statusCode()).isEqualTo(201);
+  }
+
+  @Test
   void invalidKeysAre400NamingTheRule() throws Exception {
     HttpResponse<String> dots = server.put("up/%2E%2E/x", new byte[] {1});
     assertThat(dots.statusCode()).isEqualTo(400);
