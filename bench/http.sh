@@ -60,9 +60,9 @@ sp=$(port); np=$(port); gp=$(port)
 ./sluice serve --port "$sp" --store "$work/sluice-data" > "$work/sluice.log" 2>&1 &
 sluice_pid=$!; pids+=("$sluice_pid")
 if full; then
-node bench/http/node-server.js "$work/node" "$np" &
-node_pid=$!; pids+=("$node_pid")
-cat > "$work/nginx.conf" <<CONF
+  node bench/http/node-server.js "$work/node" "$np" &
+  node_pid=$!; pids+=("$node_pid")
+  cat > "$work/nginx.conf" <<CONF
 user root;
 worker_processes 1;
 daemon off;
@@ -81,8 +81,8 @@ http {
   server { listen 127.0.0.1:$gp; root $work/files; }
 }
 CONF
-nginx -c "$work/nginx.conf" -p "$work" &
-pids+=($!)
+  nginx -c "$work/nginx.conf" -p "$work" &
+  pids+=($!)
 fi
 for p in "$sp" $(full && echo "$np" "$gp"); do
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p/" && break; sleep 0.2; done
@@ -131,8 +131,9 @@ put() { # server file sha
 }
 
 # Seed sluice's store and warm the servers up (not measured). Sluice runs every transfer it is
-# measured on, pass after pass, until its JIT settles (a pass compiles fewer than 100 methods, at
-# most 5 passes): each C2 compilation of the transfer path takes 3-16 MiB of compiler arena for a
+# measured on (the 50 concurrent downloads too, so its buffer pool is at its size for every
+# round), pass after pass, until its JIT settles (a pass compiles fewer than 100 methods, at
+# most 3 passes): each C2 compilation of the transfer path takes 3-16 MiB of compiler arena for a
 # moment, which a peak-RSS reading would otherwise charge to whichever row happened to run it.
 put sluice small.bin "$(sha_b64 "$work/files/small.bin")" > /dev/null
 compiled() { "$JAVA_HOME/bin/jstat" -compiler "$sluice_pid" | awk 'NR == 2 { print $1 }'; }
@@ -140,15 +141,15 @@ warm_sluice() {
   put sluice 100m.bin "$sha_100m" > /dev/null
   put sluice 1g.bin "$sha_1g" > /dev/null
   if full; then
-    curl -sS -o /dev/null -F "f=@$work/files/1g.bin" "http://127.0.0.1:$sp/objects?prefix=mp/"
-    curl -s -o /dev/null -r 104857600-209715199 "$(url sluice 1g.bin)"
-    seq 50 | xargs -P 50 -I{} curl -sS -o /dev/null "$(url sluice 100m.bin)"
+      curl -sS -o /dev/null -F "f=@$work/files/1g.bin" "http://127.0.0.1:$sp/objects?prefix=mp/"
+      curl -s -o /dev/null -r 104857600-209715199 "$(url sluice 1g.bin)"
+      seq 50 | xargs -P 50 -I{} curl -sS -o /dev/null "$(url sluice 100m.bin)"
   fi
   curl -s -o /dev/null "$(url sluice 100m.bin)"
   curl -s -o /dev/null "$(url sluice 1g.bin)"
 }
 warm_log=""
-for pass in 1 2 3 4 5; do
+for pass in 1 2 3; do
   before=$(compiled)
   warm_sluice
   added=$(( $(compiled) - before ))
@@ -171,9 +172,9 @@ for round in $(seq "$rounds"); do
   done
   # multipart/form-data: the 1 GiB file as one part, streamed into the store (sluice only)
   if full; then
-  measure_start sluice
-  bps=$(curl -sS -o /dev/null -w '%{speed_upload}' -F "f=@$work/files/1g.bin" "http://127.0.0.1:$sp/objects?prefix=mp/")
-  measure_end "POST 1g multipart/form-data" sluice "$(mibs "$bps")"
+    measure_start sluice
+    bps=$(curl -sS -o /dev/null -w '%{speed_upload}' -F "f=@$work/files/1g.bin" "http://127.0.0.1:$sp/objects?prefix=mp/")
+    measure_end "POST 1g multipart/form-data" sluice "$(mibs "$bps")"
   fi
   for s in $order; do
     for f in 100m.bin 1g.bin; do
@@ -194,18 +195,18 @@ for round in $(seq "$rounds"); do
 done
 
 if full; then
-echo "throttled: $throttled concurrent downloads of $throttled_bytes bytes at 64 KiB/s each" >&2
-measure_start sluice
-( while sleep 2; do
-    curl -s "http://127.0.0.1:$sp/metrics" | awk '/^sluice_scheduler_lag_seconds\{statistic="(p99|max)"\}/ { print $1, $2 }'
-  done ) > "$work/lag.txt" &
-sampler=$!
-client=$("$JAVA_HOME/bin/java" -Xss256k bench/http/LoadClient.java "$sp" "/objects/b/small.bin?rate=64KiB" "$throttled" "$throttled_bytes")
-kill "$sampler" 2>/dev/null || true
-throttled_rss=$(peak_mib "$sluice_pid")
-throttled_cpu=$(cpu_used "$sluice_pid")
-lag_p99=$(awk '/p99/ { if ($2 > m) m = $2 } END { printf "%.1f", m * 1000 }' "$work/lag.txt")
-lag_max=$(awk '/max/ { if ($2 > m) m = $2 } END { printf "%.1f", m * 1000 }' "$work/lag.txt")
+  echo "throttled: $throttled concurrent downloads of $throttled_bytes bytes at 64 KiB/s each" >&2
+  measure_start sluice
+  ( while sleep 2; do
+      curl -s "http://127.0.0.1:$sp/metrics" | awk '/^sluice_scheduler_lag_seconds\{statistic="(p99|max)"\}/ { print $1, $2 }'
+    done ) > "$work/lag.txt" &
+  sampler=$!
+  client=$("$JAVA_HOME/bin/java" -Xss256k bench/http/LoadClient.java "$sp" "/objects/b/small.bin?rate=64KiB" "$throttled" "$throttled_bytes")
+  kill "$sampler" 2>/dev/null || true
+  throttled_rss=$(peak_mib "$sluice_pid")
+  throttled_cpu=$(cpu_used "$sluice_pid")
+  lag_p99=$(awk '/p99/ { if ($2 > m) m = $2 } END { printf "%.1f", m * 1000 }' "$work/lag.txt")
+  lag_max=$(awk '/max/ { if ($2 > m) m = $2 } END { printf "%.1f", m * 1000 }' "$work/lag.txt")
 fi
 
 python3 - "$results" <<'PY'
