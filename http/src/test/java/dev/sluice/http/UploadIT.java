@@ -2,6 +2,7 @@ package dev.sluice.http;
 
 import static dev.sluice.http.TestServer.bytes;
 import static dev.sluice.http.TestServer.eventually;
+import static dev.sluice.http.TestServer.paced;
 import static dev.sluice.http.TestServer.readHead;
 import static dev.sluice.http.TestServer.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -217,33 +219,7 @@ class UploadIT {
   void aSlowDripUploadIsCutOffWith408NamingTheRateAndStoresNothing() throws Exception {
     double before = server.metric("sluice_aborts_total{direction=\"upload\",reason=\"TIMEOUT\"");
     // one byte a second for a minute, against the default floor of 1 KiB/s
-    InputStream drip =
-        new InputStream() {
-          private int left = 60;
-
-          @Override
-          public int read() throws java.io.IOException {
-            if (left-- == 0) {
-              return -1;
-            }
-            try {
-              Thread.sleep(1000);
-            } catch (InterruptedException e) {
-              throw new java.io.InterruptedIOException();
-            }
-            return 'x';
-          }
-
-          @Override
-          public int read(byte[] b, int off, int len) throws java.io.IOException {
-            int c = read();
-            if (c < 0) {
-              return -1;
-            }
-            b[off] = (byte) c;
-            return 1;
-          }
-        };
+    InputStream drip = paced(new byte[60], 1, 1000);
     long start = System.nanoTime();
     HttpResponse<String> put =
         server.sendText(
@@ -278,6 +254,57 @@ class UploadIT {
     assertThat(tooLong.body()).contains("longer than 1024 bytes of UTF-8 (1025)");
     HttpResponse<String> empty = server.put("up//b", new byte[] {1});
     assertThat(empty.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void keysJettyRefusesBeforeRoutingAre400WithAJsonReasonWhateverTheClientAccepts()
+      throws Exception {
+    // encoded dot segments, separators, backslashes and control characters never reach the key
+    // rules: Jetty refuses them first (a plain ".." is resolved by Jetty before routing)
+    Map<String, String> refused =
+        Map.of(
+            "up/%2e%2e/x", "Ambiguous URI path segment",
+            "up/%2E%2E", "Ambiguous URI path segment",
+            "up/%2e/x", "Ambiguous URI path segment",
+            "up/a%2Fb", "Ambiguous URI path separator",
+            "up/a%5Cb", "Suspicious Path Character",
+            "up/a%0Ab", "Suspicious Path Character",
+            "up/a%7Fb", "Suspicious Path Character",
+            "up/a%C0%AFb", "Bad UTF-8 encoding",
+            "up/a%00b", "could not be parsed");
+    for (var entry : refused.entrySet()) {
+      for (String method : new String[] {"PUT", "GET", "DELETE"}) {
+        for (String accept : new String[] {null, "*/*", "text/html"}) {
+          HttpRequest.Builder request =
+              server
+                  .request("/objects/" + entry.getKey())
+                  .method(
+                      method,
+                      method.equals("PUT")
+                          ? HttpRequest.BodyPublishers.ofByteArray(new byte[] {1})
+                          : HttpRequest.BodyPublishers.noBody());
+          if (accept != null) {
+            request.header("Accept", accept);
+          }
+          HttpResponse<String> response = server.sendText(request.build());
+          String what = method + " " + entry.getKey() + " Accept: " + accept;
+          assertThat(response.statusCode()).as(what).isEqualTo(400);
+          assertThat(response.headers().firstValue("Content-Type"))
+              .as(what)
+              .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+          JsonNode body = JSON.readTree(response.body());
+          assertThat(body.get("status").asInt()).as(what).isEqualTo(400);
+          assertThat(body.get("error").asText()).as(what).contains(entry.getValue());
+        }
+      }
+    }
+    assertThat(JSON.readTree(server.put("up/a%2Fb", new byte[] {1}).body()).get("error").asText())
+        .isEqualTo("Ambiguous URI path separator in /objects/up/a%2Fb");
+    try (var files = java.nio.file.Files.walk(server.store.root())) {
+      assertThat(
+              files.filter(java.nio.file.Files::isRegularFile).map(p -> p.getFileName().toString()))
+          .noneMatch(name -> name.equals("x") || name.equals("b") || name.matches("a.+b"));
+    }
   }
 
   @Test
