@@ -349,6 +349,31 @@ class UploadIT {
   }
 
   @Test
+  void aMultipartPartThatSlowsToADripIsCutOffWith408AndNotStored() throws Exception {
+    String boundary = "drip-boundary";
+    byte[] head =
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"drip.bin\"\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    InputStream body =
+        new java.io.SequenceInputStream(
+            new java.io.ByteArrayInputStream(head), paced(new byte[60], 1, 1000));
+    HttpResponse<String> post =
+        server.sendText(
+            server
+                .request("/objects?prefix=mpdrip/")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                .build());
+    assertThat(post.statusCode()).as(post.body()).isEqualTo(408);
+    assertThat(JSON.readTree(post.body()).get("error").asText())
+        .startsWith("the multipart body was cut off after")
+        .contains("below the minimum data rate of 1024 bytes/s");
+    assertThat(server.get("/objects/mpdrip/drip.bin").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void multipartWithoutBoundaryIs400() throws Exception {
     HttpResponse<String> post =
         server.sendText(
