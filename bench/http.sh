@@ -4,24 +4,34 @@
 # same run. Clients: curl (single and 50 concurrent transfers) and bench/http/LoadClient.java (1,000
 # concurrent throttled downloads). Server peak RSS is VmHWM, reset before each measurement through
 # /proc/PID/clear_refs (so run as root, as the machines here do).
-# Usage: bench/http.sh [--rounds 3] [--throttled 1000] [--throttled-size 1MiB]
+# Usage: bench/http.sh [--rounds 3] [--throttled 1000] [--throttled-size 1MiB] [--only put-get]
+# --only put-get: sluice alone, only the PUT and GET rows of 100 MiB and 1 GiB (the RSS flatness
+# check), no nginx, Node, multipart, range, concurrent or throttled rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=3
 throttled=1000
 throttled_bytes=1048576
+only=all
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --throttled) throttled=$2; shift 2 ;;
     --throttled-size) throttled_bytes=$(( $(numfmt --from=iec-i --suffix=B "$2" 2>/dev/null || numfmt --from=iec "${2%B}") )); shift 2 ;;
+    --only) only=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 . scripts/find-jdk.sh
 sluice_find_jdk
-command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
-command -v node >/dev/null || { echo "bench/http.sh needs node (apt-get install -y nodejs)" >&2; exit 1; }
+case "$only" in
+  all) servers="sluice node nginx" ;;
+  put-get) servers=sluice ;;
+  *) echo "unknown --only $only (put-get)" >&2; exit 2 ;;
+esac
+full() { [ "$only" = all ]; }
+full && { command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }; }
+full && { command -v node >/dev/null || { echo "bench/http.sh needs node (apt-get install -y nodejs)" >&2; exit 1; }; }
 ./mvnw -B -q -DskipTests -pl cli -am package
 
 work=$(mktemp -d)
@@ -49,9 +59,10 @@ sp=$(port); np=$(port); gp=$(port)
 # sluice exactly as a user runs it (the ./sluice launcher's JVM flags)
 ./sluice serve --port "$sp" --store "$work/sluice-data" > "$work/sluice.log" 2>&1 &
 sluice_pid=$!; pids+=("$sluice_pid")
-node bench/http/node-server.js "$work/node" "$np" &
-node_pid=$!; pids+=("$node_pid")
-cat > "$work/nginx.conf" <<CONF
+if full; then
+  node bench/http/node-server.js "$work/node" "$np" &
+  node_pid=$!; pids+=("$node_pid")
+  cat > "$work/nginx.conf" <<CONF
 user root;
 worker_processes 1;
 daemon off;
@@ -70,9 +81,10 @@ http {
   server { listen 127.0.0.1:$gp; root $work/files; }
 }
 CONF
-nginx -c "$work/nginx.conf" -p "$work" &
-pids+=($!)
-for p in "$sp" "$np" "$gp"; do
+  nginx -c "$work/nginx.conf" -p "$work" &
+  pids+=($!)
+fi
+for p in "$sp" $(full && echo "$np" "$gp"); do
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p/" && break; sleep 0.2; done
 done
 nginx_pids() { echo "$(cat "$work/nginx.pid") $(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')"; }
@@ -118,16 +130,39 @@ put() { # server file sha
   curl -sS -o /dev/null -w '%{speed_upload}' -T "$work/files/$2" -H "Content-Digest: sha-256=:$3:" "$u"
 }
 
-# seed sluice's store (not measured), and warm both JITs
-put sluice 1g.bin "$sha_1g" > /dev/null
-put sluice 100m.bin "$sha_100m" > /dev/null
+# Seed sluice's store and warm the servers up (not measured). Sluice runs every transfer it is
+# measured on (the 50 concurrent downloads too, so its buffer pool is at its size for every
+# round), pass after pass, until its JIT settles (a pass compiles fewer than 100 methods, at
+# most 3 passes): each C2 compilation of the transfer path takes 3-16 MiB of compiler arena for a
+# moment, which a peak-RSS reading would otherwise charge to whichever row happened to run it.
 put sluice small.bin "$(sha_b64 "$work/files/small.bin")" > /dev/null
-for s in sluice node nginx; do curl -s -o /dev/null "$(url $s 1g.bin)"; done
+compiled() { "$JAVA_HOME/bin/jstat" -compiler "$sluice_pid" | awk 'NR == 2 { print $1 }'; }
+warm_sluice() {
+  put sluice 100m.bin "$sha_100m" > /dev/null
+  put sluice 1g.bin "$sha_1g" > /dev/null
+  if full; then
+      curl -sS -o /dev/null -F "f=@$work/files/1g.bin" "http://127.0.0.1:$sp/objects?prefix=mp/"
+      curl -s -o /dev/null -r 104857600-209715199 "$(url sluice 1g.bin)"
+      seq 50 | xargs -P 50 -I{} curl -sS -o /dev/null "$(url sluice 100m.bin)"
+  fi
+  curl -s -o /dev/null "$(url sluice 100m.bin)"
+  curl -s -o /dev/null "$(url sluice 1g.bin)"
+}
+warm_log=""
+for pass in 1 2 3; do
+  before=$(compiled)
+  warm_sluice
+  added=$(( $(compiled) - before ))
+  warm_log="$warm_log${warm_log:+, }$added"
+  [ "$added" -lt 100 ] && break
+done
+echo "sluice warm-up: methods compiled per pass: $warm_log" >&2
+for s in $servers; do [ "$s" = sluice ] || curl -s -o /dev/null "$(url $s 1g.bin)"; done
 
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds" >&2
-  order="sluice node nginx"; [ $((round % 2)) -eq 0 ] && order="nginx node sluice"
-  for s in sluice node; do
+  order=$servers; [ $((round % 2)) -eq 0 ] && order=$(echo "$servers" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
+  for s in $(echo "$servers" | sed 's/ nginx//'); do
     for f in 100m.bin 1g.bin; do
       sha=$sha_1g; [ $f = 100m.bin ] && sha=$sha_100m
       measure_start $s
@@ -136,15 +171,18 @@ for round in $(seq "$rounds"); do
     done
   done
   # multipart/form-data: the 1 GiB file as one part, streamed into the store (sluice only)
-  measure_start sluice
-  bps=$(curl -sS -o /dev/null -w '%{speed_upload}' -F "f=@$work/files/1g.bin" "http://127.0.0.1:$sp/objects?prefix=mp/")
-  measure_end "POST 1g multipart/form-data" sluice "$(mibs "$bps")"
+  if full; then
+    measure_start sluice
+    bps=$(curl -sS -o /dev/null -w '%{speed_upload}' -F "f=@$work/files/1g.bin" "http://127.0.0.1:$sp/objects?prefix=mp/")
+    measure_end "POST 1g multipart/form-data" sluice "$(mibs "$bps")"
+  fi
   for s in $order; do
     for f in 100m.bin 1g.bin; do
       measure_start $s
       bps=$(curl -sS -o /dev/null -w '%{speed_download}' "$(url $s $f)")
       measure_end "GET ${f%.bin}" $s "$(mibs "$bps")"
     done
+    full || continue
     measure_start $s
     bps=$(curl -sS -o /dev/null -w '%{speed_download}' -r 104857600-209715199 "$(url $s 1g.bin)")
     measure_end "GET 100 MiB range of 1 GiB" $s "$(mibs "$bps")"
@@ -156,18 +194,20 @@ for round in $(seq "$rounds"); do
   done
 done
 
-echo "throttled: $throttled concurrent downloads of $throttled_bytes bytes at 64 KiB/s each" >&2
-measure_start sluice
-( while sleep 2; do
-    curl -s "http://127.0.0.1:$sp/metrics" | awk '/^sluice_scheduler_lag_seconds\{statistic="(p99|max)"\}/ { print $1, $2 }'
-  done ) > "$work/lag.txt" &
-sampler=$!
-client=$("$JAVA_HOME/bin/java" -Xss256k bench/http/LoadClient.java "$sp" "/objects/b/small.bin?rate=64KiB" "$throttled" "$throttled_bytes")
-kill "$sampler" 2>/dev/null || true
-throttled_rss=$(peak_mib "$sluice_pid")
-throttled_cpu=$(cpu_used "$sluice_pid")
-lag_p99=$(awk '/p99/ { if ($2 > m) m = $2 } END { printf "%.1f", m * 1000 }' "$work/lag.txt")
-lag_max=$(awk '/max/ { if ($2 > m) m = $2 } END { printf "%.1f", m * 1000 }' "$work/lag.txt")
+if full; then
+  echo "throttled: $throttled concurrent downloads of $throttled_bytes bytes at 64 KiB/s each" >&2
+  measure_start sluice
+  ( while sleep 2; do
+      curl -s "http://127.0.0.1:$sp/metrics" | awk '/^sluice_scheduler_lag_seconds\{statistic="(p99|max)"\}/ { print $1, $2 }'
+    done ) > "$work/lag.txt" &
+  sampler=$!
+  client=$("$JAVA_HOME/bin/java" -Xss256k bench/http/LoadClient.java "$sp" "/objects/b/small.bin?rate=64KiB" "$throttled" "$throttled_bytes")
+  kill "$sampler" 2>/dev/null || true
+  throttled_rss=$(peak_mib "$sluice_pid")
+  throttled_cpu=$(cpu_used "$sluice_pid")
+  lag_p99=$(awk '/p99/ { if ($2 > m) m = $2 } END { printf "%.1f", m * 1000 }' "$work/lag.txt")
+  lag_max=$(awk '/max/ { if ($2 > m) m = $2 } END { printf "%.1f", m * 1000 }' "$work/lag.txt")
+fi
 
 python3 - "$results" <<'PY'
 import sys, statistics, collections
@@ -184,4 +224,5 @@ for test, servers in rows.items():
 PY
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "throttled: $client; sluice peak RSS ${throttled_rss} MiB, ${throttled_cpu} CPU-s; scheduler lag p99 ≤ ${lag_p99} ms, max ≤ ${lag_max} ms (sampled every 2 s)"
+echo "sluice warm-up: methods compiled per pass: $warm_log"
+full && echo "throttled: $client; sluice peak RSS ${throttled_rss} MiB, ${throttled_cpu} CPU-s; scheduler lag p99 ≤ ${lag_p99} ms, max ≤ ${lag_max} ms (sampled every 2 s)"

@@ -11,6 +11,7 @@ import dev.sluice.http.internal.Auth;
 import dev.sluice.http.internal.Deliveries;
 import dev.sluice.http.internal.JettyErrors;
 import dev.sluice.http.internal.Keys;
+import dev.sluice.http.internal.MinimumReadRate;
 import dev.sluice.http.internal.Router;
 import dev.sluice.http.internal.ServerContext;
 import dev.sluice.http.internal.ServerMetrics;
@@ -26,7 +27,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
@@ -98,7 +98,7 @@ public final class SluiceServer implements AutoCloseable {
     connector.setAcceptQueueSize(1024);
     jetty.addConnector(connector);
     // against slow-drip uploads; downloads may be throttled far below any floor, so none there
-    jetty.setHandler(new MinimumDataRateHandler(router, config.minRequestDataRate(), 0));
+    jetty.setHandler(new MinimumReadRate(router, config.minRequestDataRate()));
     jetty.setStopTimeout(5_000);
     jetty.setErrorHandler(new JettyErrors());
   }

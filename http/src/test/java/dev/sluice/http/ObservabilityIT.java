@@ -2,10 +2,12 @@ package dev.sluice.http;
 
 import static dev.sluice.http.TestServer.bytes;
 import static dev.sluice.http.TestServer.eventually;
+import static dev.sluice.http.TestServer.paced;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -59,26 +61,52 @@ class ObservabilityIT {
   }
 
   @Test
-  void jobsListsATransferWhileItRuns() throws Exception {
+  void jobsListsUploadsAndDownloadsWhileTheyRun() throws Exception {
     server.put("m/slow.bin", bytes(200_000, 2));
     CompletableFuture<HttpResponse<byte[]>> download =
         server.client.sendAsync(
             server.request("/objects/m/slow.bin?rate=100KiB").GET().build(),
             HttpResponse.BodyHandlers.ofByteArray());
+    byte[] body = bytes(300_000, 3);
+    CompletableFuture<HttpResponse<String>> upload =
+        server.client.sendAsync(
+            server
+                .request("/objects/m/incoming.bin")
+                .PUT(
+                    HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(() -> paced(body, 16 * 1024, 100)),
+                        body.length))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     eventually(
         () -> {
-          JsonNode jobs =
-              new ObjectMapper()
-                  .readTree(server.sendText(server.request("/jobs").GET().build()).body())
-                  .get("transfers");
-          assertThat(jobs)
+          HttpResponse<String> jobs = server.sendText(server.request("/jobs").GET().build());
+          assertThat(jobs.headers().firstValue("Content-Type"))
+              .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+          JsonNode transfers = new ObjectMapper().readTree(jobs.body()).get("transfers");
+          assertThat(transfers)
               .anySatisfy(
                   j -> {
                     assertThat(j.get("key").asText()).isEqualTo("m/slow.bin");
                     assertThat(j.get("direction").asText()).isEqualTo("download");
                     assertThat(j.get("expectedBytes").asLong()).isEqualTo(200_000);
+                  })
+              .anySatisfy(
+                  j -> {
+                    assertThat(j.get("key").asText()).isEqualTo("m/incoming.bin");
+                    assertThat(j.get("direction").asText()).isEqualTo("upload");
+                    assertThat(j.get("expectedBytes").asLong()).isEqualTo(300_000);
+                    assertThat(j.get("bytes").asLong()).isBetween(0L, 300_000L);
                   });
         });
     assertThat(download.get().body()).hasSize(200_000);
+    assertThat(upload.get().statusCode()).isEqualTo(201);
+    eventually(
+        () ->
+            assertThat(
+                    new ObjectMapper()
+                        .readTree(server.sendText(server.request("/jobs").GET().build()).body())
+                        .get("transfers"))
+                .isEmpty());
   }
 }

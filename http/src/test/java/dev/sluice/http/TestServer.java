@@ -122,6 +122,37 @@ final class TestServer implements AutoCloseable {
     return data;
   }
 
+  /**
+   * {@code data} as a stream that hands out {@code step} bytes per {@code millis}: a slow client.
+   */
+  static InputStream paced(byte[] data, int step, long millis) {
+    return new InputStream() {
+      private int position;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (position == data.length) {
+          return -1;
+        }
+        try {
+          Thread.sleep(millis);
+        } catch (InterruptedException e) {
+          throw new java.io.InterruptedIOException();
+        }
+        int n = Math.min(Math.min(len, step), data.length - position);
+        System.arraycopy(data, position, b, off, n);
+        position += n;
+        return n;
+      }
+    };
+  }
+
   /** Waits until {@code condition} holds, for at most 10 s. */
   static void eventually(Check condition) throws Exception {
     long deadline = System.nanoTime() + 10_000_000_000L;

@@ -2,6 +2,7 @@ package dev.sluice.http;
 
 import static dev.sluice.http.TestServer.bytes;
 import static dev.sluice.http.TestServer.eventually;
+import static dev.sluice.http.TestServer.paced;
 import static dev.sluice.http.TestServer.readHead;
 import static dev.sluice.http.TestServer.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -214,6 +216,33 @@ class UploadIT {
   }
 
   @Test
+  void aSlowDripUploadIsCutOffWith408NamingTheRateAndStoresNothing() throws Exception {
+    double before = server.metric("sluice_aborts_total{direction=\"upload\",reason=\"TIMEOUT\"");
+    // one byte a second for a minute, against the default floor of 1 KiB/s
+    InputStream drip = paced(new byte[60], 1, 1000);
+    long start = System.nanoTime();
+    HttpResponse<String> put =
+        server.sendText(
+            server
+                .request("/objects/up/drip.bin")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> drip))
+                .build());
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    assertThat(put.statusCode()).isEqualTo(408);
+    assertThat(put.body())
+        .contains("request body of PUT /objects/up/drip.bin was cut off after")
+        .contains("below the minimum data rate of 1024 bytes/s; nothing was stored");
+    assertThat(seconds).isLessThan(10);
+    eventually(
+        () ->
+            assertThat(server.metric("sluice_aborts_total{direction=\"upload\",reason=\"TIMEOUT\""))
+                .isEqualTo(before + 1));
+    assertThat(server.get("/objects/up/drip.bin").statusCode()).isEqualTo(404);
+    assertThat(server.put("up/after-drip.bin", new byte[] {1}).statusCode()).isEqualTo(201);
+  }
+
+  @Test
   void invalidKeysAre400NamingTheRule() throws Exception {
     HttpResponse<String> dots = server.put("up/%2E%2E/x", new byte[] {1});
     assertThat(dots.statusCode()).isEqualTo(400);
@@ -225,6 +254,57 @@ class UploadIT {
     assertThat(tooLong.body()).contains("longer than 1024 bytes of UTF-8 (1025)");
     HttpResponse<String> empty = server.put("up//b", new byte[] {1});
     assertThat(empty.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void keysJettyRefusesBeforeRoutingAre400WithAJsonReasonWhateverTheClientAccepts()
+      throws Exception {
+    // encoded dot segments, separators, backslashes and control characters never reach the key
+    // rules: Jetty refuses them first (a plain ".." is resolved by Jetty before routing)
+    Map<String, String> refused =
+        Map.of(
+            "up/%2e%2e/x", "Ambiguous URI path segment",
+            "up/%2E%2E", "Ambiguous URI path segment",
+            "up/%2e/x", "Ambiguous URI path segment",
+            "up/a%2Fb", "Ambiguous URI path separator",
+            "up/a%5Cb", "Suspicious Path Character",
+            "up/a%0Ab", "Suspicious Path Character",
+            "up/a%7Fb", "Suspicious Path Character",
+            "up/a%C0%AFb", "Bad UTF-8 encoding",
+            "up/a%00b", "could not be parsed");
+    for (var entry : refused.entrySet()) {
+      for (String method : new String[] {"PUT", "GET", "DELETE"}) {
+        for (String accept : new String[] {null, "*/*", "text/html"}) {
+          HttpRequest.Builder request =
+              server
+                  .request("/objects/" + entry.getKey())
+                  .method(
+                      method,
+                      method.equals("PUT")
+                          ? HttpRequest.BodyPublishers.ofByteArray(new byte[] {1})
+                          : HttpRequest.BodyPublishers.noBody());
+          if (accept != null) {
+            request.header("Accept", accept);
+          }
+          HttpResponse<String> response = server.sendText(request.build());
+          String what = method + " " + entry.getKey() + " Accept: " + accept;
+          assertThat(response.statusCode()).as(what).isEqualTo(400);
+          assertThat(response.headers().firstValue("Content-Type"))
+              .as(what)
+              .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+          JsonNode body = JSON.readTree(response.body());
+          assertThat(body.get("status").asInt()).as(what).isEqualTo(400);
+          assertThat(body.get("error").asText()).as(what).contains(entry.getValue());
+        }
+      }
+    }
+    assertThat(JSON.readTree(server.put("up/a%2Fb", new byte[] {1}).body()).get("error").asText())
+        .isEqualTo("Ambiguous URI path separator in /objects/up/a%2Fb");
+    try (var files = java.nio.file.Files.walk(server.store.root())) {
+      assertThat(
+              files.filter(java.nio.file.Files::isRegularFile).map(p -> p.getFileName().toString()))
+          .noneMatch(name -> name.equals("x") || name.equals("b") || name.matches("a.+b"));
+    }
   }
 
   @Test
@@ -266,6 +346,31 @@ class UploadIT {
     assertThat(got.body()).isEqualTo(one);
     assertThat(got.headers().firstValue("Content-Type")).hasValue("application/x-one");
     assertThat(server.get("/objects/mp/two.bin").body()).isEqualTo(two);
+  }
+
+  @Test
+  void aMultipartPartThatSlowsToADripIsCutOffWith408AndNotStored() throws Exception {
+    String boundary = "drip-boundary";
+    byte[] head =
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"drip.bin\"\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    InputStream body =
+        new java.io.SequenceInputStream(
+            new java.io.ByteArrayInputStream(head), paced(new byte[60], 1, 1000));
+    HttpResponse<String> post =
+        server.sendText(
+            server
+                .request("/objects?prefix=mpdrip/")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                .build());
+    assertThat(post.statusCode()).as(post.body()).isEqualTo(408);
+    assertThat(JSON.readTree(post.body()).get("error").asText())
+        .startsWith("the multipart body was cut off after")
+        .contains("below the minimum data rate of 1024 bytes/s");
+    assertThat(server.get("/objects/mpdrip/drip.bin").statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -1,12 +1,27 @@
 package dev.sluice.http.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
- * Answers the requests Jetty itself refuses (an ambiguous or malformed URI, headers over the limit)
- * with a JSON body naming the reason, for every method, not just GET and POST.
+ * Answers the requests Jetty itself refuses before routing (an ambiguous or encoded path segment
+ * such as {@code %2e%2e} or {@code %2F}, an encoded control character or backslash, bad UTF-8, a
+ * malformed URI) for every method and whatever the client accepts, with the same JSON body as the
+ * server's own errors: {@code {"status": 400, "error": "…"}}, naming Jetty's reason and the path.
  */
 public final class JettyErrors extends ErrorHandler {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   public JettyErrors() {
     setDefaultResponseMimeType("application/json");
@@ -17,5 +32,48 @@ public final class JettyErrors extends ErrorHandler {
   @Override
   public boolean errorPageForMethod(String method) {
     return true;
+  }
+
+  /** JSON whatever the client accepts: curl's {@code Accept: *}{@code /*} would get HTML. */
+  @Override
+  protected boolean generateAcceptableResponse(
+      Request request,
+      Response response,
+      Callback callback,
+      String contentType,
+      List<Charset> charsets,
+      int code,
+      String message,
+      Throwable cause)
+      throws IOException {
+    return super.generateAcceptableResponse(
+        request, response, callback, "application/json", charsets, code, message, cause);
+  }
+
+  @Override
+  protected void writeErrorJson(
+      Request request, PrintWriter writer, int code, String message, Throwable cause) {
+    String why = message == null ? "refused" : message;
+    String detail = cause == null ? null : cause.getMessage();
+    boolean detailed = detail != null && !why.contains(detail) && !detail.contains(why);
+    if (detailed) {
+      why += ": " + detail;
+    }
+    String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
+    if ("/badMessage".equals(path)) { // Jetty's stand-in path for a request it could not parse
+      if (!detailed) {
+        why += ": the request line or its URI could not be parsed";
+      }
+    } else if (path != null) {
+      why += " in " + path;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", code);
+    body.put("error", why);
+    try {
+      writer.write(JSON.writeValueAsString(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

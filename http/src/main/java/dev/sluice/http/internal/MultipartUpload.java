@@ -1,7 +1,6 @@
 package dev.sluice.http.internal;
 
 import dev.sluice.core.BlobSpec;
-import dev.sluice.core.ClientDisconnectedException;
 import dev.sluice.core.IngestionReport;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -76,9 +75,7 @@ final class MultipartUpload implements MultiPart.Parser.Listener {
           continue;
         }
         if (Content.Chunk.isFailure(chunk)) {
-          throw new ClientDisconnectedException(
-              "client went away after " + bytesRead + " bytes of the multipart body",
-              chunk.getFailure());
+          throw SlowClientException.bodyFailed("the multipart body", bytesRead, chunk.getFailure());
         }
         bytesRead += chunk.remaining();
         boolean last = chunk.isLast();

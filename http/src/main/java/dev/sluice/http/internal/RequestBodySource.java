@@ -5,15 +5,15 @@ import dev.sluice.core.Source;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Blocker;
 
 /**
  * A request body as a blocking {@link Source}: reads Jetty's chunks (Content-Length or chunked)
  * with a demand/read loop and copies each into the engine's buffer, so no body is ever buffered
- * beyond one network chunk. A body that fails before its end (the client went away, an idle
- * timeout, a too-slow client) reads as {@link ClientDisconnectedException}.
+ * beyond one network chunk. A body that fails before its end reads as {@link
+ * ClientDisconnectedException} (the client went away, an idle timeout) or {@link
+ * SlowClientException} (below the minimum data rate).
  */
 public final class RequestBodySource implements Source {
 
@@ -113,15 +113,8 @@ public final class RequestBodySource implements Source {
     }
   }
 
-  private ClientDisconnectedException disconnected(Throwable failure) {
-    String why =
-        failure instanceof TimeoutException
-            ? "idle timeout or minimum data rate"
-            : failure.getMessage() == null
-                ? failure.getClass().getSimpleName()
-                : failure.getMessage();
-    return new ClientDisconnectedException(
-        "client went away after " + bytesRead + " bytes of " + name + " (" + why + ")", failure);
+  private IOException disconnected(Throwable failure) {
+    return SlowClientException.bodyFailed(name, bytesRead, failure);
   }
 
   /** Bytes handed to the engine so far. */

@@ -62,6 +62,8 @@ public final class Router extends Handler.Abstract {
       route(exchange);
     } catch (HttpProblem problem) {
       answer(exchange, problem);
+    } catch (SlowClientException e) {
+      answer(exchange, Uploads.tooSlow(e.getMessage()));
     } catch (IngestionException | ClientDisconnectedException e) {
       // the client is gone (or the upload was cut): nobody to answer
       LOG.debug("{} {}: {}", request.getMethod(), exchange.path(), e.getMessage());

@@ -159,6 +159,7 @@ public final class Uploads {
                   + "; nothing was stored");
       case INVALID_INPUT -> new HttpProblem(400, root.getMessage());
       case SHUTDOWN -> new HttpProblem(503, "the server is shutting down; nothing was stored");
+      case TIMEOUT -> tooSlow(root.getMessage() + "; nothing was stored");
       case CLIENT_DISCONNECT -> e;
       default ->
           root instanceof FileAlreadyExistsException
@@ -173,6 +174,11 @@ public final class Uploads {
                       + root.getMessage()
                       + "; nothing was stored");
     };
+  }
+
+  /** 408 for a body cut off below the minimum data rate; the connection is closed after it. */
+  static HttpProblem tooSlow(String message) {
+    return new HttpProblem(408, message, Map.of("Connection", "close"));
   }
 
   static Map<String, Object> describe(String key, IngestionReport report) {
