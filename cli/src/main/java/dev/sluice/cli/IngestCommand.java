@@ -61,13 +61,6 @@ public final class IngestCommand implements Callable<Integer> {
   /** Default cap on --gunzip output, a guard against decompression bombs. */
   static final long DEFAULT_MAX_OUTPUT = 64L << 30;
 
-  /**
-   * Default chunk size of a command-line transfer: one job runs, so 1 MiB chunks cost ~4 MiB of
-   * payload memory and save ~0.3 CPU-s per GiB of SHA-256 copy against the library's 256 KiB (fewer
-   * hand-overs between reader and writer; docs/benchmarks.md, "Core ingestion").
-   */
-  static final int DEFAULT_CHUNK_SIZE = 1 << 20;
-
   /** How long the shutdown hook waits for the job to abort before the JVM exits anyway. */
   private static final long SHUTDOWN_WAIT_SECONDS = 30;
 
@@ -133,7 +126,7 @@ public final class IngestCommand implements Callable<Integer> {
       names = "--chunk-size",
       paramLabel = "SIZE",
       converter = SizeConverter.class,
-      description = "Bytes per chunk (default 1MiB).")
+      description = "Bytes per chunk (default 256KiB).")
   Long chunkSize;
 
   @Option(
@@ -232,7 +225,9 @@ public final class IngestCommand implements Callable<Integer> {
       ingestion.through(Transforms.gunzip(maxOutput == null ? DEFAULT_MAX_OUTPUT : maxOutput));
     }
     ingestion.to(out);
-    ingestion.chunkSize(chunkSize == null ? DEFAULT_CHUNK_SIZE : chunkSize.intValue());
+    if (chunkSize != null) {
+      ingestion.chunkSize(chunkSize.intValue());
+    }
     if (window != null) {
       ingestion.window(window);
     }
