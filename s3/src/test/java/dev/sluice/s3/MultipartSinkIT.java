@@ -335,6 +335,39 @@ class MultipartSinkIT {
         .isZero();
   }
 
+  @ParameterizedTest
+  @ValueSource(longs = {PART - 1, 2L * PART + 1})
+  void withoutSha256MetadataTheSinkNeitherHashesNorCopies(long size) throws Exception {
+    String key = "unhashed-" + size;
+    IngestionReport report =
+        Ingestion.from(Sources.generated(size, 4))
+            .to(upload(key).sha256Metadata(false).open())
+            .run();
+    assertThat(report.receipt().details())
+        .doesNotContainKey("sha256")
+        .containsEntry("bytes", String.valueOf(size));
+    assertThat(client.headObject(b -> b.bucket(bucket).key(key)).metadata())
+        .doesNotContainKey("sha256");
+    assertThat(recorder.count(software.amazon.awssdk.services.s3.model.CopyObjectRequest.class))
+        .isZero();
+    assertThat(sha256Of(key)).isEqualTo(sha256Of(Sources.generated(size, 4)));
+  }
+
+  @Test
+  void anExpectedDigestIsCheckedEvenWithoutSha256Metadata() {
+    String wrong = "f".repeat(64);
+    assertThatThrownBy(
+            () ->
+                Ingestion.from(Sources.generated(2L * PART + 1, 8))
+                    .to(upload("checked").sha256Metadata(false).expectedSha256(wrong).open())
+                    .run())
+        .isInstanceOfSatisfying(
+            IngestionException.class,
+            e -> assertThat(e.report().reason()).isEqualTo(AbortReason.DIGEST_MISMATCH));
+    assertNoUploadsLeft();
+    assertNoObject("checked");
+  }
+
   @Test
   void anObjectTooLargeForOneCopyGetsItsMetadataThroughAMultipartCopy() throws Exception {
     long size = 2L * PART + 17;
