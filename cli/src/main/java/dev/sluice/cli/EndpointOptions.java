@@ -78,6 +78,15 @@ public final class EndpointOptions {
   @Option(names = "--parallel", paramLabel = "N", description = "Parts uploaded concurrently.")
   Integer parallel;
 
+  @Option(
+      names = "--s3-sha256-metadata",
+      description = {
+        "Store the SHA-256 in the S3 object's metadata also",
+        "when --expect-sha256 is not given and the upload",
+        "is multipart: a server-side copy of the object."
+      })
+  boolean s3Sha256Metadata;
+
   /** The options given, keyed by name without dashes; sizes as byte counts. */
   public Map<String, String> toMap() {
     Map<String, String> map = new LinkedHashMap<>();
@@ -100,6 +109,7 @@ public final class EndpointOptions {
     put(map, "s3-path-style", s3PathStyle ? true : null);
     put(map, "part-size", positive("--part-size", partSize));
     put(map, "parallel", positive("--parallel", parallel));
+    put(map, "s3-sha256-metadata", s3Sha256Metadata ? true : null);
     return map;
   }
 

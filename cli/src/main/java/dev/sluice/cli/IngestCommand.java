@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.ByteSize;
+import dev.sluice.core.EndpointProvider;
 import dev.sluice.core.Ingestion;
 import dev.sluice.core.IngestionException;
 import dev.sluice.core.IngestionJob;
@@ -13,7 +14,9 @@ import dev.sluice.core.WriteOption;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -173,6 +176,7 @@ public final class IngestCommand implements Callable<Integer> {
       Source in = endpoints.openSource(source, options);
       Sink out;
       try {
+        options.putAll(whatTheSinkReceives(in));
         out = endpoints.openSink(destination, options, fileOptions.toArray(WriteOption[]::new));
       } catch (IOException | RuntimeException e) {
         closeQuietly(in, e);
@@ -203,6 +207,25 @@ public final class IngestCommand implements Callable<Integer> {
     if (window != null && window <= 0) {
       throw new ParameterException(spec.commandLine(), "--window must be > 0: " + window);
     }
+  }
+
+  /**
+   * What is known in advance of the bytes the sink will receive ({@link
+   * EndpointProvider#EXPECTED_SIZE}, {@link EndpointProvider#EXPECTED_SHA256}): the source's length
+   * and the expected digest, unless a transform changes the bytes.
+   */
+  private Map<String, String> whatTheSinkReceives(Source in) {
+    if (gzip || gunzip) {
+      return Map.of();
+    }
+    Map<String, String> known = new HashMap<>();
+    if (in.length() >= 0) {
+      known.put(EndpointProvider.EXPECTED_SIZE, String.valueOf(in.length()));
+    }
+    if (expectSha256 != null) {
+      known.put(EndpointProvider.EXPECTED_SHA256, expectSha256.toLowerCase(Locale.ROOT));
+    }
+    return known;
   }
 
   /** Builds the pipeline; the job is registered before it starts so a signal can stop it. */

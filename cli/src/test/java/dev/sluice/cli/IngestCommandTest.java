@@ -284,11 +284,29 @@ class IngestCommandTest {
                 "create-table", "true",
                 "part-size", "8388608",
                 "s3-path-style", "true",
-                "parallel", "3"));
+                "parallel", "3",
+                "expected-size", "300000"));
 
     assertThat(sluice("ingest", "mem:copy", path("back.bin"))).isZero();
     assertThat(Files.readAllBytes(dir.resolve("back.bin"))).isEqualTo(bytes);
     assertThat(MemoryEndpointProvider.OPTIONS.get("mem:copy")).isEmpty();
+  }
+
+  @Test
+  void aSinkLearnsTheExpectedDigestAndNothingOnceATransformChangesTheBytes() throws Exception {
+    String hex = sha256(bytes);
+    assertThat(
+            sluice("ingest", input.toString(), "mem:known", "--expect-sha256", hex.toUpperCase()))
+        .isZero();
+    assertThat(MemoryEndpointProvider.OPTIONS.get("mem:known"))
+        .isEqualTo(Map.of("expected-size", "300000", "expected-sha256", hex));
+
+    assertThat(sluice("ingest", "mem:known", "mem:unknown-length")).isZero();
+    assertThat(MemoryEndpointProvider.OPTIONS.get("mem:unknown-length")).isEmpty();
+
+    assertThat(sluice("ingest", input.toString(), "mem:gz", "--gzip", "--expect-sha256", hex))
+        .isZero();
+    assertThat(MemoryEndpointProvider.OPTIONS.get("mem:gz")).isEmpty();
   }
 
   @Test

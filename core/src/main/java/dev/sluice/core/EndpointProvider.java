@@ -12,8 +12,19 @@ import java.util.Map;
  * {@code format}, {@code query}, {@code stream}, {@code create-table}, {@code s3-endpoint}: absent
  * keys mean "not given". A provider rejects options it needs but lacks with {@link
  * IllegalArgumentException} naming the option.
+ *
+ * <p>The command line also tells a sink what it knows of the bytes coming: {@value #EXPECTED_SIZE}
+ * (their count, e.g. a file's size) and {@value #EXPECTED_SHA256} (their hex SHA-256, from {@code
+ * --expect-sha256}); a sink may plan with them (S3: part size, metadata up front) and must still
+ * check what actually arrives.
  */
 public interface EndpointProvider {
+
+  /** Option key: how many bytes the sink will receive, when known in advance. */
+  String EXPECTED_SIZE = "expected-size";
+
+  /** Option key: the lowercase hex SHA-256 of the bytes the sink will receive, when known. */
+  String EXPECTED_SHA256 = "expected-sha256";
 
   /** True if this provider handles {@code location}. */
   boolean handles(String location);

@@ -1,5 +1,8 @@
 package dev.sluice.s3;
 
+import static dev.sluice.core.EndpointProvider.EXPECTED_SHA256;
+import static dev.sluice.core.EndpointProvider.EXPECTED_SIZE;
+
 import dev.sluice.core.Blob;
 import dev.sluice.core.BlobStore;
 import dev.sluice.core.ByteSize;
@@ -24,10 +27,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>Options, besides those of {@link S3ClientSettings}: {@code part-size} (e.g. {@code 16MiB} or a
  * byte count; {@code s3-part-size} also works), {@code parallel} (parts in flight; or {@code
- * s3-parallel}), {@code s3-checksum} ({@code crc32c} or {@code sha256}), {@code s3-expected-size}
- * (to size the parts of objects over 78 GiB), {@code s3-sha256-metadata} ({@code false} skips the
- * server-side copy that stores the SHA-256 in the metadata of a multipart upload; also read from
- * {@code SLUICE_S3_SHA256_METADATA}).
+ * s3-parallel}), {@code s3-checksum} ({@code crc32c} or {@code sha256}), {@value
+ * EndpointProvider#EXPECTED_SIZE} (or {@code s3-expected-size}: grows the part size of objects over
+ * 78 GiB to fit 10,000 parts), {@value EndpointProvider#EXPECTED_SHA256} (checked, and stored in
+ * the metadata up front), {@code s3-sha256-metadata} ({@code true} stores the SHA-256 of a
+ * multipart upload without a known digest in its metadata, with a server-side copy of the object
+ * after the upload; also read from {@code SLUICE_S3_SHA256_METADATA}; default false for a sink,
+ * true for a store, whose blobs report it).
  */
 public final class S3EndpointProvider implements EndpointProvider {
 
@@ -72,14 +78,16 @@ public final class S3EndpointProvider implements EndpointProvider {
   public Sink openSink(String location, Map<String, String> options) {
     S3Location object = S3Location.parseObject(location);
     UnaryOperator<S3Upload> settings = uploadSettings(options);
-    boolean sha256Metadata =
-        parseBoolean(
-            "s3-sha256-metadata",
-            options.getOrDefault("s3-sha256-metadata", env.get("SLUICE_S3_SHA256_METADATA")));
+    boolean sha256Metadata = sha256Metadata(options, false);
+    String expectedSha256 = options.get(EXPECTED_SHA256);
     S3Client client = S3ClientSettings.from(options, env).newClient();
     try {
       return new ClientClosingSink(
-          settings.apply(S3Upload.to(client, object)).sha256Metadata(sha256Metadata).open(),
+          settings
+              .apply(S3Upload.to(client, object))
+              .expectedSha256(expectedSha256)
+              .sha256Metadata(sha256Metadata)
+              .open(),
           client);
     } catch (RuntimeException e) {
       client.close();
@@ -91,7 +99,21 @@ public final class S3EndpointProvider implements EndpointProvider {
   public BlobStore openStore(String location, Map<String, String> options) {
     S3Location root = S3Location.parse(location);
     UnaryOperator<S3Upload> settings = uploadSettings(options);
-    return new S3BlobStore(S3ClientSettings.from(options, env).newClient(), root, settings, true);
+    boolean sha256Metadata = sha256Metadata(options, true);
+    return new S3BlobStore(
+        S3ClientSettings.from(options, env).newClient(),
+        root,
+        upload -> settings.apply(upload).sha256Metadata(sha256Metadata),
+        true);
+  }
+
+  /**
+   * Whether to store a digest not known up front in the metadata, at the cost of a server-side
+   * copy: the option, else the environment, else {@code fallback}.
+   */
+  private boolean sha256Metadata(Map<String, String> options, boolean fallback) {
+    String text = options.getOrDefault("s3-sha256-metadata", env.get("SLUICE_S3_SHA256_METADATA"));
+    return text == null ? fallback : parseBoolean("s3-sha256-metadata", text);
   }
 
   /** Reads the upload options up front, so a bad value fails before anything is opened. */
@@ -104,8 +126,9 @@ public final class S3EndpointProvider implements EndpointProvider {
     int parallel = parseInt(parallelKey, options.get(parallelKey), S3Upload.DEFAULT_PARALLEL);
     String checksumText = options.get("s3-checksum");
     S3Checksum checksum = checksumText == null ? S3Checksum.CRC32C : S3Checksum.parse(checksumText);
-    String sizeText = options.get("s3-expected-size");
-    long expectedSize = sizeText == null ? -1 : parseSize("s3-expected-size", sizeText);
+    String sizeKey = options.containsKey(EXPECTED_SIZE) ? EXPECTED_SIZE : "s3-expected-size";
+    String sizeText = options.get(sizeKey);
+    long expectedSize = sizeText == null ? -1 : parseSize(sizeKey, sizeText);
     S3Upload.checkPartSize(partSize);
     S3Upload.checkParallel(parallel);
     S3Upload.effectivePartSize((int) partSize, expectedSize);
@@ -122,7 +145,7 @@ public final class S3EndpointProvider implements EndpointProvider {
   }
 
   private static boolean parseBoolean(String option, String text) {
-    if (text == null || text.isEmpty() || text.equalsIgnoreCase("true")) {
+    if (text.isEmpty() || text.equalsIgnoreCase("true")) {
       return true;
     }
     if (text.equalsIgnoreCase("false")) {

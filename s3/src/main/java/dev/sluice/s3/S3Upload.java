@@ -20,13 +20,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Ingestion.from(Sources.file(Path.of("big.bin"))).to(sink).run();
  * }
  *
- * <p>The sink hashes what it uploads with SHA-256, stores the hex digest in the object's user
- * metadata as {@code sha256} and reports it in its receipt along with {@code bucket}, {@code key},
- * {@code etag}, {@code version} (when the bucket is versioned), {@code bytes} and {@code parts}. S3
- * fixes user metadata when an upload starts, so unless the digest is known in advance ({@link
- * #expectedSha256}) a multipart upload sets it afterwards with a server-side copy of the object
- * onto itself — one CopyObject up to 5 GiB, a multipart copy above ({@link #sha256Metadata} turns
- * that off).
+ * <p>The sink's receipt has {@code bucket}, {@code key}, {@code etag}, {@code version} (when the
+ * bucket is versioned), {@code bytes} and {@code parts}. By default it also hashes what it uploads
+ * with SHA-256, stores the hex digest in the object's user metadata as {@code sha256} and reports
+ * it in the receipt. S3 fixes user metadata when an upload starts, so unless the digest is known in
+ * advance ({@link #expectedSha256}) a multipart upload sets it afterwards with a server-side copy
+ * of the object onto itself — one CopyObject up to 5 GiB, a multipart copy above. {@link
+ * #sha256Metadata sha256Metadata(false)} skips the hash and the copy; S3's own CRC-32C (or SHA-256)
+ * checksums still cover every part and the whole object.
  *
  * <p>Every failure (a part, the source, a cancel) aborts the multipart upload exactly once, after
  * the parts in flight have settled; a failing abort is retried, then attached to the root cause as
@@ -160,8 +161,9 @@ public final class S3Upload {
   }
 
   /**
-   * Whether to store the SHA-256 in the object's metadata when it was not known in advance, at the
-   * cost of a server-side copy after a multipart upload (default true).
+   * Whether to hash the object with SHA-256 and store the digest in its metadata when it was not
+   * known in advance ({@link #expectedSha256}), at the cost of a server-side copy after a multipart
+   * upload (default true). With false, an expected digest is still checked and stored.
    */
   public S3Upload sha256Metadata(boolean store) {
     this.sha256Metadata = store;

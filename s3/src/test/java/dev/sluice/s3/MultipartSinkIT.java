@@ -302,13 +302,15 @@ class MultipartSinkIT {
     assertNoUploadsLeft();
   }
 
-  @Test
-  void aWrongExpectedDigestAbortsBeforeAnythingIsVisible() {
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aWrongExpectedDigestAbortsBeforeAnythingIsVisible(boolean sha256Metadata) {
     String wrong = "0".repeat(64);
+    String key = "digest-" + sha256Metadata;
     assertThatThrownBy(
             () ->
                 Ingestion.from(Sources.generated(2L * PART + 1, 8))
-                    .to(upload("digest").expectedSha256(wrong).open())
+                    .to(upload(key).sha256Metadata(sha256Metadata).expectedSha256(wrong).open())
                     .run())
         .isInstanceOfSatisfying(
             IngestionException.class,
@@ -317,7 +319,7 @@ class MultipartSinkIT {
               assertThat(e.getCause()).hasMessageStartingWith("sha256 mismatch: expected " + wrong);
             });
     assertNoUploadsLeft();
-    assertNoObject("digest");
+    assertNoObject(key);
   }
 
   @Test
@@ -333,6 +335,24 @@ class MultipartSinkIT {
         .containsEntry("sha256", sha256);
     assertThat(recorder.count(software.amazon.awssdk.services.s3.model.CopyObjectRequest.class))
         .isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {PART - 1, 2L * PART + 1})
+  void withoutSha256MetadataTheSinkNeitherHashesNorCopies(long size) throws Exception {
+    String key = "unhashed-" + size;
+    IngestionReport report =
+        Ingestion.from(Sources.generated(size, 4))
+            .to(upload(key).sha256Metadata(false).open())
+            .run();
+    assertThat(report.receipt().details())
+        .doesNotContainKey("sha256")
+        .containsEntry("bytes", String.valueOf(size));
+    assertThat(client.headObject(b -> b.bucket(bucket).key(key)).metadata())
+        .doesNotContainKey("sha256");
+    assertThat(recorder.count(software.amazon.awssdk.services.s3.model.CopyObjectRequest.class))
+        .isZero();
+    assertThat(sha256Of(key)).isEqualTo(sha256Of(Sources.generated(size, 4)));
   }
 
   @Test

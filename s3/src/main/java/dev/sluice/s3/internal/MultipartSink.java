@@ -36,8 +36,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * Uploads one S3 object in parts of a fixed size, {@code parallel} at a time, from at most {@code
  * parallel + 1} reused part buffers ({@link PartBuffers}). The multipart upload is created when the
  * first part is full and more bytes follow; an object that fits in one part is a single PUT at
- * commit. The whole stream is hashed (SHA-256, CRC-32C) on the writing thread; parts are
- * checksummed on their upload threads.
+ * commit. The whole stream is checksummed (CRC-32C, and SHA-256 when the plan wants the digest) on
+ * the writing thread; parts are checksummed on their upload threads.
  *
  * <p>Ending: {@link #commit} completes the upload (or PUTs the object); {@link #abort} and every
  * failed commit wait for the parts in flight, then abort the multipart upload once ({@link
@@ -70,7 +70,7 @@ public final class MultipartSink implements Sink {
   private final S3Client client;
   private final S3Location location;
   private final PartBuffers buffers;
-  private final MessageDigest sha256 = Checksums.sha256();
+  private final MessageDigest sha256; // null when nobody wants the digest
   private final CRC32C crc32c = new CRC32C();
   private final Map<Integer, CompletedPart> completed = new ConcurrentSkipListMap<>();
   private final List<Thread> uploads = new ArrayList<>();
@@ -86,6 +86,8 @@ public final class MultipartSink implements Sink {
     this.client = plan.client();
     this.location = plan.location();
     this.buffers = new PartBuffers(plan.partSize(), plan.parallel());
+    this.sha256 =
+        plan.expectedSha256() != null || plan.sha256Metadata() ? Checksums.sha256() : null;
   }
 
   @Override
@@ -98,7 +100,9 @@ public final class MultipartSink implements Sink {
       throw failure;
     }
     ByteBuffer view = chunk.duplicate();
-    sha256.update(view.duplicate());
+    if (sha256 != null) {
+      sha256.update(view.duplicate());
+    }
     crc32c.update(view.duplicate());
     bytes += chunk.remaining();
     while (chunk.hasRemaining()) {
@@ -210,12 +214,12 @@ public final class MultipartSink implements Sink {
       throw new IllegalStateException("commit after the sink ended: " + this);
     }
     try {
-      String sha256Hex = HexFormat.of().formatHex(sha256.digest());
+      String sha256Hex = sha256 == null ? null : HexFormat.of().formatHex(sha256.digest());
       if (plan.expectedSha256() != null && !plan.expectedSha256().equals(sha256Hex)) {
         throw new DigestMismatchException("sha256", plan.expectedSha256(), sha256Hex);
       }
       Receipt receipt = uploadId == null ? putWhole(sha256Hex) : completeUpload(sha256Hex);
-      return receipt.with("sha256", sha256Hex).with("bytes", bytes);
+      return (sha256Hex == null ? receipt : receipt.with("sha256", sha256Hex)).with("bytes", bytes);
     } catch (IOException | RuntimeException | Error e) {
       discard(e);
       throw e;
@@ -232,8 +236,10 @@ public final class MultipartSink implements Sink {
             .bucket(location.bucket())
             .key(location.key())
             .contentType(plan.contentType())
-            .contentLength((long) data.remaining())
-            .metadata(Map.of("sha256", sha256Hex));
+            .contentLength((long) data.remaining());
+    if (sha256Hex != null) {
+      request.metadata(Map.of("sha256", sha256Hex));
+    }
     if (plan.checksum() == S3Checksum.CRC32C) {
       request.checksumCRC32C(Checksums.base64(crc32c));
     } else {
@@ -282,7 +288,7 @@ public final class MultipartSink implements Sink {
       throw refusedOrWrapped("completing the multipart upload of " + location, e);
     }
     uploadId = null; // completed: nothing left to abort
-    if (plan.expectedSha256() != null || !plan.sha256Metadata()) {
+    if (plan.expectedSha256() != null || sha256Hex == null) {
       return receipt(response.eTag(), response.versionId(), completed.size());
     }
     return storeSha256(response, sha256Hex);
