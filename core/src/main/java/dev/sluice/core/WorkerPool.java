@@ -78,6 +78,11 @@ public final class WorkerPool implements AutoCloseable {
     return threads.size();
   }
 
+  /** Whether work is waiting for a worker: a worker running a long task may then yield to it. */
+  public boolean hasWaitingWork() {
+    return !queue.isEmpty();
+  }
+
   /**
    * Runs {@code work} on a worker and waits for its result; what it throws is rethrown here as is.
    * Interrupting the caller interrupts the work (or withdraws it if it has not started) and waits

@@ -8,6 +8,9 @@ import java.io.InterruptedIOException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,6 +44,41 @@ class WorkerPoolTest {
     assertThat(worker).isNotSameAs(caller);
     assertThat(worker.isVirtual()).isFalse();
     assertThat(worker.getName()).startsWith("sluice-worker-");
+  }
+
+  @Test
+  void reportsWorkWaitingForABusyWorker() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Object> busy =
+          callers.submit(
+              () ->
+                  pool.run(
+                      () -> {
+                        started.countDown();
+                        try {
+                          release.await();
+                        } catch (InterruptedException e) {
+                          throw new InterruptedIOException("interrupted");
+                        }
+                        return null;
+                      }));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(pool.hasWaitingWork()).isFalse();
+
+      Future<String> waiting = callers.submit(() -> pool.run(() -> "done"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!pool.hasWaitingWork() && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertThat(pool.hasWaitingWork()).isTrue();
+
+      release.countDown();
+      assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("done");
+      busy.get(10, TimeUnit.SECONDS);
+      assertThat(pool.hasWaitingWork()).isFalse();
+    }
   }
 
   @Test

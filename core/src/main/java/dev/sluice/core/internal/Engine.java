@@ -60,6 +60,7 @@ public final class Engine implements IngestionJob {
   private static final Object END = new Object();
   private static final long TRANSFER_SLICE = 8L << 20;
   private static final long OFFLOAD_RUN_BYTES = 4L << 20;
+  private static final long READER_GRACE_NANOS = 1_000_000L;
 
   private final long id = IDS.incrementAndGet();
   private final Plan plan;
@@ -255,7 +256,7 @@ public final class Engine implements IngestionJob {
             pool.run(
                 () -> {
                   started[0] = true;
-                  return writeRun(head, first);
+                  return writeRun(pool, head, first);
                 });
       } finally {
         if (!started[0]) { // withdrawn before a worker took it: the chunk is still ours
@@ -269,8 +270,14 @@ public final class Engine implements IngestionJob {
     }
   }
 
-  /** On a worker: writes {@code first} and the chunks ready after it; false once the job ends. */
-  private boolean writeRun(Sink head, ByteBuffer first) throws IOException {
+  /**
+   * On a worker: writes {@code first} and the chunks ready after it; false once the job ends. When
+   * the next chunk is not filled yet and no other work waits for a worker, it waits up to {@link
+   * #READER_GRACE_NANOS} for it: the reader (a virtual thread, woken when the worker gave a chunk
+   * back) is usually a moment behind, and ending the run there costs two hand-offs and moves the
+   * job's state to whichever worker takes its next run.
+   */
+  private boolean writeRun(WorkerPool pool, Sink head, ByteBuffer first) throws IOException {
     long budget = OFFLOAD_RUN_BYTES - first.remaining();
     if (!writeChunk(head, first)) {
       return false;
@@ -280,6 +287,9 @@ public final class Engine implements IngestionJob {
         throw new java.io.InterruptedIOException("interrupted between chunks on a worker");
       }
       Object item = filled.poll();
+      if (item == null && !pool.hasWaitingWork()) {
+        item = pollBriefly();
+      }
       if (item == null) {
         return true; // the reader is behind: the writer waits for it, not the worker
       }
@@ -293,6 +303,15 @@ public final class Engine implements IngestionJob {
       }
     }
     return true;
+  }
+
+  private Object pollBriefly() throws java.io.InterruptedIOException {
+    try {
+      return filled.poll(READER_GRACE_NANOS, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for the reader on a worker");
+    }
   }
 
   private void transferLoop(Sink head) throws IOException {
