@@ -16,6 +16,7 @@ import dev.sluice.core.Source;
 import dev.sluice.core.Transform;
 import dev.sluice.core.WorkerPool;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -284,7 +285,7 @@ public final class Engine implements IngestionJob {
     }
     while (budget > 0) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new java.io.InterruptedIOException("interrupted between chunks on a worker");
+        throw new InterruptedIOException("interrupted between chunks on a worker");
       }
       Object item = filled.poll();
       if (item == null && !pool.hasWaitingWork()) {
@@ -305,12 +306,12 @@ public final class Engine implements IngestionJob {
     return true;
   }
 
-  private Object pollBriefly() throws java.io.InterruptedIOException {
+  private Object pollBriefly() throws InterruptedIOException {
     try {
       return filled.poll(READER_GRACE_NANOS, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted waiting for the reader on a worker");
+      throw new InterruptedIOException("interrupted waiting for the reader on a worker");
     }
   }
 
@@ -320,7 +321,7 @@ public final class Engine implements IngestionJob {
     long slice = Math.max(plan.chunkSize(), TRANSFER_SLICE);
     while (source.position() < source.end()) {
       if (Thread.interrupted()) {
-        throw new java.io.InterruptedIOException("transfer interrupted");
+        throw new InterruptedIOException("transfer interrupted");
       }
       if (stopping()) {
         return; // as in chunkLoop
@@ -490,7 +491,7 @@ public final class Engine implements IngestionJob {
   /** An interruption after the root cause is our own doing (we interrupt to stop), not news. */
   private static boolean isInterruption(Throwable failure) {
     return failure instanceof InterruptedException
-        || failure instanceof java.io.InterruptedIOException
+        || failure instanceof InterruptedIOException
         || failure instanceof java.nio.channels.ClosedByInterruptException;
   }
 
