@@ -275,14 +275,13 @@ class UploadIT {
     for (var entry : refused.entrySet()) {
       for (String method : new String[] {"PUT", "GET", "DELETE"}) {
         for (String accept : new String[] {null, "*/*", "text/html"}) {
+          // no body: Jetty refuses the request line and closes the connection without reading a
+          // body, and unread bytes in its socket make the kernel reset the connection, which can
+          // discard the 400 before the client reads it
           HttpRequest.Builder request =
               server
                   .request("/objects/" + entry.getKey())
-                  .method(
-                      method,
-                      method.equals("PUT")
-                          ? HttpRequest.BodyPublishers.ofByteArray(new byte[] {1})
-                          : HttpRequest.BodyPublishers.noBody());
+                  .method(method, HttpRequest.BodyPublishers.noBody());
           if (accept != null) {
             request.header("Accept", accept);
           }
@@ -298,7 +297,7 @@ class UploadIT {
         }
       }
     }
-    assertThat(JSON.readTree(server.put("up/a%2Fb", new byte[] {1}).body()).get("error").asText())
+    assertThat(JSON.readTree(server.put("up/a%2Fb", new byte[0]).body()).get("error").asText())
         .isEqualTo("Ambiguous URI path separator in /objects/up/a%2Fb");
     try (var files = java.nio.file.Files.walk(server.store.root())) {
       assertThat(
