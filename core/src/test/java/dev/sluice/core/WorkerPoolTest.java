@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,10 +20,32 @@ import org.junit.jupiter.api.Test;
 class WorkerPoolTest {
 
   private final WorkerPool pool = WorkerPool.of(1, 2);
+  private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
 
   @AfterEach
   void close() {
     pool.close();
+    callers.shutdownNow();
+  }
+
+  /** Keeps the pool's only worker busy until {@code release} opens; returns once it is busy. */
+  private Future<Object> occupyTheOnlyWorker(CountDownLatch release) throws InterruptedException {
+    CountDownLatch started = new CountDownLatch(1);
+    Future<Object> busy =
+        callers.submit(
+            () ->
+                pool.run(
+                    () -> {
+                      started.countDown();
+                      try {
+                        release.await();
+                      } catch (InterruptedException e) {
+                        throw new InterruptedIOException();
+                      }
+                      return null;
+                    }));
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    return busy;
   }
 
   private static Set<String> workerThreadNames() {
@@ -48,37 +69,21 @@ class WorkerPoolTest {
 
   @Test
   void reportsWorkWaitingForABusyWorker() throws Exception {
-    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Object> busy =
-          callers.submit(
-              () ->
-                  pool.run(
-                      () -> {
-                        started.countDown();
-                        try {
-                          release.await();
-                        } catch (InterruptedException e) {
-                          throw new InterruptedIOException("interrupted");
-                        }
-                        return null;
-                      }));
-      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(pool.hasWaitingWork()).isFalse();
+    Future<Object> busy = occupyTheOnlyWorker(release);
+    assertThat(pool.hasWaitingWork()).isFalse();
 
-      Future<String> waiting = callers.submit(() -> pool.run(() -> "done"));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!pool.hasWaitingWork() && System.nanoTime() < deadline) {
-        Thread.sleep(1);
-      }
-      assertThat(pool.hasWaitingWork()).isTrue();
-
-      release.countDown();
-      assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("done");
-      busy.get(10, TimeUnit.SECONDS);
-      assertThat(pool.hasWaitingWork()).isFalse();
+    Future<String> waiting = callers.submit(() -> pool.run(() -> "done"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!pool.hasWaitingWork() && System.nanoTime() < deadline) {
+      Thread.sleep(1);
     }
+    assertThat(pool.hasWaitingWork()).isTrue();
+
+    release.countDown();
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("done");
+    busy.get(10, TimeUnit.SECONDS);
+    assertThat(pool.hasWaitingWork()).isFalse();
   }
 
   @Test
@@ -134,26 +139,7 @@ class WorkerPoolTest {
   @Test
   void workWithdrawnByAnInterruptedCallerNeverRuns() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch blocking = new CountDownLatch(1);
-    CompletableFuture<Void> blocker =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                pool.run(
-                    () -> {
-                      blocking.countDown();
-                      try {
-                        release.await();
-                      } catch (InterruptedException e) {
-                        throw new InterruptedIOException();
-                      }
-                      return null;
-                    });
-              } catch (IOException e) {
-                throw new RuntimeException(e);
-              }
-            });
-    assertThat(blocking.await(5, TimeUnit.SECONDS)).isTrue(); // the only worker is busy
+    Future<Object> blocker = occupyTheOnlyWorker(release);
     AtomicBoolean ran = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread caller =
