@@ -1,6 +1,8 @@
 package dev.sluice.cli;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -41,19 +43,17 @@ public final class Main {
 
   /** The configured command line with every subcommand: error handling and {@link ExitCodes}. */
   public static CommandLine newCommandLine() {
-    CommandLine commandLine = new CommandLine(new SluiceCommand());
-    SUBCOMMANDS.values().forEach(command -> commandLine.addSubcommand(command.get()));
-    return configure(commandLine);
+    return newCommandLine(SUBCOMMANDS.keySet());
   }
 
   /** The command line with only the subcommand {@code name}, for a run that invokes it. */
   static CommandLine newCommandLine(String name) {
-    CommandLine commandLine = new CommandLine(new SluiceCommand());
-    commandLine.addSubcommand(SUBCOMMANDS.get(name).get());
-    return configure(commandLine);
+    return newCommandLine(List.of(name));
   }
 
-  private static CommandLine configure(CommandLine commandLine) {
+  private static CommandLine newCommandLine(Collection<String> subcommands) {
+    CommandLine commandLine = new CommandLine(new SluiceCommand());
+    subcommands.forEach(name -> commandLine.addSubcommand(SUBCOMMANDS.get(name).get()));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setExecutionExceptionHandler(new FailureHandler());
     return commandLine;

@@ -1,5 +1,6 @@
 package dev.sluice.http.internal;
 
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -79,7 +80,7 @@ public final class MinimumReadRate extends Handler.Wrapper {
               Content.Chunk.from(
                   new TooSlow(
                       String.format(
-                          java.util.Locale.ROOT,
+                          Locale.ROOT,
                           "the body arrived at %.0f bytes/s (%d bytes in %.1f s), below the"
                               + " minimum data rate of %d bytes/s",
                           rate,
