@@ -247,7 +247,8 @@ public final class IngestCommand implements Callable<Integer> {
     } else if (gunzip) {
       ingestion.through(Transforms.gunzip(maxOutput == null ? DEFAULT_MAX_OUTPUT : maxOutput));
     }
-    ingestion.to(out);
+    // one job per process: platform threads spare each blocking file call a scheduler hand-off
+    ingestion.to(out).platformThreads();
     if (chunkSize != null) {
       ingestion.chunkSize(chunkSize.intValue());
     }

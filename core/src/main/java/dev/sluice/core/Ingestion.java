@@ -20,9 +20,10 @@ import java.util.concurrent.ExecutionException;
  * System.out.println(report.digests().get("sha256"));
  * }
  *
- * <p>The source is read on one virtual thread and the sink written on another; the reader is never
- * more than {@code window} chunks ahead of the sink. The sink sees exactly one {@code commit()} or
- * {@code abort(cause)} and the source is closed exactly once, on every path.
+ * <p>The source is read on one virtual thread and the sink written on another (or two platform
+ * threads, see {@link #platformThreads()}); the reader is never more than {@code window} chunks
+ * ahead of the sink. The sink sees exactly one {@code commit()} or {@code abort(cause)} and the
+ * source is closed exactly once, on every path.
  */
 public final class Ingestion {
 
@@ -42,6 +43,7 @@ public final class Ingestion {
   private JobRegistry registry;
   private WorkerPool offload;
   private SchedulerLag schedulerLag;
+  private boolean platformThreads;
 
   private Ingestion(Source source) {
     if (source == null) {
@@ -130,6 +132,19 @@ public final class Ingestion {
   }
 
   /**
+   * Reads the source and writes the sink on two platform threads (daemon threads that end with the
+   * job) instead of virtual threads. For a process that runs one job at a time, such as the command
+   * line: each blocking file read or write on a virtual thread makes the scheduler bring in another
+   * carrier thread for its duration, and a 1 GiB file copy with SHA-256 took ~15% longer that way
+   * on a 2-core machine (docs/benchmarks.md, "Core ingestion"). A server running many jobs keeps
+   * the default, virtual threads.
+   */
+  public Ingestion platformThreads() {
+    this.platformThreads = true;
+    return this;
+  }
+
+  /**
    * Puts into the report ({@link IngestionReport#schedulerLag()}) how late {@code probe} saw
    * virtual-thread wake-ups run while this job ran: a sign of CPU work hogging the carriers.
    */
@@ -154,7 +169,8 @@ public final class Ingestion {
   }
 
   /**
-   * Starts the ingestion on virtual threads and returns its handle at once.
+   * Starts the ingestion on virtual threads (or {@linkplain #platformThreads() platform threads})
+   * and returns its handle at once.
    *
    * @throws ShuttingDownException if its {@link #registry} is shutting down; the sink was then
    *     aborted and the source closed
@@ -173,7 +189,8 @@ public final class Ingestion {
             timeout,
             List.copyOf(listeners),
             offload,
-            schedulerLag);
+            schedulerLag,
+            platformThreads);
     return registry == null ? Engine.start(plan) : registry.start(plan);
   }
 

@@ -55,7 +55,8 @@ public final class Engine implements IngestionJob {
       Duration timeout,
       List<IngestionListener> listeners,
       WorkerPool offload,
-      SchedulerLag schedulerLag) {}
+      SchedulerLag schedulerLag,
+      boolean platformThreads) {}
 
   private static final AtomicLong IDS = new AtomicLong();
   private static final Object END = new Object();
@@ -107,15 +108,22 @@ public final class Engine implements IngestionJob {
     return text.append(" → ").append(plan.sink()).toString();
   }
 
-  /** Starts {@code plan} on virtual threads. */
+  /** Starts {@code plan} on virtual threads, or platform threads if the plan says so. */
   public static Engine start(Plan plan) {
     Engine engine = new Engine(plan);
     synchronized (engine.lock) {
-      engine.writer =
-          Thread.ofVirtual().name("sluice-write-" + engine.id).unstarted(engine::writeLoop);
+      engine.writer = engine.thread("sluice-write-").unstarted(engine::writeLoop);
       engine.writer.start();
     }
     return engine;
+  }
+
+  /** A builder for this job's reader or writer thread: daemon platform threads end with the job. */
+  private Thread.Builder thread(String namePrefix) {
+    String name = namePrefix + id;
+    return plan.platformThreads()
+        ? Thread.ofPlatform().daemon(true).name(name)
+        : Thread.ofVirtual().name(name);
   }
 
   // ---- writer: builds the stages, writes chunks, ends the sink -------------------------------
@@ -374,7 +382,7 @@ public final class Engine implements IngestionJob {
       if (rootCause != null) {
         return;
       }
-      reader = Thread.ofVirtual().name("sluice-read-" + id).unstarted(this::readLoop);
+      reader = thread("sluice-read-").unstarted(this::readLoop);
       reader.start();
     }
   }
