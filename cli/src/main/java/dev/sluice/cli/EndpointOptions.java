@@ -1,96 +1,85 @@
 package dev.sluice.cli;
 
+import static dev.sluice.cli.CommandModel.flag;
+import static dev.sluice.cli.CommandModel.option;
+import static dev.sluice.cli.CommandModel.value;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The options that endpoints (S3, databases, Redis) read, passed to {@link
  * dev.sluice.core.EndpointProvider} as a map keyed by the option's name without dashes; an absent
- * key means "not given", a flag given is {@code "true"}. Subcommands include it as an argument
- * group: {@code @ArgGroup(validate = false, heading = EndpointOptions.HEADING) EndpointOptions
- * endpoint = new EndpointOptions();}
+ * key means "not given", a flag given is {@code "true"}. A command adds {@link #group()} to its
+ * model and reads the map with {@link #toMap}.
  */
-public final class EndpointOptions {
+final class EndpointOptions {
 
   /** Help heading of the group. */
-  public static final String HEADING = "%nEndpoint options (databases, S3, Redis):%n";
+  static final String HEADING = "%nEndpoint options (databases, S3, Redis):%n";
 
-  @Option(
-      names = "--table",
-      paramLabel = "NAME",
-      description = "Table to write into or read from (jdbc: locations).")
-  String table;
+  private EndpointOptions() {}
 
-  @Option(
-      names = "--format",
-      paramLabel = "csv|ndjson",
-      description = "Record format of the stream for table and stream endpoints.")
-  String format;
+  /** The group of endpoint options, for a command's model. */
+  static ArgGroupSpec group() {
+    return ArgGroupSpec.builder()
+        .heading(HEADING)
+        .validate(false)
+        .exclusive(false)
+        .addArg(
+            option(
+                "--table",
+                "NAME",
+                String.class,
+                "Table to write into or read from (jdbc: locations)."))
+        .addArg(
+            option(
+                "--format",
+                "csv|ndjson",
+                String.class,
+                "Record format of the stream for table and stream endpoints."))
+        .addArg(flag("--create-table", "Create the table from the header if missing."))
+        .addArg(option("--query", "SQL", String.class, "Query whose rows a jdbc: source exports."))
+        .addArg(
+            option("--stream", "KEY", String.class, "Redis stream key that records are added to."))
+        .addArg(
+            option(
+                "--maxlen",
+                "N",
+                Long.class,
+                "Approximate maximum length of the Redis stream (XADD MAXLEN ~)."))
+        .addArg(option("--batch-size", "N", Integer.class, "Rows per database batch."))
+        .addArg(option("--fetch-size", "N", Integer.class, "Rows per database fetch."))
+        .addArg(
+            option(
+                "--s3-endpoint",
+                "URL",
+                String.class,
+                "S3 endpoint (an S3-compatible server),",
+                "e.g. http://127.0.0.1:9000."))
+        .addArg(option("--s3-region", "REGION", String.class, "S3 region."))
+        .addArg(flag("--s3-path-style", "Address buckets by path, not by host name."))
+        .addArg(
+            option(
+                "--part-size", "SIZE", new SizeConverter(), "S3 multipart part size, e.g. 16MiB."))
+        .addArg(option("--parallel", "N", Integer.class, "Parts uploaded concurrently."))
+        .addArg(
+            flag(
+                "--s3-sha256-metadata",
+                "Store the SHA-256 in the S3 object's metadata also",
+                "when --expect-sha256 is not given and the upload",
+                "is multipart: a server-side copy of the object."))
+        .build();
+  }
 
-  @Option(names = "--create-table", description = "Create the table from the header if missing.")
-  boolean createTable;
-
-  @Option(
-      names = "--query",
-      paramLabel = "SQL",
-      description = "Query whose rows a jdbc: source exports.")
-  String query;
-
-  @Option(
-      names = "--stream",
-      paramLabel = "KEY",
-      description = "Redis stream key that records are added to.")
-  String stream;
-
-  @Option(
-      names = "--maxlen",
-      paramLabel = "N",
-      description = "Approximate maximum length of the Redis stream (XADD MAXLEN ~).")
-  Long maxlen;
-
-  @Option(names = "--batch-size", paramLabel = "N", description = "Rows per database batch.")
-  Integer batchSize;
-
-  @Option(names = "--fetch-size", paramLabel = "N", description = "Rows per database fetch.")
-  Integer fetchSize;
-
-  @Option(
-      names = "--s3-endpoint",
-      paramLabel = "URL",
-      description = {"S3 endpoint (an S3-compatible server),", "e.g. http://127.0.0.1:9000."})
-  String s3Endpoint;
-
-  @Option(names = "--s3-region", paramLabel = "REGION", description = "S3 region.")
-  String s3Region;
-
-  @Option(names = "--s3-path-style", description = "Address buckets by path, not by host name.")
-  boolean s3PathStyle;
-
-  @Option(
-      names = "--part-size",
-      paramLabel = "SIZE",
-      converter = SizeConverter.class,
-      description = "S3 multipart part size, e.g. 16MiB.")
-  Long partSize;
-
-  @Option(names = "--parallel", paramLabel = "N", description = "Parts uploaded concurrently.")
-  Integer parallel;
-
-  @Option(
-      names = "--s3-sha256-metadata",
-      description = {
-        "Store the SHA-256 in the S3 object's metadata also",
-        "when --expect-sha256 is not given and the upload",
-        "is multipart: a server-side copy of the object."
-      })
-  boolean s3Sha256Metadata;
-
-  /** The options given, keyed by name without dashes; sizes as byte counts. */
-  public Map<String, String> toMap() {
+  /** The options given in {@code spec}, keyed by name without dashes; sizes as byte counts. */
+  static Map<String, String> toMap(CommandSpec spec) {
     Map<String, String> map = new LinkedHashMap<>();
-    put(map, "table", table);
+    put(map, "table", value(spec, "--table"));
+    String format = value(spec, "--format");
     if (format != null) {
       String lower = format.toLowerCase(Locale.ROOT);
       if (!lower.equals("csv") && !lower.equals("ndjson")) {
@@ -98,22 +87,29 @@ public final class EndpointOptions {
       }
       map.put("format", lower);
     }
-    put(map, "create-table", createTable ? true : null);
-    put(map, "query", query);
-    put(map, "stream", stream);
-    put(map, "maxlen", positive("--maxlen", maxlen));
-    put(map, "batch-size", positive("--batch-size", batchSize));
-    put(map, "fetch-size", positive("--fetch-size", fetchSize));
-    put(map, "s3-endpoint", s3Endpoint);
-    put(map, "s3-region", s3Region);
-    put(map, "s3-path-style", s3PathStyle ? true : null);
-    put(map, "part-size", positive("--part-size", partSize));
-    put(map, "parallel", positive("--parallel", parallel));
-    put(map, "s3-sha256-metadata", s3Sha256Metadata ? true : null);
+    putFlag(map, spec, "create-table");
+    put(map, "query", value(spec, "--query"));
+    put(map, "stream", value(spec, "--stream"));
+    put(map, "maxlen", positive(spec, "--maxlen"));
+    put(map, "batch-size", positive(spec, "--batch-size"));
+    put(map, "fetch-size", positive(spec, "--fetch-size"));
+    put(map, "s3-endpoint", value(spec, "--s3-endpoint"));
+    put(map, "s3-region", value(spec, "--s3-region"));
+    putFlag(map, spec, "s3-path-style");
+    put(map, "part-size", positive(spec, "--part-size"));
+    put(map, "parallel", positive(spec, "--parallel"));
+    putFlag(map, spec, "s3-sha256-metadata");
     return map;
   }
 
-  private static Number positive(String option, Number value) {
+  private static void putFlag(Map<String, String> map, CommandSpec spec, String key) {
+    if (CommandModel.isSet(spec, "--" + key)) {
+      map.put(key, "true");
+    }
+  }
+
+  private static Number positive(CommandSpec spec, String option) {
+    Number value = value(spec, option);
     if (value != null && value.longValue() <= 0) {
       throw new IllegalArgumentException(option + " must be > 0: " + value);
     }

@@ -17,7 +17,7 @@ public final class Main {
   private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
 
   static {
-    SUBCOMMANDS.put("ingest", IngestCommand::new);
+    SUBCOMMANDS.put("ingest", () -> new IngestCommand().spec());
     SUBCOMMANDS.put("serve", ServeCommand::new);
     SUBCOMMANDS.put("sign", SignCommand::new);
     SUBCOMMANDS.put("s3", S3Command::new);
@@ -55,7 +55,7 @@ public final class Main {
   }
 
   private static CommandLine newCommandLine(Collection<String> subcommands) {
-    CommandLine commandLine = new CommandLine(new SluiceCommand());
+    CommandLine commandLine = new CommandLine(new SluiceCommand().spec());
     subcommands.forEach(name -> commandLine.addSubcommand(SUBCOMMANDS.get(name).get()));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setExecutionExceptionHandler(new FailureHandler());

@@ -1,28 +1,32 @@
 package dev.sluice.cli;
 
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
- * The top-level {@code sluice} command. A subcommand is a class in this package annotated with
- * {@code @Command(name = …)}; register it with one line in {@link Main}'s {@code SUBCOMMANDS}.
+ * The top-level {@code sluice} command. Its model is built in code ({@link CommandModel}), as it is
+ * part of every start; a subcommand is registered with one line in {@link Main}'s {@code
+ * SUBCOMMANDS}.
  */
-@Command(
-    name = "sluice",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = "Moves very large byte streams with a flat memory footprint.",
-    footerHeading = "%nExamples:%n",
-    footer = {
-      "  sluice ingest big.bin copy.bin --sha256",
-      "  sluice ingest - out.gz --gzip < input",
-      "  sluice ingest --help",
-    })
-public final class SluiceCommand implements Runnable {
+final class SluiceCommand implements Runnable {
 
-  @Spec CommandSpec spec;
+  private final CommandSpec spec = CommandModel.command("sluice", this);
+
+  SluiceCommand() {
+    spec.usageMessage()
+        .description("Moves very large byte streams with a flat memory footprint.")
+        .footerHeading("%nExamples:%n")
+        .footer(
+            "  sluice ingest big.bin copy.bin --sha256",
+            "  sluice ingest - out.gz --gzip < input",
+            "  sluice ingest --help");
+    CommandModel.addStandardHelpOptions(spec);
+  }
+
+  /** The command's picocli model. */
+  CommandSpec spec() {
+    return spec;
+  }
 
   @Override
   public void run() {
