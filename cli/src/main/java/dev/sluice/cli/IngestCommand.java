@@ -62,6 +62,11 @@ final class IngestCommand implements Callable<Integer> {
   private boolean json;
   private boolean noProgress;
 
+  private final Object lock = new Object();
+  private IngestionJob job; // guarded by lock
+  private boolean interrupted; // guarded by lock
+  private final CountDownLatch reported = new CountDownLatch(1);
+
   /** The command's picocli model, to register as a subcommand. */
   CommandSpec spec() {
     return spec;
@@ -165,11 +170,6 @@ final class IngestCommand implements Callable<Integer> {
     json = isSet(spec, "--json");
     noProgress = isSet(spec, "--no-progress");
   }
-
-  private final Object lock = new Object();
-  private IngestionJob job; // guarded by lock
-  private boolean interrupted; // guarded by lock
-  private final CountDownLatch reported = new CountDownLatch(1);
 
   @Override
   public Integer call() throws IOException {

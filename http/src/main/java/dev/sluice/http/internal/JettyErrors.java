@@ -8,6 +8,8 @@ import java.nio.charset.Charset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -46,8 +48,18 @@ public final class JettyErrors extends ErrorHandler {
       String message,
       Throwable cause)
       throws IOException {
+    if (unparsed(request)) {
+      // Jetty closes the connection after answering a request it could not parse: say so, or a
+      // client keeps the connection and its next request on it fails with no response at all
+      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+    }
     return super.generateAcceptableResponse(
         request, response, callback, "application/json", charsets, code, message, cause);
+  }
+
+  /** True for a request Jetty could not parse: it stands in {@code /badMessage} for its path. */
+  private static boolean unparsed(Request request) {
+    return request.getHttpURI() != null && "/badMessage".equals(request.getHttpURI().getPath());
   }
 
   @Override
@@ -60,7 +72,7 @@ public final class JettyErrors extends ErrorHandler {
       why += ": " + detail;
     }
     String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
-    if ("/badMessage".equals(path)) { // Jetty's stand-in path for a request it could not parse
+    if (unparsed(request)) {
       if (!detailed) {
         why += ": the request line or its URI could not be parsed";
       }
