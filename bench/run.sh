@@ -11,7 +11,8 @@
 #   --runs N  runs per command and size (default 5); the table shows the medians
 #
 # Method: each round runs every command once, in turn, so that all of them share the machine's
-# noise; wall time is measured around the whole process (JVM start-up included); peak RSS is the
+# noise, and starts one command later than the last round did; wall time is measured around the
+# whole process (JVM start-up included); peak RSS is the
 # process's maximum resident set size (VmHWM, from GNU time's %M; `apt-get install time` if
 # /usr/bin/time is missing); CPU is user + system seconds (GNU time's %U + %S), which depends far
 # less than wall time on what else the shared machine runs. The output file is deleted before each
@@ -80,6 +81,33 @@ measure() {
   last_stdout=$(cat "$results/.stdout")
 }
 
+# One function per command: each measures one run and checks what it printed.
+sluice_sha256() {
+  measure sluice-sha256 "$size" ./sluice ingest "$file" "$out" --sha256 --no-progress
+  printed=$(grep -oE '[0-9a-f]{64}' <<<"$last_stdout" || true)
+  if [ "$printed" != "$expected" ]; then
+    echo "run.sh: sluice printed sha256 '$printed' but sha256sum says $expected" >&2
+    exit 1
+  fi
+  echo "sha256-check $size ok" >>"$samples"
+}
+java_loop() {
+  measure java-loop "$size" "$java" -Xmx32m -XX:+UseSerialGC -cp "$classes" \
+    dev.sluice.bench.baseline.HashCopyLoop "$file" "$out"
+  [ "$last_stdout" = "$expected" ] || { echo "run.sh: java-loop digest differs" >&2; exit 1; }
+}
+node_pipeline() {
+  measure node-pipeline "$size" node bench/node-pipeline.mjs "$file" "$out"
+  [ "$last_stdout" = "$expected" ] || { echo "run.sh: node digest differs" >&2; exit 1; }
+}
+openssl_dgst() { measure openssl-dgst "$size" openssl dgst -sha256 "$file"; }
+java_naive() {
+  measure java-naive "$size" "$java" -Xmx3g -XX:+UseSerialGC -cp "$classes" \
+    dev.sluice.bench.baseline.NaiveCopy "$file" "$out"
+}
+sluice_copy() { measure sluice-copy "$size" ./sluice ingest "$file" "$out" --no-progress; }
+cp_copy() { measure cp "$size" cp "$file" "$out"; }
+
 stamp=$(date -u +%Y-%m-%dT%H:%MZ)
 samples="$results/samples-$stamp.txt"
 : >"$samples"
@@ -95,29 +123,19 @@ for size in $sizes; do
   expected=$(sha256sum "$file" | cut -d' ' -f1)
   cat "$file" >/dev/null # page cache warm for everyone
   ./sluice ingest "$file" "$out" --no-progress --force >/dev/null # class-data archive, if stale
+  steps=(sluice_sha256 java_loop)
+  $have_node && steps+=(node_pipeline)
+  steps+=(openssl_dgst)
+  [ "$(bytes_of "$size")" -lt $(( 2 * 1024 * 1024 * 1024 )) ] && steps+=(java_naive)
+  steps+=(sluice_copy cp_copy)
   for round in $(seq 1 "$runs"); do
     echo "# $size round $round/$runs" >&2
-    measure sluice-sha256 "$size" ./sluice ingest "$file" "$out" --sha256 --no-progress
-    printed=$(grep -oE '[0-9a-f]{64}' <<<"$last_stdout" || true)
-    if [ "$printed" != "$expected" ]; then
-      echo "run.sh: sluice printed sha256 '$printed' but sha256sum says $expected" >&2
-      exit 1
-    fi
-    echo "sha256-check $size ok" >>"$samples"
-    measure java-loop "$size" "$java" -Xmx32m -XX:+UseSerialGC -cp "$classes" \
-      dev.sluice.bench.baseline.HashCopyLoop "$file" "$out"
-    [ "$last_stdout" = "$expected" ] || { echo "run.sh: java-loop digest differs" >&2; exit 1; }
-    if $have_node; then
-      measure node-pipeline "$size" node bench/node-pipeline.mjs "$file" "$out"
-      [ "$last_stdout" = "$expected" ] || { echo "run.sh: node digest differs" >&2; exit 1; }
-    fi
-    measure openssl-dgst "$size" openssl dgst -sha256 "$file"
-    if [ "$(bytes_of "$size")" -lt $(( 2 * 1024 * 1024 * 1024 )) ]; then
-      measure java-naive "$size" "$java" -Xmx3g -XX:+UseSerialGC -cp "$classes" \
-        dev.sluice.bench.baseline.NaiveCopy "$file" "$out"
-    fi
-    measure sluice-copy "$size" ./sluice ingest "$file" "$out" --no-progress
-    measure cp "$size" cp "$file" "$out"
+    # Each round starts one command later, so that no command always follows the same one: what
+    # ran just before changes a run's system time (a file cp wrote and the harness then deleted
+    # made the next ./sluice --sha256 run ~0.3 s slower, and the Java loop barely; docs/benchmarks.md).
+    for i in $(seq 0 $(( ${#steps[@]} - 1 ))); do
+      "${steps[$(( (i + round - 1) % ${#steps[@]} ))]}"
+    done
   done
 done
 rm -f "$out" "$results/.rss" "$results/.stdout" "$results/.stderr"
