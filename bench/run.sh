@@ -131,8 +131,8 @@ for size in $sizes; do
   for round in $(seq 1 "$runs"); do
     echo "# $size round $round/$runs" >&2
     # Each round starts one command later, so that no command always follows the same one: what
-    # ran just before changes a run's system time (a file cp wrote and the harness then deleted
-    # made the next ./sluice --sha256 run ~0.3 s slower, and the Java loop barely; docs/benchmarks.md).
+    # ran just before can change a run's system time (once, a file cp wrote and the harness then
+    # deleted made the next ./sluice --sha256 run ~0.3 s slower; docs/benchmarks.md, runs 5-10).
     for i in $(seq 0 $(( ${#steps[@]} - 1 ))); do
       "${steps[$(( (i + round - 1) % ${#steps[@]} ))]}"
     done

@@ -15,7 +15,10 @@ final class CommandModel {
 
   private CommandModel() {}
 
-  /** A command {@code name} running {@code command}, with {@code -h/--help} and {@code -V}. */
+  /**
+   * A command {@code name} running {@code command}, with the version text of {@code -V}; the caller
+   * adds {@link #addStandardHelpOptions} where its help should list them.
+   */
   static CommandSpec command(String name, Object command) {
     CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name(name);
     spec.versionProvider(new VersionProvider());
