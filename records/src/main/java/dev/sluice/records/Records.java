@@ -20,7 +20,8 @@ import java.util.List;
  *     .run();
  * }
  *
- * <p>Left out: CSV comments, a byte-order mark, and encodings other than UTF-8.
+ * <p>A UTF-8 byte-order mark at the start of a stream is dropped (and counted in byte offsets).
+ * Left out: CSV comments, and encodings other than UTF-8.
  */
 public final class Records {
 

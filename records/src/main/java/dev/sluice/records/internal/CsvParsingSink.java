@@ -1,7 +1,6 @@
 package dev.sluice.records.internal;
 
 import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.records.CsvFormat;
@@ -17,12 +16,15 @@ import java.util.List;
  * Parses pushed CSV chunks into rows. The {@link CsvScanner} finds where complete records end; the
  * complete records of each chunk (plus the unfinished record carried over from the last one) are
  * handed to FastCSV in one batch, and the unfinished tail is carried to the next chunk. The carry
- * is at most one record, which the limits bound.
+ * is at most one record, which the limits bound. A byte-order mark at the start is dropped; with
+ * {@link CsvFormat#unquotedEmptyIsNull()} an unquoted empty field is {@code null}.
  */
 public final class CsvParsingSink implements Sink {
 
   private final CsvReader.CsvReaderBuilder reader;
+  private final boolean unquotedEmptyIsNull;
   private final CsvScanner scanner;
+  private final LeadingBom bom = new LeadingBom();
   private final RowSink rows;
   private final ByteAccumulator pending = new ByteAccumulator(64 * 1024);
   private long[] lines = new long[256];
@@ -33,6 +35,7 @@ public final class CsvParsingSink implements Sink {
 
   public CsvParsingSink(CsvFormat format, RecordLimits limits, RowSink rows) {
     this.reader = CsvHeaders.reader(format);
+    this.unquotedEmptyIsNull = format.unquotedEmptyIsNull();
     this.scanner = new CsvScanner(format, limits);
     this.rows = rows;
   }
@@ -50,7 +53,15 @@ public final class CsvParsingSink implements Sink {
       };
 
   @Override
-  public void write(ByteBuffer chunk) throws IOException {
+  public void write(ByteBuffer bytes) throws IOException {
+    ByteBuffer chunk = bytes;
+    if (!bom.decided()) {
+      chunk = bom.strip(bytes);
+      scanner.skipLeading(bom.dropped());
+      if (!chunk.hasRemaining()) {
+        return;
+      }
+    }
     int start = chunk.position();
     int limit = chunk.limit();
     records = 0;
@@ -70,6 +81,12 @@ public final class CsvParsingSink implements Sink {
   @Override
   public Receipt commit() throws IOException {
     try {
+      if (!bom.decided()) {
+        ByteBuffer heldBack = bom.finish();
+        if (heldBack.hasRemaining()) {
+          write(heldBack);
+        }
+      }
       records = 0;
       scanner.finish(recordEnds);
       if (records > 0) {
@@ -94,12 +111,12 @@ public final class CsvParsingSink implements Sink {
 
   private void parsePending(int length) throws IOException {
     int index = 0;
-    try (CsvReader<CsvRecord> batch = reader.ofCsvRecord(pending.decode(length))) {
-      for (CsvRecord record : batch) {
+    try (CsvReader<List<String>> batch =
+        reader.build(new CsvFields(unquotedEmptyIsNull), pending.decode(length))) {
+      for (List<String> fields : batch) {
         if (index >= records) {
           throw new IllegalStateException("FastCSV found more records than the scanner");
         }
-        List<String> fields = record.getFields();
         if (header == null) {
           header = CsvHeaders.check(fields);
           rows.header(header);
