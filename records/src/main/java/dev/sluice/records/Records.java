@@ -28,8 +28,8 @@ public final class Records {
   private Records() {}
 
   /**
-   * A sink that parses CSV (a header row, then data rows) into {@code rows}. Records are found by
-   * an incremental scanner that respects quotes across chunks and parsed with FastCSV.
+   * A sink that parses CSV (a header row, then data rows) into {@code rows}. Records are found and
+   * checked by an incremental scanner that respects quotes across chunks, then split into fields.
    */
   public static Sink csv(CsvFormat format, RecordLimits limits, RowSink rows) {
     return new CsvParsingSink(format, limits, rows);

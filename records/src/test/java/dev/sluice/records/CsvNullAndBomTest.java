@@ -85,6 +85,25 @@ class CsvNullAndBomTest {
     assertThat(rows.header).containsExactly("\uFFFD");
   }
 
+  /** FastCSV 4.1.0 found no record here; the record fuzzer found it. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 16, 4096})
+  void aLoneCarriageReturnInsideQuotesIsData(int chunkSize) throws Exception {
+    CollectingRowSink rows = new CollectingRowSink();
+
+    Chunks.push(
+        "c0\tc1\r\"N\rf1{JßH?\"\t\"a\rb\"\n\"x\r\"\t\r\t\r\n\"\"\t\"\r\n\"\r",
+        chunkSize,
+        Records.csv(NULLS.withDelimiter('\t'), RecordLimits.defaults(), rows));
+
+    assertThat(rows.values())
+        .containsExactly(
+            List.of("N\rf1{JßH?", "a\rb"),
+            Arrays.asList("x\r", null),
+            Arrays.asList(null, null),
+            List.of("", "\r\n"));
+  }
+
   @org.junit.jupiter.api.Test
   void theBulkLoadEncoderQuotesEveryValueAndWritesOnlyNullBare() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,6 +1,5 @@
 package dev.sluice.records.internal;
 
-import de.siegmar.fastcsv.reader.CsvReader;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.records.CsvFormat;
@@ -13,16 +12,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Parses pushed CSV chunks into rows. The {@link CsvScanner} finds where complete records end; the
- * complete records of each chunk (plus the unfinished record carried over from the last one) are
- * handed to FastCSV in one batch, and the unfinished tail is carried to the next chunk. The carry
- * is at most one record, which the limits bound. A byte-order mark at the start is dropped; with
- * {@link CsvFormat#unquotedEmptyIsNull()} an unquoted empty field is {@code null}.
+ * Parses pushed CSV chunks into rows. The {@link CsvScanner} finds where complete records end and
+ * checks them; the complete records of each chunk (plus the unfinished record carried over from the
+ * last one) are split into fields by {@link CsvSplitter} in one batch, and the unfinished tail is
+ * carried to the next chunk. The carry is at most one record, which the limits bound. A byte-order
+ * mark at the start is dropped; with {@link CsvFormat#unquotedEmptyIsNull()} an unquoted empty
+ * field is {@code null}.
  */
 public final class CsvParsingSink implements Sink {
 
-  private final CsvReader.CsvReaderBuilder reader;
-  private final boolean unquotedEmptyIsNull;
+  private final CsvSplitter splitter;
   private final CsvScanner scanner;
   private final LeadingBom bom = new LeadingBom();
   private final RowSink rows;
@@ -31,11 +30,11 @@ public final class CsvParsingSink implements Sink {
   private long[] offsets = new long[256];
   private int records;
   private int boundary;
+  private int parsed;
   private List<String> header;
 
   public CsvParsingSink(CsvFormat format, RecordLimits limits, RowSink rows) {
-    this.reader = CsvHeaders.reader(format);
-    this.unquotedEmptyIsNull = format.unquotedEmptyIsNull();
+    this.splitter = new CsvSplitter(format.delimiter(), format.unquotedEmptyIsNull());
     this.scanner = new CsvScanner(format, limits);
     this.rows = rows;
   }
@@ -110,26 +109,25 @@ public final class CsvParsingSink implements Sink {
   }
 
   private void parsePending(int length) throws IOException {
-    int index = 0;
-    try (CsvReader<List<String>> batch =
-        reader.build(new CsvFields(unquotedEmptyIsNull), pending.decode(length))) {
-      for (List<String> fields : batch) {
-        if (index >= records) {
-          throw new IllegalStateException("FastCSV found more records than the scanner");
-        }
-        if (header == null) {
-          header = CsvHeaders.check(fields);
-          rows.header(header);
-        } else {
-          rows.accept(new Row(lines[index], offsets[index], header, fields));
-        }
-        index++;
-      }
-    }
-    if (index != records) {
+    parsed = 0;
+    int found = splitter.split(pending.decode(length), this::record);
+    if (found != records) {
       throw new IllegalStateException(
-          "FastCSV found " + index + " records where the scanner found " + records);
+          "the splitter found " + found + " records where the scanner found " + records);
     }
+  }
+
+  private void record(List<String> fields) throws IOException {
+    if (parsed >= records) {
+      throw new IllegalStateException("the splitter found more records than the scanner");
+    }
+    if (header == null) {
+      header = CsvHeaders.check(fields);
+      rows.header(header);
+    } else {
+      rows.accept(new Row(lines[parsed], offsets[parsed], header, fields));
+    }
+    parsed++;
   }
 
   @Override
