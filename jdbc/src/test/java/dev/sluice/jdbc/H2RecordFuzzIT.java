@@ -8,11 +8,22 @@ class H2RecordFuzzIT extends RecordFuzzing {
 
   private static final Path FOLDER = folder();
 
+  /** A fresh folder, deleted when the JVM exits (jqwik has no {@code @TempDir}). */
   private static Path folder() {
     try {
-      return Files.createTempDirectory("sluice-h2-fuzz");
+      Path folder = Files.createTempDirectory("sluice-h2-fuzz");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(folder)));
+      return folder;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path folder) {
+    try (var paths = Files.walk(folder)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      System.err.println("could not delete " + folder + ": " + e.getMessage());
     }
   }
 
