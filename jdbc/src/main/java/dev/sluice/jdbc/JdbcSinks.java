@@ -68,12 +68,14 @@ public final class JdbcSinks {
           load,
           copy,
           CsvEncoder.forBulkLoad(""),
+          true,
           columns ->
               "COPY "
                   + load.table()
                   + " ("
                   + quoted(connection, columns)
-                  + ") FROM STDIN WITH (FORMAT csv)");
+                  + ") FROM STDIN WITH (FORMAT csv"
+                  + (load.format() == RecordFormat.CSV ? ", HEADER true)" : ")"));
     } catch (SQLException e) {
       Database.rollbackAndClose(connection, e);
       throw Database.failure("cannot load into table " + load.table(), e);
@@ -97,6 +99,7 @@ public final class JdbcSinks {
           load,
           loader,
           CsvEncoder.forBulkLoad("NULL"),
+          false,
           columns -> loadData(load.table(), quoted(connection, columns)));
     } catch (SQLException e) {
       Database.rollbackAndClose(connection, e);
@@ -124,12 +127,14 @@ public final class JdbcSinks {
   /**
    * Parses the input into rows and feeds them, written again by {@code encoder}, to {@code loader};
    * the statement starts once the columns are known (after the CSV header; at once for NDJSON).
+   * With {@code headerLine} a CSV load sends a header row first, which the statement skips.
    */
   private static Sink bulkLoad(
       Connection connection,
       TableLoad load,
       BulkLoader loader,
       CsvEncoder encoder,
+      boolean headerLine,
       LoadStatement statement)
       throws SQLException, IOException {
     if (load.format() == RecordFormat.CSV) {
@@ -141,7 +146,8 @@ public final class JdbcSinks {
                 List<String> columns = columnsFor(connection, load, header);
                 loader.start(statement.forColumns(columns));
                 return columns;
-              });
+              },
+              headerLine);
       return Records.csv(csvFormat(load), load.limits(), rows);
     }
     List<String> columns = existingColumns(connection, load);

@@ -39,6 +39,7 @@ public final class BulkLoadRows implements RowSink {
   private final BulkLoader loader;
   private final CsvEncoder encoder;
   private final Columns columnsForHeader;
+  private final boolean headerLine;
   private final Block out;
   private final Map<String, Integer> indexes = new HashMap<>();
   private List<String> columns;
@@ -46,17 +47,24 @@ public final class BulkLoadRows implements RowSink {
   private boolean byName;
   private long rows;
 
-  /** For CSV: the columns come from the header through {@code columnsForHeader}. */
-  public BulkLoadRows(BulkLoader loader, CsvEncoder encoder, Columns columnsForHeader) {
+  /**
+   * For CSV: the columns come from the header through {@code columnsForHeader}. With {@code
+   * headerLine} a header row goes first (for a statement that skips one, e.g. {@code COPY … HEADER
+   * true}, so that the database's line numbers in errors are the input's, as long as no value spans
+   * lines).
+   */
+  public BulkLoadRows(
+      BulkLoader loader, CsvEncoder encoder, Columns columnsForHeader, boolean headerLine) {
     this.loader = loader;
     this.encoder = encoder;
     this.columnsForHeader = columnsForHeader;
+    this.headerLine = headerLine;
     this.out = new Block(loader);
   }
 
   /** For NDJSON: rows are mapped by key to {@code tableColumns}, whose statement has started. */
   public BulkLoadRows(BulkLoader loader, CsvEncoder encoder, List<String> tableColumns) {
-    this(loader, encoder, header -> tableColumns);
+    this(loader, encoder, header -> tableColumns, false);
     this.columns = List.copyOf(tableColumns);
     this.byName = true;
     this.values = new String[columns.size()];
@@ -72,6 +80,9 @@ public final class BulkLoadRows implements RowSink {
       return;
     }
     columns = columnsForHeader.forHeader(header);
+    if (headerLine) {
+      encoder.write(out, columns);
+    }
   }
 
   @Override
