@@ -4,11 +4,13 @@ import dev.sluice.core.EndpointProvider;
 import dev.sluice.core.Ingestion;
 import dev.sluice.core.IngestionException;
 import dev.sluice.core.IngestionReport;
+import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.http.internal.Exchange;
 import dev.sluice.http.internal.HttpProblem;
 import dev.sluice.http.internal.RequestBodySource;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -21,6 +23,8 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code /tables/{table}} routes over a database reached through an {@link EndpointProvider}
@@ -36,7 +40,10 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p>The format is {@code ?format=csv|ndjson}, else taken from {@code Content-Type} ({@code
  * application/x-ndjson}) or {@code Accept}, else CSV. {@code ?create-table=true} creates a missing
- * table from the CSV header.
+ * table from the CSV header; without it a missing table is a 404 naming it. The table name is
+ * checked as the client sent it: a path parameter ({@code /tables/x;drop}) or an encoded character
+ * is a 400, never silently dropped. Responses name the table, never the database's location; a
+ * server-side failure is logged in full and answered without its detail.
  *
  * {@snippet :
  * SluiceServer.builder(config, store)
@@ -52,6 +59,7 @@ public final class TablesHandler implements Request.Handler {
   private static final String PREFIX = "/tables/";
   private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final int CHUNK = 64 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(TablesHandler.class);
 
   private final String database;
   private final EndpointProvider provider;
@@ -82,10 +90,7 @@ public final class TablesHandler implements Request.Handler {
     if (!path.startsWith(PREFIX)) {
       return false;
     }
-    String table = path.substring(PREFIX.length());
-    if (!TABLE.matcher(table).matches()) {
-      throw new HttpProblem(400, "table name must be a plain SQL name like events: " + table);
-    }
+    String table = tableName(exchange.request(), path.substring(PREFIX.length()));
     switch (exchange.method()) {
       case "POST" -> load(exchange, table);
       case "GET" -> export(exchange, table);
@@ -94,6 +99,21 @@ public final class TablesHandler implements Request.Handler {
               405, exchange.method() + " is not allowed on " + path, Map.of("Allow", "GET, POST"));
     }
     return true;
+  }
+
+  /**
+   * The table name as the client sent it (still encoded, path parameters included, which the
+   * decoded path has lost), checked against the rule.
+   */
+  private static String tableName(Request request, String decoded) {
+    String raw = request.getHttpURI().getPath();
+    int at = raw == null ? -1 : raw.indexOf(PREFIX);
+    String sent = at < 0 ? decoded : raw.substring(at + PREFIX.length());
+    if (!TABLE.matcher(sent).matches()) {
+      String shown = sent.length() > 200 ? sent.substring(0, 200) + "…" : sent;
+      throw new HttpProblem(400, "table name must be a plain SQL name like events: " + shown);
+    }
+    return sent;
   }
 
   private void load(Exchange exchange, String table) throws Exception {
@@ -109,12 +129,16 @@ public final class TablesHandler implements Request.Handler {
     Sink sink;
     try {
       sink = provider.openSink(database, options);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | InvalidInputException e) {
       body.close();
       throw new HttpProblem(400, e.getMessage());
+    } catch (FileNotFoundException e) {
+      body.close();
+      throw new HttpProblem(404, e.getMessage());
     } catch (IOException e) {
       body.close();
-      throw new HttpProblem(503, "cannot reach the database: " + e.getMessage());
+      LOG.warn("POST /tables/{}: cannot open the load", table, e);
+      throw new HttpProblem(503, "cannot reach the database to load into table " + table);
     }
     IngestionReport report;
     try {
@@ -122,12 +146,18 @@ public final class TablesHandler implements Request.Handler {
     } catch (IngestionException e) {
       throw switch (e.reason()) {
         case INVALID_INPUT ->
-            new HttpProblem(400, e.getCause().getMessage() + "; nothing was stored");
+            e.getCause() instanceof FileNotFoundException missing
+                ? new HttpProblem(404, missing.getMessage())
+                : new HttpProblem(400, e.getCause().getMessage() + "; nothing was stored");
         case LIMIT_EXCEEDED ->
             new HttpProblem(413, e.getCause().getMessage() + "; nothing was stored");
         case CLIENT_DISCONNECT -> e;
-        default ->
-            new HttpProblem(500, "loading into " + table + " failed: " + e.getCause().getMessage());
+        default -> {
+          LOG.warn("POST /tables/{} failed", table, e);
+          yield new HttpProblem(
+              500,
+              "loading into table " + table + " failed (" + e.reason() + "); nothing was stored");
+        }
       };
     }
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -146,7 +176,8 @@ public final class TablesHandler implements Request.Handler {
     } catch (IllegalArgumentException e) {
       throw new HttpProblem(400, e.getMessage());
     } catch (IOException e) {
-      throw new HttpProblem(404, "cannot read table " + table + ": " + e.getMessage());
+      LOG.info("GET /tables/{}: cannot read it", table, e);
+      throw new HttpProblem(404, "cannot read table " + table);
     }
     try (rows) {
       exchange.status(200);

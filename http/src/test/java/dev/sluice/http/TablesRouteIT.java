@@ -1,6 +1,7 @@
 package dev.sluice.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sluice.core.FileBlobStore;
 import java.net.URI;
@@ -12,11 +13,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code /tables/{table}} over an embedded H2 database, through a real server. */
 class TablesRouteIT {
@@ -87,6 +93,91 @@ class TablesRouteIT {
     assertThat(posted.body()).contains("table name must be a plain SQL name like events: x%20y");
   }
 
+  @Test
+  void aPostToAMissingTableIs404NamingTheTableAndLeaksNothing() throws Exception {
+    HttpResponse<String> csv = send(post("/tables/nosuch_csv", "a\n1\n").build());
+    HttpResponse<String> ndjson =
+        send(post("/tables/nosuch_ndjson?format=ndjson", "{\"a\":\"1\"}\n").build());
+
+    assertThat(csv.statusCode()).as(csv.body()).isEqualTo(404);
+    assertThat(csv.body()).contains("no table nosuch_csv");
+    assertThat(ndjson.statusCode()).as(ndjson.body()).isEqualTo(404);
+    assertThat(ndjson.body()).contains("no table nosuch_ndjson");
+    for (String body : List.of(csv.body(), ndjson.body())) {
+      assertThat(body).doesNotContain("dev.sluice", "Exception", "jdbc:", dir.toString());
+    }
+  }
+
+  @Test
+  void aPathParameterInTheTableNameIsA400NotDropped() throws Exception {
+    send(post("/tables/params?create-table=true", "a\n").build());
+
+    HttpResponse<String> posted = send(post("/tables/params;drop=1", "a\n1\n").build());
+
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(400);
+    assertThat(posted.body())
+        .contains("table name must be a plain SQL name like events: params;drop=1");
+    assertThat(count("params")).isZero();
+    HttpResponse<String> read = send(get("/tables/params;x").build());
+    assertThat(read.statusCode()).as(read.body()).isEqualTo(400);
+  }
+
+  /** Issue 12, defect 2: a CSV line holding only {@code \.} ended PostgreSQL's COPY silently. */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql", "mariadb"})
+  void everyPostedRowArrivesAndTheCountIsTheDatabases(String kind) throws Exception {
+    String url =
+        switch (kind) {
+          case "postgresql" -> "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+          case "mariadb" -> "jdbc:mariadb://127.0.0.1:3306/test?user=root";
+          default -> database;
+        };
+    requireDatabase(url);
+    String table = "sluice_route_" + Long.toHexString(System.nanoTime());
+    ServerConfig config = ServerConfig.builder().port(0).store(dir.toString()).build();
+    try (SluiceServer other =
+        SluiceServer.builder(config, FileBlobStore.open(dir.resolve("data-" + kind)))
+            .route("/tables/", new TablesHandler(url))
+            .start()) {
+      HttpResponse<String> csv =
+          send(
+              HttpRequest.newBuilder(
+                      URI.create(other.baseUrl() + "/tables/" + table + "?create-table=true"))
+                  .POST(HttpRequest.BodyPublishers.ofString("v\na\n\\.\nb\nc\n"))
+                  .build());
+      HttpResponse<String> ndjson =
+          send(
+              HttpRequest.newBuilder(
+                      URI.create(other.baseUrl() + "/tables/" + table + "?format=ndjson"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"v\":\"\\\\.\"}\n{\"v\":\"d\"}\n"))
+                  .build());
+
+      assertThat(csv.statusCode()).as(csv.body()).isEqualTo(201);
+      assertThat(csv.body()).contains("\"rows\" : 4");
+      assertThat(ndjson.statusCode()).as(ndjson.body()).isEqualTo(201);
+      assertThat(ndjson.body()).contains("\"rows\" : 2");
+      assertThat(count(url, table)).isEqualTo(6);
+    } finally {
+      try (Connection connection = DriverManager.getConnection(url);
+          Statement statement = connection.createStatement()) {
+        statement.execute("DROP TABLE IF EXISTS " + table);
+      }
+    }
+  }
+
+  /** Checks the server answers; fails under CI, skips elsewhere (as the jdbc module's tests). */
+  private static void requireDatabase(String url) {
+    try (Connection connection = DriverManager.getConnection(url)) {
+      connection.isValid(5);
+    } catch (SQLException e) {
+      String message = "database " + url + " is not reachable: " + e.getMessage();
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail(message + " (CI=true: integration tests need it)");
+      }
+      Assumptions.abort(message);
+    }
+  }
+
   private static HttpRequest.Builder post(String path, String body) {
     return HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
         .timeout(Duration.ofSeconds(30))
@@ -104,7 +195,11 @@ class TablesRouteIT {
   }
 
   private static long count(String table) throws Exception {
-    try (Connection connection = DriverManager.getConnection(database);
+    return count(database, table);
+  }
+
+  private static long count(String url, String table) throws Exception {
+    try (Connection connection = DriverManager.getConnection(url);
         Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery("SELECT count(*) FROM " + table)) {
       row.next();

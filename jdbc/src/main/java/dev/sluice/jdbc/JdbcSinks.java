@@ -2,6 +2,8 @@ package dev.sluice.jdbc;
 
 import dev.sluice.core.Sink;
 import dev.sluice.jdbc.internal.BatchInsertSink;
+import dev.sluice.jdbc.internal.BulkLoadRows;
+import dev.sluice.jdbc.internal.BulkLoader;
 import dev.sluice.jdbc.internal.Database;
 import dev.sluice.jdbc.internal.MariaDbLoadSink;
 import dev.sluice.jdbc.internal.PostgresCopySink;
@@ -12,7 +14,6 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Sinks that load a CSV or NDJSON stream into a database table in one transaction: what the stream
@@ -27,8 +28,19 @@ import java.util.stream.Collectors;
  *
  * <p>CSV columns are matched to the table's by the header's names; NDJSON keys likewise, object by
  * object. Which sink {@link #open} picks: PostgreSQL {@code COPY}, MariaDB {@code LOAD DATA LOCAL
- * INFILE}, else batched {@code INSERT}s. NULL follows each loader's CSV rules: PostgreSQL reads an
- * unquoted empty CSV field as NULL, MariaDB and the generic sink read it as an empty string.
+ * INFILE}, else batched {@code INSERT}s. A table that does not exist (and is not to be created) is
+ * a {@link NoSuchTableException}.
+ *
+ * <p><b>One rule for NULL, on every loader.</b> CSV is read as PostgreSQL's {@code COPY … (FORMAT
+ * csv)} reads it: an unquoted empty field is NULL; a quoted empty field ({@code ""}) is the empty
+ * string; every other field is the string as written, so {@code NULL}, {@code null}, {@code \N},
+ * {@code \.} and backslashes arrive as text. In NDJSON a JSON {@code null} or a missing key is NULL
+ * and a string is that string. A UTF-8 byte-order mark at the start of the stream is dropped.
+ *
+ * <p>The bulk loaders never see the input as it came: it is parsed into rows here and written again
+ * with every value quoted, so no sequence in the data can end a {@code COPY} early or turn into a
+ * NULL. The database's row count is checked against the rows sent before commit: a load that would
+ * store fewer rows, or (MariaDB) change a value, fails and stores nothing.
  */
 public final class JdbcSinks {
 
@@ -50,33 +62,23 @@ public final class JdbcSinks {
     Connection connection = Database.connect(url);
     try {
       connection.setAutoCommit(false);
-      PostgresCopySink copy = new PostgresCopySink(connection, location(url, load));
-      String table = load.table();
-      if (load.format() == RecordFormat.CSV) {
-        return Records.checkCsv(
-                load.csv(),
-                load.limits(),
-                header -> {
-                  List<String> columns = columnsFor(connection, load, header.columns());
-                  copy.start(
-                      "COPY "
-                          + table
-                          + " ("
-                          + quoted(connection, columns)
-                          + ") FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER "
-                          + literal(load.csv().delimiter())
-                          + ")");
-                })
-            .apply(copy);
-      }
-      List<String> columns = existingColumns(connection, load);
-      copy.start(
-          "COPY " + table + " (" + quoted(connection, columns) + ") FROM STDIN WITH (FORMAT csv)");
-      return Records.ndjsonToCsv(columns, new CsvEncoder(CsvFormat.rfc4180(), ""), load.limits())
-          .apply(copy);
+      PostgresCopySink copy = new PostgresCopySink(connection, location(url, load), load.table());
+      return bulkLoad(
+          connection,
+          load,
+          copy,
+          CsvEncoder.forBulkLoad(""),
+          true,
+          columns ->
+              "COPY "
+                  + load.table()
+                  + " ("
+                  + quoted(connection, columns)
+                  + ") FROM STDIN WITH (FORMAT csv"
+                  + (load.format() == RecordFormat.CSV ? ", HEADER true)" : ")"));
     } catch (SQLException e) {
       Database.rollbackAndClose(connection, e);
-      throw Database.failure("cannot load into " + location(url, load), e);
+      throw Database.failure("cannot load into table " + load.table(), e);
     } catch (IOException | RuntimeException e) {
       Database.rollbackAndClose(connection, e);
       throw e;
@@ -91,32 +93,17 @@ public final class JdbcSinks {
     Connection connection = Database.connect(url);
     try {
       connection.setAutoCommit(false);
-      MariaDbLoadSink loader = new MariaDbLoadSink(connection, location(url, load));
-      String table = load.table();
-      if (load.format() == RecordFormat.CSV) {
-        return Records.checkCsv(
-                load.csv(),
-                load.limits(),
-                header -> {
-                  List<String> columns = columnsFor(connection, load, header.columns());
-                  loader.start(
-                      loadData(
-                          table,
-                          load.csv().delimiter(),
-                          header.lineEnd(),
-                          1,
-                          quoted(connection, columns)));
-                })
-            .apply(loader);
-      }
-      List<String> columns = existingColumns(connection, load);
-      loader.start(loadData(table, ',', "\n", 0, quoted(connection, columns)));
-      return Records.ndjsonToCsv(
-              columns, new CsvEncoder(CsvFormat.rfc4180(), "NULL"), load.limits())
-          .apply(loader);
+      MariaDbLoadSink loader = new MariaDbLoadSink(connection, location(url, load), load.table());
+      return bulkLoad(
+          connection,
+          load,
+          loader,
+          CsvEncoder.forBulkLoad("NULL"),
+          false,
+          columns -> loadData(load.table(), quoted(connection, columns)));
     } catch (SQLException e) {
       Database.rollbackAndClose(connection, e);
-      throw Database.failure("cannot load into " + location(url, load), e);
+      throw Database.failure("cannot load into table " + load.table(), e);
     } catch (IOException | RuntimeException e) {
       Database.rollbackAndClose(connection, e);
       throw e;
@@ -127,8 +114,50 @@ public final class JdbcSinks {
   public static Sink batchInsert(String url, TableLoad load) throws IOException {
     BatchInsertSink rows = new BatchInsertSink(Database.connect(url), load, location(url, load));
     return load.format() == RecordFormat.CSV
-        ? Records.csv(load.csv(), load.limits(), rows)
+        ? Records.csv(csvFormat(load), load.limits(), rows)
         : Records.ndjson(load.limits(), rows);
+  }
+
+  /** The statement that loads rows of {@code columns}. */
+  @FunctionalInterface
+  private interface LoadStatement {
+    String forColumns(List<String> columns) throws IOException;
+  }
+
+  /**
+   * Parses the input into rows and feeds them, written again by {@code encoder}, to {@code loader};
+   * the statement starts once the columns are known (after the CSV header; at once for NDJSON).
+   * With {@code headerLine} a CSV load sends a header row first, which the statement skips.
+   */
+  private static Sink bulkLoad(
+      Connection connection,
+      TableLoad load,
+      BulkLoader loader,
+      CsvEncoder encoder,
+      boolean headerLine,
+      LoadStatement statement)
+      throws SQLException, IOException {
+    if (load.format() == RecordFormat.CSV) {
+      BulkLoadRows rows =
+          new BulkLoadRows(
+              loader,
+              encoder,
+              header -> {
+                List<String> columns = columnsFor(connection, load, header);
+                loader.start(statement.forColumns(columns));
+                return columns;
+              },
+              headerLine);
+      return Records.csv(csvFormat(load), load.limits(), rows);
+    }
+    List<String> columns = existingColumns(connection, load);
+    loader.start(statement.forColumns(columns));
+    return Records.ndjson(load.limits(), new BulkLoadRows(loader, encoder, columns));
+  }
+
+  /** The load's dialect, with the NULL rule every loader follows. */
+  private static CsvFormat csvFormat(TableLoad load) {
+    return load.csv().withUnquotedEmptyAsNull(true);
   }
 
   private static List<String> columnsFor(Connection connection, TableLoad load, List<String> header)
@@ -163,28 +192,16 @@ public final class JdbcSinks {
     }
   }
 
-  private static String literal(char c) {
-    return c == '\'' ? "''''" : "'" + c + "'";
-  }
-
-  private static String loadData(
-      String table, char delimiter, String lineEnd, int skipLines, String columns) {
-    String escapedDelimiter =
-        switch (delimiter) {
-          case '\\' -> "\\\\";
-          case '\'' -> "\\'";
-          case '\t' -> "\\t";
-          default -> String.valueOf(delimiter);
-        };
+  /**
+   * Reads what {@link CsvEncoder#forBulkLoad} writes: every value enclosed in quotes (doubled
+   * inside), NULL as the unquoted word {@code NULL}, no escape character (so a backslash is data),
+   * LF line ends.
+   */
+  private static String loadData(String table, String columns) {
     return "LOAD DATA LOCAL INFILE 'sluice-stream' INTO TABLE "
         + table
-        + " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '"
-        + escapedDelimiter
-        + "' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY '' LINES TERMINATED BY '"
-        + lineEnd.chars().mapToObj(c -> c == '\r' ? "\\r" : "\\n").collect(Collectors.joining())
-        + "'"
-        + (skipLines > 0 ? " IGNORE " + skipLines + " LINES" : "")
-        + " ("
+        + " CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"'"
+        + " ESCAPED BY '' LINES TERMINATED BY '\\n' ("
         + columns
         + ")";
   }

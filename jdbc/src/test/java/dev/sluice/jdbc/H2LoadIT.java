@@ -24,4 +24,9 @@ class H2LoadIT extends TableLoadTests {
         + table
         + " (\"id\" BIGINT, \"name\" VARCHAR, \"amount\" DECIMAL(10,2), \"note\" VARCHAR)";
   }
+
+  @Override
+  protected String textType() {
+    return "VARCHAR";
+  }
 }

@@ -15,7 +15,14 @@ import dev.sluice.core.Source;
 import dev.sluice.core.Transforms;
 import dev.sluice.core.testing.FailingAfterSource;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -200,10 +207,156 @@ abstract class TableLoadTests {
     IngestionException failure =
         assertAborted(
             Ingestion.from(csv).to(JdbcSinks.open(url(), TableLoad.csv(missing))),
-            AbortReason.SINK_FAILED);
+            AbortReason.INVALID_INPUT);
 
     assertThat(failure.getCause())
+        .isInstanceOf(NoSuchTableException.class)
         .hasMessage("no table " + missing + " (create-table creates it from the CSV header)");
+  }
+
+  @Test
+  void withoutATableAnNdjsonLoadFailsAtOnceNamingIt() {
+    String missing = TestDatabases.uniqueTable("sluice_missing");
+
+    assertThatThrownBy(() -> JdbcSinks.open(url(), TableLoad.ndjson(missing)))
+        .isInstanceOf(NoSuchTableException.class)
+        .hasMessage("no table " + missing);
+  }
+
+  @Test
+  void aCsvLineHoldingOnlyBackslashDotIsARowNotTheEndOfTheData() throws Exception {
+    String created = TestDatabases.uniqueTable("sluice_eod");
+    try {
+      IngestionReport report =
+          Ingestion.from(source("v\na\n\\.\nb\nc\n"))
+              .to(JdbcSinks.open(url(), TableLoad.csv(created).withCreateTable(true)))
+              .run();
+
+      assertThat(report.receipt().details()).containsEntry("rows", "4");
+      assertThat(TestDatabases.count(url(), created)).isEqualTo(4);
+      assertThat(values(created, "v").values()).containsExactlyInAnyOrder("a", "\\.", "b", "c");
+    } finally {
+      TestDatabases.dropQuietly(url(), created);
+    }
+  }
+
+  @Test
+  void anNdjsonValueHoldingOnlyBackslashDotIsARowNotTheEndOfTheData() throws Exception {
+    String created = TestDatabases.uniqueTable("sluice_eod");
+    try {
+      TestDatabases.execute(
+          url(), "CREATE TABLE " + created + " (" + quoted("v") + " " + textType() + ")");
+      IngestionReport report =
+          Ingestion.from(source("{\"v\":\"a\"}\n{\"v\":\"\\\\.\"}\n{\"v\":\"b\"}\n"))
+              .to(JdbcSinks.open(url(), TableLoad.ndjson(created)))
+              .run();
+
+      assertThat(report.receipt().details()).containsEntry("rows", "3");
+      assertThat(TestDatabases.count(url(), created)).isEqualTo(3);
+      assertThat(values(created, "v").values()).containsExactlyInAnyOrder("a", "\\.", "b");
+    } finally {
+      TestDatabases.dropQuietly(url(), created);
+    }
+  }
+
+  /**
+   * The NULL rule, the same on every loader: in CSV an unquoted empty field is NULL and everything
+   * else is the string as written ({@code ""} the empty string, {@code NULL} and {@code \N} words,
+   * backslashes kept); in NDJSON a JSON null or a missing key is NULL.
+   */
+  @Test
+  void csvNullIsAnUnquotedEmptyFieldOnlyAndBackslashesSurvive() throws Exception {
+    String created = TestDatabases.uniqueTable("sluice_null");
+    try {
+      String csv = "k,v\n1,\n2,\"\"\n3,NULL\n4,\\N\n5,null\n6,a\\b\\\\c\\\n7,\"NULL\"\n8,\"\\N\"\n";
+      IngestionReport report =
+          Ingestion.from(source(csv))
+              .to(JdbcSinks.open(url(), TableLoad.csv(created).withCreateTable(true)))
+              .run();
+
+      assertThat(report.receipt().details()).containsEntry("rows", "8");
+      Map<String, String> expected = new HashMap<>();
+      expected.put("1", null);
+      expected.put("2", "");
+      expected.put("3", "NULL");
+      expected.put("4", "\\N");
+      expected.put("5", "null");
+      expected.put("6", "a\\b\\\\c\\");
+      expected.put("7", "NULL");
+      expected.put("8", "\\N");
+      assertThat(values(created, "v")).isEqualTo(expected);
+    } finally {
+      TestDatabases.dropQuietly(url(), created);
+    }
+  }
+
+  @Test
+  void ndjsonNullIsAJsonNullOrAMissingKeyOnly() throws Exception {
+    String created = TestDatabases.uniqueTable("sluice_null");
+    try {
+      TestDatabases.execute(
+          url(),
+          "CREATE TABLE "
+              + created
+              + " ("
+              + quoted("k")
+              + " "
+              + textType()
+              + ", "
+              + quoted("v")
+              + " "
+              + textType()
+              + ")");
+      String ndjson =
+          String.join(
+              "\n",
+              "{\"k\":\"1\",\"v\":null}",
+              "{\"k\":\"2\",\"v\":\"\"}",
+              "{\"k\":\"3\",\"v\":\"NULL\"}",
+              "{\"k\":\"4\",\"v\":\"\\\\N\"}",
+              "{\"k\":\"5\"}",
+              "{\"k\":\"6\",\"v\":\"a\\\\b\\\\\"}");
+      IngestionReport report =
+          Ingestion.from(source(ndjson)).to(JdbcSinks.open(url(), TableLoad.ndjson(created))).run();
+
+      assertThat(report.receipt().details()).containsEntry("rows", "6");
+      Map<String, String> expected = new HashMap<>();
+      expected.put("1", null);
+      expected.put("2", "");
+      expected.put("3", "NULL");
+      expected.put("4", "\\N");
+      expected.put("5", null);
+      expected.put("6", "a\\b\\");
+      assertThat(values(created, "v")).isEqualTo(expected);
+    } finally {
+      TestDatabases.dropQuietly(url(), created);
+    }
+  }
+
+  private static Source source(String text) {
+    return dev.sluice.core.Sources.from(
+        new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Column {@code column} of every row, keyed by column {@code k} (or by row number). */
+  private Map<String, String> values(String table, String column) throws SQLException {
+    Map<String, String> values = new HashMap<>();
+    try (Connection connection = DriverManager.getConnection(url());
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT * FROM " + table)) {
+      boolean keyed = rows.getMetaData().getColumnCount() > 1;
+      int n = 0;
+      while (rows.next()) {
+        n++;
+        values.put(keyed ? rows.getString("k") : String.valueOf(n), rows.getString(column));
+      }
+    }
+    return values;
+  }
+
+  /** The type of a text column. */
+  protected String textType() {
+    return "text";
   }
 
   /** Quotes a column name as the database does. */

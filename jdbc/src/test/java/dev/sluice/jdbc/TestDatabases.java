@@ -29,17 +29,35 @@ final class TestDatabases {
 
   /** Checks the server answers; fails under CI, skips elsewhere. */
   static void require(String url) {
+    unreachable(url)
+        .ifPresent(
+            message -> {
+              if (ci()) {
+                fail(
+                    message
+                        + " (CI=true: integration tests need it; scripts/services.sh starts it)");
+              }
+              Assumptions.abort(message);
+            });
+  }
+
+  /** Why the server does not answer, or empty if it does. */
+  static java.util.Optional<String> unreachable(String url) {
     try (Connection connection = DriverManager.getConnection(url)) {
       if (url.startsWith("jdbc:mariadb:")) {
         enableLocalInfile(connection);
       }
+      return java.util.Optional.empty();
     } catch (SQLException e) {
-      String message = "database " + url + " is not reachable: " + e.getMessage();
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(message + " (CI=true: integration tests need it; scripts/services.sh starts it)");
-      }
-      Assumptions.abort(message);
+      return java.util.Optional.of("database " + url + " is not reachable: " + e.getMessage());
     }
+  }
+
+  /**
+   * True under CI ({@code CI=true}), where a missing database fails a test instead of skipping it.
+   */
+  static boolean ci() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
   }
 
   private static void enableLocalInfile(Connection connection) throws SQLException {

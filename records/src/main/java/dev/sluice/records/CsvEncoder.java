@@ -7,24 +7,43 @@ import java.util.List;
 
 /**
  * Writes rows as RFC 4180 CSV in UTF-8 with LF line ends. A field is quoted only when it must be:
- * when it is empty, holds the delimiter, a quote, CR or LF, or equals the null marker; a quote
- * inside is doubled. A {@code null} value is written as the (unquoted) null marker, so a loader
- * that reads that marker as NULL (PostgreSQL's empty field, MariaDB's {@code NULL}) keeps the
- * difference between NULL and the empty string.
+ * when it is empty, holds the delimiter, a quote, CR or LF, equals the null marker or is {@code \.}
+ * (PostgreSQL's end-of-data line); a quote inside is doubled. A {@code null} value is written as
+ * the (unquoted) null marker, so a loader that reads that marker as NULL (PostgreSQL's empty field,
+ * MariaDB's {@code NULL}) keeps the difference between NULL and the empty string.
+ *
+ * <p>{@link #forBulkLoad} quotes every value instead: a bulk loader then reads nothing but the null
+ * marker as special, whatever the values hold.
  */
 public final class CsvEncoder {
 
   private final byte delimiter;
   private final String nullMarker;
   private final byte[] nullBytes;
+  private final boolean quoteAll;
 
   /**
    * @param nullMarker what a {@code null} value is written as, e.g. {@code ""} or {@code "NULL"}
    */
   public CsvEncoder(CsvFormat format, String nullMarker) {
+    this(format, nullMarker, false);
+  }
+
+  private CsvEncoder(CsvFormat format, String nullMarker, boolean quoteAll) {
     this.delimiter = (byte) format.delimiter();
     this.nullMarker = nullMarker;
     this.nullBytes = nullMarker.getBytes(StandardCharsets.UTF_8);
+    this.quoteAll = quoteAll;
+  }
+
+  /**
+   * Comma-separated rows for a bulk loader's CSV mode, every non-null value quoted: PostgreSQL's
+   * {@code COPY} then cannot take a value for its {@code \.} end-of-data line, nor MariaDB's {@code
+   * LOAD DATA} a value for its unquoted {@code NULL}; only {@code null} is written unquoted, as
+   * {@code nullMarker}.
+   */
+  public static CsvEncoder forBulkLoad(String nullMarker) {
+    return new CsvEncoder(CsvFormat.rfc4180(), nullMarker, true);
   }
 
   /** Writes one row and its line end. */
@@ -49,7 +68,7 @@ public final class CsvEncoder {
       return;
     }
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    if (!needsQuotes(bytes) && !value.equals(nullMarker)) {
+    if (!quoteAll && !needsQuotes(bytes) && !value.equals(nullMarker) && !value.equals("\\.")) {
       out.write(bytes);
       return;
     }

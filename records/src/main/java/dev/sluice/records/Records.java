@@ -20,15 +20,16 @@ import java.util.List;
  *     .run();
  * }
  *
- * <p>Left out: CSV comments, a byte-order mark, and encodings other than UTF-8.
+ * <p>A UTF-8 byte-order mark at the start of a stream is dropped (and counted in byte offsets).
+ * Left out: CSV comments, and encodings other than UTF-8.
  */
 public final class Records {
 
   private Records() {}
 
   /**
-   * A sink that parses CSV (a header row, then data rows) into {@code rows}. Records are found by
-   * an incremental scanner that respects quotes across chunks and parsed with FastCSV.
+   * A sink that parses CSV (a header row, then data rows) into {@code rows}. Records are found and
+   * checked by an incremental scanner that respects quotes across chunks, then split into fields.
    */
   public static Sink csv(CsvFormat format, RecordLimits limits, RowSink rows) {
     return new CsvParsingSink(format, limits, rows);
@@ -43,7 +44,12 @@ public final class Records {
 
   /**
    * A transform that checks CSV record by record and passes the bytes on unchanged, announcing the
-   * header to {@code listener} before any byte is passed on: for loaders that parse CSV themselves.
+   * header to {@code listener} before any byte is passed on.
+   *
+   * <p>Unchanged means a loader downstream reads the user's bytes with its own rules: PostgreSQL's
+   * {@code COPY} ends at a line holding only {@code \.}, MariaDB's {@code LOAD DATA} reads an
+   * unquoted {@code NULL} as NULL. The table loaders therefore parse with {@link #csv} and write
+   * every value again quoted ({@link CsvEncoder#forBulkLoad}) instead of using this.
    */
   public static Transform checkCsv(
       CsvFormat format, RecordLimits limits, CsvHeader.Listener listener) {
@@ -53,7 +59,8 @@ public final class Records {
 
   /**
    * A transform that converts NDJSON into header-less CSV rows of {@code columns}, mapping keys to
-   * columns by name; {@code encoder} decides how NULL is written.
+   * columns by name; {@code encoder} decides how NULL is written and which values are quoted (use
+   * {@link CsvEncoder#forBulkLoad} for a bulk loader).
    */
   public static Transform ndjsonToCsv(
       List<String> columns, CsvEncoder encoder, RecordLimits limits) {

@@ -10,7 +10,8 @@ import java.util.List;
  * @param offset the 0-based byte offset where the record starts in the input
  * @param columns the column names, as many as {@code values}
  * @param values the values; a JSON {@code null} is {@code null}, nested JSON is its JSON text, and
- *     a CSV field is never {@code null}
+ *     a CSV field is {@code null} only when unquoted, empty and read with {@link
+ *     CsvFormat#unquotedEmptyIsNull()}
  */
 public record Row(long line, long offset, List<String> columns, List<String> values) {
 

@@ -19,13 +19,17 @@ import java.util.Map;
 /**
  * Inserts rows with a batched {@code INSERT} prepared statement, for any JDBC driver, in one
  * transaction. CSV rows are matched to columns through the header; NDJSON rows key by key (an
- * unknown key is an error naming the line; a missing key is NULL).
+ * unknown key is an error naming the line; a missing key is NULL). A {@code null} value (an
+ * unquoted empty CSV field, a JSON null) is bound as SQL NULL, every other value as the string it
+ * is. Each batch must insert one row per row sent, else the load fails. Error messages name the
+ * table, never the database's location.
  */
 public final class BatchInsertSink implements RowSink {
 
   private final Connection connection;
   private final TableLoad load;
   private final String location;
+  private final String target;
   private List<String> columns;
   private final Map<String, Integer> indexes = new HashMap<>();
   private PreparedStatement insert;
@@ -42,6 +46,7 @@ public final class BatchInsertSink implements RowSink {
     this.connection = connection;
     this.load = load;
     this.location = location;
+    this.target = "table " + load.table();
     try {
       connection.setAutoCommit(false);
       if (load.format() == dev.sluice.jdbc.RecordFormat.NDJSON) {
@@ -50,7 +55,7 @@ public final class BatchInsertSink implements RowSink {
       }
     } catch (SQLException e) {
       Database.rollbackAndClose(connection, e);
-      throw Database.failure("preparing the insert into " + location + " failed", e);
+      throw Database.failure("preparing the insert into " + target + " failed", e);
     } catch (IOException | RuntimeException e) {
       Database.rollbackAndClose(connection, e);
       throw e;
@@ -87,7 +92,7 @@ public final class BatchInsertSink implements RowSink {
         csvPositions[i] = i + 1;
       }
     } catch (SQLException e) {
-      throw Database.failure("preparing the insert into " + location + " failed", e);
+      throw Database.failure("preparing the insert into " + target + " failed", e);
     }
   }
 
@@ -97,7 +102,12 @@ public final class BatchInsertSink implements RowSink {
       if (csvPositions != null) {
         List<String> values = row.values();
         for (int i = 0; i < csvPositions.length; i++) {
-          insert.setString(csvPositions[i], values.get(i));
+          String value = values.get(i);
+          if (value == null) {
+            insert.setNull(csvPositions[i], Types.VARCHAR);
+          } else {
+            insert.setString(csvPositions[i], value);
+          }
         }
       } else {
         for (int i = 1; i <= columns.size(); i++) {
@@ -138,7 +148,7 @@ public final class BatchInsertSink implements RowSink {
         flush();
       }
     } catch (SQLException e) {
-      throw Database.failure("inserting into " + location + " failed", e);
+      throw Database.failure("inserting into " + target + " failed", e);
     }
   }
 
@@ -147,7 +157,25 @@ public final class BatchInsertSink implements RowSink {
       return;
     }
     try {
-      insert.executeBatch();
+      int[] counts = insert.executeBatch();
+      long inserted = 0;
+      for (int count : counts) {
+        inserted += count == java.sql.Statement.SUCCESS_NO_INFO ? 1 : count;
+      }
+      if (counts.length != batched || inserted != batched) {
+        throw new IOException(
+            "inserting the rows of lines "
+                + batchFirstLine
+                + "–"
+                + batchLastLine
+                + " into "
+                + target
+                + " inserted "
+                + inserted
+                + " of "
+                + batched
+                + " rows");
+      }
       rows += batched;
       batched = 0;
     } catch (BatchUpdateException e) {
@@ -157,18 +185,18 @@ public final class BatchInsertSink implements RowSink {
               + "–"
               + batchLastLine
               + " into "
-              + location
+              + target
               + " failed",
           e);
     } catch (SQLException e) {
-      throw Database.failure("inserting into " + location + " failed", e);
+      throw Database.failure("inserting into " + target + " failed", e);
     }
   }
 
   @Override
   public Receipt commit() throws IOException {
     if (ended) {
-      throw new IllegalStateException("the insert into " + location + " has already ended");
+      throw new IllegalStateException("the insert into " + target + " has already ended");
     }
     try {
       flush();
@@ -177,7 +205,7 @@ public final class BatchInsertSink implements RowSink {
       connection.close();
       return Receipt.of(location).with("rows", rows);
     } catch (SQLException e) {
-      IOException failure = Database.failure("committing into " + location + " failed", e);
+      IOException failure = Database.failure("committing into " + target + " failed", e);
       abort(failure);
       throw failure;
     } catch (IOException | RuntimeException | Error e) {

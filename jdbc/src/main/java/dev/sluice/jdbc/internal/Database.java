@@ -93,8 +93,9 @@ public final class Database {
   }
 
   /** The error for a table that does not exist. */
-  public static IOException noTable(dev.sluice.jdbc.TableLoad load) {
-    return new IOException(
+  public static dev.sluice.jdbc.NoSuchTableException noTable(dev.sluice.jdbc.TableLoad load) {
+    return new dev.sluice.jdbc.NoSuchTableException(
+        load.table(),
         "no table "
             + load.table()
             + (load.format() == dev.sluice.jdbc.RecordFormat.CSV
@@ -102,7 +103,10 @@ public final class Database {
                 : ""));
   }
 
-  /** Creates {@code table} with one text column per name. */
+  /**
+   * Creates {@code table} with one text column per name (MariaDB's in {@code utf8mb4}, so that any
+   * Unicode text fits).
+   */
   public static void createTextTable(Connection connection, String table, List<String> columns)
       throws SQLException {
     String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
@@ -110,7 +114,7 @@ public final class Database {
         product.contains("postgres")
             ? "text"
             : product.contains("maria") || product.contains("mysql")
-                ? "TEXT"
+                ? "TEXT CHARACTER SET utf8mb4"
                 : product.contains("h2") ? "VARCHAR" : "VARCHAR(4000)";
     StringBuilder sql = new StringBuilder("CREATE TABLE ").append(table).append(" (");
     for (int i = 0; i < columns.size(); i++) {

@@ -1,12 +1,13 @@
 package dev.sluice.jdbc.internal;
 
+import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Receipt;
-import dev.sluice.core.Sink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -17,21 +18,34 @@ import java.util.concurrent.ExecutionException;
  * {@code setLocalInfileInputStream}), while {@link #write} pushes chunks into the pipe. One
  * transaction: commit ends the stream, waits for the statement and commits; abort fails the stream
  * and rolls back.
+ *
+ * <p>{@code LOAD DATA LOCAL} turns data errors into warnings and carries on (the server cannot stop
+ * the client's stream), so a value it truncated or could not convert would be committed changed:
+ * any warning therefore fails the load, naming the first, and nothing is committed. Error messages
+ * name the table, never the database's location.
  */
-public final class MariaDbLoadSink implements Sink {
+public final class MariaDbLoadSink implements BulkLoader {
 
   private static final int PIPE_CHUNKS = 4;
 
   private final Connection connection;
   private final String location;
+  private final String target;
+  private long expectedRows = -1;
   private final BoundedPipe pipe = new BoundedPipe(PIPE_CHUNKS);
   private CompletableFuture<Long> load;
   private boolean ended;
 
   /** Takes over {@code connection}, which must not be in auto-commit mode. */
-  public MariaDbLoadSink(Connection connection, String location) {
+  public MariaDbLoadSink(Connection connection, String location, String table) {
     this.connection = connection;
     this.location = location;
+    this.target = "table " + table;
+  }
+
+  @Override
+  public void expectRows(long rows) {
+    this.expectedRows = rows;
   }
 
   public Connection connection() {
@@ -39,16 +53,17 @@ public final class MariaDbLoadSink implements Sink {
   }
 
   /** Starts the statement, e.g. {@code LOAD DATA LOCAL INFILE 'stream' INTO TABLE …}. */
+  @Override
   public void start(String loadSql) throws IOException {
     if (load != null) {
-      throw new IllegalStateException("the load into " + location + " has already started");
+      throw new IllegalStateException("the load into " + target + " has already started");
     }
     Statement statement;
     try {
       statement = connection.createStatement();
       statement.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(pipe.input());
     } catch (SQLException e) {
-      throw Database.failure("LOAD DATA into " + location + " failed", e);
+      throw Database.failure("LOAD DATA into " + target + " failed", e);
     }
     CompletableFuture<Long> result = new CompletableFuture<>();
     load = result;
@@ -57,7 +72,19 @@ public final class MariaDbLoadSink implements Sink {
         .start(
             () -> {
               try (statement) {
-                result.complete(statement.executeLargeUpdate(loadSql));
+                long rows = statement.executeLargeUpdate(loadSql);
+                SQLWarning warning = statement.getWarnings();
+                if (warning != null) {
+                  result.completeExceptionally(
+                      new InvalidInputException(
+                          "LOAD DATA into "
+                              + target
+                              + " changed or refused a value ("
+                              + warning.getMessage()
+                              + "); nothing was stored"));
+                } else {
+                  result.complete(rows);
+                }
               } catch (Throwable e) {
                 result.completeExceptionally(e);
               } finally {
@@ -72,13 +99,17 @@ public final class MariaDbLoadSink implements Sink {
   @Override
   public void write(ByteBuffer chunk) throws IOException {
     if (load == null) {
-      throw new IllegalStateException("write before the load into " + location + " started");
+      throw new IllegalStateException("write before the load into " + target + " started");
     }
     try {
       pipe.write(chunk);
     } catch (IOException e) {
       if (load.isCompletedExceptionally() && load.exceptionNow() instanceof SQLException sql) {
-        throw Database.failure("LOAD DATA into " + location + " failed", sql);
+        throw Database.failure("LOAD DATA into " + target + " failed", sql);
+      }
+      if (load.isCompletedExceptionally()
+          && load.exceptionNow() instanceof InvalidInputException invalid) {
+        throw invalid;
       }
       throw e;
     }
@@ -87,7 +118,7 @@ public final class MariaDbLoadSink implements Sink {
   @Override
   public Receipt commit() throws IOException {
     if (ended) {
-      throw new IllegalStateException("the load into " + location + " has already ended");
+      throw new IllegalStateException("the load into " + target + " has already ended");
     }
     try {
       long rows = 0;
@@ -95,12 +126,22 @@ public final class MariaDbLoadSink implements Sink {
         pipe.close();
         rows = awaitLoad();
       }
+      if (expectedRows >= 0 && rows != expectedRows) {
+        throw new IOException(
+            "LOAD DATA into "
+                + target
+                + " took "
+                + rows
+                + " of the "
+                + expectedRows
+                + " rows sent; nothing was stored");
+      }
       connection.commit();
       ended = true;
       connection.close();
       return Receipt.of(location).with("rows", rows);
     } catch (SQLException e) {
-      IOException failure = Database.failure("LOAD DATA into " + location + " failed", e);
+      IOException failure = Database.failure("LOAD DATA into " + target + " failed", e);
       abort(failure);
       throw failure;
     } catch (IOException | RuntimeException | Error e) {
@@ -119,7 +160,10 @@ public final class MariaDbLoadSink implements Sink {
       if (e.getCause() instanceof SQLException sql) {
         throw sql;
       }
-      throw new IOException("LOAD DATA into " + location + " failed", e.getCause());
+      if (e.getCause() instanceof InvalidInputException invalid) {
+        throw invalid;
+      }
+      throw new IOException("LOAD DATA into " + target + " failed", e.getCause());
     }
   }
 

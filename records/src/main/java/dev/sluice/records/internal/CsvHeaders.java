@@ -26,7 +26,7 @@ final class CsvHeaders {
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < columns.size(); i++) {
       String name = columns.get(i);
-      if (name.isBlank()) {
+      if (name == null || name.isBlank()) {
         throw new InvalidInputException(
             "CSV line 1: column " + (i + 1) + " of the header has no name");
       }

@@ -1,7 +1,5 @@
 package dev.sluice.records.internal;
 
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.records.CsvFormat;
@@ -14,25 +12,29 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Parses pushed CSV chunks into rows. The {@link CsvScanner} finds where complete records end; the
- * complete records of each chunk (plus the unfinished record carried over from the last one) are
- * handed to FastCSV in one batch, and the unfinished tail is carried to the next chunk. The carry
- * is at most one record, which the limits bound.
+ * Parses pushed CSV chunks into rows. The {@link CsvScanner} finds where complete records end and
+ * checks them; the complete records of each chunk (plus the unfinished record carried over from the
+ * last one) are split into fields by {@link CsvSplitter} in one batch, and the unfinished tail is
+ * carried to the next chunk. The carry is at most one record, which the limits bound. A byte-order
+ * mark at the start is dropped; with {@link CsvFormat#unquotedEmptyIsNull()} an unquoted empty
+ * field is {@code null}.
  */
 public final class CsvParsingSink implements Sink {
 
-  private final CsvReader.CsvReaderBuilder reader;
+  private final CsvSplitter splitter;
   private final CsvScanner scanner;
+  private final LeadingBom bom = new LeadingBom();
   private final RowSink rows;
   private final ByteAccumulator pending = new ByteAccumulator(64 * 1024);
   private long[] lines = new long[256];
   private long[] offsets = new long[256];
   private int records;
   private int boundary;
+  private int parsed;
   private List<String> header;
 
   public CsvParsingSink(CsvFormat format, RecordLimits limits, RowSink rows) {
-    this.reader = CsvHeaders.reader(format);
+    this.splitter = new CsvSplitter(format.delimiter(), format.unquotedEmptyIsNull());
     this.scanner = new CsvScanner(format, limits);
     this.rows = rows;
   }
@@ -50,7 +52,15 @@ public final class CsvParsingSink implements Sink {
       };
 
   @Override
-  public void write(ByteBuffer chunk) throws IOException {
+  public void write(ByteBuffer bytes) throws IOException {
+    ByteBuffer chunk = bytes;
+    if (!bom.decided()) {
+      chunk = bom.strip(bytes);
+      scanner.skipLeading(bom.dropped());
+      if (!chunk.hasRemaining()) {
+        return;
+      }
+    }
     int start = chunk.position();
     int limit = chunk.limit();
     records = 0;
@@ -70,6 +80,12 @@ public final class CsvParsingSink implements Sink {
   @Override
   public Receipt commit() throws IOException {
     try {
+      if (!bom.decided()) {
+        ByteBuffer heldBack = bom.finish();
+        if (heldBack.hasRemaining()) {
+          write(heldBack);
+        }
+      }
       records = 0;
       scanner.finish(recordEnds);
       if (records > 0) {
@@ -93,26 +109,25 @@ public final class CsvParsingSink implements Sink {
   }
 
   private void parsePending(int length) throws IOException {
-    int index = 0;
-    try (CsvReader<CsvRecord> batch = reader.ofCsvRecord(pending.decode(length))) {
-      for (CsvRecord record : batch) {
-        if (index >= records) {
-          throw new IllegalStateException("FastCSV found more records than the scanner");
-        }
-        List<String> fields = record.getFields();
-        if (header == null) {
-          header = CsvHeaders.check(fields);
-          rows.header(header);
-        } else {
-          rows.accept(new Row(lines[index], offsets[index], header, fields));
-        }
-        index++;
-      }
-    }
-    if (index != records) {
+    parsed = 0;
+    int found = splitter.split(pending.decode(length), this::record);
+    if (found != records) {
       throw new IllegalStateException(
-          "FastCSV found " + index + " records where the scanner found " + records);
+          "the splitter found " + found + " records where the scanner found " + records);
     }
+  }
+
+  private void record(List<String> fields) throws IOException {
+    if (parsed >= records) {
+      throw new IllegalStateException("the splitter found more records than the scanner");
+    }
+    if (header == null) {
+      header = CsvHeaders.check(fields);
+      rows.header(header);
+    } else {
+      rows.accept(new Row(lines[parsed], offsets[parsed], header, fields));
+    }
+    parsed++;
   }
 
   @Override

@@ -66,6 +66,15 @@ public final class CsvScanner {
     return crlf;
   }
 
+  /**
+   * Counts {@code bytes} dropped before the first record (a byte-order mark) in the byte offsets,
+   * so that messages name offsets in the input as it was sent.
+   */
+  public void skipLeading(int bytes) {
+    position += bytes;
+    recordOffset += bytes;
+  }
+
   /** The number of bytes scanned so far. */
   public long position() {
     return position;

@@ -27,6 +27,11 @@ public final class LineFramer {
     this.limits = limits;
   }
 
+  /** Counts {@code bytes} dropped before the first line (a byte-order mark) in the offsets. */
+  public void skipLeading(int bytes) {
+    offset += bytes;
+  }
+
   public void push(ByteBuffer chunk, Listener listener) throws IOException {
     int carried = pending.size();
     pending.append(chunk, chunk.position(), chunk.limit());

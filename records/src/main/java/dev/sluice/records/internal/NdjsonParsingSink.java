@@ -11,13 +11,17 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Parses pushed NDJSON chunks into rows, one per non-blank line. */
+/**
+ * Parses pushed NDJSON chunks into rows, one per non-blank line. A byte-order mark at the start is
+ * dropped.
+ */
 public final class NdjsonParsingSink implements Sink {
 
   private final LineFramer framer;
   private final NdjsonLineParser parser;
   private final RowSink rows;
   private final LineFramer.Listener toRows;
+  private final LeadingBom bom = new LeadingBom();
 
   public NdjsonParsingSink(RecordLimits limits, RowSink rows) {
     this.framer = new LineFramer("NDJSON", limits);
@@ -51,12 +55,21 @@ public final class NdjsonParsingSink implements Sink {
 
   @Override
   public void write(ByteBuffer chunk) throws IOException {
+    if (!bom.decided()) {
+      ByteBuffer rest = bom.strip(chunk);
+      framer.skipLeading(bom.dropped());
+      framer.push(rest, toRows);
+      return;
+    }
     framer.push(chunk, toRows);
   }
 
   @Override
   public Receipt commit() throws IOException {
     try {
+      if (!bom.decided()) {
+        framer.push(bom.finish(), toRows);
+      }
       framer.finish(toRows);
     } catch (IOException | RuntimeException | Error e) {
       rows.abort(e);
