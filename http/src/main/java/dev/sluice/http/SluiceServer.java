@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -87,6 +88,11 @@ public final class SluiceServer implements AutoCloseable {
     this.jetty = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
+    // keys may hold any character, '%' too: let an encoded '%' (%25) through to the one decoding
+    // rule of ObjectPaths.key; Jetty still refuses encoded '/', '.', backslash and bad UTF-8 with a
+    // 400
+    http.setUriCompliance(
+        UriCompliance.DEFAULT.with("SLUICE", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
     http.setRequestHeaderSize(config.maxRequestHeaderSize());
     http.setOutputBufferSize(32 * 1024);
     HttpConnectionFactory http11 = new HttpConnectionFactory(http);

@@ -48,9 +48,20 @@ public final class Exchange {
     return request.getMethod();
   }
 
-  /** The decoded path, e.g. {@code /objects/a b.txt}. */
+  /**
+   * The path Jetty routes by: normalized, without path parameters, still percent-encoded, e.g.
+   * {@code /objects/a%20b.txt}. For messages and route matching; keys come from {@link #rawPath}.
+   */
   public String path() {
     return path;
+  }
+
+  /**
+   * The path exactly as the client sent it (percent-encoded, with any {@code ;} kept), which {@link
+   * ObjectPaths#key} decodes into an object key.
+   */
+  public String rawPath() {
+    return request.getHttpURI().getPath();
   }
 
   /** A request header, or null. */

@@ -96,7 +96,7 @@ public final class Router extends Handler.Abstract {
           503, "the server is shutting down", Map.of("Retry-After", "5", "Connection", "close"));
     }
     if (path.startsWith(ObjectPaths.PREFIX)) {
-      String key = keys.validate(path.substring(ObjectPaths.PREFIX.length()));
+      String key = keys.fromPath(exchange.rawPath());
       switch (method) {
         case "GET", "HEAD" -> {
           auth.requireRead(exchange, key);
