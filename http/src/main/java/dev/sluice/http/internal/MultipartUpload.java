@@ -85,7 +85,8 @@ final class MultipartUpload extends MultiPart.AbstractPartsListener {
           continue;
         }
         if (Content.Chunk.isFailure(chunk)) {
-          throw SlowClientException.bodyFailed("the multipart body", bytesRead, chunk.getFailure());
+          throw SlowClientException.bodyFailed(
+              "the multipart body", bytesRead, exchange.request().getLength(), chunk.getFailure());
         }
         bytesRead += chunk.remaining();
         boolean last = chunk.isLast();

@@ -1,11 +1,19 @@
 package dev.sluice.http.internal;
 
+import dev.sluice.core.AbortReason;
 import dev.sluice.core.ClientDisconnectedException;
 import dev.sluice.core.IngestionException;
+import dev.sluice.core.InvalidInputException;
+import dev.sluice.core.Secrets;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -25,6 +33,8 @@ public final class Router extends Handler.Abstract {
 
   /** An extra route: requests whose path starts with {@code prefix} go to {@code handler}. */
   public record Extra(String prefix, Request.Handler handler) {}
+
+  private static final Map<String, String> CLOSE = Map.of("Connection", "close");
 
   private final ServerContext context;
   private final Auth auth;
@@ -64,18 +74,67 @@ public final class Router extends Handler.Abstract {
       answer(exchange, problem);
     } catch (SlowClientException e) {
       answer(exchange, Uploads.tooSlow(e.getMessage()));
-    } catch (IngestionException | ClientDisconnectedException e) {
-      // the client is gone (or the upload was cut): nobody to answer
-      LOG.debug("{} {}: {}", request.getMethod(), exchange.path(), e.getMessage());
-      exchange.fail(e);
+    } catch (InvalidInputException e) {
+      answer(exchange, new HttpProblem(400, e.getMessage(), CLOSE));
+    } catch (ClientDisconnectedException e) {
+      clientGone(exchange, e.getMessage());
+    } catch (IngestionException e) {
+      if (e.reason() == AbortReason.CLIENT_DISCONNECT) {
+        clientGone(
+            exchange,
+            e.getCause() instanceof ClientDisconnectedException gone
+                ? gone.getMessage()
+                : "the request body ended early; nothing was stored");
+      } else {
+        answer(exchange, internalError(exchange, e.toString(), e));
+      }
     } catch (Exception e) {
-      LOG.warn("{} {} failed", request.getMethod(), exchange.path(), e);
-      answer(exchange, new HttpProblem(500, "internal error: " + e));
+      if (e instanceof HttpException bad && bad.getCode() >= 400 && bad.getCode() < 500) {
+        // Jetty refused part of the request (e.g. a malformed query string) as it was read
+        String reason = bad.getReason() == null ? "malformed request" : bad.getReason();
+        answer(exchange, new HttpProblem(bad.getCode(), reason + " in " + exchange.path()));
+      } else {
+        answer(exchange, internalError(exchange, e.toString(), e));
+      }
     }
     return true;
   }
 
+  /** The client went away or ended its body early: if it can still read, it learns why. */
+  private void clientGone(Exchange exchange, String why) {
+    LOG.debug("{} {}: {}", exchange.method(), exchange.path(), why);
+    answer(exchange, new HttpProblem(400, why, CLOSE));
+  }
+
+  /**
+   * The answer to a failure the server did not expect: a 500 whose body says only that, with an id
+   * the log line (which has the details) carries too. Neither a class name nor a server path (nor
+   * anything else an exception may hold) ever reaches the client.
+   */
+  private static HttpProblem internalError(Exchange exchange, String detail, Throwable cause) {
+    byte[] random = new byte[6];
+    ThreadLocalRandom.current().nextBytes(random);
+    String id = HexFormat.of().formatHex(random);
+    LOG.warn(
+        "{} {} failed (error id {}): {}",
+        exchange.method(),
+        exchange.path(),
+        id,
+        Secrets.redact(cause == null ? detail : stackTrace(cause)));
+    return new HttpProblem(500, "internal error (error id " + id + ")");
+  }
+
+  private static String stackTrace(Throwable t) {
+    StringWriter out = new StringWriter();
+    t.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+
   private void answer(Exchange exchange, HttpProblem problem) {
+    if (problem.status() >= 500 && problem.status() != 503 && problem.status() != 507) {
+      // a handler's own 500 may quote a store's exception: keep that for the log
+      problem = internalError(exchange, problem.getMessage(), null);
+    }
     if (exchange.response().isCommitted()) {
       exchange.fail(problem);
       return;
