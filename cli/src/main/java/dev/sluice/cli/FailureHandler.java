@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.core.Secrets;
 import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -13,7 +14,7 @@ final class FailureHandler implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parsed) {
-    commandLine.getErr().println("sluice: " + describe(e));
+    commandLine.getErr().println("sluice: " + Secrets.redact(describe(e)));
     if (System.getenv("SLUICE_DEBUG") != null) {
       e.printStackTrace(commandLine.getErr());
     }

@@ -6,6 +6,7 @@ import dev.sluice.core.Delivery;
 import dev.sluice.core.JobRegistry;
 import dev.sluice.core.RangeLimits;
 import dev.sluice.core.SchedulerLag;
+import dev.sluice.core.Secrets;
 import dev.sluice.core.WorkerPool;
 import dev.sluice.http.internal.Auth;
 import dev.sluice.http.internal.Deliveries;
@@ -166,7 +167,7 @@ public final class SluiceServer implements AutoCloseable {
     return "sluice: serving on "
         + baseUrl()
         + " · store "
-        + store.describe()
+        + Secrets.redact(store.describe())
         + " · auth "
         + (config.authRequired()
             ? "token (writes need Authorization: Bearer; reads the token or a signed link)"

@@ -68,13 +68,7 @@ public final class SlowClientException extends IOException implements AbortCause
           break;
         }
         return new InvalidInputException(
-            what
-                + " is malformed after "
-                + bytesRead
-                + " bytes"
-                + of(declared)
-                + ": "
-                + reason,
+            what + " is malformed after " + bytesRead + " bytes" + of(declared) + ": " + reason,
             failure);
       }
     }
