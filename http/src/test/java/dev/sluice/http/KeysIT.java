@@ -83,6 +83,17 @@ class KeysIT {
   }
 
   @Test
+  void aRawSemicolonIsPartOfTheKeyNotAPathParameter() throws Exception {
+    byte[] data = "semi".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> put = put("/objects/semi/a;b=c/d", data);
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    assertThat(JSON.readTree(put.body()).get("key").asText()).isEqualTo("semi/a;b=c/d");
+    assertThat(put.headers().firstValue("Location")).hasValue("/objects/semi/a%3Bb%3Dc/d");
+    assertThat(get("/objects/semi/a%3Bb%3Dc/d").body()).isEqualTo(data);
+    assertThat(server.store.find("semi/d")).isEmpty();
+  }
+
+  @Test
   void anEncodedSlashInsideASegmentIsA400ForEveryMethod() throws Exception {
     assertThat(put("/objects/sl/a%2Fb", new byte[] {1}).statusCode()).isEqualTo(400);
     assertThat(get("/objects/sl/a%2Fb").statusCode()).isEqualTo(400);

@@ -85,6 +85,7 @@ class RequestFramingFuzzIT {
             "/objects/fuzz/..%2F..%2Fetc",
             "/objects/fuzz/%2e%2e/x",
             "/objects/fuzz/a;b",
+            "/objects/fuzz/\u00e9t\u00e9-raw-utf8",
             "/objects/fuzz/a;b=c/d",
             "/objects/fuzz/%00",
             "/objects/fuzz//x",

@@ -2,6 +2,7 @@ package dev.sluice.http.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sluice.core.Secrets;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -141,12 +142,15 @@ public final class Exchange {
     finish();
   }
 
-  /** Answers a problem as {@code {"status": …, "error": "…"}}. */
+  /**
+   * Answers a problem as {@code {"status": …, "error": "…"}}, with any credential the message
+   * quotes (a driver's error naming its URL) masked.
+   */
   public void respond(HttpProblem problem) throws IOException {
     problem.headers().forEach((name, value) -> response.getHeaders().put(name, value));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", problem.status());
-    body.put("error", problem.getMessage());
+    body.put("error", Secrets.redact(problem.getMessage()));
     respond(problem.status(), body);
   }
 }
