@@ -35,6 +35,7 @@ class ServeSecretsIT {
   private static final Path JAR = Path.of("target", "sluice.jar");
   private static final Pattern URL = Pattern.compile("serving on (http://\\S+)");
   private static final String TOKEN = "serve-secrets-token";
+  private static final Pattern ERROR_ID = Pattern.compile("error id ([0-9a-f]+)");
 
   @TempDir Path dir;
 
@@ -79,6 +80,7 @@ class ServeSecretsIT {
     String location = form.formatted(secret);
     Process server = start("--port", "0", "--token", TOKEN, "--store", location, "--grace", "1s");
     StringBuilder printed = new StringBuilder();
+    List<String> errorIds = new ArrayList<>();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     try {
@@ -119,6 +121,10 @@ class ServeSecretsIT {
               .body());
       for (String answer : answers) {
         assertThat(answer).doesNotContain(secret).doesNotContain("password=");
+        Matcher id = ERROR_ID.matcher(answer);
+        if (id.find()) {
+          errorIds.add(id.group(1));
+        }
       }
     } finally {
       server.toHandle().destroy(); // SIGTERM, leaving the output readable: shutdown prints too
@@ -128,6 +134,9 @@ class ServeSecretsIT {
       server.destroyForcibly();
     }
     assertThat(printed.toString()).doesNotContain(secret);
+    for (String id : errorIds) {
+      assertThat(printed.toString()).as("the log names error id %s", id).contains(id);
+    }
   }
 
   @ParameterizedTest
