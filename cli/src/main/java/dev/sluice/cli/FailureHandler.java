@@ -16,7 +16,9 @@ final class FailureHandler implements IExecutionExceptionHandler {
   public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parsed) {
     commandLine.getErr().println("sluice: " + Secrets.redact(describe(e)));
     if (System.getenv("SLUICE_DEBUG") != null) {
-      e.printStackTrace(commandLine.getErr());
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new java.io.PrintWriter(trace));
+      commandLine.getErr().print(Secrets.redact(trace.toString()));
     }
     commandLine.getErr().flush();
     return ExitCodes.FAILURE;
