@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * Routes every request on its virtual thread: the shutdown gate (503), authentication, then {@code
  * /objects}, {@code /health}, {@code /metrics}, {@code /jobs} and any extra routes. Each handler
  * blocks until its response is complete; problems become JSON errors.
+ *
+ * <p>What a failure answers: a problem its status and message; a malformed body 400 and one that
+ * stalled 408 (with {@code Connection: close}); a client that ended its body early 400, if it can
+ * still read; anything else a 500 saying only "internal error" and an id, logged with the details
+ * (credentials masked). No answer ever carries an exception's class name or a server path.
  */
 public final class Router extends Handler.Abstract {
 
