@@ -198,6 +198,43 @@ class RequestFramingFuzzIT {
         .doesNotContain(server.dir.toString());
   }
 
+  @Provide
+  Arbitrary<Fuzzed> stalled() {
+    Arbitrary<String> targets =
+        Arbitraries.of(
+            "PUT " + ObjectPaths.of("stall/a b.bin"),
+            "POST /objects?prefix=stall/",
+            "POST /tables/stall_table?create-table=true");
+    Arbitrary<String[]> framings =
+        Arbitraries.of(
+            new String[] {"Content-Length: 100\r\n", "only ten b"},
+            new String[] {"Transfer-Encoding: chunked\r\n", "5\r\nhel"},
+            new String[] {"Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n"},
+            new String[] {
+              "Content-Length: 300\r\nContent-Type: multipart/form-data; boundary=b\r\n",
+              "--b\r\nContent-Disposition: form-data; name=f; filename=x\r\n\r\nxy"
+            });
+    return Combinators.combine(targets, framings)
+        .as(
+            (t, f) ->
+                new Fuzzed(
+                    t.substring(0, t.indexOf(' ')),
+                    t.substring(t.indexOf(' ') + 1),
+                    List.of("Authorization: Bearer " + TOKEN),
+                    f[0],
+                    f[1]));
+  }
+
+  /** A body that stops short and waits: the idle timeout (1 s) ends it with a 4xx, never a 5xx. */
+  @Property(tries = 8)
+  void aStalledBodyIsAnsweredBelow500(@ForAll("stalled") Fuzzed request) throws Exception {
+    RawHttp.Answer answer = RawHttp.exchange(server.server.port(), request.bytes(), false, 10_000);
+    String what = request.method() + " " + request.path() + " " + request.body();
+    STATUSES.merge(answer.status(), 1, Integer::sum);
+    assertThat(answer.status()).as("%s → %s", what, answer.text()).isBetween(400, 499);
+    assertThat(answer.body()).as(what).doesNotContain("dev.sluice").doesNotContain("Exception");
+  }
+
   @Property(tries = 1)
   void theServerKeepsServingAfterwards() throws Exception {
     assertThat(server.get("/health").statusCode()).isEqualTo(200);
