@@ -97,6 +97,8 @@ class RequestFramingFuzzIT {
             "/objects/fuzz/" + "%F0%9F%98%80".repeat(50),
             "/tables/t%00x",
             "/tables/x;drop",
+            "/tables/a%25b",
+            "/tables/a%20b?format=%zz",
             "/health?x=%",
             "/jobs",
             "*",
