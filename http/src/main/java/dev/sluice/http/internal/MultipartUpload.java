@@ -30,7 +30,8 @@ import org.eclipse.jetty.util.Blocker;
  * 400, never silently skipped. Only the last path segment of a name is kept (browsers may send a
  * path), and it becomes the key as is: the key {@code "a b.txt"} is at {@code /objects/a%20b.txt}.
  * That parser trims white space around a name, even inside quotes: {@code filename=" a "} is stored
- * as {@code a}, and the response says so.
+ * as {@code a}, and the response says so. The {@code prefix} is a query parameter, decoded like a
+ * form field ({@code +} is a space, {@code %2B} a plus), and must itself make a valid key.
  *
  * <p>The first part that fails ends the request with that part's error; parts committed before it
  * stay stored, and the error says which.
