@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.core.Secrets;
 import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -13,9 +14,11 @@ final class FailureHandler implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parsed) {
-    commandLine.getErr().println("sluice: " + describe(e));
+    commandLine.getErr().println("sluice: " + Secrets.redact(describe(e)));
     if (System.getenv("SLUICE_DEBUG") != null) {
-      e.printStackTrace(commandLine.getErr());
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new java.io.PrintWriter(trace));
+      commandLine.getErr().print(Secrets.redact(trace.toString()));
     }
     commandLine.getErr().flush();
     return ExitCodes.FAILURE;

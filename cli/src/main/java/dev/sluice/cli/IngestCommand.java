@@ -13,6 +13,7 @@ import dev.sluice.core.Ingestion;
 import dev.sluice.core.IngestionException;
 import dev.sluice.core.IngestionJob;
 import dev.sluice.core.IngestionReport;
+import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.core.Transforms;
@@ -320,7 +321,7 @@ final class IngestCommand implements Callable<Integer> {
         reportOut().println(ReportFormat.json(e.report(), source, destination, reason));
         reportOut().flush();
       }
-      err.println("sluice: " + reason);
+      err.println("sluice: " + Secrets.redact(reason));
       err.flush();
       return ExitCodes.FAILURE;
     }

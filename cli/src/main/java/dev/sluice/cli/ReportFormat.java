@@ -6,6 +6,7 @@ import dev.sluice.core.ByteSize;
 import dev.sluice.core.Decimals;
 import dev.sluice.core.IngestionReport;
 import dev.sluice.core.Latency;
+import dev.sluice.core.Secrets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,15 +43,18 @@ final class ReportFormat {
     return line.toString();
   }
 
-  /** The report as one JSON object; {@code error} is the one-line reason of a failure or null. */
+  /**
+   * The report as one JSON object; {@code error} is the one-line reason of a failure or null.
+   * Locations are shown with their credentials masked.
+   */
   static String json(IngestionReport report, String source, String destination, String error) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("outcome", report.outcome().name());
     json.put("reason", report.reason() == null ? null : report.reason().name());
-    json.put("error", error);
-    json.put("source", source);
-    json.put("destination", destination);
-    json.put("pipeline", report.pipeline());
+    json.put("error", Secrets.redact(error));
+    json.put("source", Secrets.redact(source));
+    json.put("destination", Secrets.redact(destination));
+    json.put("pipeline", Secrets.redact(report.pipeline()));
     json.put("bytesIn", report.bytesIn());
     json.put("bytesOut", report.bytesOut());
     json.put("chunks", report.chunks());

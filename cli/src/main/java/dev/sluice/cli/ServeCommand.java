@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.core.BlobStore;
+import dev.sluice.core.Secrets;
 import dev.sluice.http.ServerConfig;
 import dev.sluice.http.SluiceServer;
 import dev.sluice.http.TablesHandler;
@@ -134,7 +135,8 @@ public final class ServeCommand implements Callable<Integer> {
                 server.shutdown(config.grace());
                 blobs.close();
               } catch (Exception e) {
-                System.err.println("sluice: shutdown: " + FailureHandler.describe(e));
+                System.err.println(
+                    "sluice: shutdown: " + Secrets.redact(FailureHandler.describe(e)));
               }
             },
             "sluice-shutdown");

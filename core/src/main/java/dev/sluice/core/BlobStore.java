@@ -30,7 +30,8 @@ public interface BlobStore extends AutoCloseable {
   boolean delete(String key) throws IOException;
 
   /**
-   * Where the store keeps its blobs, for start-up lines and logs, e.g. {@code file:./sluice-data}.
+   * Where the store keeps its blobs, for start-up lines and logs, e.g. {@code file:./sluice-data},
+   * with any credential masked by {@link Secrets#redact}.
    */
   String describe();
 

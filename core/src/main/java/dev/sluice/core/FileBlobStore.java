@@ -135,7 +135,7 @@ public final class FileBlobStore implements BlobStore {
 
   @Override
   public String describe() {
-    return "file:" + root;
+    return Secrets.redact("file:" + root);
   }
 
   @Override

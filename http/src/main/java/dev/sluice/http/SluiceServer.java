@@ -6,6 +6,7 @@ import dev.sluice.core.Delivery;
 import dev.sluice.core.JobRegistry;
 import dev.sluice.core.RangeLimits;
 import dev.sluice.core.SchedulerLag;
+import dev.sluice.core.Secrets;
 import dev.sluice.core.WorkerPool;
 import dev.sluice.http.internal.Auth;
 import dev.sluice.http.internal.Deliveries;
@@ -22,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -87,6 +89,11 @@ public final class SluiceServer implements AutoCloseable {
     this.jetty = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
+    // keys may hold any character, '%' too: let an encoded '%' (%25) through to the one decoding
+    // rule of ObjectPaths.key; Jetty still refuses encoded '/', '.', backslash and bad UTF-8 with a
+    // 400
+    http.setUriCompliance(
+        UriCompliance.DEFAULT.with("SLUICE", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
     http.setRequestHeaderSize(config.maxRequestHeaderSize());
     http.setOutputBufferSize(32 * 1024);
     HttpConnectionFactory http11 = new HttpConnectionFactory(http);
@@ -160,7 +167,7 @@ public final class SluiceServer implements AutoCloseable {
     return "sluice: serving on "
         + baseUrl()
         + " · store "
-        + store.describe()
+        + Secrets.redact(store.describe())
         + " · auth "
         + (config.authRequired()
             ? "token (writes need Authorization: Bearer; reads the token or a signed link)"

@@ -212,8 +212,7 @@ public final class TablesHandler implements Request.Handler {
   }
 
   private String redact() {
-    int query = database.indexOf('?');
-    return query < 0 ? database : database.substring(0, query);
+    return dev.sluice.core.Secrets.redact(database);
   }
 
   @Override

@@ -14,6 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Makes and checks expiring read links for objects: {@code /objects/KEY?expires=EPOCH&sig=SIG},
  * where {@code SIG} is the unpadded base64url HMAC-SHA256, under the server's token, of {@code
  * "GET\n" + KEY + "\n" + EPOCH}. A link grants reads of that one key until {@code EPOCH} (seconds).
+ * The signature covers the key itself; the link carries it percent-encoded segment by segment, the
+ * way every object path does, so {@code a b.txt} is signed as is and linked as {@code a%20b.txt}.
  *
  * {@snippet :
  * String path = new UrlSigner("s3cret").signedPath("reports/q3.csv", Instant.now().plusSeconds(600));

@@ -2,6 +2,7 @@ package dev.sluice.jdbc;
 
 import dev.sluice.core.BlobStore;
 import dev.sluice.core.EndpointProvider;
+import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import java.io.IOException;
@@ -84,7 +85,6 @@ public final class JdbcEndpointProvider implements EndpointProvider {
   }
 
   private static String redact(String location) {
-    int query = location.indexOf('?');
-    return query < 0 ? location : location.substring(0, query);
+    return Secrets.redact(location);
   }
 }

@@ -3,6 +3,7 @@ package dev.sluice.redis;
 import dev.sluice.core.Blob;
 import dev.sluice.core.BlobSpec;
 import dev.sluice.core.BlobStore;
+import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.redis.internal.BlobCommands;
 import dev.sluice.redis.internal.BlobKeys;
@@ -137,7 +138,7 @@ public final class RedisBlobStore implements BlobStore {
 
   @Override
   public String describe() {
-    return description;
+    return Secrets.redact(description);
   }
 
   /** Closes the client if the store was built to own it. */

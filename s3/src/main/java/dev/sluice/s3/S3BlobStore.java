@@ -3,6 +3,7 @@ package dev.sluice.s3;
 import dev.sluice.core.Blob;
 import dev.sluice.core.BlobSpec;
 import dev.sluice.core.BlobStore;
+import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.s3.internal.S3Blob;
 import java.io.IOException;
@@ -96,7 +97,7 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public String describe() {
-    return root.toString();
+    return Secrets.redact(root.toString());
   }
 
   @Override

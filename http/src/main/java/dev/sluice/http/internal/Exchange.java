@@ -2,6 +2,7 @@ package dev.sluice.http.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sluice.core.Secrets;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -48,9 +49,20 @@ public final class Exchange {
     return request.getMethod();
   }
 
-  /** The decoded path, e.g. {@code /objects/a b.txt}. */
+  /**
+   * The path Jetty routes by: normalized, without path parameters, still percent-encoded, e.g.
+   * {@code /objects/a%20b.txt}. For messages and route matching; keys come from {@link #rawPath}.
+   */
   public String path() {
     return path;
+  }
+
+  /**
+   * The path exactly as the client sent it (percent-encoded, with any {@code ;} kept), which {@link
+   * ObjectPaths#key} decodes into an object key.
+   */
+  public String rawPath() {
+    return request.getHttpURI().getPath();
   }
 
   /** A request header, or null. */
@@ -130,12 +142,15 @@ public final class Exchange {
     finish();
   }
 
-  /** Answers a problem as {@code {"status": …, "error": "…"}}. */
+  /**
+   * Answers a problem as {@code {"status": …, "error": "…"}}, with any credential the message
+   * quotes (a driver's error naming its URL) masked.
+   */
   public void respond(HttpProblem problem) throws IOException {
     problem.headers().forEach((name, value) -> response.getHeaders().put(name, value));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", problem.status());
-    body.put("error", problem.getMessage());
+    body.put("error", Secrets.redact(problem.getMessage()));
     respond(problem.status(), body);
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.http.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.core.Secrets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -19,7 +21,9 @@ import org.eclipse.jetty.util.Callback;
  * Answers the requests Jetty itself refuses before routing (an ambiguous or encoded path segment
  * such as {@code %2e%2e} or {@code %2F}, an encoded control character or backslash, bad UTF-8, a
  * malformed URI) for every method and whatever the client accepts, with the same JSON body as the
- * server's own errors: {@code {"status": 400, "error": "…"}}, naming Jetty's reason and the path.
+ * server's own errors: {@code {"status": 400, "error": "…"}}, naming Jetty's reason and the path. A
+ * 5xx (a request whose handler failed) says only its status: never an exception's text, a class
+ * name or a server path.
  */
 public final class JettyErrors extends ErrorHandler {
 
@@ -65,9 +69,15 @@ public final class JettyErrors extends ErrorHandler {
   @Override
   protected void writeErrorJson(
       Request request, PrintWriter writer, int code, String message, Throwable cause) {
-    String why = message == null ? "refused" : message;
+    if (code >= 500) {
+      // a failure inside the server: its message may quote an exception, a class or a path
+      writeJson(writer, code, HttpStatus.getMessage(code) + " (the server logged the details)");
+      return;
+    }
+    String why = message == null || internal(message) ? "refused" : message;
     String detail = cause == null ? null : cause.getMessage();
-    boolean detailed = detail != null && !why.contains(detail) && !detail.contains(why);
+    boolean detailed =
+        detail != null && !internal(detail) && !why.contains(detail) && !detail.contains(why);
     if (detailed) {
       why += ": " + detail;
     }
@@ -79,6 +89,15 @@ public final class JettyErrors extends ErrorHandler {
     } else if (path != null) {
       why += " in " + path;
     }
+    writeJson(writer, code, Secrets.redact(why));
+  }
+
+  /** True for text that names code rather than the request: a class or package name. */
+  private static boolean internal(String text) {
+    return text.contains("Exception") || text.contains("java.") || text.contains("dev.sluice");
+  }
+
+  private static void writeJson(PrintWriter writer, int code, String why) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", code);
     body.put("error", why);

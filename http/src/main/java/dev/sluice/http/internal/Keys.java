@@ -17,4 +17,13 @@ public final class Keys {
       throw new HttpProblem(400, e.getMessage());
     }
   }
+
+  /**
+   * The valid key a raw request path {@code /objects/…} names, decoded by {@link ObjectPaths#key}.
+   *
+   * @throws HttpProblem 400 naming the path or key and the rule it breaks
+   */
+  public String fromPath(String rawPath) {
+    return validate(ObjectPaths.key(rawPath));
+  }
 }

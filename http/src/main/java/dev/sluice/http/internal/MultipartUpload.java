@@ -5,10 +5,11 @@ import dev.sluice.core.IngestionReport;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.io.Content;
@@ -20,15 +21,26 @@ import org.eclipse.jetty.util.Blocker;
  * file name) through the ingestion engine, without buffering the part. Jetty's push parser ({@link
  * MultiPart.Parser}) is fed from a blocking read loop; each slice of part content is handed to the
  * part's engine and waited for before the next network chunk is read. Parts without a file name
- * (plain form fields) are skipped.
+ * (plain form fields) are skipped; a body with no file part at all is a 400, so a 201 always means
+ * every file given was stored.
+ *
+ * <p>File names are read by Jetty's RFC 7578/6266 parser ({@link MultiPart.AbstractPartsListener}):
+ * quoted strings may hold {@code ;} and escaped quotes, and {@code filename*=UTF-8''…} is decoded
+ * (and preferred over {@code filename}). A part that names a file the parser cannot decode is a
+ * 400, never silently skipped. Only the last path segment of a name is kept (browsers may send a
+ * path), and it becomes the key as is: the key {@code "a b.txt"} is at {@code /objects/a%20b.txt}.
+ * That parser trims white space around a name, even inside quotes: {@code filename=" a "} is stored
+ * as {@code a}, and the response says so. The {@code prefix} is a query parameter, decoded like a
+ * form field ({@code +} is a space, {@code %2B} a plus), and must itself make a valid key.
  *
  * <p>The first part that fails ends the request with that part's error; parts committed before it
  * stay stored, and the error says which.
  */
-final class MultipartUpload implements MultiPart.Parser.Listener {
+final class MultipartUpload extends MultiPart.AbstractPartsListener {
 
   private static final int MAX_PARTS = 1000;
   private static final int MAX_PART_HEADERS = 8 * 1024;
+  private static final Pattern NAMES_A_FILE = Pattern.compile("(?i)(^|[;\\s])filename\\*?\\s*=");
 
   private final Uploads uploads;
   private final Exchange exchange;
@@ -38,6 +50,7 @@ final class MultipartUpload implements MultiPart.Parser.Listener {
 
   private String disposition;
   private String partType;
+  private int partNumber;
   private PartSource part;
   private CompletableFuture<IngestionReport> running;
   private String partKey;
@@ -75,7 +88,8 @@ final class MultipartUpload implements MultiPart.Parser.Listener {
           continue;
         }
         if (Content.Chunk.isFailure(chunk)) {
-          throw SlowClientException.bodyFailed("the multipart body", bytesRead, chunk.getFailure());
+          throw SlowClientException.bodyFailed(
+              "the multipart body", bytesRead, exchange.request().getLength(), chunk.getFailure());
         }
         bytesRead += chunk.remaining();
         boolean last = chunk.isLast();
@@ -94,6 +108,12 @@ final class MultipartUpload implements MultiPart.Parser.Listener {
       if (part != null) {
         throw new HttpProblem(400, "multipart body ended inside part '" + partKey + "'");
       }
+      if (stored.isEmpty()) {
+        throw new HttpProblem(
+            400,
+            "POST /objects stores the file parts of a multipart/form-data body (parts whose"
+                + " Content-Disposition has a filename), and this body has no file part");
+      }
     } finally {
       if (part != null) {
         part.close(); // the running part's engine aborts: nothing partial is stored
@@ -107,10 +127,12 @@ final class MultipartUpload implements MultiPart.Parser.Listener {
   public void onPartBegin() {
     disposition = null;
     partType = null;
+    partNumber++;
   }
 
   @Override
   public void onPartHeader(String name, String value) {
+    super.onPartHeader(name, value); // parses name, filename and filename*
     if (HttpHeader.CONTENT_DISPOSITION.is(name)) {
       disposition = value;
     } else if (HttpHeader.CONTENT_TYPE.is(name)) {
@@ -123,9 +145,23 @@ final class MultipartUpload implements MultiPart.Parser.Listener {
     if (failure != null) {
       return;
     }
-    String fileName = fileName(disposition);
+    String fileName = getFileName();
     if (fileName == null) {
+      if (disposition != null && NAMES_A_FILE.matcher(disposition).find()) {
+        failure =
+            new HttpProblem(
+                400,
+                "part "
+                    + partNumber
+                    + " of POST /objects names a file that cannot be decoded (RFC 6266: filename=\"…\""
+                    + " or filename*=UTF-8''…): Content-Disposition: "
+                    + disposition);
+      }
       return; // a plain form field: not an object
+    }
+    fileName = lastSegment(fileName);
+    if (fileName.isEmpty()) {
+      return; // a file input with no file chosen: browsers send filename=""
     }
     try {
       partKey = keys.validate(prefix + fileName);
@@ -163,6 +199,18 @@ final class MultipartUpload implements MultiPart.Parser.Listener {
 
   @Override
   public void onPartEnd() {
+    try {
+      endPart();
+    } finally {
+      super.onPartEnd(); // forgets this part's name and file name
+    }
+  }
+
+  /** Parts are streamed as they arrive: there is nothing left to do once one has been parsed. */
+  @Override
+  public void onPart(String name, String fileName, HttpFields headers) {}
+
+  private void endPart() {
     if (part == null || failure != null) {
       return;
     }
@@ -204,25 +252,9 @@ final class MultipartUpload implements MultiPart.Parser.Listener {
     }
   }
 
-  /** The {@code filename} parameter of a {@code Content-Disposition: form-data} value, or null. */
-  static String fileName(String disposition) {
-    if (disposition == null) {
-      return null;
-    }
-    for (String param : disposition.split(";")) {
-      String p = param.trim();
-      int eq = p.indexOf('=');
-      if (eq > 0 && p.substring(0, eq).trim().toLowerCase(Locale.ROOT).equals("filename")) {
-        String value = p.substring(eq + 1).trim();
-        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-          value =
-              value.substring(1, value.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
-        }
-        int slash = Math.max(value.lastIndexOf('/'), value.lastIndexOf('\\'));
-        value = value.substring(slash + 1); // browsers may send a path; keep the name
-        return value.isEmpty() ? null : value;
-      }
-    }
-    return null;
+  /** The name after the last {@code /} or {@code \\} of a file name. */
+  static String lastSegment(String fileName) {
+    int slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
+    return fileName.substring(slash + 1);
   }
 }

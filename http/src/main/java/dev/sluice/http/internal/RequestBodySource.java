@@ -114,7 +114,7 @@ public final class RequestBodySource implements Source {
   }
 
   private IOException disconnected(Throwable failure) {
-    return SlowClientException.bodyFailed(name, bytesRead, failure);
+    return SlowClientException.bodyFailed(name, bytesRead, length, failure);
   }
 
   /** Bytes handed to the engine so far. */

@@ -1,11 +1,18 @@
 package dev.sluice.http.internal;
 
+import dev.sluice.core.AbortReason;
 import dev.sluice.core.ClientDisconnectedException;
 import dev.sluice.core.IngestionException;
+import dev.sluice.core.InvalidInputException;
+import dev.sluice.core.Secrets;
 import java.io.IOException;
-import java.util.LinkedHashMap;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -18,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * Routes every request on its virtual thread: the shutdown gate (503), authentication, then {@code
  * /objects}, {@code /health}, {@code /metrics}, {@code /jobs} and any extra routes. Each handler
  * blocks until its response is complete; problems become JSON errors.
+ *
+ * <p>What a failure answers: a problem its status and message; a malformed body 400 and one that
+ * stalled 408 (with {@code Connection: close}); a client that ended its body early 400, if it can
+ * still read; anything else a 500 saying only "internal error" and an id, logged with the details
+ * (credentials masked). No answer ever carries an exception's class name or a server path.
  */
 public final class Router extends Handler.Abstract {
 
@@ -25,6 +37,8 @@ public final class Router extends Handler.Abstract {
 
   /** An extra route: requests whose path starts with {@code prefix} go to {@code handler}. */
   public record Extra(String prefix, Request.Handler handler) {}
+
+  private static final Map<String, String> CLOSE = Map.of("Connection", "close");
 
   private final ServerContext context;
   private final Auth auth;
@@ -64,18 +78,67 @@ public final class Router extends Handler.Abstract {
       answer(exchange, problem);
     } catch (SlowClientException e) {
       answer(exchange, Uploads.tooSlow(e.getMessage()));
-    } catch (IngestionException | ClientDisconnectedException e) {
-      // the client is gone (or the upload was cut): nobody to answer
-      LOG.debug("{} {}: {}", request.getMethod(), exchange.path(), e.getMessage());
-      exchange.fail(e);
+    } catch (InvalidInputException e) {
+      answer(exchange, new HttpProblem(400, e.getMessage(), CLOSE));
+    } catch (ClientDisconnectedException e) {
+      clientGone(exchange, e.getMessage());
+    } catch (IngestionException e) {
+      if (e.reason() == AbortReason.CLIENT_DISCONNECT) {
+        clientGone(
+            exchange,
+            e.getCause() instanceof ClientDisconnectedException gone
+                ? gone.getMessage()
+                : "the request body ended early; nothing was stored");
+      } else {
+        answer(exchange, internalError(exchange, e.toString(), e));
+      }
     } catch (Exception e) {
-      LOG.warn("{} {} failed", request.getMethod(), exchange.path(), e);
-      answer(exchange, new HttpProblem(500, "internal error: " + e));
+      if (e instanceof HttpException bad && bad.getCode() >= 400 && bad.getCode() < 500) {
+        // Jetty refused part of the request (e.g. a malformed query string) as it was read
+        String reason = bad.getReason() == null ? "malformed request" : bad.getReason();
+        answer(exchange, new HttpProblem(bad.getCode(), reason + " in " + exchange.path()));
+      } else {
+        answer(exchange, internalError(exchange, e.toString(), e));
+      }
     }
     return true;
   }
 
+  /** The client went away or ended its body early: if it can still read, it learns why. */
+  private void clientGone(Exchange exchange, String why) {
+    LOG.debug("{} {}: {}", exchange.method(), exchange.path(), why);
+    answer(exchange, new HttpProblem(400, why, CLOSE));
+  }
+
+  /**
+   * The answer to a failure the server did not expect: a 500 whose body says only that, with an id
+   * the log line (which has the details) carries too. Neither a class name nor a server path (nor
+   * anything else an exception may hold) ever reaches the client.
+   */
+  private static HttpProblem internalError(Exchange exchange, String detail, Throwable cause) {
+    byte[] random = new byte[6];
+    ThreadLocalRandom.current().nextBytes(random);
+    String id = HexFormat.of().formatHex(random);
+    LOG.warn(
+        "{} {} failed (error id {}): {}",
+        exchange.method(),
+        exchange.path(),
+        id,
+        Secrets.redact(cause == null ? detail : stackTrace(cause)));
+    return new HttpProblem(500, "internal error (error id " + id + ")");
+  }
+
+  private static String stackTrace(Throwable t) {
+    StringWriter out = new StringWriter();
+    t.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+
   private void answer(Exchange exchange, HttpProblem problem) {
+    if (problem.status() >= 500 && problem.status() != 503 && problem.status() != 507) {
+      // a handler's own 500 may quote a store's exception: keep that for the log
+      problem = internalError(exchange, problem.getMessage(), null);
+    }
     if (exchange.response().isCommitted()) {
       exchange.fail(problem);
       return;
@@ -96,7 +159,7 @@ public final class Router extends Handler.Abstract {
           503, "the server is shutting down", Map.of("Retry-After", "5", "Connection", "close"));
     }
     if (path.startsWith(ObjectPaths.PREFIX)) {
-      String key = keys.validate(path.substring(ObjectPaths.PREFIX.length()));
+      String key = keys.fromPath(exchange.rawPath());
       switch (method) {
         case "GET", "HEAD" -> {
           auth.requireRead(exchange, key);
@@ -162,13 +225,12 @@ public final class Router extends Handler.Abstract {
     return Callback.from(exchange::finish, exchange::fail);
   }
 
-  private Map<String, Object> health() {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("status", "ok");
-    out.put("store", context.config().store());
-    out.put("auth", auth.enabled() ? "token" : "none");
-    out.put("transfers", context.transfers().describe().size());
-    return out;
+  /**
+   * Liveness, open to anyone: it says the server answers and nothing else, no store location, path,
+   * auth mode or count (those are configuration, or need the token: {@code /jobs}).
+   */
+  private static Map<String, Object> health() {
+    return Map.of("status", "ok");
   }
 
   private static void requireGet(String method, String path) {

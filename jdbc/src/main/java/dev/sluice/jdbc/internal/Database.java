@@ -1,6 +1,7 @@
 package dev.sluice.jdbc.internal;
 
 import dev.sluice.core.InvalidInputException;
+import dev.sluice.core.Secrets;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,10 +43,9 @@ public final class Database {
     return url.startsWith("jdbc:mariadb:");
   }
 
-  /** The URL without its query string (which may hold a password). */
+  /** The URL with its credentials masked, by the one rule of {@link Secrets#redact}. */
   public static String redact(String url) {
-    int query = url.indexOf('?');
-    return query < 0 ? url : url.substring(0, query);
+    return Secrets.redact(url);
   }
 
   /** Quotes a column name with the database's identifier quote, doubling quotes inside. */

@@ -1,6 +1,7 @@
 package dev.sluice.redis.internal;
 
 import dev.sluice.core.ByteSize;
+import dev.sluice.core.Secrets;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -139,9 +140,9 @@ public record RedisLocation(
     return new IllegalArgumentException("invalid Redis location " + redact(location) + ": " + why);
   }
 
-  /** {@code location} with any password replaced by {@code ***}, for messages. */
+  /** {@code location} with its credentials masked ({@link Secrets#redact}), for messages. */
   public static String redact(String location) {
-    return location.replaceFirst("^(rediss?://)([^@/]*)@", "$1***@");
+    return Secrets.redact(location);
   }
 
   /** Opens a pooled client for this location's server and database. */

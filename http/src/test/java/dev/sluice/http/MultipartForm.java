@@ -1,0 +1,44 @@
+package dev.sluice.http;
+
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+
+/** A {@code multipart/form-data} body built part by part, for tests of {@code POST /objects}. */
+final class MultipartForm {
+
+  static final String BOUNDARY = "sluice-test-boundary";
+
+  private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+  /** A part with the given raw {@code Content-Disposition} value (UTF-8) and content. */
+  MultipartForm part(String disposition, byte[] content) {
+    body.writeBytes(("--" + BOUNDARY + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    body.writeBytes(
+        ("Content-Disposition: " + disposition + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.writeBytes(content);
+    body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+    return this;
+  }
+
+  /** A file part whose {@code filename} is quoted, with {@code "} and {@code \} escaped. */
+  MultipartForm file(String fileName, byte[] content) {
+    String quoted = fileName.replace("\\", "\\\\").replace("\"", "\\\"");
+    return part("form-data; name=\"f\"; filename=\"" + quoted + "\"", content);
+  }
+
+  byte[] bytes() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(body.toByteArray());
+    out.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+    return out.toByteArray();
+  }
+
+  /** A {@code POST} of this form to {@code pathAndQuery} on {@code server}. */
+  HttpRequest.Builder post(TestServer server, String pathAndQuery) {
+    return server
+        .request(pathAndQuery)
+        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes()));
+  }
+}
