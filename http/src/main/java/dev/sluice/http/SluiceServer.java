@@ -4,9 +4,11 @@ import dev.sluice.core.AbortReason;
 import dev.sluice.core.BlobStore;
 import dev.sluice.core.Delivery;
 import dev.sluice.core.JobRegistry;
+import dev.sluice.core.MemoryBudget;
 import dev.sluice.core.RangeLimits;
 import dev.sluice.core.SchedulerLag;
 import dev.sluice.core.WorkerPool;
+import dev.sluice.http.internal.Admission;
 import dev.sluice.http.internal.Auth;
 import dev.sluice.http.internal.Deliveries;
 import dev.sluice.http.internal.JettyErrors;
@@ -69,8 +71,15 @@ public final class SluiceServer implements AutoCloseable {
     Throttle throttle = new Throttle(config.globalRate(), config.defaultRate(), config.maxRate());
     WorkerPool workers =
         config.workers() == 0 ? null : registry.own(WorkerPool.of(config.workers()));
+    Admission admission =
+        new Admission(
+            MemoryBudget.of(config.effectiveMemoryBudget()),
+            config.maxTransfers(),
+            config.effectiveMaxOpenFiles(),
+            config.admissionWait());
+    metrics.admission(admission);
     ServerContext context =
-        new ServerContext(config, transfers, metrics, throttle, registry, lag, workers);
+        new ServerContext(config, transfers, metrics, throttle, registry, lag, workers, admission);
     Keys keys = new Keys();
     Delivery delivery = Delivery.of(new RangeLimits(config.maxRanges(), 80, 1));
     this.router =
