@@ -33,6 +33,9 @@ public final class Admission {
   /** The payload memory an upload holds: the engine's default window of chunks. */
   static final long UPLOAD_BYTES = (long) Ingestion.DEFAULT_CHUNK_SIZE * Ingestion.DEFAULT_WINDOW;
 
+  /** The share of the memory budget one direction may hold. */
+  static final double DIRECTION_SHARE = 0.75;
+
   private static final ThreadLocal<Ticket> CURRENT = new ThreadLocal<>();
 
   private final MemoryBudget memory;
@@ -40,6 +43,7 @@ public final class Admission {
   private final int maxOpenFiles;
   private final Semaphore transfers;
   private final Semaphore files;
+  private final Map<Direction, Semaphore> shares; // KiB of the budget each direction may hold
   private final Duration wait;
   private final AtomicInteger waiting = new AtomicInteger();
   private final Map<String, AtomicLong> refused =
@@ -57,6 +61,12 @@ public final class Admission {
     this.maxOpenFiles = maxOpenFiles;
     this.transfers = new Semaphore(maxTransfers, true);
     this.files = new Semaphore(maxOpenFiles, true);
+    int share =
+        (int) Math.min(Integer.MAX_VALUE, (long) (memory.capacity() * DIRECTION_SHARE) >> 10);
+    this.shares =
+        Map.of(
+            Direction.UPLOAD, new Semaphore(share, true),
+            Direction.DOWNLOAD, new Semaphore(share, true));
     this.wait = wait;
   }
 
@@ -71,7 +81,7 @@ public final class Admission {
     return switch (exchange.method()) {
       case "PUT", "POST", "PATCH" ->
           admit(Direction.UPLOAD, exchange.method() + " " + exchange.path(), UPLOAD_BYTES);
-      default -> new Ticket(null, false);
+      default -> new Ticket(null, null, 0);
     };
   }
 
@@ -85,6 +95,9 @@ public final class Admission {
     waiting.incrementAndGet();
     boolean transfer = false;
     boolean file = false;
+    Semaphore share = shares.get(direction);
+    int kib = (int) Math.min(Integer.MAX_VALUE, (bytes + 1023) >> 10);
+    boolean shared = false;
     try {
       transfer = transfers.tryAcquire(left(deadline), TimeUnit.NANOSECONDS);
       if (!transfer) {
@@ -94,7 +107,9 @@ public final class Admission {
       if (!file) {
         throw busy("files", what, maxOpenFiles + " store files are open");
       }
-      MemoryBudget.Reservation reserved = memory.reserve(bytes, Duration.ofNanos(left(deadline)));
+      shared = share.tryAcquire(kib, left(deadline), TimeUnit.NANOSECONDS);
+      MemoryBudget.Reservation reserved =
+          shared ? memory.reserve(bytes, Duration.ofNanos(left(deadline))) : null;
       if (reserved == null) {
         throw busy(
             "memory",
@@ -107,15 +122,19 @@ public final class Admission {
                 + direction.name().toLowerCase(java.util.Locale.ROOT)
                 + ")");
       }
-      Ticket ticket = new Ticket(reserved, true);
+      Ticket ticket = new Ticket(reserved, share, kib);
       transfer = false;
       file = false;
+      shared = false;
       return ticket;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw busy("transfers", what, "it is stopping");
     } finally {
       waiting.decrementAndGet();
+      if (shared) {
+        share.release(kib);
+      }
       if (file) {
         files.release();
       }
@@ -181,12 +200,16 @@ public final class Admission {
   /** What one admitted transfer holds; closing it gives everything back. Closing twice is fine. */
   public final class Ticket implements AutoCloseable {
     private final MemoryBudget.Reservation reservation;
+    private final Semaphore share;
+    private final int kib;
     private boolean held;
     private final Ticket outer;
 
-    private Ticket(MemoryBudget.Reservation reservation, boolean held) {
+    private Ticket(MemoryBudget.Reservation reservation, Semaphore share, int kib) {
       this.reservation = reservation;
-      this.held = held;
+      this.share = share;
+      this.kib = kib;
+      this.held = reservation != null;
       this.outer = CURRENT.get();
       if (held) {
         CURRENT.set(this);
@@ -229,6 +252,7 @@ public final class Admission {
         }
       }
       reservation.close();
+      share.release(kib);
       files.release();
       transfers.release();
     }
