@@ -5,6 +5,7 @@
 # /health probe every 50 ms. Reports status counts, /health p50/p99, the server's fd count before,
 # during and each second for 5 s after the clients go, peak RSS (VmHWM) and whether /jobs is empty.
 # Usage: bench/abuse.sh [--gets 1100] [--puts 300] [--hold 3] [-- extra serve options]
+# ABUSE_SERVER_LOG=FILE keeps the server's output; SLUICE_JAVA_OPTS passes JVM options to it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gets=1100
@@ -28,6 +29,7 @@ server=
 cleanup() {
   [ -n "$server" ] && kill "$server" 2>/dev/null || true
   sleep 0.5
+  [ -n "${ABUSE_SERVER_LOG:-}" ] && cp "$work/serve.log" "$ABUSE_SERVER_LOG" # kept on request
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -55,6 +55,7 @@ public class AbuseClient {
     String base = "http://127.0.0.1:" + port;
 
     long fdBefore = fds(pid);
+    Map<String, Long> kindsBefore = fdKinds(pid);
     System.out.printf("before: fd %d, rss %d MiB%n", fdBefore, status(pid, "VmRSS") >> 10);
 
     // the sampler: fd count and RSS of the server while the clients run
@@ -173,6 +174,7 @@ public class AbuseClient {
     for (Thread t : uploads) {
       t.join();
     }
+    putClient.shutdownNow(); // its idle keep-alive connections go with the clients
     double putSeconds = (System.nanoTime() - putStart) / 1e9;
     headsIn.await(60, java.util.concurrent.TimeUnit.SECONDS);
     Thread.sleep(hold * 1000L);
@@ -180,6 +182,7 @@ public class AbuseClient {
     // the clients go
     stopProbe.countDown();
     probe.join();
+    probeClient.shutdownNow();
     synchronized (held) {
       for (Socket s : held) {
         s.close();
@@ -215,6 +218,7 @@ public class AbuseClient {
         "rss: peak sampled %d MiB, VmHWM %d MiB%n",
         rssPeak.get() >> 10, status(pid, "VmHWM") >> 10);
     System.out.println("jobs empty afterwards: " + jobsEmpty);
+    System.out.println("fd kinds before: " + kindsBefore + ", after: " + fdKinds(pid));
     System.exit(0);
   }
 
@@ -248,6 +252,27 @@ public class AbuseClient {
     try (Stream<Path> list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
       return list.count();
     }
+  }
+
+  /** Open fds by kind: socket, pipe, anon_inode, or the file's folder. */
+  static Map<String, Long> fdKinds(long pid) throws IOException {
+    Map<String, Long> kinds = new TreeMap<>();
+    try (Stream<Path> list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      for (Path fd : (Iterable<Path>) list::iterator) {
+        String target;
+        try {
+          target = Files.readSymbolicLink(fd).toString();
+        } catch (IOException e) {
+          continue;
+        }
+        String kind =
+            target.contains(":[") || target.startsWith("anon_inode")
+                ? target.replaceAll(":.*", "")
+                : Path.of(target).getParent() == null ? target : "file";
+        kinds.merge(kind, 1L, Long::sum);
+      }
+    }
+    return kinds;
   }
 
   /** A {@code /proc/PID/status} figure in KiB, e.g. VmRSS or VmHWM. */

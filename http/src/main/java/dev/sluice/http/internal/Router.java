@@ -168,7 +168,7 @@ public final class Router extends Handler.Abstract {
     out.put("status", "ok");
     out.put("store", context.config().store());
     out.put("auth", auth.enabled() ? "token" : "none");
-    out.put("transfers", context.transfers().describe().size());
+    out.put("transfers", context.transfers().size());
     return out;
   }
 
