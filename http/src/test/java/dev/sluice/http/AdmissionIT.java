@@ -101,4 +101,54 @@ class AdmissionIT {
               () -> assertThat(server.put("ad/d.bin", data).statusCode()).isEqualTo(201));
     }
   }
+
+  @Test
+  void pastSixtyFourWaitingDownloadsMoreAreRefusedWithoutWaitingAndUploadsStillQueue()
+      throws Exception {
+    try (TestServer server =
+        TestServer.start(b -> b.maxTransfers(1).admissionWait(Duration.ofSeconds(3)))) {
+      byte[] data = bytes(200_000, 9);
+      assertThat(server.put("ad/e.bin", data).statusCode()).isEqualTo(201);
+      CompletableFuture<HttpResponse<byte[]>> slow =
+          server.client.sendAsync(
+              server.request("/objects/ad/e.bin?rate=64KiB").GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(server.metric("sluice_admission_running")).isEqualTo(1));
+      java.util.List<CompletableFuture<HttpResponse<String>>> waiting = new java.util.ArrayList<>();
+      for (int i = 0; i < 70; i++) {
+        waiting.add(
+            server.client.sendAsync(
+                server.request("/objects/ad/e.bin").GET().build(),
+                HttpResponse.BodyHandlers.ofString()));
+      }
+      await()
+          .atMost(Duration.ofSeconds(2)) // well before the 3 s wait ends
+          .untilAsserted(
+              () ->
+                  assertThat(server.metric("sluice_admission_refused_total{limit=\"queue\""))
+                      .isEqualTo(6));
+      assertThat(server.metric("sluice_admission_waiting")).isEqualTo(64);
+      // the download queue is full, the upload queue is not: an upload waits its turn
+      CompletableFuture<HttpResponse<String>> upload =
+          server.client.sendAsync(
+              server
+                  .request("/objects/ad/f.bin")
+                  .PUT(HttpRequest.BodyPublishers.ofByteArray(data))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .untilAsserted(() -> assertThat(server.metric("sluice_admission_waiting")).isEqualTo(65));
+      long refusedAtOnce =
+          waiting.stream()
+              .map(CompletableFuture::join)
+              .filter(r -> r.body().contains("64 downloads are already waiting to be admitted"))
+              .count();
+      assertThat(refusedAtOnce).isEqualTo(6);
+      assertThat(slow.get().body()).isEqualTo(data);
+      assertThat(upload.get().statusCode()).isIn(201, 503);
+    }
+  }
 }

@@ -33,6 +33,13 @@ public final class Admission {
   /** The payload memory an upload holds: the engine's default window of chunks. */
   static final long UPLOAD_BYTES = (long) Ingestion.DEFAULT_CHUNK_SIZE * Ingestion.DEFAULT_WINDOW;
 
+  /**
+   * Requests of one direction that may wait to be admitted at once; more are refused without
+   * waiting: a queue that long cannot be served within the wait, and each waiter holds a
+   * connection's request state. Per direction, so a flood of downloads does not refuse uploads.
+   */
+  static final int MAX_WAITING = 64;
+
   /** The share of the memory budget one direction may hold. */
   static final double DIRECTION_SHARE = 0.75;
 
@@ -46,8 +53,14 @@ public final class Admission {
   private final Map<Direction, Semaphore> shares; // KiB of the budget each direction may hold
   private final Duration wait;
   private final AtomicInteger waiting = new AtomicInteger();
+  private final Map<Direction, AtomicInteger> queues =
+      Map.of(Direction.UPLOAD, new AtomicInteger(), Direction.DOWNLOAD, new AtomicInteger());
   private final Map<String, AtomicLong> refused =
-      Map.of("transfers", new AtomicLong(), "files", new AtomicLong(), "memory", new AtomicLong());
+      Map.of(
+          "transfers", new AtomicLong(),
+          "files", new AtomicLong(),
+          "memory", new AtomicLong(),
+          "queue", new AtomicLong());
 
   /**
    * @param memory the budget every transfer's buffers come from
@@ -92,6 +105,17 @@ public final class Admission {
    */
   public Ticket admit(Direction direction, String what, long bytes) {
     long deadline = System.nanoTime() + wait.toNanos();
+    AtomicInteger queue = queues.get(direction);
+    if (queue.incrementAndGet() > MAX_WAITING) {
+      queue.decrementAndGet();
+      throw busy(
+          "queue",
+          what,
+          MAX_WAITING
+              + " "
+              + direction.name().toLowerCase(java.util.Locale.ROOT)
+              + "s are already waiting to be admitted");
+    }
     waiting.incrementAndGet();
     boolean transfer = false;
     boolean file = false;
@@ -132,6 +156,7 @@ public final class Admission {
       throw busy("transfers", what, "it is stopping");
     } finally {
       waiting.decrementAndGet();
+      queue.decrementAndGet();
       if (shared) {
         share.release(kib);
       }
@@ -174,7 +199,7 @@ public final class Admission {
     return waiting.get();
   }
 
-  /** Requests refused so far because {@code limit} (transfers, files, memory) was reached. */
+  /** Requests refused so far because {@code limit} (transfers, files, memory, queue) was hit. */
   public long refused(String limit) {
     return refused.get(limit).get();
   }

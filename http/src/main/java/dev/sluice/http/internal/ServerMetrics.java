@@ -93,7 +93,7 @@ public final class ServerMetrics {
     Gauge.builder("sluice.admission.max.open.files", admission, Admission::maxOpenFiles)
         .description("The most store files transfers hold open at once")
         .register(registry);
-    for (String limit : new String[] {"transfers", "files", "memory"}) {
+    for (String limit : new String[] {"transfers", "files", "memory", "queue"}) {
       FunctionCounter.builder("sluice.admission.refused", admission, a -> a.refused(limit))
           .tag("limit", limit)
           .description("Requests refused with 503 because a limit was reached")
