@@ -151,4 +151,22 @@ class AdmissionIT {
       assertThat(upload.get().statusCode()).isIn(201, 503);
     }
   }
+
+  @Test
+  void downloadsReuseTheirBuffersInsteadOfAllocatingDirectMemoryEachTime() throws Exception {
+    try (TestServer server = TestServer.start(b -> b)) {
+      byte[] data = bytes(300_000, 10);
+      assertThat(server.put("ad/g.bin", data).statusCode()).isEqualTo(201);
+      for (int i = 0; i < 5; i++) {
+        assertThat(server.get("/objects/ad/g.bin").body()).isEqualTo(data);
+      }
+      double before = server.metric("sluice_memory_direct_bytes");
+      for (int i = 0; i < 40; i++) {
+        assertThat(server.get("/objects/ad/g.bin").body()).isEqualTo(data);
+      }
+      // 40 downloads of a 256 KiB buffer each would be 10 MiB if none were reused
+      assertThat(server.metric("sluice_memory_direct_bytes")).isLessThan(before + (2 << 20));
+      assertThat(server.metric("sluice_memory_used_bytes")).isZero();
+    }
+  }
 }

@@ -69,8 +69,12 @@ public final class Deliveries {
         Transfer transfer =
             context.transfers().open(Direction.DOWNLOAD, key, plan.contentLength())) {
       ByteBuffer buffer = ticket.buffer(pace.chunkSize());
-      head(exchange, blob, plan, gzip);
-      send(exchange, blob, plan, pace, gzip, transfer, buffer);
+      try {
+        head(exchange, blob, plan, gzip);
+        send(exchange, blob, plan, pace, gzip, transfer, buffer);
+      } finally {
+        ticket.memory().give(buffer); // the response has ended: pooled for the next download
+      }
     }
   }
 
