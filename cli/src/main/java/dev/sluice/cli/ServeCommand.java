@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
       "  curl -r 0-99 localhost:8080/objects/isos/big.iso",
       "",
       "Environment: SLUICE_BIND, SLUICE_PORT, SLUICE_STORE, SLUICE_TOKEN, SLUICE_MAX_BODY,",
-      "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE (seconds), SLUICE_WORKERS.",
+      "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE (seconds), SLUICE_WORKERS,",
+      "SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES.",
     })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -110,6 +111,29 @@ public final class ServeCommand implements Callable<Integer> {
         "(default: the number of processors; 0 runs uploads inline on virtual threads)."
       })
   Integer workers;
+
+  @Option(
+      names = "--memory-budget",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      description = {
+        "Payload memory all transfers together may hold; past it requests get 503 +",
+        "Retry-After (default: an eighth of the JVM's direct memory, at least 8MiB)."
+      })
+  Long memoryBudget;
+
+  @Option(
+      names = "--max-transfers",
+      paramLabel = "N",
+      description = "Most uploads and downloads running at once (default 1024).")
+  Integer maxTransfers;
+
+  @Option(
+      names = "--max-open-files",
+      paramLabel = "N",
+      description =
+          "Most store files transfers hold open at once (default: a quarter of ulimit -n).")
+  Integer maxOpenFiles;
 
   @Option(
       names = "--db",
@@ -200,6 +224,15 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (workers != null) {
       b.workers(workers);
+    }
+    if (memoryBudget != null) {
+      b.memoryBudget(memoryBudget);
+    }
+    if (maxTransfers != null) {
+      b.maxTransfers(maxTransfers);
+    }
+    if (maxOpenFiles != null) {
+      b.maxOpenFiles(maxOpenFiles);
     }
     return b.build();
   }

@@ -38,6 +38,17 @@ class ServeCommandTest {
   }
 
   @Test
+  void admissionFlagsOverrideTheEnvironment() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve)
+        .parseArgs("--memory-budget", "48MiB", "--max-transfers", "7", "--max-open-files", "9");
+    var config = serve.config(Map.of("SLUICE_MEMORY_BUDGET", "1GiB", "SLUICE_MAX_TRANSFERS", "3"));
+    assertThat(config.effectiveMemoryBudget()).isEqualTo(48L << 20);
+    assertThat(config.maxTransfers()).isEqualTo(7);
+    assertThat(config.effectiveMaxOpenFiles()).isEqualTo(9);
+  }
+
+  @Test
   void signPrintsALinkTheServerWouldAccept() {
     StringWriter out = new StringWriter();
     CommandLine cli = Main.newCommandLine();

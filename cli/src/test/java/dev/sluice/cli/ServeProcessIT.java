@@ -123,4 +123,36 @@ class ServeProcessIT {
       server.destroyForcibly();
     }
   }
+
+  @Test
+  void sigtermWithNothingInFlightExitsWithinOneSecond() throws Exception {
+    Process server = start("--port", "0", "--grace", "30s");
+    try {
+      String base = startupLine(server).group(1);
+      byte[] data = new byte[2 << 20];
+      HttpClient keepAlive = HttpClient.newHttpClient(); // its connection stays open, idle
+      keepAlive.send(
+          HttpRequest.newBuilder(URI.create(base + "/objects/idle.bin"))
+              .PUT(HttpRequest.BodyPublishers.ofByteArray(data))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      for (int i = 0; i < 3; i++) {
+        assertThat(
+                keepAlive
+                    .send(
+                        HttpRequest.newBuilder(URI.create(base + "/objects/idle.bin")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray())
+                    .body())
+            .hasSize(data.length);
+      }
+      long start = System.nanoTime();
+      server.destroy(); // SIGTERM
+      assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertThat(seconds).as("seconds from SIGTERM to exit").isLessThan(1.0);
+      assertThat(server.exitValue()).isEqualTo(143);
+    } finally {
+      server.destroyForcibly();
+    }
+  }
 }

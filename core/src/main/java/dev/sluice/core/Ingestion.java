@@ -44,6 +44,7 @@ public final class Ingestion {
   private WorkerPool offload;
   private SchedulerLag schedulerLag;
   private boolean platformThreads;
+  private MemoryBudget.Reservation memory;
 
   private Ingestion(Source source) {
     if (source == null) {
@@ -145,6 +146,20 @@ public final class Ingestion {
   }
 
   /**
+   * Takes the job's chunks ({@code chunkSize × window} bytes) from {@code memory} instead of the
+   * process's shared pool: a server reserves them from its {@link MemoryBudget} before it admits
+   * the transfer. The job gives them back when it ends; the caller closes the reservation after the
+   * job has ended.
+   */
+  public Ingestion memory(MemoryBudget.Reservation memory) {
+    if (memory == null) {
+      throw new NullPointerException("memory == null");
+    }
+    this.memory = memory;
+    return this;
+  }
+
+  /**
    * Puts into the report ({@link IngestionReport#schedulerLag()}) how late {@code probe} saw
    * virtual-thread wake-ups run while this job ran: a sign of CPU work hogging the carriers.
    */
@@ -190,7 +205,8 @@ public final class Ingestion {
             List.copyOf(listeners),
             offload,
             schedulerLag,
-            platformThreads);
+            platformThreads,
+            memory);
     return registry == null ? Engine.start(plan) : registry.start(plan);
   }
 

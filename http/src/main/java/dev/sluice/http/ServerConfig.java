@@ -30,6 +30,13 @@ import java.util.Map;
  * @param workers platform threads that run upload pipelines (digests, the store's writes) so they
  *     never hold the carriers every request's virtual thread runs on; 0 runs them inline on the
  *     request's virtual thread (default: the number of available processors)
+ * @param memoryBudget bytes of payload buffers all transfers together may hold; 0 for the default,
+ *     an eighth of the JVM's direct memory ({@code -XX:MaxDirectMemorySize}), at least 8 MiB
+ * @param maxTransfers the most uploads and downloads running at once (default 1024)
+ * @param maxOpenFiles the most store files transfers hold open at once; 0 for the default, a
+ *     quarter of the process's file-descriptor limit, between 64 and 4096
+ * @param admissionWait how long a request waits for a transfer slot, a file slot and its memory
+ *     before it is refused with 503 and {@code Retry-After} (default 500 ms)
  */
 public record ServerConfig(
     String bind,
@@ -46,7 +53,11 @@ public record ServerConfig(
     int maxRequestHeaderSize,
     int maxRanges,
     int maxThreads,
-    int workers) {
+    int workers,
+    long memoryBudget,
+    int maxTransfers,
+    int maxOpenFiles,
+    Duration admissionWait) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -58,6 +69,14 @@ public record ServerConfig(
     requireNonNegative("globalRate", globalRate);
     requireNonNegative("minRequestDataRate", minRequestDataRate);
     requireNonNegative("workers", workers);
+    requireNonNegative("memoryBudget", memoryBudget);
+    requireNonNegative("maxOpenFiles", maxOpenFiles);
+    if (maxTransfers <= 0) {
+      throw new IllegalArgumentException("maxTransfers must be > 0: " + maxTransfers);
+    }
+    if (admissionWait == null || admissionWait.isNegative()) {
+      throw new IllegalArgumentException("admissionWait must be >= 0: " + admissionWait);
+    }
     if (token != null && token.isEmpty()) {
       token = null;
     }
@@ -74,6 +93,24 @@ public record ServerConfig(
     return token != null;
   }
 
+  /** The memory budget in bytes: the configured one, or the default derived from the JVM. */
+  public long effectiveMemoryBudget() {
+    return memoryBudget > 0 ? memoryBudget : dev.sluice.core.MemoryBudget.defaultBytes();
+  }
+
+  /** The cap on open store files: the configured one, or the default from the fd limit. */
+  public int effectiveMaxOpenFiles() {
+    if (maxOpenFiles > 0) {
+      return maxOpenFiles;
+    }
+    long limit = 4096;
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      limit = unix.getMaxFileDescriptorCount();
+    }
+    return (int) Math.max(64, Math.min(4096, limit / 4));
+  }
+
   /** A builder holding the defaults. */
   public static Builder builder() {
     return new Builder();
@@ -83,7 +120,8 @@ public record ServerConfig(
    * A builder holding the defaults overridden by {@code SLUICE_*} variables of {@code env}: {@code
    * SLUICE_BIND}, {@code SLUICE_PORT}, {@code SLUICE_STORE}, {@code SLUICE_TOKEN}, {@code
    * SLUICE_MAX_BODY}, {@code SLUICE_RATE}, {@code SLUICE_MAX_RATE}, {@code SLUICE_GLOBAL_RATE},
-   * {@code SLUICE_GRACE} (seconds), {@code SLUICE_WORKERS}.
+   * {@code SLUICE_GRACE} (seconds), {@code SLUICE_WORKERS}, {@code SLUICE_MEMORY_BUDGET}, {@code
+   * SLUICE_MAX_TRANSFERS}, {@code SLUICE_MAX_OPEN_FILES}.
    *
    * @throws IllegalArgumentException naming the variable whose value is malformed
    */
@@ -99,6 +137,9 @@ public record ServerConfig(
     ifSet(env, "SLUICE_GLOBAL_RATE", v -> b.globalRate(ByteSize.parse(v)));
     ifSet(env, "SLUICE_GRACE", v -> b.grace(Duration.ofSeconds(Long.parseLong(v.trim()))));
     ifSet(env, "SLUICE_WORKERS", v -> b.workers(Integer.parseInt(v.trim())));
+    ifSet(env, "SLUICE_MEMORY_BUDGET", v -> b.memoryBudget(ByteSize.parse(v)));
+    ifSet(env, "SLUICE_MAX_TRANSFERS", v -> b.maxTransfers(Integer.parseInt(v.trim())));
+    ifSet(env, "SLUICE_MAX_OPEN_FILES", v -> b.maxOpenFiles(Integer.parseInt(v.trim())));
     return b;
   }
 
@@ -133,6 +174,10 @@ public record ServerConfig(
     private int maxRanges = 16;
     private int maxThreads = 10_000;
     private int workers = Runtime.getRuntime().availableProcessors();
+    private long memoryBudget;
+    private int maxTransfers = 1024;
+    private int maxOpenFiles;
+    private Duration admissionWait = Duration.ofMillis(500);
 
     private Builder() {}
 
@@ -212,6 +257,28 @@ public record ServerConfig(
       return this;
     }
 
+    /** Bytes of payload buffers all transfers together may hold; 0 for the default. */
+    public Builder memoryBudget(long bytes) {
+      this.memoryBudget = bytes;
+      return this;
+    }
+
+    public Builder maxTransfers(int transfers) {
+      this.maxTransfers = transfers;
+      return this;
+    }
+
+    /** The most store files transfers hold open at once; 0 for the default. */
+    public Builder maxOpenFiles(int files) {
+      this.maxOpenFiles = files;
+      return this;
+    }
+
+    public Builder admissionWait(Duration wait) {
+      this.admissionWait = wait;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           bind,
@@ -228,7 +295,11 @@ public record ServerConfig(
           maxRequestHeaderSize,
           maxRanges,
           maxThreads,
-          workers);
+          workers,
+          memoryBudget,
+          maxTransfers,
+          maxOpenFiles,
+          admissionWait);
     }
   }
 }

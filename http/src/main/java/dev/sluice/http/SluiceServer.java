@@ -4,10 +4,12 @@ import dev.sluice.core.AbortReason;
 import dev.sluice.core.BlobStore;
 import dev.sluice.core.Delivery;
 import dev.sluice.core.JobRegistry;
+import dev.sluice.core.MemoryBudget;
 import dev.sluice.core.RangeLimits;
 import dev.sluice.core.SchedulerLag;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.WorkerPool;
+import dev.sluice.http.internal.Admission;
 import dev.sluice.http.internal.Auth;
 import dev.sluice.http.internal.Deliveries;
 import dev.sluice.http.internal.JettyErrors;
@@ -55,6 +57,7 @@ public final class SluiceServer implements AutoCloseable {
   private final Router router;
   private final Transfers transfers;
   private final JobRegistry registry;
+  private final Admission admission;
   private final Object shutdownLock = new Object();
   private boolean shutDown; // guarded by shutdownLock
 
@@ -71,8 +74,15 @@ public final class SluiceServer implements AutoCloseable {
     Throttle throttle = new Throttle(config.globalRate(), config.defaultRate(), config.maxRate());
     WorkerPool workers =
         config.workers() == 0 ? null : registry.own(WorkerPool.of(config.workers()));
+    this.admission =
+        new Admission(
+            MemoryBudget.of(config.effectiveMemoryBudget()),
+            config.maxTransfers(),
+            config.effectiveMaxOpenFiles(),
+            config.admissionWait());
+    metrics.admission(admission);
     ServerContext context =
-        new ServerContext(config, transfers, metrics, throttle, registry, lag, workers);
+        new ServerContext(config, transfers, metrics, throttle, registry, lag, workers, admission);
     Keys keys = new Keys();
     Delivery delivery = Delivery.of(new RangeLimits(config.maxRanges(), 80, 1));
     this.router =
@@ -106,7 +116,9 @@ public final class SluiceServer implements AutoCloseable {
     jetty.addConnector(connector);
     // against slow-drip uploads; downloads may be throttled far below any floor, so none there
     jetty.setHandler(new MinimumReadRate(router, config.minRequestDataRate()));
-    jetty.setStopTimeout(5_000);
+    // no graceful phase in Jetty's stop: shutdown() has drained the transfers already, and a
+    // graceful stop only waited for idle keep-alive connections (1.5 s per SIGTERM, issue 12)
+    jetty.setStopTimeout(0);
     jetty.setErrorHandler(new JettyErrors());
   }
 
@@ -189,7 +201,8 @@ public final class SluiceServer implements AutoCloseable {
       shutDown = true;
     }
     router.drain();
-    boolean drained = transfers.awaitIdle(grace);
+    long end = System.nanoTime() + grace.toNanos();
+    boolean drained = transfers.awaitIdle(grace) && awaitAdmitted(end);
     if (!drained) {
       transfers.cancelAll(AbortReason.SHUTDOWN);
       transfers.awaitIdle(Duration.ofSeconds(5));
@@ -197,6 +210,17 @@ public final class SluiceServer implements AutoCloseable {
     registry.shutdown(Duration.ZERO); // any upload left is cancelled; the lag probe, workers stop
     jetty.stop();
     return drained;
+  }
+
+  /** Waits until no admitted request (an upload to an extra route, say) runs, or {@code end}. */
+  private boolean awaitAdmitted(long end) throws InterruptedException {
+    while (admission.running() > 0) {
+      if (System.nanoTime() - end >= 0) {
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
   }
 
   /** Blocks until the server has stopped. */

@@ -59,4 +59,27 @@ class ServerConfigTest {
     assertThatThrownBy(() -> ServerConfig.builder().workers(-1).build())
         .hasMessage("workers must be >= 0: -1");
   }
+
+  @Test
+  void admissionLimitsComeFromTheJvmUnlessSetAndAreCheckedWhenSet() {
+    ServerConfig defaults = ServerConfig.builder().build();
+    assertThat(defaults.effectiveMemoryBudget()).isGreaterThanOrEqualTo(8L << 20);
+    assertThat(defaults.maxTransfers()).isEqualTo(1024);
+    assertThat(defaults.effectiveMaxOpenFiles()).isBetween(64, 4096);
+    assertThat(defaults.admissionWait()).isEqualTo(Duration.ofMillis(500));
+    ServerConfig set =
+        ServerConfig.fromEnvironment(
+                Map.of(
+                    "SLUICE_MEMORY_BUDGET", "16MiB",
+                    "SLUICE_MAX_TRANSFERS", "10",
+                    "SLUICE_MAX_OPEN_FILES", "20"))
+            .build();
+    assertThat(set.effectiveMemoryBudget()).isEqualTo(16L << 20);
+    assertThat(set.maxTransfers()).isEqualTo(10);
+    assertThat(set.effectiveMaxOpenFiles()).isEqualTo(20);
+    assertThatThrownBy(() -> ServerConfig.builder().maxTransfers(0).build())
+        .hasMessage("maxTransfers must be > 0: 0");
+    assertThatThrownBy(() -> ServerConfig.builder().memoryBudget(-1).build())
+        .hasMessage("memoryBudget must be >= 0: -1");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.core.internal;
 
+import dev.sluice.core.MemoryExhaustedException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,12 +22,25 @@ public final class BufferPool {
 
   private BufferPool() {}
 
-  /** A cleared direct buffer of exactly {@code capacity} bytes. */
-  public static ByteBuffer acquire(int capacity) {
+  /**
+   * A cleared direct buffer of exactly {@code capacity} bytes.
+   *
+   * @throws MemoryExhaustedException if the JVM has no direct memory left for it (never an {@link
+   *     OutOfMemoryError}: the caller's transfer fails alone, with a reason)
+   */
+  public static ByteBuffer acquire(int capacity) throws MemoryExhaustedException {
     ConcurrentLinkedQueue<ByteBuffer> idle = IDLE.get(capacity);
     ByteBuffer buffer = idle == null ? null : idle.poll();
     if (buffer == null) {
-      return ByteBuffer.allocateDirect(capacity);
+      try {
+        return ByteBuffer.allocateDirect(capacity);
+      } catch (OutOfMemoryError e) {
+        MemoryExhaustedException exhausted =
+            new MemoryExhaustedException(
+                "no direct memory left for a buffer of " + capacity + " bytes");
+        exhausted.addSuppressed(e);
+        throw exhausted;
+      }
     }
     RETAINED.addAndGet(-capacity);
     return buffer.clear();

@@ -8,6 +8,7 @@ import dev.sluice.core.IngestionJob;
 import dev.sluice.core.IngestionListener;
 import dev.sluice.core.IngestionReport;
 import dev.sluice.core.Latency;
+import dev.sluice.core.MemoryBudget;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.SchedulerLag;
@@ -56,7 +57,8 @@ public final class Engine implements IngestionJob {
       List<IngestionListener> listeners,
       WorkerPool offload,
       SchedulerLag schedulerLag,
-      boolean platformThreads) {}
+      boolean platformThreads,
+      MemoryBudget.Reservation memory) {}
 
   private static final AtomicLong IDS = new AtomicLong();
   private static final Object END = new Object();
@@ -427,12 +429,12 @@ public final class Engine implements IngestionJob {
   }
 
   /** A cleared chunk; allocates until {@code window} exist, then waits for the writer. */
-  private ByteBuffer nextFreeChunk() throws InterruptedException {
+  private ByteBuffer nextFreeChunk() throws InterruptedException, IOException {
     ByteBuffer chunk = free.poll();
     if (chunk == null) {
       synchronized (allocated) {
         if (allocated.size() < plan.window()) {
-          chunk = BufferPool.acquire(plan.chunkSize());
+          chunk = allocate();
           allocated.add(chunk);
         }
       }
@@ -441,6 +443,21 @@ public final class Engine implements IngestionJob {
       }
     }
     return chunk.clear();
+  }
+
+  /** A chunk from the plan's memory reservation, or from the shared pool when it has none. */
+  private ByteBuffer allocate() throws IOException {
+    MemoryBudget.Reservation memory = plan.memory();
+    return memory == null ? BufferPool.acquire(plan.chunkSize()) : memory.take(plan.chunkSize());
+  }
+
+  private void release(ByteBuffer chunk) {
+    MemoryBudget.Reservation memory = plan.memory();
+    if (memory == null) {
+      BufferPool.release(chunk);
+    } else {
+      memory.give(chunk);
+    }
   }
 
   private void joinReader() {
@@ -459,7 +476,7 @@ public final class Engine implements IngestionJob {
     }
     if (!thread.isAlive()) {
       synchronized (allocated) {
-        allocated.forEach(BufferPool::release);
+        allocated.forEach(this::release);
         allocated.clear();
       }
     }

@@ -7,7 +7,6 @@ import dev.sluice.core.BlobStore;
 import dev.sluice.core.Delivery;
 import dev.sluice.core.DeliveryPlan;
 import dev.sluice.core.DeliveryRequest;
-import dev.sluice.core.internal.BufferPool;
 import dev.sluice.http.internal.Throttle.Pace;
 import dev.sluice.http.internal.Transfers.Direction;
 import dev.sluice.http.internal.Transfers.Transfer;
@@ -58,6 +57,29 @@ public final class Deliveries {
         plan.kind() == DeliveryPlan.Kind.FULL
             && plan.contentLength() > 0
             && acceptsGzip(exchange.header("Accept-Encoding"));
+    if ("HEAD".equals(exchange.method()) || plan.contentLength() == 0) {
+      head(exchange, blob, plan, gzip);
+      exchange.write(ByteBuffer.allocate(0), true);
+      exchange.finish();
+      return;
+    }
+    // admitted before any header is set: a refusal is a clean 503, not a half-made 200
+    try (Admission.Ticket ticket =
+            context.admission().admit(Direction.DOWNLOAD, "GET /objects/" + key, pace.chunkSize());
+        Transfer transfer =
+            context.transfers().open(Direction.DOWNLOAD, key, plan.contentLength())) {
+      ByteBuffer buffer = ticket.buffer(pace.chunkSize());
+      try {
+        head(exchange, blob, plan, gzip);
+        send(exchange, blob, plan, pace, gzip, transfer, buffer);
+      } finally {
+        ticket.memory().give(buffer); // the response has ended: pooled for the next download
+      }
+    }
+  }
+
+  /** Sets the status and headers of the answer to {@code plan}. */
+  private static void head(Exchange exchange, Blob blob, DeliveryPlan plan, boolean gzip) {
     exchange.status(plan.status());
     plan.headers().forEach(exchange::header);
     if (plan.kind() == DeliveryPlan.Kind.FULL
@@ -73,24 +95,27 @@ public final class Deliveries {
             .ifPresent(hex -> exchange.header("Repr-Digest", DigestHeaders.sha256Field(hex)));
       }
     }
-    if ("HEAD".equals(exchange.method()) || plan.contentLength() == 0) {
-      exchange.write(ByteBuffer.allocate(0), true);
-      exchange.finish();
-      return;
-    }
-    send(exchange, key, blob, plan, pace, gzip);
   }
 
+  /**
+   * Streams the body of an admitted, registered download through {@code buffer}. A client that goes
+   * away is noticed by the connection's failure (even while the transfer is paced) or by the next
+   * write; either way the transfer ends with {@code CLIENT_DISCONNECT}.
+   */
   private void send(
-      Exchange exchange, String key, Blob blob, DeliveryPlan plan, Pace pace, boolean gzip)
-      throws IOException {
-    Transfer transfer = context.transfers().open(Direction.DOWNLOAD, key, plan.contentLength());
+      Exchange exchange,
+      Blob blob,
+      DeliveryPlan plan,
+      Pace pace,
+      boolean gzip,
+      Transfer transfer,
+      ByteBuffer buffer) {
     Thread handler = Thread.currentThread();
     transfer.onCancel(reason -> handler.interrupt());
+    exchange.request().addFailureListener(gone -> transfer.cancel(AbortReason.CLIENT_DISCONNECT));
     long start = System.nanoTime();
-    ByteBuffer buffer = BufferPool.acquire(pace.chunkSize());
     ResponseChannel body = null;
-    try (transfer) {
+    try {
       OutputStream encoder =
           gzip
               ? new GZIPOutputStream(Content.Sink.asOutputStream(exchange.response()), 64 * 1024)
@@ -118,7 +143,8 @@ public final class Deliveries {
       Thread.interrupted(); // a cancel's interrupt must not leak into the next request
       exchange.fail(e); // the response is cut off: the client sees a short body
     } finally {
-      BufferPool.release(buffer);
+      transfer.onCancel(reason -> {}); // the handler thread moves on to other requests
+      Thread.interrupted();
     }
   }
 

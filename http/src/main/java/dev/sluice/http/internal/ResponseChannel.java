@@ -53,10 +53,10 @@ final class ResponseChannel implements WritableByteChannel {
     try {
       while (src.hasRemaining()) {
         int n = Math.min(src.remaining(), pace.chunkSize());
-        src.limit(src.position() + n);
         if (!pace.unlimited()) {
-          pace.acquire(n);
+          n = pace.acquire(n); // what the buckets grant now: a paced write touches the connection
         }
+        src.limit(src.position() + n);
         long start = System.nanoTime();
         send(src);
         metrics.chunkWritten(System.nanoTime() - start);

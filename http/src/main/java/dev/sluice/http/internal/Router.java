@@ -70,9 +70,10 @@ public final class Router extends Handler.Abstract {
   }
 
   @Override
+  @SuppressWarnings("try") // the admission ticket is held while the request runs
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     Exchange exchange = new Exchange(request, response, callback);
-    try {
+    try (Admission.Ticket admitted = context.admission().admitBody(exchange)) { // 503 or go
       route(exchange);
     } catch (HttpProblem problem) {
       answer(exchange, problem);

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * What every handler shares: the configuration, the running transfers, meters, pacing, the job
- * registry uploads run under, the scheduler-lag probe and the worker pool uploads run on (null when
- * they run inline).
+ * registry uploads run under, the scheduler-lag probe, the worker pool uploads run on (null when
+ * they run inline) and admission control.
  */
 public record ServerContext(
     ServerConfig config,
@@ -21,17 +21,23 @@ public record ServerContext(
     Throttle throttle,
     JobRegistry registry,
     SchedulerLag lag,
-    WorkerPool workers) {
+    WorkerPool workers,
+    Admission admission) {
 
   /**
    * Starts an upload's ingestion, tracked by the registry; its transforms and sink run on {@link
-   * #workers} when there is a pool.
+   * #workers} when there is a pool, and its chunks come from the memory the request was admitted
+   * with.
    *
    * @throws HttpProblem 503 when the registry is shutting down
    */
   public IngestionJob start(Ingestion ingestion) {
     if (workers != null) {
       ingestion.offload(workers);
+    }
+    Admission.Ticket admitted = Admission.current();
+    if (admitted != null && admitted.memory() != null) {
+      ingestion.memory(admitted.memory());
     }
     try {
       return ingestion.registry(registry).schedulerLag(lag).start();

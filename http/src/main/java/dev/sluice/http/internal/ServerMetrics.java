@@ -1,9 +1,11 @@
 package dev.sluice.http.internal;
 
 import dev.sluice.core.AbortReason;
+import dev.sluice.core.MemoryBudget;
 import dev.sluice.http.internal.Transfers.Direction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -60,6 +62,43 @@ public final class ServerMetrics {
 
   private static String name(Enum<?> value) {
     return value.name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Publishes admission control: the memory budget and what of it is reserved, requests waiting to
+   * be admitted, the transfer and open-file caps, and refusals by the limit that was reached.
+   */
+  public void admission(Admission admission) {
+    Gauge.builder("sluice.memory.budget", admission, a -> a.memory().capacity())
+        .baseUnit("bytes")
+        .description("Payload memory all transfers together may hold")
+        .register(registry);
+    Gauge.builder("sluice.memory.used", admission, a -> a.memory().used())
+        .baseUnit("bytes")
+        .description("Payload memory reserved by running transfers")
+        .register(registry);
+    Gauge.builder("sluice.memory.direct", MemoryBudget::directMemoryUsed)
+        .baseUnit("bytes")
+        .description("Direct memory the process holds (payload, idle pooled and network buffers)")
+        .register(registry);
+    Gauge.builder("sluice.admission.waiting", admission, Admission::waiting)
+        .description("Requests waiting to be admitted")
+        .register(registry);
+    Gauge.builder("sluice.admission.running", admission, Admission::running)
+        .description("Transfers admitted and running")
+        .register(registry);
+    Gauge.builder("sluice.admission.max.transfers", admission, Admission::maxTransfers)
+        .description("The most transfers admitted at once")
+        .register(registry);
+    Gauge.builder("sluice.admission.max.open.files", admission, Admission::maxOpenFiles)
+        .description("The most store files transfers hold open at once")
+        .register(registry);
+    for (String limit : new String[] {"transfers", "files", "memory", "queue"}) {
+      FunctionCounter.builder("sluice.admission.refused", admission, a -> a.refused(limit))
+          .tag("limit", limit)
+          .description("Requests refused with 503 because a limit was reached")
+          .register(registry);
+    }
   }
 
   /** Publishes a scheduler-lag figure (seconds) under {@code sluice_scheduler_lag_seconds}. */

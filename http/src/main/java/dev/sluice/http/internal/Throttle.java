@@ -1,6 +1,7 @@
 package dev.sluice.http.internal;
 
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 
@@ -8,6 +9,12 @@ import java.time.Duration;
  * Download pacing with Bucket4j token buckets (one token = one byte): a bucket per transfer and one
  * global bucket shared by every transfer. A paced writer parks its virtual thread until the tokens
  * are there, so a throttled client costs a thread stack and one small buffer, not memory growth.
+ *
+ * <p>A writer waits in slices of at most {@link #SLICE} and takes tokens only when they are all
+ * there (it never reserves ahead): a transfer whose client went away is interrupted (see {@code
+ * Deliveries}) within a slice and leaves no debt in the shared bucket. A requested rate below
+ * {@link #MIN_RATE} is refused with 400: at 1 KiB/s a chunk is due every second, so a disconnect is
+ * noticed by the next write at the latest.
  */
 public final class Throttle {
 
@@ -15,6 +22,12 @@ public final class Throttle {
   public static final int MAX_CHUNK = 256 * 1024;
 
   private static final int MIN_CHUNK = 1024;
+
+  /** The lowest rate a transfer may ask for, in bytes/s. */
+  public static final long MIN_RATE = 1024;
+
+  /** The longest a paced writer parks before it looks again. */
+  static final Duration SLICE = Duration.ofMillis(100);
 
   private final Bucket global;
   private final long globalBurst;
@@ -29,8 +42,8 @@ public final class Throttle {
   public Throttle(long globalRate, long defaultRate, long maxRate) {
     this.globalBurst = globalRate == 0 ? 0 : Math.max(MAX_CHUNK, globalRate / 10);
     this.global = globalRate == 0 ? null : bucket(globalRate, globalBurst);
-    this.defaultRate = defaultRate;
-    this.maxRate = maxRate;
+    this.defaultRate = defaultRate == 0 ? 0 : Math.max(MIN_RATE, defaultRate);
+    this.maxRate = maxRate == 0 ? 0 : Math.max(MIN_RATE, maxRate);
   }
 
   private static Bucket bucket(long rate, long burst) {
@@ -48,7 +61,8 @@ public final class Throttle {
    * The pacing for one transfer that asked for {@code requested} bytes/s ({@code null}: the
    * default), capped by the server's maximum.
    *
-   * @throws HttpProblem 400 if {@code requested} is not a size such as {@code 64KiB}
+   * @throws HttpProblem 400 if {@code requested} is not a size such as {@code 64KiB}, or is below
+   *     {@link #MIN_RATE}
    */
   public Pace forTransfer(String requested) {
     long rate = defaultRate;
@@ -60,6 +74,17 @@ public final class Throttle {
       }
       if (rate <= 0) {
         throw new HttpProblem(400, "rate must be > 0: " + requested);
+      }
+      if (rate < MIN_RATE) {
+        throw new HttpProblem(
+            400,
+            "rate "
+                + requested
+                + " ("
+                + dev.sluice.core.ByteSize.format(rate)
+                + "/s) is below the minimum of 1KiB/s ("
+                + MIN_RATE
+                + " bytes/s)");
       }
     }
     if (maxRate > 0 && (rate == 0 || rate > maxRate)) {
@@ -83,23 +108,43 @@ public final class Throttle {
       return own == null && (throttle == null || throttle.global == null);
     }
 
-    /** Blocks until {@code bytes} (at most {@link #chunkSize()}) may be sent. */
-    public void acquire(int bytes) throws InterruptedIOException {
+    /**
+     * Blocks until some of {@code bytes} (at most {@link #chunkSize()}) may be sent, parking in
+     * slices of at most {@link #SLICE}: returns as soon as both buckets grant {@code min(bytes, 1
+     * KiB)}, with as many more of {@code bytes} as they hold then. Writing what was granted at
+     * once, rather than waiting for a whole chunk, keeps a paced transfer touching its connection
+     * every second or so, so a client that went away is noticed by the next writes.
+     *
+     * @return the bytes that may be sent now, 1 to {@code bytes}
+     * @throws InterruptedIOException if interrupted (a cancel, a client gone) while waiting
+     */
+    public int acquire(int bytes) throws InterruptedIOException {
       try {
-        if (own != null) {
-          own.asBlocking().consume(bytes);
-        }
+        long granted = own == null ? bytes : take(own, bytes);
         if (throttle != null && throttle.global != null) {
-          long left = bytes;
-          while (left > 0) {
-            long n = Math.min(left, throttle.globalBurst);
-            throttle.global.asBlocking().consume(n);
-            left -= n;
+          long shared = take(throttle.global, Math.min(granted, throttle.globalBurst));
+          if (shared < granted && own != null) {
+            own.addTokens(granted - shared); // not sent now: this transfer's own to use later
           }
+          granted = shared;
         }
+        return (int) granted;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while throttled");
+      }
+    }
+
+    /** Takes at least {@code min(max, MIN_CHUNK)} tokens and at most {@code max}. */
+    private static long take(Bucket bucket, long max) throws InterruptedException {
+      long need = Math.min(max, MIN_CHUNK);
+      while (true) {
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(need);
+        if (probe.isConsumed()) {
+          return max == need ? need : need + bucket.tryConsumeAsMuchAsPossible(max - need);
+        }
+        long nanos = Math.min(probe.getNanosToWaitForRefill(), SLICE.toNanos());
+        Thread.sleep(Duration.ofNanos(Math.max(1_000_000, nanos)));
       }
     }
   }

@@ -36,6 +36,8 @@ public final class Transfers {
     private final String key;
     private final long expectedBytes;
     private final Instant startedAt = Instant.now();
+    private final String startedAtText = startedAt.toString(); // formatted once, not per listing
+    private final long startNanos = System.nanoTime();
     private final AtomicLong bytes = new AtomicLong();
     private volatile Consumer<AbortReason> canceller;
     private volatile AbortReason cancelReason;
@@ -91,8 +93,8 @@ public final class Transfers {
       out.put("key", key);
       out.put("bytes", bytes.get());
       out.put("expectedBytes", expectedBytes);
-      out.put("startedAt", startedAt.toString());
-      out.put("seconds", Duration.between(startedAt, Instant.now()).toMillis() / 1000.0);
+      out.put("startedAt", startedAtText);
+      out.put("seconds", (System.nanoTime() - startNanos) / 1_000_000 / 1000.0);
       return out;
     }
 
@@ -114,14 +116,29 @@ public final class Transfers {
 
   /** How many transfers run in {@code direction}. */
   public int count(Direction direction) {
-    return (int) active.values().stream().filter(t -> t.direction == direction).count();
+    int n = 0;
+    for (Transfer t : active.values()) {
+      if (t.direction == direction) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** How many transfers run. */
+  public int size() {
+    return active.size();
   }
 
   /** A JSON-ready list of the running transfers, oldest first. */
   public List<Map<String, Object>> describe() {
     List<Transfer> list = new ArrayList<>(active.values());
     list.sort(java.util.Comparator.comparingLong(t -> t.id));
-    return list.stream().map(Transfer::describe).toList();
+    List<Map<String, Object>> out = new ArrayList<>(list.size());
+    for (Transfer t : list) {
+      out.add(t.describe());
+    }
+    return out;
   }
 
   /** Waits until no transfer runs or {@code timeout} passes; true when none runs. */

@@ -153,10 +153,15 @@ public final class Uploads {
                       + "; nothing was stored")
               : new HttpProblem(400, root.getMessage() + "; nothing was stored");
       case LIMIT_EXCEEDED ->
-          new HttpProblem(
-              413,
-              (root instanceof LimitExceededException l ? l.getMessage() : root.getMessage())
-                  + "; nothing was stored");
+          root instanceof dev.sluice.core.MemoryExhaustedException
+              ? new HttpProblem(
+                  503,
+                  "the server is busy: " + root.getMessage() + "; nothing was stored",
+                  Map.of("Retry-After", "1"))
+              : new HttpProblem(
+                  413,
+                  (root instanceof LimitExceededException l ? l.getMessage() : root.getMessage())
+                      + "; nothing was stored");
       case INVALID_INPUT -> new HttpProblem(400, root.getMessage());
       case SHUTDOWN -> new HttpProblem(503, "the server is shutting down; nothing was stored");
       case TIMEOUT -> tooSlow(root.getMessage() + "; nothing was stored");

@@ -1,0 +1,172 @@
+package dev.sluice.http;
+
+import static dev.sluice.http.TestServer.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.core.BlobSpec;
+import dev.sluice.core.Ingestion;
+import dev.sluice.core.Sources;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Admission control (issue 12): past the memory budget or the transfer cap a request gets 503 with
+ * {@code Retry-After} before any body is read, and the transfers admitted run to their end.
+ */
+class AdmissionIT {
+
+  @Test
+  void pastTheMemoryBudgetDownloadsAndUploadsGet503AndRetryAfterBeforeAnyBodyIsRead()
+      throws Exception {
+    try (TestServer server =
+        TestServer.start(b -> b.memoryBudget(48 * 1024).admissionWait(Duration.ofMillis(200)))) {
+      byte[] data = bytes(1 << 20, 7);
+      Ingestion.from(Sources.from(new ByteArrayInputStream(data)))
+          .to(server.store.create("ad/a.bin", new BlobSpec(null, true, null)))
+          .run();
+      assertThat(server.metric("sluice_memory_budget_bytes")).isEqualTo(48 * 1024);
+
+      // one download paced at 256 KiB/s takes a 32 KiB buffer of the 48 KiB budget while it runs
+      CompletableFuture<HttpResponse<byte[]>> admitted =
+          server.client.sendAsync(
+              server.request("/objects/ad/a.bin?rate=256KiB").GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> assertThat(server.metric("sluice_memory_used_bytes")).isEqualTo(32768));
+
+      HttpResponse<String> refused =
+          server.sendText(server.request("/objects/ad/a.bin?rate=256KiB").build());
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(refused.headers().firstValue("Content-Range")).isEmpty();
+      assertThat(refused.body())
+          .contains("the server is busy: its memory budget of 48.0 KiB is in use")
+          .contains("GET /objects/ad/a.bin was not admitted within 200 ms");
+
+      double bytesIn = server.metric("sluice_bytes_in_bytes_total");
+      HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<String> upload =
+          http11.send(
+              server
+                  .request("/objects/ad/b.bin")
+                  .expectContinue(true)
+                  .PUT(HttpRequest.BodyPublishers.ofByteArray(data))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(upload.statusCode()).isEqualTo(503);
+      assertThat(upload.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(upload.body()).contains("PUT /objects/ad/b.bin was not admitted");
+      assertThat(server.metric("sluice_bytes_in_bytes_total")).isEqualTo(bytesIn);
+      assertThat(server.store.find("ad/b.bin")).isEmpty();
+      assertThat(server.metric("sluice_admission_refused_total{limit=\"memory\"")).isEqualTo(2);
+
+      assertThat(admitted.get().statusCode()).isEqualTo(200);
+      assertThat(admitted.get().body()).isEqualTo(data); // the admitted transfer was not starved
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(server.metric("sluice_memory_used_bytes")).isZero());
+      assertThat(server.get("/objects/ad/a.bin?rate=256KiB").body()).isEqualTo(data);
+    }
+  }
+
+  @Test
+  void pastTheTransferCapARequestGets503NamingTheCap() throws Exception {
+    try (TestServer server =
+        TestServer.start(b -> b.maxTransfers(1).admissionWait(Duration.ofMillis(100)))) {
+      byte[] data = bytes(200_000, 8);
+      assertThat(server.put("ad/c.bin", data).statusCode()).isEqualTo(201);
+      CompletableFuture<HttpResponse<byte[]>> slow =
+          server.client.sendAsync(
+              server.request("/objects/ad/c.bin?rate=64KiB").GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(server.metric("sluice_admission_running")).isEqualTo(1));
+      HttpResponse<String> refused = server.put("ad/d.bin", data);
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.body()).contains("1 concurrent transfers are running");
+      assertThat(server.get("/health").statusCode()).isEqualTo(200); // not a transfer
+      assertThat(slow.get().body()).isEqualTo(data);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> assertThat(server.put("ad/d.bin", data).statusCode()).isEqualTo(201));
+    }
+  }
+
+  @Test
+  void pastSixtyFourWaitingDownloadsMoreAreRefusedWithoutWaitingAndUploadsStillQueue()
+      throws Exception {
+    try (TestServer server =
+        TestServer.start(b -> b.maxTransfers(1).admissionWait(Duration.ofSeconds(3)))) {
+      byte[] data = bytes(200_000, 9);
+      assertThat(server.put("ad/e.bin", data).statusCode()).isEqualTo(201);
+      CompletableFuture<HttpResponse<byte[]>> slow =
+          server.client.sendAsync(
+              server.request("/objects/ad/e.bin?rate=64KiB").GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(server.metric("sluice_admission_running")).isEqualTo(1));
+      java.util.List<CompletableFuture<HttpResponse<String>>> waiting = new java.util.ArrayList<>();
+      for (int i = 0; i < 70; i++) {
+        waiting.add(
+            server.client.sendAsync(
+                server.request("/objects/ad/e.bin").GET().build(),
+                HttpResponse.BodyHandlers.ofString()));
+      }
+      await()
+          .atMost(Duration.ofSeconds(2)) // well before the 3 s wait ends
+          .untilAsserted(
+              () ->
+                  assertThat(server.metric("sluice_admission_refused_total{limit=\"queue\""))
+                      .isEqualTo(6));
+      assertThat(server.metric("sluice_admission_waiting")).isEqualTo(64);
+      // the download queue is full, the upload queue is not: an upload waits its turn
+      CompletableFuture<HttpResponse<String>> upload =
+          server.client.sendAsync(
+              server
+                  .request("/objects/ad/f.bin")
+                  .PUT(HttpRequest.BodyPublishers.ofByteArray(data))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .untilAsserted(() -> assertThat(server.metric("sluice_admission_waiting")).isEqualTo(65));
+      long refusedAtOnce =
+          waiting.stream()
+              .map(CompletableFuture::join)
+              .filter(r -> r.body().contains("64 downloads are already waiting to be admitted"))
+              .count();
+      assertThat(refusedAtOnce).isEqualTo(6);
+      assertThat(slow.get().body()).isEqualTo(data);
+      assertThat(upload.get().statusCode()).isIn(201, 503);
+    }
+  }
+
+  @Test
+  void downloadsReuseTheirBuffersInsteadOfAllocatingDirectMemoryEachTime() throws Exception {
+    try (TestServer server = TestServer.start(b -> b)) {
+      byte[] data = bytes(300_000, 10);
+      assertThat(server.put("ad/g.bin", data).statusCode()).isEqualTo(201);
+      for (int i = 0; i < 5; i++) {
+        assertThat(server.get("/objects/ad/g.bin").body()).isEqualTo(data);
+      }
+      double before = server.metric("sluice_memory_direct_bytes");
+      for (int i = 0; i < 40; i++) {
+        assertThat(server.get("/objects/ad/g.bin").body()).isEqualTo(data);
+      }
+      // 40 downloads of a 256 KiB buffer each would be 10 MiB if none were reused
+      assertThat(server.metric("sluice_memory_direct_bytes")).isLessThan(before + (2 << 20));
+      assertThat(server.metric("sluice_memory_used_bytes")).isZero();
+    }
+  }
+}
