@@ -1,15 +1,15 @@
 package dev.sluice.bench;
 
 import dev.sluice.core.ByteSize;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionJob;
-import dev.sluice.core.Latency;
-import dev.sluice.core.SchedulerLag;
 import dev.sluice.core.Sinks;
 import dev.sluice.core.Sources;
 import dev.sluice.core.Transforms;
-import dev.sluice.core.WorkerPool;
-import dev.sluice.core.internal.LatencyHistogram;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionJob;
+import dev.sluice.core.job.Latency;
+import dev.sluice.core.job.LatencyHistogram;
+import dev.sluice.core.job.SchedulerLag;
+import dev.sluice.core.job.WorkerPool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

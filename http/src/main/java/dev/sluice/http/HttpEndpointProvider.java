@@ -1,7 +1,7 @@
 package dev.sluice.http;
 
-import dev.sluice.core.EndpointProvider;
 import dev.sluice.core.Source;
+import dev.sluice.core.endpoint.EndpointProvider;
 import dev.sluice.http.internal.HttpSource;
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.sluice.http;
 
-import dev.sluice.core.FileBlobStore;
+import dev.sluice.core.blob.FileBlobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,11 +1,11 @@
 package dev.sluice.redis;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobSpec;
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.EndpointProvider;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.endpoint.EndpointProvider;
 import dev.sluice.redis.internal.BlobSource;
 import dev.sluice.redis.internal.ClosingSink;
 import dev.sluice.redis.internal.RedisLocation;

@@ -2,11 +2,11 @@ package dev.sluice.http.internal;
 
 import dev.sluice.core.AbortCause;
 import dev.sluice.core.AbortReason;
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.Delivery;
-import dev.sluice.core.DeliveryPlan;
-import dev.sluice.core.DeliveryRequest;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.delivery.Delivery;
+import dev.sluice.core.delivery.DeliveryPlan;
+import dev.sluice.core.delivery.DeliveryRequest;
 import dev.sluice.http.internal.Throttle.Pace;
 import dev.sluice.http.internal.Transfers.Direction;
 import dev.sluice.http.internal.Transfers.Transfer;

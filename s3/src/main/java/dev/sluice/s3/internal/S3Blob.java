@@ -1,6 +1,6 @@
 package dev.sluice.s3.internal;
 
-import dev.sluice.core.Blob;
+import dev.sluice.core.blob.Blob;
 import dev.sluice.s3.S3Location;
 import java.io.IOException;
 import java.nio.channels.Channels;

@@ -1,0 +1,42 @@
+package dev.sluice.core.blob;
+
+import dev.sluice.core.Sink;
+import dev.sluice.core.endpoint.Secrets;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Keyed blobs: the server's storage (a folder, an S3 prefix, a database).
+ *
+ * <p>{@link #create} returns a sink whose commit makes the blob visible atomically and whose abort
+ * leaves nothing behind. The sink hashes what it stores with SHA-256; its receipt carries {@code
+ * sha256}, {@code bytes} and {@code etag} details, and {@link Blob#sha256()} returns the hash
+ * later. Keys are validated by the caller ({@link ObjectKeys#validate}); a store may reject keys it
+ * cannot represent with {@link IllegalArgumentException}. {@code BlobStoreContract} in the core
+ * test-jar is the suite every store passes.
+ */
+public interface BlobStore extends AutoCloseable {
+
+  /**
+   * A sink that stores a new blob under {@code key}, visible only once committed.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException (here, or from the sink's commit) if a blob
+   *     exists under {@code key} and {@code spec.overwrite()} is false
+   */
+  Sink create(String key, BlobSpec spec) throws IOException;
+
+  /** The blob under {@code key}, if there is one. */
+  Optional<Blob> find(String key) throws IOException;
+
+  /** Removes the blob under {@code key}; returns false if there was none. */
+  boolean delete(String key) throws IOException;
+
+  /**
+   * Where the store keeps its blobs, for start-up lines and logs, e.g. {@code file:./sluice-data},
+   * with any credential masked by {@link Secrets#redact}.
+   */
+  String describe();
+
+  @Override
+  default void close() throws IOException {}
+}
