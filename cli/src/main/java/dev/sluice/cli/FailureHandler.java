@@ -1,6 +1,6 @@
 package dev.sluice.cli;
 
-import dev.sluice.core.endpoint.Secrets;
+import dev.sluice.core.Secrets;
 import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;

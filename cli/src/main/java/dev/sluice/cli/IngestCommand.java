@@ -8,12 +8,12 @@ import static dev.sluice.cli.CommandModel.value;
 
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.ByteSize;
+import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.core.Transforms;
 import dev.sluice.core.WriteOption;
 import dev.sluice.core.endpoint.EndpointProvider;
-import dev.sluice.core.endpoint.Secrets;
 import dev.sluice.core.job.Ingestion;
 import dev.sluice.core.job.IngestionException;
 import dev.sluice.core.job.IngestionJob;

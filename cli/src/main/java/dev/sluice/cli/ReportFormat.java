@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Decimals;
-import dev.sluice.core.endpoint.Secrets;
+import dev.sluice.core.Secrets;
 import dev.sluice.core.job.IngestionReport;
 import dev.sluice.core.job.Latency;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 
 /** Adapts a blocking {@link ReadableByteChannel}. */
-public final class ChannelSource implements Source {
+final class ChannelSource implements Source {
 
   private final ReadableByteChannel channel;
   private final String name;

@@ -13,7 +13,7 @@ import java.util.zip.Checksum;
  * Hashes every byte on its way downstream (the same buffer is passed on, unchanged); on commit,
  * compares with the expected digest, if any, before committing downstream.
  */
-public final class DigestSink extends ForwardingSink implements DigestReporter {
+final class DigestSink extends ForwardingSink implements DigestReporter {
 
   /** The digest algorithms Sluice names, with their JDK names. */
   public enum Algorithm {

@@ -3,7 +3,7 @@ package dev.sluice.core;
 import java.nio.ByteBuffer;
 
 /** Counts and drops every byte. */
-public final class DiscardingSink implements Sink {
+final class DiscardingSink implements Sink {
 
   private long count;
 

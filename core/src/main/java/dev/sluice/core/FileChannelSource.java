@@ -3,7 +3,11 @@ package dev.sluice.core;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 
-/** A source backed by a region of a file, which the engine may transfer without copying. */
+/**
+ * A {@link Source} backed by a region of a file, which the engine may hand to a {@link
+ * TransferTarget} without copying. {@link Sources#file} implements it; the engine moves {@link
+ * #position()} with {@link #advance} as it transfers, and still closes the source once.
+ */
 public interface FileChannelSource {
 
   /** The open channel to read from; owned by the source. */

@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * /dev/null}, a named pipe — is written in place: renaming over it would replace the device with a
  * plain file, and there is nothing in it to protect.
  */
-public final class FileSink implements Sink, TransferTarget {
+final class FileSink implements Sink, TransferTarget {
 
   private final Path target;
   private final boolean replace;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** Reads a file (or a region of it) with positional reads; eligible for zero-copy transfer. */
-public final class FileSource implements Source, FileChannelSource {
+final class FileSource implements Source, FileChannelSource {
 
   private final Path path;
   private final FileChannel channel;

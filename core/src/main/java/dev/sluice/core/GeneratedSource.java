@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * longer than deflate's 32 KiB window, so the stream does not compress, yet it costs a memory copy
  * per byte to produce.
  */
-public final class GeneratedSource implements Source {
+final class GeneratedSource implements Source {
 
   private static final int BLOCK = 1 << 20;
 

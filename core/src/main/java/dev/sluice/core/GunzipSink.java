@@ -11,7 +11,7 @@ import java.util.zip.Inflater;
  * CRC-32 and size, and failing with {@link LimitExceededException} when the output would exceed its
  * maximum — the defence against decompression bombs.
  */
-public final class GunzipSink extends ForwardingSink {
+final class GunzipSink extends ForwardingSink {
 
   private static final int MAX_HEADER = 64 * 1024;
   private static final int FHCRC = 2;

@@ -7,7 +7,7 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /** Compresses into one gzip member (RFC 1952); output goes downstream in full buffers. */
-public final class GzipSink extends ForwardingSink {
+final class GzipSink extends ForwardingSink {
 
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 

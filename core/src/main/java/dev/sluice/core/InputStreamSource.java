@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /** Adapts an {@link InputStream}; copies through a small heap array when the buffer has none. */
-public final class InputStreamSource implements Source {
+final class InputStreamSource implements Source {
 
   private static final int SCRATCH = 64 * 1024;
 

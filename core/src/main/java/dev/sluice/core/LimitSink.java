@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 /**
  * Fails with {@link LimitExceededException} before passing on the byte that goes past the limit.
  */
-public final class LimitSink extends ForwardingSink {
+final class LimitSink extends ForwardingSink {
 
   private final long maximum;
   private final String what;

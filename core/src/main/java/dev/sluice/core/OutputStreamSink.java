@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * Writes to an {@link OutputStream} (stdout, a socket). A stream cannot take back what it sent: an
  * abort only stops writing and closes it (unless told to leave it open).
  */
-public final class OutputStreamSink implements Sink {
+final class OutputStreamSink implements Sink {
 
   private final OutputStream out;
   private final String name;

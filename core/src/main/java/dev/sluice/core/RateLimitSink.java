@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * Large chunks are passed on in slices of 50 ms worth, so the flow stays smooth; the writer sleeps
  * (interruptibly) between slices: a throttled stream is backpressure, not buffering.
  */
-public final class RateLimitSink extends ForwardingSink {
+final class RateLimitSink extends ForwardingSink {
 
   private static final long BURST_NANOS = 100_000_000L;
 

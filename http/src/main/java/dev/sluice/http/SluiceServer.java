@@ -1,10 +1,10 @@
 package dev.sluice.http;
 
 import dev.sluice.core.AbortReason;
+import dev.sluice.core.Secrets;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.delivery.Delivery;
 import dev.sluice.core.delivery.RangeLimits;
-import dev.sluice.core.endpoint.Secrets;
 import dev.sluice.core.job.JobRegistry;
 import dev.sluice.core.job.MemoryBudget;
 import dev.sluice.core.job.SchedulerLag;

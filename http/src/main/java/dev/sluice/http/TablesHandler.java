@@ -212,7 +212,7 @@ public final class TablesHandler implements Request.Handler {
   }
 
   private String redact() {
-    return dev.sluice.core.endpoint.Secrets.redact(database);
+    return dev.sluice.core.Secrets.redact(database);
   }
 
   @Override

@@ -1,10 +1,10 @@
 package dev.sluice.jdbc;
 
+import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.endpoint.EndpointProvider;
-import dev.sluice.core.endpoint.Secrets;
 import java.io.IOException;
 import java.util.Map;
 

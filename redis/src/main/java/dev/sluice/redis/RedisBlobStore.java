@@ -1,10 +1,10 @@
 package dev.sluice.redis;
 
+import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.core.blob.Blob;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
-import dev.sluice.core.endpoint.Secrets;
 import dev.sluice.redis.internal.BlobCommands;
 import dev.sluice.redis.internal.BlobKeys;
 import dev.sluice.redis.internal.ChunkedBlobSink;

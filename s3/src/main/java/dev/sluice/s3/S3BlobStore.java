@@ -1,10 +1,10 @@
 package dev.sluice.s3;
 
+import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.core.blob.Blob;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
-import dev.sluice.core.endpoint.Secrets;
 import dev.sluice.s3.internal.S3Blob;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

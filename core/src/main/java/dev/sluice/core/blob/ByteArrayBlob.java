@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** A blob over a byte array the caller must not change afterwards; for tests and small content. */
-public final class ByteArrayBlob implements Blob {
+final class ByteArrayBlob implements Blob {
 
   private final byte[] bytes;
   private final String etag;

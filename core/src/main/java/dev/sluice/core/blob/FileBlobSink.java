@@ -27,7 +27,7 @@ import java.util.concurrent.locks.Lock;
  * sidecar. An abort, or a failed commit, deletes the temporary files and leaves the store as it
  * was.
  */
-public final class FileBlobSink implements Sink {
+final class FileBlobSink implements Sink {
 
   private final String key;
   private final Path target;

@@ -1,7 +1,7 @@
 package dev.sluice.core.blob;
 
+import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
-import dev.sluice.core.endpoint.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;

@@ -9,7 +9,7 @@ import java.nio.channels.ReadableByteChannel;
  * Reads {@code length} bytes of a file from {@code offset} with positional reads; never moves the
  * file channel's own position. Closing it closes the file channel.
  */
-public final class FileRegionChannel implements ReadableByteChannel {
+final class FileRegionChannel implements ReadableByteChannel {
 
   private final FileChannel file;
   private long position;

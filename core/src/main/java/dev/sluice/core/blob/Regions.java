@@ -1,7 +1,7 @@
 package dev.sluice.core.blob;
 
 /** The region check every built-in blob's {@code open(offset, length)} makes. */
-public final class Regions {
+final class Regions {
 
   private Regions() {}
 

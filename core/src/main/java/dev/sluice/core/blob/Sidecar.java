@@ -28,8 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param modified the data file's modification time
  * @param fileKey the data file's identity ({@link BasicFileAttributes#fileKey()}), as a string
  */
-public record Sidecar(
-    String contentType, String sha256, long size, Instant modified, String fileKey) {
+record Sidecar(String contentType, String sha256, long size, Instant modified, String fileKey) {
 
   /** The sidecar describing the data file with {@code attributes}. */
   public static Sidecar describing(

@@ -8,7 +8,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
 /** Copies a region of a blob to a channel through one caller-owned buffer. */
-public final class BlobCopy {
+final class BlobCopy {
 
   private BlobCopy() {}
 

@@ -4,7 +4,7 @@ package dev.sluice.core.delivery;
  * Entity-tag comparison (RFC 9110 §8.8.3): {@code entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE}.
  * Lists are scanned in place; a malformed member never matches, the rest of the list still counts.
  */
-public final class EntityTags {
+final class EntityTags {
 
   private EntityTags() {}
 

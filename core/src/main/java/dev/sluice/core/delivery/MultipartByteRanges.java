@@ -19,7 +19,7 @@ import java.util.List;
  * CRLF --B CRLF … data CRLF --B-- CRLF
  * </pre>
  */
-public final class MultipartByteRanges {
+final class MultipartByteRanges {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 

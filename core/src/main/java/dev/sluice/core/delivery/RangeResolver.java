@@ -13,7 +13,7 @@ import java.util.List;
  * unsatisfiable, sorts by first byte, merges overlapping and nearby ranges, and ignores abusive
  * headers (too many ranges, too many overlaps).
  */
-public final class RangeResolver {
+final class RangeResolver {
 
   /** What the Range header comes to. */
   public enum Kind {

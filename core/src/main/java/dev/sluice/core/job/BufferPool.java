@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * for the garbage collector to free) native memory. At most {@link #MAX_RETAINED} bytes are kept
  * idle; buffers beyond that are dropped for the collector.
  */
-public final class BufferPool {
+final class BufferPool {
 
   /** Idle bytes kept for reuse. */
   public static final long MAX_RETAINED = 64L << 20;

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * attached to the root cause as suppressed. The writer alone ends the sink, and once it has begun
  * to commit it is no longer interrupted.
  */
-public final class Engine implements IngestionJob {
+final class Engine implements IngestionJob {
 
   /** Everything the engine needs to run one ingestion. */
   public record Plan(

@@ -5,7 +5,7 @@ package dev.sluice.core.job;
  * percentile is exact to within 12.5%. Fixed size (512 counters) whatever the sample count. Not
  * thread-safe: one recording thread.
  */
-public final class LatencyHistogram {
+final class LatencyHistogram {
 
   private static final int SUB_BITS = 3;
   private static final int SUBS = 1 << SUB_BITS;

@@ -2,7 +2,7 @@ package dev.sluice.http.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.sluice.core.endpoint.Secrets;
+import dev.sluice.core.Secrets;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

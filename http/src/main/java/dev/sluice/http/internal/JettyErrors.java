@@ -2,7 +2,7 @@ package dev.sluice.http.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.core.endpoint.Secrets;
+import dev.sluice.core.Secrets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;

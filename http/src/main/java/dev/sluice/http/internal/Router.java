@@ -3,7 +3,7 @@ package dev.sluice.http.internal;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.ClientDisconnectedException;
 import dev.sluice.core.InvalidInputException;
-import dev.sluice.core.endpoint.Secrets;
+import dev.sluice.core.Secrets;
 import dev.sluice.core.job.IngestionException;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package dev.sluice.jdbc.internal;
 
 import dev.sluice.core.InvalidInputException;
-import dev.sluice.core.endpoint.Secrets;
+import dev.sluice.core.Secrets;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;

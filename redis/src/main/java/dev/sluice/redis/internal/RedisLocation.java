@@ -1,7 +1,7 @@
 package dev.sluice.redis.internal;
 
 import dev.sluice.core.ByteSize;
-import dev.sluice.core.endpoint.Secrets;
+import dev.sluice.core.Secrets;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
