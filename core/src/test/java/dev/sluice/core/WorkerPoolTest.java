@@ -137,6 +137,49 @@ class WorkerPoolTest {
   }
 
   @Test
+  void aCallerInterruptedRightAfterAWorkerClaimedItsWorkStillInterruptsTheWork() throws Exception {
+    AtomicReference<Thread> caller = new AtomicReference<>();
+    // The seam runs on the worker between its claim of the work and the work itself: it interrupts
+    // the caller there and waits until the caller has handled the interrupt and waits again.
+    Runnable interruptTheCallerAfterTheClaim =
+        () -> {
+          Thread waiting = caller.get();
+          waiting.interrupt();
+          while (waiting.isInterrupted() || waiting.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+          }
+        };
+    AtomicBoolean workInterrupted = new AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    try (WorkerPool seamed = new WorkerPool(1, 1, interruptTheCallerAfterTheClaim)) {
+      caller.set(
+          Thread.ofPlatform()
+              .unstarted(
+                  () -> {
+                    try {
+                      seamed.run(
+                          () -> {
+                            try {
+                              new CountDownLatch(1).await(5, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                              workInterrupted.set(true);
+                              throw new InterruptedIOException("work interrupted");
+                            }
+                            return null;
+                          });
+                    } catch (IOException e) {
+                      failure.set(e);
+                    }
+                  }));
+      caller.get().start();
+      caller.get().join();
+    }
+
+    assertThat(workInterrupted).as("the caller's interrupt reached the work").isTrue();
+    assertThat(failure.get()).hasMessage("work interrupted");
+  }
+
+  @Test
   void workWithdrawnByAnInterruptedCallerNeverRuns() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Future<Object> blocker = occupyTheOnlyWorker(release);
