@@ -1,0 +1,33 @@
+package dev.sluice.jdbc;
+
+import static dev.sluice.core.testing.ArchitectureRules.everyImplementationRunsAContractSuite;
+import static dev.sluice.core.testing.ArchitectureRules.mainClasses;
+import static dev.sluice.core.testing.ArchitectureRules.noModuleUsesAnotherModulesInternals;
+import static dev.sluice.core.testing.ArchitectureRules.testClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import org.junit.jupiter.api.Test;
+
+/** The architecture rules of {@link dev.sluice.core.testing.ArchitectureRules} on this module. */
+class ArchitectureTest {
+
+  private final JavaClasses main = mainClasses();
+
+  @Test
+  void everySourceSinkAndTransformRunsAContractSuite() {
+    everyImplementationRunsAContractSuite(
+            testClasses(),
+            // PENDING: no contract suite yet (issue 13); delete a name when its suite lands
+            "dev.sluice.jdbc.internal.BatchInsertSink",
+            "dev.sluice.jdbc.internal.BulkLoadRows",
+            "dev.sluice.jdbc.internal.MariaDbLoadSink",
+            "dev.sluice.jdbc.internal.PostgresCopySink",
+            "dev.sluice.jdbc.internal.QueryExportSource")
+        .check(main);
+  }
+
+  @Test
+  void usesNoOtherModulesInternals() {
+    noModuleUsesAnotherModulesInternals().check(main);
+  }
+}

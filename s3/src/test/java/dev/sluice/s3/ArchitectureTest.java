@@ -1,0 +1,31 @@
+package dev.sluice.s3;
+
+import static dev.sluice.core.testing.ArchitectureRules.everyImplementationRunsAContractSuite;
+import static dev.sluice.core.testing.ArchitectureRules.mainClasses;
+import static dev.sluice.core.testing.ArchitectureRules.noModuleUsesAnotherModulesInternals;
+import static dev.sluice.core.testing.ArchitectureRules.testClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import org.junit.jupiter.api.Test;
+
+/** The architecture rules of {@link dev.sluice.core.testing.ArchitectureRules} on this module. */
+class ArchitectureTest {
+
+  private final JavaClasses main = mainClasses();
+
+  @Test
+  void everySourceSinkAndTransformRunsAContractSuite() {
+    everyImplementationRunsAContractSuite(
+            testClasses(),
+            // PENDING: no contract suite yet (issue 13); delete a name when its suite lands
+            "dev.sluice.s3.S3EndpointProvider$ClientClosingSink",
+            "dev.sluice.s3.S3EndpointProvider$ClientClosingSource",
+            "dev.sluice.s3.internal.S3Source")
+        .check(main);
+  }
+
+  @Test
+  void usesNoOtherModulesInternals() {
+    noModuleUsesAnotherModulesInternals().check(main);
+  }
+}
