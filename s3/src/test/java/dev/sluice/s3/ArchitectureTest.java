@@ -15,13 +15,7 @@ class ArchitectureTest {
 
   @Test
   void everySourceSinkAndTransformRunsAContractSuite() {
-    everyImplementationRunsAContractSuite(
-            testClasses(),
-            // PENDING: no contract suite yet (issue 13); delete a name when its suite lands
-            "dev.sluice.s3.S3EndpointProvider$ClientClosingSink",
-            "dev.sluice.s3.S3EndpointProvider$ClientClosingSource",
-            "dev.sluice.s3.internal.S3Source")
-        .check(main);
+    everyImplementationRunsAContractSuite(testClasses()).check(main);
   }
 
   @Test
