@@ -96,8 +96,8 @@ public final class ArchitectureRules {
                       || c.isAssignableTo(ROW_SINK)));
 
   /**
-   * Every named Source, Sink and Transform of {@code main} is reached by a contract suite of {@code
-   * tests} (see the class comment for what "reached" means).
+   * Every named Source, Sink, Transform and RowSink of {@code main} not named in {@code exempt} is
+   * made by a contract suite of {@code tests} (see the class comment for what that means).
    */
   public static ArchRule everyImplementationRunsAContractSuite(
       JavaClasses tests, String... exempt) {
@@ -129,9 +129,9 @@ public final class ArchitectureRules {
 
   /**
    * The names of the classes the contract suites of {@code tests} reach from their factory methods
-   * ({@code newSource}, {@code newSink}, {@code transform}): classes whose constructors or methods
-   * they call, directly or through up to {@value #FACTORY_HOPS} calls of main code or of the
-   * suite's own helpers.
+   * ({@code newSource}, {@code newSink}, {@code transform}) and constructors: classes whose
+   * constructors they call, directly or through up to {@value #FACTORY_HOPS} calls (or method
+   * references) of main code or of the suite's own classes.
    */
   static Set<String> reachedByContractSuites(JavaClasses tests) {
     Set<String> reached = new HashSet<>();
