@@ -128,6 +128,7 @@ final class Engine implements IngestionJob {
     startTimer();
     Sink head = null;
     Receipt receipt = null;
+    boolean willCommit = false; // the writer's copy of committing (only the writer sets it)
     try {
       listeners(l -> l.onStart(this));
       head = offloaded(buildStages());
@@ -139,11 +140,10 @@ final class Engine implements IngestionJob {
         chunkLoop(head);
       }
       synchronized (lock) {
-        if (rootCause == null) {
-          committing = true;
-        }
+        committing = rootCause == null;
+        willCommit = committing;
       }
-      if (committing) {
+      if (willCommit) {
         receipt = head.commit();
         if (receipt == null) {
           // committed all the same: aborting now would end the sink twice
@@ -152,7 +152,7 @@ final class Engine implements IngestionJob {
       }
     } catch (Throwable t) {
       fail(t, classify(t));
-      if (committing) {
+      if (willCommit) {
         head = null; // a failed commit has ended the sink itself
       }
     }

@@ -2,6 +2,7 @@ package dev.sluice.core.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.ForwardingSink;
@@ -178,10 +179,7 @@ class OffloadTest {
             .chunkSize(64 * 1024)
             .offload(workers)
             .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (job.bytesOut() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    await().atMost(5, TimeUnit.SECONDS).until(() -> job.bytesOut() > 0);
 
     assertThat(job.cancel(AbortReason.CANCELLED)).isTrue();
 
@@ -235,10 +233,7 @@ class OffloadTest {
             .offload(owned)
             .registry(registry)
             .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (job.bytesOut() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    await().atMost(5, TimeUnit.SECONDS).until(() -> job.bytesOut() > 0);
 
     assertThat(registry.shutdown(Duration.ofMillis(50))).isTrue();
 
