@@ -15,6 +15,9 @@ import java.util.Map;
  */
 public final class HttpEndpointProvider implements EndpointProvider {
 
+  /** The provider {@link java.util.ServiceLoader} makes. */
+  public HttpEndpointProvider() {}
+
   @Override
   public boolean handles(String location) {
     String lower = location.toLowerCase(Locale.ROOT);

@@ -21,6 +21,9 @@ import java.util.Map;
  */
 public final class JdbcEndpointProvider implements EndpointProvider {
 
+  /** The provider {@link java.util.ServiceLoader} makes. */
+  public JdbcEndpointProvider() {}
+
   @Override
   public boolean handles(String location) {
     return location.startsWith("jdbc:");

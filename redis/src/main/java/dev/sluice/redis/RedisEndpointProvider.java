@@ -40,6 +40,9 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class RedisEndpointProvider implements EndpointProvider {
 
+  /** The provider {@link java.util.ServiceLoader} makes. */
+  public RedisEndpointProvider() {}
+
   @Override
   public boolean handles(String location) {
     return RedisLocation.matches(location);
