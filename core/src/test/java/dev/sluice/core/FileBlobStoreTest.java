@@ -175,7 +175,7 @@ class FileBlobStoreTest {
     assertThat(store.find("a/b")).isEmpty();
     assertThat(store.delete("a/b")).isFalse();
     assertThat(store.delete("a")).as("a folder is not an object").isFalse();
-    assertThat(Files.isDirectory(root.resolve("a"))).isTrue();
+    assertThat(root.resolve("a")).as("the empty folder goes with its last object").doesNotExist();
     try (Stream<Path> files = Files.walk(root)) {
       assertThat(files.filter(Files::isRegularFile)).isEmpty();
     }
@@ -257,13 +257,90 @@ class FileBlobStoreTest {
   }
 
   @Test
-  void aBlobFoundBeforeAReplacementRefusesToServeTheNewBytes() throws IOException {
+  void aBlobFoundBeforeAReplacementServesTheVersionItFound() throws IOException {
     put("k", "first");
-    FileBlob found = (FileBlob) store.find("k").orElseThrow();
-    put("k", "second");
-    assertThatThrownBy(() -> found.open(0, 5))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("changed since it was found");
+    Blob found = store.find("k").orElseThrow();
+    put("k", "second!");
+    assertThat(found.size()).isEqualTo(5);
+    assertThat(read(found, 0, 5)).isEqualTo("first");
+    assertThat(read(store.find("k").orElseThrow(), 0, 7)).isEqualTo("second!");
+  }
+
+  @Test
+  void aBlobFoundBeforeADeleteServesTheVersionItFound() throws IOException {
+    put("d/k", "first");
+    Blob found = store.find("d/k").orElseThrow();
+    assertThat(store.delete("d/k")).isTrue();
+    assertThat(read(found, 0, 5)).isEqualTo("first");
+    assertThat(store.find("d/k")).isEmpty();
+  }
+
+  @Test
+  void staleTemporaryFilesAreSweptWhenTheStoreOpens() throws IOException {
+    put("dir/kept", "x");
+    Path stale = root.resolve("dir/.sluice-1f.tmp");
+    Path staleMeta = root.resolve(".sluice-meta/dir/.sluice-2e.tmp");
+    Path fresh = root.resolve("dir/.sluice-3d.tmp");
+    Path orphanFolder = root.resolve("gone/deeper");
+    Files.createDirectories(orphanFolder);
+    Path orphan = orphanFolder.resolve(".sluice-4c.tmp");
+    for (Path p : List.of(stale, staleMeta, fresh, orphan)) {
+      Files.writeString(p, "partial upload");
+    }
+    java.nio.file.attribute.FileTime old =
+        java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(2 * 3600));
+    for (Path p : List.of(stale, staleMeta, orphan)) {
+      Files.setLastModifiedTime(p, old);
+    }
+    Files.writeString(root.resolve("dir/notes.tmp"), "not the store's");
+
+    FileBlobStore.open(root);
+
+    assertThat(stale).doesNotExist();
+    assertThat(staleMeta).doesNotExist();
+    assertThat(orphan).doesNotExist();
+    assertThat(root.resolve("gone")).doesNotExist();
+    assertThat(fresh).exists();
+    assertThat(root.resolve("dir/notes.tmp")).exists();
+    assertThat(read(store.find("dir/kept").orElseThrow(), 0, 1)).isEqualTo("x");
+  }
+
+  @Test
+  void deletingTheLastObjectOfAFolderFreesTheFoldersKey() throws IOException {
+    put("d/e", "x");
+    assertThat(store.delete("d/e")).isTrue();
+    assertThat(root.resolve("d")).doesNotExist();
+    put("d", "now an object");
+    assertThat(read(store.find("d").orElseThrow(), 0, 13)).isEqualTo("now an object");
+  }
+
+  @Test
+  void anAbortedUploadLeavesNoFolderBehind() throws IOException {
+    Sink sink = store.create("p/q/r", new BlobSpec(null, true, "ab".repeat(32)));
+    sink.write(ByteBuffer.wrap("bad digest".getBytes(StandardCharsets.UTF_8)));
+    assertThatThrownBy(sink::commit).isInstanceOf(DigestMismatchException.class);
+    assertThat(root.resolve("p")).doesNotExist();
+    put("p", "x");
+    assertThat(read(store.find("p").orElseThrow(), 0, 1)).isEqualTo("x");
+  }
+
+  @Test
+  void anEmptyFolderLeftByACrashDoesNotBlockItsKey() throws IOException {
+    Files.createDirectories(root.resolve("crash/left/this"));
+    put("crash", "x");
+    assertThat(read(store.find("crash").orElseThrow(), 0, 1)).isEqualTo("x");
+    put("full/one", "y");
+    assertThatThrownBy(() -> put("full", "z"))
+        .isInstanceOf(FileSystemException.class)
+        .hasMessageContaining("it is a folder of other objects");
+  }
+
+  @Test
+  void deletingTheLastObjectKeepsAFolderThatStillHoldsOthers() throws IOException {
+    put("f/a", "1");
+    put("f/b", "2");
+    assertThat(store.delete("f/a")).isTrue();
+    assertThat(read(store.find("f/b").orElseThrow(), 0, 1)).isEqualTo("2");
   }
 
   @Test
