@@ -370,10 +370,13 @@ public abstract class BlobStoreContract {
                   return null;
                 }));
       }
-      for (Future<?> writer : writers) {
-        writer.get();
+      try {
+        for (Future<?> writer : writers) {
+          writer.get();
+        }
+      } finally {
+        writing.set(false); // the readers stop even when a writer failed
       }
-      writing.set(false);
       for (Future<?> reader : readers) {
         reader.get();
       }
