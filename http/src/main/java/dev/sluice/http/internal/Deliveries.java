@@ -4,9 +4,12 @@ import dev.sluice.core.AbortCause;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.Blob;
 import dev.sluice.core.BlobStore;
+import dev.sluice.core.Conditionals;
 import dev.sluice.core.Delivery;
 import dev.sluice.core.DeliveryPlan;
 import dev.sluice.core.DeliveryRequest;
+import dev.sluice.core.Precondition;
+import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.internal.BufferPool;
 import dev.sluice.http.internal.Throttle.Pace;
 import dev.sluice.http.internal.Transfers.Direction;
@@ -50,9 +53,28 @@ public final class Deliveries {
     if (found.isEmpty()) {
       throw new HttpProblem(404, "no object '" + key + "'");
     }
-    Blob blob = found.get();
+    try (Blob blob = found.get()) { // the version found stays readable until closed
+      respond(exchange, key, blob, pace);
+    }
+  }
+
+  private void respond(Exchange exchange, String key, Blob blob, Pace pace) throws IOException {
+    // If-None-Match may carry the gzip representation's tag: it validates the same content
+    String ifNoneMatch = exchange.header("If-None-Match");
+    String gzipTag = gzipTag(blob.etag());
+    boolean gzipTagSent =
+        ifNoneMatch != null
+            && ifNoneMatch.contains(gzipTag)
+            && acceptsGzip(exchange.header("Accept-Encoding"));
     DeliveryPlan plan =
-        delivery.plan(DeliveryRequest.from(exchange.method(), exchange::header), blob);
+        delivery.plan(
+            DeliveryRequest.from(
+                exchange.method(),
+                name ->
+                    gzipTagSent && name.equalsIgnoreCase("If-None-Match")
+                        ? ifNoneMatch.replace(gzipTag, blob.etag())
+                        : exchange.header(name)),
+            blob);
     countRange(exchange, plan);
     boolean gzip =
         plan.kind() == DeliveryPlan.Kind.FULL
@@ -60,6 +82,9 @@ public final class Deliveries {
             && acceptsGzip(exchange.header("Accept-Encoding"));
     exchange.status(plan.status());
     plan.headers().forEach(exchange::header);
+    if (gzipTagSent && plan.kind() == DeliveryPlan.Kind.NOT_MODIFIED) {
+      exchange.header("ETag", gzipTag);
+    }
     if (plan.kind() == DeliveryPlan.Kind.FULL
         || plan.kind() == DeliveryPlan.Kind.PARTIAL
         || plan.kind() == DeliveryPlan.Kind.MULTIPART) {
@@ -139,7 +164,14 @@ public final class Deliveries {
 
   /** {@code DELETE /objects/KEY}. */
   public void delete(Exchange exchange, String key) throws IOException {
-    if (!store.delete(key)) {
+    Precondition precondition = Precondition.from(Conditionals.from(exchange::header), "DELETE");
+    boolean deleted;
+    try {
+      deleted = store.delete(key, precondition);
+    } catch (PreconditionFailedException e) {
+      throw Uploads.preconditionFailed(key);
+    }
+    if (!deleted) {
       throw new HttpProblem(404, "no object '" + key + "'");
     }
     exchange.respondEmpty(204);
