@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -413,6 +414,68 @@ class FileBlobStoreTest {
     assertThat(winners).hasSize(1);
     assertThat(read(store.find("once").orElseThrow(), 0, 8)).isEqualTo(winners.get(0));
     assertThat(temporaryFiles()).isEmpty();
+  }
+
+  /**
+   * Needs a small, empty file system, e.g. {@code mount -t tmpfs -o size=2m tmpfs /mnt/small} and
+   * {@code -Dsluice.small-fs=/mnt/small}: a full disk fails the upload with a typed exception
+   * naming the key, and leaves no temporary file, sidecar or folder, even when only the sidecar
+   * fails.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "sluice.small-fs", matches = ".+")
+  void aFullDiskFailsNamingTheKeyAndLeavesNoTemporaryFile() throws IOException {
+    Path small = Files.createTempDirectory(Path.of(System.getProperty("sluice.small-fs")), "full");
+    try {
+      FileBlobStore full = FileBlobStore.open(small.resolve("store"));
+      Sink sink = full.create("big/one", BlobSpec.defaults());
+      IOException failure =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IOException.class,
+              () -> {
+                for (int i = 0; i < 1024; i++) {
+                  sink.write(ByteBuffer.allocate(64 * 1024));
+                }
+                sink.commit();
+              });
+      sink.abort(failure);
+      assertThat(failure)
+          .isInstanceOf(InsufficientStorageException.class)
+          .hasMessage("no space left in the store for 'big/one'");
+      assertThat(full.find("big/one")).isEmpty();
+      assertThat(small.resolve("store/big")).doesNotExist();
+
+      Path filler = small.resolve("filler");
+      try (var out =
+          java.nio.channels.FileChannel.open(
+              filler,
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.WRITE)) {
+        ByteBuffer page = ByteBuffer.allocate(4096);
+        try {
+          while (true) {
+            page.clear();
+            out.write(page);
+          }
+        } catch (IOException e) {
+          // full
+        }
+        out.truncate(out.size() / 4096 * 4096 - 4096); // one page left: the data, not the sidecar
+      }
+      Sink last = full.create("k", BlobSpec.defaults());
+      last.write(ByteBuffer.allocate(4096));
+      assertThatThrownBy(last::commit).isInstanceOf(InsufficientStorageException.class);
+      assertThat(full.find("k")).isEmpty();
+      try (Stream<Path> files = Files.walk(small.resolve("store"))) {
+        assertThat(files.filter(Files::isRegularFile)).as("files left behind").isEmpty();
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(small)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
 
   @Test
