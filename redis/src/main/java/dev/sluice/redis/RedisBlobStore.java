@@ -102,6 +102,10 @@ public final class RedisBlobStore implements BlobStore {
       throw new FileAlreadyExistsException(
           keys.manifest(key), null, "a blob exists under this key and may not be replaced");
     }
+    if (spec.precondition() != Precondition.NONE
+        && !spec.precondition().holdsFor(find(key))) { // early; the commit tests it again
+      throw new PreconditionFailedException(key);
+    }
     return new ChunkedBlobSink(
         redis, keys, key, spec, chunkSize, stagingTtl, retiredGrace, UploadIds.next());
   }
