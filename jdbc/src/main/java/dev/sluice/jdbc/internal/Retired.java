@@ -2,14 +2,9 @@ package dev.sluice.jdbc.internal;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.postgresql.PGConnection;
-import org.postgresql.largeobject.LargeObjectManager;
 
 /**
  * The large objects of replaced and deleted versions, kept in {@code TABLE_retired} for a grace
@@ -43,28 +38,24 @@ public final class Retired {
     }
   }
 
-  /** Unlinks, in the caller's transaction, the objects retired more than {@code grace} ago. */
+  /**
+   * Unlinks, in the caller's transaction, up to 100 objects retired more than {@code grace} ago;
+   * one already gone (unlinked by hand, say) is skipped rather than failing the caller's write.
+   */
   public static void sweep(Connection connection, String table, Duration grace)
       throws SQLException {
-    List<Long> expired = new ArrayList<>();
-    try (PreparedStatement delete =
+    try (PreparedStatement sweep =
         connection.prepareStatement(
-            "DELETE FROM "
+            "WITH expired AS (DELETE FROM "
                 + table(table)
                 + " WHERE oid IN (SELECT oid FROM "
                 + table(table)
                 + " WHERE retired_at < now() - ? * interval '1 millisecond'"
-                + " LIMIT 100 FOR UPDATE SKIP LOCKED) RETURNING oid")) {
-      delete.setLong(1, grace.toMillis());
-      try (ResultSet rows = delete.executeQuery()) {
-        while (rows.next()) {
-          expired.add(rows.getLong(1));
-        }
-      }
-    }
-    LargeObjectManager objects = connection.unwrap(PGConnection.class).getLargeObjectAPI();
-    for (long oid : expired) {
-      objects.unlink(oid);
+                + " LIMIT 100 FOR UPDATE SKIP LOCKED) RETURNING oid)"
+                + " SELECT count(lo_unlink(expired.oid)) FROM expired"
+                + " JOIN pg_largeobject_metadata m ON m.oid = expired.oid")) {
+      sweep.setLong(1, grace.toMillis());
+      sweep.execute(); // the count it returns is of no interest
     }
   }
 }
