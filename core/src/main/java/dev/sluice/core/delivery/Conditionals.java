@@ -1,7 +1,9 @@
 package dev.sluice.core.delivery;
 
+import dev.sluice.core.blob.Precondition;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -52,6 +54,34 @@ public record Conditionals(
         header.apply("If-Modified-Since"),
         header.apply("If-Unmodified-Since"),
         header.apply("If-Range"));
+  }
+
+  /**
+   * The preconditions of {@code method} here ({@code If-Match}, {@code If-None-Match}, {@code
+   * If-Unmodified-Since}) as the condition of a store's write or delete: {@link Precondition#NONE}
+   * when none of them is present. The store tests it atomically with the change.
+   *
+   * {@snippet :
+   * Sink sink = store.create(key, BlobSpec.defaults().withPrecondition(conditionals.precondition("PUT")));
+   * }
+   */
+  public Precondition precondition(String method) {
+    Objects.requireNonNull(method, "method");
+    if (ifMatch == null && ifNoneMatch == null && ifUnmodifiedSince == null) {
+      return Precondition.NONE;
+    }
+    String name = "precondition(" + method + " " + this + ")";
+    return new Precondition() {
+      @Override
+      public boolean holds(String etag, Instant lastModified) {
+        return evaluate(method, etag, lastModified) == Result.PROCEED;
+      }
+
+      @Override
+      public String toString() {
+        return name;
+      }
+    };
   }
 
   /**
