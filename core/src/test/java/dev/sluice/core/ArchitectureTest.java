@@ -1,7 +1,10 @@
 package dev.sluice.core;
 
+import static dev.sluice.core.testing.ArchitectureRules.coreDependsOnNoOtherModule;
 import static dev.sluice.core.testing.ArchitectureRules.everyImplementationRunsAContractSuite;
 import static dev.sluice.core.testing.ArchitectureRules.mainClasses;
+import static dev.sluice.core.testing.ArchitectureRules.noCyclesBetweenPackages;
+import static dev.sluice.core.testing.ArchitectureRules.noExportedPackageIsNamedInternal;
 import static dev.sluice.core.testing.ArchitectureRules.noModuleUsesAnotherModulesInternals;
 import static dev.sluice.core.testing.ArchitectureRules.testClasses;
 
@@ -29,5 +32,20 @@ class ArchitectureTest {
   @Test
   void usesNoOtherModulesInternals() {
     noModuleUsesAnotherModulesInternals().check(main);
+  }
+
+  @Test
+  void hasNoCycleBetweenPackages() {
+    noCyclesBetweenPackages().check(main);
+  }
+
+  @Test
+  void isANamedModuleThatExportsNoInternalPackage() {
+    noExportedPackageIsNamedInternal().check(main);
+  }
+
+  @Test
+  void dependsOnNoOtherModule() {
+    coreDependsOnNoOtherModule().check(main);
   }
 }
