@@ -6,6 +6,7 @@ module dev.sluice.cli {
   requires dev.sluice.core;
   requires dev.sluice.http;
   requires dev.sluice.s3;
+  // not called directly: required so that their EndpointProviders are in the module graph
   requires dev.sluice.jdbc;
   requires dev.sluice.redis;
   requires info.picocli;

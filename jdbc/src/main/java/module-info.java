@@ -7,7 +7,7 @@
 module dev.sluice.jdbc {
   requires transitive dev.sluice.core;
   requires transitive dev.sluice.records;
-  requires transitive java.sql;
+  requires java.sql;
   requires org.postgresql.jdbc;
   requires org.mariadb.jdbc;
   requires com.fasterxml.jackson.core;

@@ -10,6 +10,7 @@ module dev.sluice.s3 {
   requires transitive software.amazon.awssdk.core;
   requires transitive software.amazon.awssdk.auth;
   requires transitive software.amazon.awssdk.regions;
+  requires software.amazon.awssdk.awscore; // the client builders inherit from it
   requires software.amazon.awssdk.http;
   requires software.amazon.awssdk.http.apache5;
 
