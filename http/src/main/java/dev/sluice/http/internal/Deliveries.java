@@ -3,6 +3,7 @@ package dev.sluice.http.internal;
 import dev.sluice.core.AbortCause;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobChangedException;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
@@ -54,6 +55,23 @@ public final class Deliveries {
     }
     try (Blob blob = found.get()) { // the version found stays readable until closed
       respond(exchange, key, blob, pace);
+      return;
+    } catch (BlobChangedException e) {
+      // replaced or deleted between the look-up and the first read, nothing sent yet: once more
+      exchange.response().reset();
+    }
+    Optional<Blob> again = store.find(key);
+    if (again.isEmpty()) {
+      throw new HttpProblem(404, "no object '" + key + "'");
+    }
+    try (Blob blob = again.get()) {
+      respond(exchange, key, blob, pace);
+    } catch (BlobChangedException e) {
+      exchange.response().reset();
+      throw new HttpProblem(
+          503,
+          "object '" + key + "' is being replaced; try again",
+          java.util.Map.of("Retry-After", "1"));
     }
   }
 
@@ -140,7 +158,8 @@ public final class Deliveries {
       Pace pace,
       boolean gzip,
       Transfer transfer,
-      ByteBuffer buffer) {
+      ByteBuffer buffer)
+      throws BlobChangedException {
     Thread handler = Thread.currentThread();
     transfer.onCancel(reason -> handler.interrupt());
     exchange.request().addFailureListener(gone -> transfer.cancel(AbortReason.CLIENT_DISCONNECT));
@@ -163,6 +182,9 @@ public final class Deliveries {
               Duration.ofNanos(System.nanoTime() - start));
       exchange.finish();
     } catch (IOException | RuntimeException e) {
+      if (e instanceof BlobChangedException changed && !exchange.response().isCommitted()) {
+        throw changed; // nothing sent: the caller looks the key up again
+      }
       AbortReason reason = e instanceof AbortCause c ? c.reason() : AbortReason.SOURCE_FAILED;
       context
           .metrics()
