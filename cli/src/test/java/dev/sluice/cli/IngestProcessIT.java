@@ -1,11 +1,13 @@
 package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -111,11 +113,13 @@ class IngestProcessIT {
 
   /** Waits until the child has begun writing (its temporary file exists). */
   private void awaitTemporaryFile(Process child) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (files().stream().noneMatch(name -> name.endsWith(".tmp"))) {
-      assertThat(child.isAlive()).as("the child is still running").isTrue();
-      assertThat(System.nanoTime()).as("a temporary file appears").isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    await("a temporary file appears")
+        .atMost(30, TimeUnit.SECONDS)
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              assertThat(child.isAlive()).as("the child is still running").isTrue();
+              return files().stream().anyMatch(name -> name.endsWith(".tmp"));
+            });
   }
 }

@@ -9,7 +9,7 @@ import java.util.Optional;
  * A stored object that can be read from any offset: a file, an S3 object, a PostgreSQL large
  * object, a chunked Redis blob. Delivery (ranges, conditionals) is built on this alone.
  */
-public interface Blob {
+public interface Blob extends java.io.Closeable {
 
   /** Size in bytes. */
   long size();
@@ -34,4 +34,11 @@ public interface Blob {
    * @throws IllegalArgumentException if the region is not within {@code 0..size()}
    */
   ReadableByteChannel open(long offset, long length) throws IOException;
+
+  /**
+   * Releases what pins this version (an open file, say); channels already opened may fail after.
+   * Idempotent; the default does nothing.
+   */
+  @Override
+  default void close() throws IOException {}
 }

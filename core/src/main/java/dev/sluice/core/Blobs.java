@@ -12,7 +12,8 @@ public final class Blobs {
 
   /**
    * A plain file, for delivery without a store: type from the file name, ETag from size,
-   * modification time and file identity. See {@link FileBlob}.
+   * modification time and file identity. The file is open until the blob is closed (see {@link
+   * FileBlob}).
    *
    * @throws java.nio.file.NoSuchFileException if there is no regular file at {@code path}
    */

@@ -3,6 +3,7 @@ package dev.sluice.core;
 import dev.sluice.core.internal.FileRegionChannel;
 import dev.sluice.core.internal.Regions;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
@@ -16,16 +17,25 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A regular file as a {@link Blob}, as it was when found: size, modification time and identity are
- * a snapshot, and {@link #openChannel()} refuses a file that has changed since, so the bytes served
- * always belong to the {@link #etag()} announced.
+ * A regular file as a {@link Blob}, pinned when found: the file is opened first and described by
+ * attributes read around that open, so size, modification time and ETag always describe the bytes
+ * of the open file. A file renamed over or deleted afterwards stays readable through this blob (the
+ * old inode lives while it is open), so a reader racing a replacement gets the version it found,
+ * whole. {@link #close()} releases the file; a blob left unclosed is released when unreachable.
  *
  * <p>The HTTP layer may bypass {@link #open} and read {@link #openChannel()} positionally, or hand
  * it to a zero-copy path.
  */
 public final class FileBlob implements Blob {
 
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  /** How often a file that changes between the attribute reads around its open is retried. */
+  private static final int ATTEMPTS = 5;
+
   private final Path path;
+  private final FileChannel channel;
+  private final Cleaner.Cleanable cleanable;
   private final long size;
   private final FileTime modified;
   private final Object fileKey;
@@ -33,8 +43,15 @@ public final class FileBlob implements Blob {
   private final String sha256;
   private final String etag;
 
-  FileBlob(Path path, BasicFileAttributes attributes, String contentType, String sha256) {
+  private FileBlob(
+      Path path,
+      FileChannel channel,
+      BasicFileAttributes attributes,
+      String contentType,
+      String sha256) {
     this.path = path;
+    this.channel = channel;
+    this.cleanable = CLEANER.register(this, new Closer(channel));
     this.size = attributes.size();
     this.modified = attributes.lastModifiedTime();
     this.fileKey = attributes.fileKey();
@@ -51,11 +68,68 @@ public final class FileBlob implements Blob {
    * @throws NoSuchFileException if there is no regular file at {@code path}
    */
   public static FileBlob of(Path path) throws IOException {
-    BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-    if (!attributes.isRegularFile()) {
-      throw new NoSuchFileException(path.toString(), null, "not a regular file");
+    return pin(path, pinned -> pinned.describe(Files.probeContentType(path), null))
+        .orElseThrow(() -> new NoSuchFileException(path.toString(), null, "not a regular file"));
+  }
+
+  /** Describes a pinned file: finds its content type and SHA-256 (each null when unknown). */
+  interface Description {
+    FileBlob describe(Pinned pinned) throws IOException;
+  }
+
+  /** An open file and its attributes, before it is described. */
+  record Pinned(Path path, FileChannel channel, BasicFileAttributes attributes) {
+    FileBlob describe(String contentType, String sha256) {
+      return new FileBlob(path, channel, attributes, contentType, sha256);
     }
-    return new FileBlob(path, attributes, Files.probeContentType(path), null);
+  }
+
+  /**
+   * Opens the regular file at {@code path} and reads its attributes before and after the open; when
+   * they agree (same identity, time and size, which a rename-over or a rewrite changes) they
+   * describe the open file. Empty when there is no regular file there.
+   */
+  static Optional<FileBlob> pin(Path path, Description description) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      BasicFileAttributes before;
+      try {
+        before = Files.readAttributes(path, BasicFileAttributes.class);
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      }
+      if (!before.isRegularFile()) {
+        return Optional.empty();
+      }
+      FileChannel channel;
+      try {
+        channel = FileChannel.open(path, StandardOpenOption.READ);
+      } catch (NoSuchFileException e) {
+        return Optional.empty(); // deleted since: a reader racing a delete finds nothing
+      }
+      try {
+        BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class);
+        if (same(before, after) && channel.size() == after.size()) {
+          return Optional.of(description.describe(new Pinned(path, channel, after)));
+        }
+      } catch (NoSuchFileException e) {
+        // deleted or replaced while opening: look again
+      } catch (IOException | RuntimeException | Error e) {
+        channel.close();
+        throw e;
+      }
+      channel.close();
+      if (attempt == ATTEMPTS) {
+        throw new IOException(
+            "the object kept changing while it was opened (" + ATTEMPTS + " attempts)");
+      }
+    }
+  }
+
+  private static boolean same(BasicFileAttributes a, BasicFileAttributes b) {
+    return Objects.equals(a.fileKey(), b.fileKey())
+        && a.lastModifiedTime().equals(b.lastModifiedTime())
+        && a.size() == b.size()
+        && b.isRegularFile();
   }
 
   /** The size, modification time and file identity as an opaque tag. */
@@ -69,7 +143,7 @@ public final class FileBlob implements Blob {
         + Integer.toHexString(Objects.hashCode(attributes.fileKey()));
   }
 
-  /** Where the file is. */
+  /** Where the file was found. */
   public Path path() {
     return path;
   }
@@ -100,38 +174,69 @@ public final class FileBlob implements Blob {
   }
 
   /**
-   * Opens the file for reading, checking it is still the file that was found (same identity, size
-   * and modification time). The caller closes the channel; read it positionally ({@link
-   * FileChannel#read(java.nio.ByteBuffer, long)}, {@link FileChannel#transferTo}).
+   * The open file this blob describes, owned by the blob (closed by {@link #close()}, not by the
+   * caller); read it positionally ({@link FileChannel#read(java.nio.ByteBuffer, long)}, {@link
+   * FileChannel#transferTo}), never through its position.
    *
-   * @throws IOException if the file is gone or has changed since it was found
+   * @throws java.nio.channels.ClosedChannelException if the blob was closed
+   * @throws IOException if the file was rewritten in place since it was found (by hand: the store
+   *     itself only ever renames new files into place)
    */
   public FileChannel openChannel() throws IOException {
-    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
-    try {
-      BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
-      if (!Objects.equals(now.fileKey(), fileKey)
-          || !now.lastModifiedTime().equals(modified)
-          || channel.size() != size) {
-        throw new IOException(
-            path + " changed since it was found (was " + size + " bytes, " + modified + ")");
-      }
-      return channel;
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
+    if (!channel.isOpen()) {
+      throw new java.nio.channels.ClosedChannelException();
     }
+    boolean changed = channel.size() != size;
+    if (!changed) {
+      try {
+        BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
+        changed =
+            Objects.equals(now.fileKey(), fileKey) && !now.lastModifiedTime().equals(modified);
+      } catch (NoSuchFileException e) {
+        // deleted or replaced: the open file is still the version found
+      }
+    }
+    if (changed) {
+      throw new IOException(
+          "the file changed in place since it was found (was "
+              + size
+              + " bytes, "
+              + modified
+              + ")");
+    }
+    return channel;
   }
 
-  /** A channel over the region, reading the file positionally. */
+  /**
+   * A channel over the region, reading the pinned file positionally; closing it leaves the blob
+   * open.
+   */
   @Override
   public ReadableByteChannel open(long offset, long length) throws IOException {
     Regions.check(offset, length, size);
-    return new FileRegionChannel(openChannel(), offset, length);
+    return FileRegionChannel.shared(openChannel(), offset, length);
+  }
+
+  /** Closes the pinned file. */
+  @Override
+  public void close() {
+    cleanable.clean();
   }
 
   @Override
   public String toString() {
     return "file(" + path + ")";
+  }
+
+  /** Closes the file when the blob is closed or unreachable; holds no reference to the blob. */
+  private record Closer(FileChannel channel) implements Runnable {
+    @Override
+    public void run() {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // closing a read-only file: nothing was pending, nothing to report
+      }
+    }
   }
 }

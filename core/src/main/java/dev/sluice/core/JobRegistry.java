@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The active jobs of a process or server, and their graceful shutdown.
@@ -35,12 +36,23 @@ public final class JobRegistry {
   /** How long shutdown waits for cancelled jobs to end after the grace period. */
   public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
+  private final LongSupplier nanoTime;
   private final Object lock = new Object();
   private final Object shutdownLock = new Object();
   private final Map<Long, Tracked> jobs = new LinkedHashMap<>(); // guarded by lock
   private final Deque<AutoCloseable> owned = new ArrayDeque<>(); // guarded by lock
   private boolean shuttingDown; // guarded by lock
   private boolean closedOwned; // guarded by lock
+
+  /** A registry that times its jobs' rates with {@link System#nanoTime()}. */
+  public JobRegistry() {
+    this(System::nanoTime);
+  }
+
+  /** A registry that times its jobs' rates with {@code nanoTime}: tests advance it by hand. */
+  JobRegistry(LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+  }
 
   /**
    * Starts {@code plan} and tracks it, or refuses it (ending its source and sink) when shutting
@@ -52,7 +64,7 @@ public final class JobRegistry {
       prune();
       if (!shuttingDown) {
         Engine job = Engine.start(plan);
-        jobs.put(job.id(), new Tracked(job, expected));
+        jobs.put(job.id(), new Tracked(job, expected, nanoTime.getAsLong()));
         return job;
       }
     }
@@ -98,7 +110,7 @@ public final class JobRegistry {
 
   /** The jobs still running, oldest first. */
   public List<JobStatus> jobs() {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     List<JobStatus> statuses = new ArrayList<>();
     synchronized (lock) {
       prune();
@@ -211,12 +223,14 @@ public final class JobRegistry {
 
     final Engine job;
     final long expectedBytes;
-    final long startNanos = System.nanoTime();
-    long sampleNanos = startNanos;
+    final long startNanos;
+    long sampleNanos;
     long sampleBytes;
     double rate = Double.NaN;
 
-    Tracked(Engine job, long expectedBytes) {
+    Tracked(Engine job, long expectedBytes, long startNanos) {
+      this.startNanos = startNanos;
+      this.sampleNanos = startNanos;
       this.job = job;
       this.expectedBytes = expectedBytes;
     }

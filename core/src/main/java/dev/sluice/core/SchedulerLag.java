@@ -3,6 +3,7 @@ package dev.sluice.core;
 import dev.sluice.core.internal.LatencyHistogram;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * How late virtual threads get to run: the JVM analogue of Node's event-loop delay. A probe virtual
@@ -45,19 +46,32 @@ public final class SchedulerLag implements AutoCloseable {
 
   private final Duration interval;
   private final long windowNanos;
+  private final LongSupplier nanoTime;
   private final Thread probe;
   private final LatencyHistogram total = new LatencyHistogram(); // guarded by this
   private LatencyHistogram current = new LatencyHistogram(); // guarded by this
   private LatencyHistogram previous = new LatencyHistogram(); // guarded by this
-  private long currentSince = System.nanoTime(); // guarded by this
+  private long currentSince; // guarded by this
   private volatile boolean closed;
 
-  private SchedulerLag(Duration interval, Duration window) {
+  private SchedulerLag(Duration interval, Duration window, LongSupplier nanoTime, boolean probing) {
     this.interval = interval;
     this.windowNanos = window.toNanos();
+    this.nanoTime = nanoTime;
+    this.currentSince = nanoTime.getAsLong();
     this.probe =
         Thread.ofVirtual().name("sluice-lag-" + IDS.incrementAndGet()).unstarted(this::probeLoop);
-    probe.start();
+    if (probing) {
+      probe.start();
+    }
+  }
+
+  /**
+   * A monitor without a probe thread whose windows follow {@code nanoTime}: tests feed it wake-ups
+   * with {@link #record} and advance the time by hand.
+   */
+  static SchedulerLag withoutProbe(Duration interval, Duration window, LongSupplier nanoTime) {
+    return new SchedulerLag(interval, window, nanoTime, false);
   }
 
   /** Starts a probe waking every 10 ms, with a 10 s window. */
@@ -76,23 +90,24 @@ public final class SchedulerLag implements AutoCloseable {
       throw new IllegalArgumentException(
           "window must be >= interval (" + interval + "): " + window);
     }
-    return new SchedulerLag(interval, window);
+    return new SchedulerLag(interval, window, System::nanoTime, true);
   }
 
   private void probeLoop() {
     while (!closed) {
-      long asleep = System.nanoTime();
+      long asleep = nanoTime.getAsLong();
       try {
         Thread.sleep(interval);
       } catch (InterruptedException e) {
         continue; // close() wakes us this way; the loop condition decides
       }
-      long now = System.nanoTime();
+      long now = nanoTime.getAsLong();
       record(now, now - asleep - interval.toNanos());
     }
   }
 
-  private synchronized void record(long now, long lateNanos) {
+  /** Records a wake-up {@code lateNanos} late, seen at {@code now} (a {@code nanoTime} value). */
+  synchronized void record(long now, long lateNanos) {
     if (now - currentSince >= windowNanos) {
       previous = current;
       current = new LatencyHistogram();

@@ -39,9 +39,19 @@ public final class WorkerPool implements AutoCloseable {
 
   private final BlockingQueue<Task<?>> queue;
   private final List<Thread> threads = new ArrayList<>();
+  private final Runnable afterClaim;
   private volatile boolean closed;
 
   private WorkerPool(int threadCount, int queueCapacity) {
+    this(threadCount, queueCapacity, () -> {});
+  }
+
+  /**
+   * A pool whose workers run {@code afterClaim} once they have claimed a piece of work and before
+   * they run it: a seam for tests that force an interleaving with a cancelling caller.
+   */
+  WorkerPool(int threadCount, int queueCapacity, Runnable afterClaim) {
+    this.afterClaim = afterClaim;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     for (int i = 0; i < threadCount; i++) {
       Thread thread =
@@ -132,7 +142,7 @@ public final class WorkerPool implements AutoCloseable {
       } catch (InterruptedException e) {
         continue; // close() wakes us this way; the loop condition decides
       }
-      task.runOnThisThread();
+      task.runOnThisThread(afterClaim);
     }
   }
 
@@ -207,13 +217,15 @@ public final class WorkerPool implements AutoCloseable {
       }
     }
 
-    void runOnThisThread() {
-      if (!state.compareAndSet(NEW, RUNNING)) {
-        return; // withdrawn
-      }
+    void runOnThisThread(Runnable afterClaim) {
+      // claimed and published under one lock: a caller whose withdraw fails finds the runner
       synchronized (this) {
+        if (!state.compareAndSet(NEW, RUNNING)) {
+          return; // withdrawn
+        }
         runner = Thread.currentThread();
       }
+      afterClaim.run();
       try {
         value = work.run();
       } catch (Throwable t) {
@@ -228,6 +240,7 @@ public final class WorkerPool implements AutoCloseable {
       }
     }
 
+    /** Interrupts the worker running this work; called once {@link #withdraw()} has failed. */
     synchronized void interruptIfRunning() {
       if (runner != null) {
         runner.interrupt();

@@ -4,6 +4,7 @@ import static dev.sluice.core.testing.IngestionAssertions.assertAborted;
 import static dev.sluice.core.testing.IngestionAssertions.assertAbortedBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.core.testing.CancellingListener;
 import dev.sluice.core.testing.CountingSource;
@@ -521,14 +522,8 @@ class EngineGuaranteesTest {
     throw new AssertionError("the job committed");
   }
 
-  static void awaitCondition(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + PROMPTLY.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + PROMPTLY + ": " + what);
-      }
-      Thread.sleep(1);
-    }
+  static void awaitCondition(BooleanSupplier condition, String what) {
+    await(what).atMost(PROMPTLY).pollInterval(Duration.ofMillis(1)).until(condition::getAsBoolean);
   }
 
   @Test

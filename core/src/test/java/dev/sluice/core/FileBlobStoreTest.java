@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -175,7 +176,7 @@ class FileBlobStoreTest {
     assertThat(store.find("a/b")).isEmpty();
     assertThat(store.delete("a/b")).isFalse();
     assertThat(store.delete("a")).as("a folder is not an object").isFalse();
-    assertThat(Files.isDirectory(root.resolve("a"))).isTrue();
+    assertThat(root.resolve("a")).as("the empty folder goes with its last object").doesNotExist();
     try (Stream<Path> files = Files.walk(root)) {
       assertThat(files.filter(Files::isRegularFile)).isEmpty();
     }
@@ -257,13 +258,90 @@ class FileBlobStoreTest {
   }
 
   @Test
-  void aBlobFoundBeforeAReplacementRefusesToServeTheNewBytes() throws IOException {
+  void aBlobFoundBeforeAReplacementServesTheVersionItFound() throws IOException {
     put("k", "first");
-    FileBlob found = (FileBlob) store.find("k").orElseThrow();
-    put("k", "second");
-    assertThatThrownBy(() -> found.open(0, 5))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("changed since it was found");
+    Blob found = store.find("k").orElseThrow();
+    put("k", "second!");
+    assertThat(found.size()).isEqualTo(5);
+    assertThat(read(found, 0, 5)).isEqualTo("first");
+    assertThat(read(store.find("k").orElseThrow(), 0, 7)).isEqualTo("second!");
+  }
+
+  @Test
+  void aBlobFoundBeforeADeleteServesTheVersionItFound() throws IOException {
+    put("d/k", "first");
+    Blob found = store.find("d/k").orElseThrow();
+    assertThat(store.delete("d/k")).isTrue();
+    assertThat(read(found, 0, 5)).isEqualTo("first");
+    assertThat(store.find("d/k")).isEmpty();
+  }
+
+  @Test
+  void staleTemporaryFilesAreSweptWhenTheStoreOpens() throws IOException {
+    put("dir/kept", "x");
+    Path stale = root.resolve("dir/.sluice-1f.tmp");
+    Path staleMeta = root.resolve(".sluice-meta/dir/.sluice-2e.tmp");
+    Path fresh = root.resolve("dir/.sluice-3d.tmp");
+    Path orphanFolder = root.resolve("gone/deeper");
+    Files.createDirectories(orphanFolder);
+    Path orphan = orphanFolder.resolve(".sluice-4c.tmp");
+    for (Path p : List.of(stale, staleMeta, fresh, orphan)) {
+      Files.writeString(p, "partial upload");
+    }
+    java.nio.file.attribute.FileTime old =
+        java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(2 * 3600));
+    for (Path p : List.of(stale, staleMeta, orphan)) {
+      Files.setLastModifiedTime(p, old);
+    }
+    Files.writeString(root.resolve("dir/notes.tmp"), "not the store's");
+
+    FileBlobStore.open(root);
+
+    assertThat(stale).doesNotExist();
+    assertThat(staleMeta).doesNotExist();
+    assertThat(orphan).doesNotExist();
+    assertThat(root.resolve("gone")).doesNotExist();
+    assertThat(fresh).exists();
+    assertThat(root.resolve("dir/notes.tmp")).exists();
+    assertThat(read(store.find("dir/kept").orElseThrow(), 0, 1)).isEqualTo("x");
+  }
+
+  @Test
+  void deletingTheLastObjectOfAFolderFreesTheFoldersKey() throws IOException {
+    put("d/e", "x");
+    assertThat(store.delete("d/e")).isTrue();
+    assertThat(root.resolve("d")).doesNotExist();
+    put("d", "now an object");
+    assertThat(read(store.find("d").orElseThrow(), 0, 13)).isEqualTo("now an object");
+  }
+
+  @Test
+  void anAbortedUploadLeavesNoFolderBehind() throws IOException {
+    Sink sink = store.create("p/q/r", new BlobSpec(null, true, "ab".repeat(32)));
+    sink.write(ByteBuffer.wrap("bad digest".getBytes(StandardCharsets.UTF_8)));
+    assertThatThrownBy(sink::commit).isInstanceOf(DigestMismatchException.class);
+    assertThat(root.resolve("p")).doesNotExist();
+    put("p", "x");
+    assertThat(read(store.find("p").orElseThrow(), 0, 1)).isEqualTo("x");
+  }
+
+  @Test
+  void anEmptyFolderLeftByACrashDoesNotBlockItsKey() throws IOException {
+    Files.createDirectories(root.resolve("crash/left/this"));
+    put("crash", "x");
+    assertThat(read(store.find("crash").orElseThrow(), 0, 1)).isEqualTo("x");
+    put("full/one", "y");
+    assertThatThrownBy(() -> put("full", "z"))
+        .isInstanceOf(FileSystemException.class)
+        .hasMessageContaining("it is a folder of other objects");
+  }
+
+  @Test
+  void deletingTheLastObjectKeepsAFolderThatStillHoldsOthers() throws IOException {
+    put("f/a", "1");
+    put("f/b", "2");
+    assertThat(store.delete("f/a")).isTrue();
+    assertThat(read(store.find("f/b").orElseThrow(), 0, 1)).isEqualTo("2");
   }
 
   @Test
@@ -336,6 +414,68 @@ class FileBlobStoreTest {
     assertThat(winners).hasSize(1);
     assertThat(read(store.find("once").orElseThrow(), 0, 8)).isEqualTo(winners.get(0));
     assertThat(temporaryFiles()).isEmpty();
+  }
+
+  /**
+   * Needs a small, empty file system, e.g. {@code mount -t tmpfs -o size=2m tmpfs /mnt/small} and
+   * {@code -Dsluice.small-fs=/mnt/small}: a full disk fails the upload with a typed exception
+   * naming the key, and leaves no temporary file, sidecar or folder, even when only the sidecar
+   * fails.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "sluice.small-fs", matches = ".+")
+  void aFullDiskFailsNamingTheKeyAndLeavesNoTemporaryFile() throws IOException {
+    Path small = Files.createTempDirectory(Path.of(System.getProperty("sluice.small-fs")), "full");
+    try {
+      FileBlobStore full = FileBlobStore.open(small.resolve("store"));
+      Sink sink = full.create("big/one", BlobSpec.defaults());
+      IOException failure =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IOException.class,
+              () -> {
+                for (int i = 0; i < 1024; i++) {
+                  sink.write(ByteBuffer.allocate(64 * 1024));
+                }
+                sink.commit();
+              });
+      sink.abort(failure);
+      assertThat(failure)
+          .isInstanceOf(InsufficientStorageException.class)
+          .hasMessage("no space left in the store for 'big/one'");
+      assertThat(full.find("big/one")).isEmpty();
+      assertThat(small.resolve("store/big")).doesNotExist();
+
+      Path filler = small.resolve("filler");
+      try (var out =
+          java.nio.channels.FileChannel.open(
+              filler,
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.WRITE)) {
+        ByteBuffer page = ByteBuffer.allocate(4096);
+        try {
+          while (true) {
+            page.clear();
+            out.write(page);
+          }
+        } catch (IOException e) {
+          // full
+        }
+        out.truncate(out.size() / 4096 * 4096 - 4096); // one page left: the data, not the sidecar
+      }
+      Sink last = full.create("k", BlobSpec.defaults());
+      last.write(ByteBuffer.allocate(4096));
+      assertThatThrownBy(last::commit).isInstanceOf(InsufficientStorageException.class);
+      assertThat(full.find("k")).isEmpty();
+      try (Stream<Path> files = Files.walk(small.resolve("store"))) {
+        assertThat(files.filter(Files::isRegularFile)).as("files left behind").isEmpty();
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(small)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
 
   @Test

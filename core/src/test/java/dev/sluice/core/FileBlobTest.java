@@ -80,7 +80,8 @@ class FileBlobTest {
   void openChannelGivesTheFileForPositionalAndZeroCopyReads() throws IOException {
     Path file = dir.resolve("digits");
     Files.writeString(file, "0123456789");
-    try (FileChannel channel = Blobs.file(file).openChannel()) {
+    try (FileBlob blob = Blobs.file(file)) {
+      FileChannel channel = blob.openChannel();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       channel.transferTo(5, 3, Channels.newChannel(out));
       assertThat(out.toString("US-ASCII")).isEqualTo("567");
@@ -88,14 +89,14 @@ class FileBlobTest {
   }
 
   @Test
-  void aFileChangedSinceItWasFoundIsNotServed() throws IOException {
+  void aFileRewrittenInPlaceSinceItWasFoundIsNotServed() throws IOException {
     Path file = dir.resolve("f");
     Files.writeString(file, "before");
     FileBlob blob = Blobs.file(file);
     Files.writeString(file, "after, and longer");
     assertThatThrownBy(blob::openChannel)
         .isInstanceOf(IOException.class)
-        .hasMessageStartingWith(file + " changed since it was found (was 6 bytes, ");
+        .hasMessageStartingWith("the file changed in place since it was found (was 6 bytes, ");
   }
 
   @Test

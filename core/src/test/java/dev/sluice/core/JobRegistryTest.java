@@ -2,13 +2,19 @@ package dev.sluice.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +38,8 @@ class JobRegistryTest {
         .start();
   }
 
-  private static void awaitBytes(IngestionJob job, long bytes) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (job.bytesOut() < bytes && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(job.bytesOut()).isGreaterThanOrEqualTo(bytes);
+  private static void awaitBytes(IngestionJob job, long bytes) {
+    await().atMost(5, TimeUnit.SECONDS).until(() -> job.bytesOut() >= bytes);
   }
 
   @Test
@@ -63,15 +65,68 @@ class JobRegistryTest {
 
   @Test
   void theRateFollowsTheJobsRecentPace() throws Exception {
-    IngestionJob job = startSlow(new EndingSink(), 64L << 20); // paced at 256 KiB/s
-    awaitBytes(job, 1);
-    Thread.sleep(1100);
-    registry.jobs(); // a look a second or more after the last one takes a sample
-    Thread.sleep(1100);
+    AtomicLong now = new AtomicLong(5_000_000_000L);
+    JobRegistry timed = new JobRegistry(now::get);
+    GatedSource source = new GatedSource();
+    IngestionJob job =
+        Ingestion.from(source).to(new EndingSink()).chunkSize(16 * 1024).registry(timed).start();
+    try {
+      source.allow(1);
+      await().atMost(5, TimeUnit.SECONDS).until(() -> job.bytesIn() == GatedSource.STEP);
 
-    double rate = registry.jobs().get(0).bytesPerSecond();
+      now.addAndGet(1_000_000_000L);
+      assertThat(timed.jobs().get(0).bytesPerSecond())
+          .as("a look a second after the start takes a sample")
+          .isEqualTo(GatedSource.STEP);
 
-    assertThat(rate).isBetween(SLOW / 4.0, SLOW * 2.0); // generous: the machine is shared
+      source.allow(256);
+      await().atMost(5, TimeUnit.SECONDS).until(() -> job.bytesIn() == 257 * GatedSource.STEP);
+      now.addAndGet(500_000_000L);
+      assertThat(timed.jobs().get(0).bytesPerSecond())
+          .as("within a second of the last sample, the rate stays")
+          .isEqualTo(GatedSource.STEP);
+
+      now.addAndGet(1_500_000_000L);
+      assertThat(timed.jobs().get(0).bytesPerSecond())
+          .as("256 steps over the two seconds since the last sample")
+          .isEqualTo(128 * GatedSource.STEP);
+    } finally {
+      timed.shutdown(Duration.ZERO);
+    }
+  }
+
+  /** A source that passes on {@value #STEP} bytes for each step a test allows, then waits. */
+  private static final class GatedSource implements Source {
+    static final int STEP = 1024;
+    private final Semaphore steps = new Semaphore(0);
+
+    void allow(int count) {
+      steps.release(count);
+    }
+
+    @Override
+    public int read(ByteBuffer into) throws IOException {
+      try {
+        steps.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for a step");
+      }
+      int n = Math.min(STEP, into.remaining());
+      into.put(new byte[n]);
+      if (n < STEP) {
+        throw new IllegalStateException("a buffer smaller than a step: " + n);
+      }
+      return n;
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+      return "gated";
+    }
   }
 
   @Test
@@ -83,10 +138,7 @@ class JobRegistryTest {
             .start();
     job.get(5, TimeUnit.SECONDS);
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (registry.liveThreads() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    await().atMost(5, TimeUnit.SECONDS).until(() -> registry.liveThreads() == 0);
     assertThat(registry.jobs()).isEmpty();
     assertThat(registry.liveThreads()).isZero();
   }
@@ -191,10 +243,7 @@ class JobRegistryTest {
       (i == 0 ? ingestion.offload(workers) : ingestion).start();
     }
     Ingestion.from(Sources.generated(1000, 9)).to(new EndingSink()).registry(registry).run();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (writers.size() < 3 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    await().atMost(5, TimeUnit.SECONDS).until(() -> writers.size() >= 3);
     assertThat(registry.liveThreads()).isGreaterThanOrEqualTo(9); // reader, writer, timer × 3
     assertThat(SluiceThreads.live())
         .as("threads while running")

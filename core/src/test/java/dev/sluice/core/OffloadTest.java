@@ -2,6 +2,7 @@ package dev.sluice.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -172,10 +173,7 @@ class OffloadTest {
             .chunkSize(64 * 1024)
             .offload(workers)
             .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (job.bytesOut() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    await().atMost(5, TimeUnit.SECONDS).until(() -> job.bytesOut() > 0);
 
     assertThat(job.cancel(AbortReason.CANCELLED)).isTrue();
 
@@ -229,10 +227,7 @@ class OffloadTest {
             .offload(owned)
             .registry(registry)
             .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (job.bytesOut() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    await().atMost(5, TimeUnit.SECONDS).until(() -> job.bytesOut() > 0);
 
     assertThat(registry.shutdown(Duration.ofMillis(50))).isTrue();
 

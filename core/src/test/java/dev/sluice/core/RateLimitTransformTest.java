@@ -3,14 +3,18 @@ package dev.sluice.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.internal.RateLimitSink;
 import dev.sluice.core.testing.RecordingSink;
 import dev.sluice.core.testing.TestData;
 import dev.sluice.core.testing.TransformContract;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -67,6 +71,42 @@ class RateLimitTransformTest extends TransformContract {
         .isInstanceOf(InterruptedIOException.class)
         .hasMessage("interrupted while rate limiting");
     assertThat(downstream.bytes().length).isLessThan(60);
+  }
+
+  @Test
+  void pacesWritesToTheRateInSlicesOfFiftyMilliseconds() throws IOException {
+    AtomicLong now = new AtomicLong(7_000_000_000L);
+    List<Long> pauses = new ArrayList<>();
+    RecordingSink downstream = new RecordingSink();
+    Sink sink = new RateLimitSink(downstream, 200_000, now::get, fakePause(now, pauses));
+
+    sink.write(ByteBuffer.wrap(TestData.random(1_000_000))); // five seconds' worth
+
+    assertThat(pauses).hasSize(100).containsOnly(50_000_000L);
+    assertThat(now.get()).isEqualTo(12_000_000_000L);
+    assertThat(downstream.bytes()).hasSize(1_000_000);
+  }
+
+  @Test
+  void anIdleWriterMaySendAHundredMillisecondsWorthAtOnce() throws IOException {
+    AtomicLong now = new AtomicLong();
+    List<Long> pauses = new ArrayList<>();
+    Sink sink = new RateLimitSink(new RecordingSink(), 200_000, now::get, fakePause(now, pauses));
+    now.addAndGet(1_000_000_000L); // a second idle
+
+    sink.write(ByteBuffer.wrap(new byte[20_000])); // 100 ms worth: the burst
+    assertThat(pauses).isEmpty();
+
+    sink.write(ByteBuffer.wrap(new byte[10_000])); // beyond the burst: paced again
+    assertThat(pauses).containsExactly(50_000_000L);
+  }
+
+  /** Waits by advancing {@code now}, recording each wait. */
+  private static RateLimitSink.Pause fakePause(AtomicLong now, List<Long> pauses) {
+    return nanos -> {
+      pauses.add(nanos);
+      now.addAndGet(nanos);
+    };
   }
 
   @Test

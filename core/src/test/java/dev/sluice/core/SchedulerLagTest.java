@@ -2,11 +2,13 @@ package dev.sluice.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,12 +21,8 @@ class SchedulerLagTest {
     lag.close();
   }
 
-  private void awaitSamples(long samples) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (lag.samples() < samples && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(lag.samples()).isGreaterThanOrEqualTo(samples);
+  private void awaitSamples(long samples) {
+    await().atMost(5, TimeUnit.SECONDS).until(() -> lag.samples() >= samples);
   }
 
   /** Occupies every carrier with a virtual thread that computes without ever blocking. */
@@ -91,14 +89,32 @@ class SchedulerLagTest {
   }
 
   @Test
+  void theSnapshotCoversTheCurrentWindowAndTheOneBefore() {
+    AtomicLong now = new AtomicLong(3_000_000_000L);
+    SchedulerLag fed =
+        SchedulerLag.withoutProbe(Duration.ofMillis(10), Duration.ofSeconds(10), now::get);
+    long late = Duration.ofMillis(50).toNanos();
+    long prompt = Duration.ofMillis(1).toNanos();
+
+    fed.record(now.get(), late);
+    now.addAndGet(Duration.ofSeconds(10).toNanos()); // a new window: the late one is the previous
+    fed.record(now.get(), prompt);
+    assertThat(fed.snapshot().max()).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+
+    now.addAndGet(Duration.ofSeconds(10).toNanos()); // another: the late one's window is gone
+    fed.record(now.get(), prompt);
+    assertThat(fed.snapshot().max()).isLessThan(Duration.ofMillis(2));
+    assertThat(fed.sinceStart().max()).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+    assertThat(fed.samples()).isEqualTo(3);
+    fed.close();
+  }
+
+  @Test
   void closeStopsTheProbe() throws InterruptedException {
     awaitSamples(3);
 
-    lag.close();
-    long samples = lag.samples();
-    Thread.sleep(50);
+    lag.close(); // returns once the probe thread has ended: no sample can follow
 
-    assertThat(lag.samples()).isEqualTo(samples);
     assertThat(SluiceThreads.live()).noneMatch(name -> name.startsWith("sluice-lag-"));
     lag.close(); // idempotent
   }

@@ -2,6 +2,7 @@ package dev.sluice.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -74,11 +75,7 @@ class WorkerPoolTest {
     assertThat(pool.hasWaitingWork()).isFalse();
 
     Future<String> waiting = callers.submit(() -> pool.run(() -> "done"));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!pool.hasWaitingWork() && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
-    assertThat(pool.hasWaitingWork()).isTrue();
+    await().atMost(10, TimeUnit.SECONDS).until(pool::hasWaitingWork);
 
     release.countDown();
     assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("done");
@@ -113,7 +110,7 @@ class WorkerPoolTest {
                         () -> {
                           started.countDown();
                           try {
-                            Thread.sleep(60_000);
+                            new CountDownLatch(1).await(); // until interrupted
                           } catch (InterruptedException e) {
                             long end = System.nanoTime() + 100_000_000L;
                             while (System.nanoTime() < end) {
@@ -137,6 +134,49 @@ class WorkerPoolTest {
   }
 
   @Test
+  void aCallerInterruptedRightAfterAWorkerClaimedItsWorkStillInterruptsTheWork() throws Exception {
+    AtomicReference<Thread> caller = new AtomicReference<>();
+    // The seam runs on the worker between its claim of the work and the work itself: it interrupts
+    // the caller there and waits until the caller has handled the interrupt and waits again.
+    Runnable interruptTheCallerAfterTheClaim =
+        () -> {
+          Thread waiting = caller.get();
+          waiting.interrupt();
+          while (waiting.isInterrupted() || waiting.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+          }
+        };
+    AtomicBoolean workInterrupted = new AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    try (WorkerPool seamed = new WorkerPool(1, 1, interruptTheCallerAfterTheClaim)) {
+      caller.set(
+          Thread.ofPlatform()
+              .unstarted(
+                  () -> {
+                    try {
+                      seamed.run(
+                          () -> {
+                            try {
+                              new CountDownLatch(1).await(5, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                              workInterrupted.set(true);
+                              throw new InterruptedIOException("work interrupted");
+                            }
+                            return null;
+                          });
+                    } catch (IOException e) {
+                      failure.set(e);
+                    }
+                  }));
+      caller.get().start();
+      caller.get().join();
+    }
+
+    assertThat(workInterrupted).as("the caller's interrupt reached the work").isTrue();
+    assertThat(failure.get()).hasMessage("work interrupted");
+  }
+
+  @Test
   void workWithdrawnByAnInterruptedCallerNeverRuns() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Future<Object> blocker = occupyTheOnlyWorker(release);
@@ -152,10 +192,9 @@ class WorkerPoolTest {
                     failure.set(e);
                   }
                 });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (caller.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-      Thread.sleep(1); // until the caller waits for its queued work
-    }
+    await() // until the caller waits for its queued work
+        .atMost(5, TimeUnit.SECONDS)
+        .until(() -> caller.getState() == Thread.State.WAITING);
 
     caller.interrupt();
     caller.join();

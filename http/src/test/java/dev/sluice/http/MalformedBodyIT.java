@@ -125,7 +125,7 @@ class MalformedBodyIT {
           }
 
           @Override
-          public boolean delete(String key) {
+          public boolean delete(String key, dev.sluice.core.Precondition precondition) {
             throw new IllegalStateException("boom in /var/lib/secret-place");
           }
 

@@ -1,5 +1,7 @@
 package dev.sluice.http;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.sluice.core.FileBlobStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -154,19 +156,11 @@ final class TestServer implements AutoCloseable {
   }
 
   /** Waits until {@code condition} holds, for at most 10 s. */
-  static void eventually(Check condition) throws Exception {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (true) {
-      try {
-        condition.run();
-        return;
-      } catch (AssertionError e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(50);
-      }
-    }
+  static void eventually(Check condition) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(condition::run);
   }
 
   interface Check {

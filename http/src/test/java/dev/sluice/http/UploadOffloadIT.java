@@ -266,8 +266,9 @@ class UploadOffloadIT {
     }
 
     @Override
-    public boolean delete(String key) throws IOException {
-      return delegate.delete(key);
+    public boolean delete(String key, dev.sluice.core.Precondition precondition)
+        throws IOException {
+      return delegate.delete(key, precondition);
     }
 
     @Override

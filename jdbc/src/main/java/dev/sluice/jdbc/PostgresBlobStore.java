@@ -3,25 +3,34 @@ package dev.sluice.jdbc;
 import dev.sluice.core.Blob;
 import dev.sluice.core.BlobSpec;
 import dev.sluice.core.BlobStore;
+import dev.sluice.core.Precondition;
+import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Sink;
 import dev.sluice.jdbc.internal.Database;
 import dev.sluice.jdbc.internal.LargeObjectBlob;
 import dev.sluice.jdbc.internal.LargeObjectSink;
+import dev.sluice.jdbc.internal.Retired;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.postgresql.PGConnection;
 
 /**
  * Blobs held in PostgreSQL as large objects, with a small table mapping each key to its object's
  * oid, size, SHA-256, content type, ETag and last-modified time. Writes are transactional (a new
  * object is visible only once committed; an abort leaves nothing); reads seek with {@code
  * lo_lseek64}, so ranges cost no more than the bytes they return.
+ *
+ * <p>A found blob keeps the repeatable-read transaction that read its row until it is closed, so it
+ * reads the version it found even while a replace or delete unlinks that version's object. A {@link
+ * Precondition} is tested on the key's row, locked {@code FOR UPDATE}, in the transaction that
+ * writes or deletes it.
  *
  * {@snippet :
  * try (BlobStore store = PostgresBlobStore.open("jdbc:postgresql://127.0.0.1:5432/test?user=postgres")) {
@@ -41,12 +50,17 @@ public final class PostgresBlobStore implements BlobStore {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+  /** How long a replaced or deleted version's object stays readable by default: 10 minutes. */
+  public static final Duration DEFAULT_RETIRED_GRACE = Duration.ofMinutes(10);
+
   private final String url;
   private final String table;
+  private final Duration retiredGrace;
 
-  private PostgresBlobStore(String url, String table) {
+  private PostgresBlobStore(String url, String table, Duration retiredGrace) {
     this.url = url;
     this.table = table;
+    this.retiredGrace = retiredGrace;
   }
 
   /** Opens the store in {@link #DEFAULT_TABLE}, creating the table if it is missing. */
@@ -56,6 +70,18 @@ public final class PostgresBlobStore implements BlobStore {
 
   /** Opens the store in {@code table}, creating it if it is missing. */
   public static PostgresBlobStore open(String url, String table) throws IOException {
+    return open(url, table, DEFAULT_RETIRED_GRACE);
+  }
+
+  /**
+   * Opens the store in {@code table} (and {@code table_retired}), creating them if missing; a
+   * replaced or deleted version stays readable for {@code retiredGrace} after it goes.
+   */
+  public static PostgresBlobStore open(String url, String table, Duration retiredGrace)
+      throws IOException {
+    if (retiredGrace == null || retiredGrace.isNegative()) {
+      throw new IllegalArgumentException("retiredGrace must be >= 0: " + retiredGrace);
+    }
     if (!Database.isPostgres(url)) {
       throw new IllegalArgumentException("a large-object store needs a PostgreSQL URL: " + url);
     }
@@ -70,15 +96,16 @@ public final class PostgresBlobStore implements BlobStore {
               + " (key text PRIMARY KEY, oid oid NOT NULL, size bigint NOT NULL,"
               + " sha256 text NOT NULL, content_type text NOT NULL, etag text NOT NULL,"
               + " last_modified timestamptz NOT NULL)");
+      Retired.createTable(statement, table);
     } catch (SQLException e) {
       throw Database.failure("cannot create the blob table " + table, e);
     }
-    return new PostgresBlobStore(url, table);
+    return new PostgresBlobStore(url, table, retiredGrace);
   }
 
   @Override
   public Sink create(String key, BlobSpec spec) throws IOException {
-    return new LargeObjectSink(Database.connect(url), table, key, spec);
+    return new LargeObjectSink(Database.connect(url), table, key, spec, retiredGrace);
   }
 
   @Override
@@ -110,29 +137,46 @@ public final class PostgresBlobStore implements BlobStore {
   }
 
   @Override
-  public boolean delete(String key) throws IOException {
+  public boolean delete(String key, Precondition precondition) throws IOException {
     Connection connection = Database.connect(url);
     try {
       connection.setAutoCommit(false);
       Long oid = null;
-      try (PreparedStatement delete =
-          connection.prepareStatement("DELETE FROM " + table + " WHERE key = ? RETURNING oid")) {
-        delete.setString(1, key);
-        try (ResultSet row = delete.executeQuery()) {
+      String etag = null;
+      Instant lastModified = null;
+      try (PreparedStatement select =
+          connection.prepareStatement(
+              "SELECT oid, etag, last_modified FROM " + table + " WHERE key = ? FOR UPDATE")) {
+        select.setString(1, key);
+        try (ResultSet row = select.executeQuery()) {
           if (row.next()) {
             oid = row.getLong(1);
+            etag = row.getString(2);
+            lastModified = row.getTimestamp(3).toInstant();
           }
         }
       }
-      if (oid != null) {
-        connection.unwrap(PGConnection.class).getLargeObjectAPI().delete(oid);
+      if (!precondition.holds(etag, lastModified)) {
+        throw new PreconditionFailedException(key);
       }
+      if (oid != null) {
+        try (PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM " + table + " WHERE key = ?")) {
+          delete.setString(1, key);
+          delete.executeUpdate();
+        }
+        Retired.retire(connection, table, oid);
+      }
+      Retired.sweep(connection, table, retiredGrace);
       connection.commit();
       connection.close();
       return oid != null;
     } catch (SQLException e) {
       Database.rollbackAndClose(connection, e);
       throw Database.failure("cannot delete " + key, e);
+    } catch (IOException | RuntimeException | Error e) {
+      Database.rollbackAndClose(connection, e);
+      throw e;
     }
   }
 

@@ -20,8 +20,15 @@ class PostgresBlobStoreContractIT extends BlobStoreContract {
   @AfterEach
   void dropStore() throws Exception {
     if (table != null) {
-      TestDatabases.execute(TestDatabases.POSTGRES, "SELECT lo_unlink(oid) FROM " + table);
+      TestDatabases.execute(
+          TestDatabases.POSTGRES,
+          "SELECT lo_unlink(oid) FROM "
+              + table
+              + " UNION ALL SELECT lo_unlink(oid) FROM "
+              + table
+              + "_retired");
       TestDatabases.dropQuietly(TestDatabases.POSTGRES, table);
+      TestDatabases.dropQuietly(TestDatabases.POSTGRES, table + "_retired");
     }
   }
 }

@@ -42,8 +42,14 @@ class PostgresBlobStoreIT extends SinkContract {
   @AfterEach
   void dropStore() throws Exception {
     TestDatabases.execute(
-        TestDatabases.POSTGRES, "SELECT lo_unlink(oid) FROM " + table); // no orphans left
+        TestDatabases.POSTGRES,
+        "SELECT lo_unlink(oid) FROM "
+            + table
+            + " UNION ALL SELECT lo_unlink(oid) FROM "
+            + table
+            + "_retired"); // no orphans left
     TestDatabases.dropQuietly(TestDatabases.POSTGRES, table);
+    TestDatabases.dropQuietly(TestDatabases.POSTGRES, table + "_retired");
   }
 
   @Override
@@ -84,11 +90,15 @@ class PostgresBlobStoreIT extends SinkContract {
   }
 
   @Test
-  void replacingAnObjectUnlinksTheOldLargeObject() throws Exception {
+  void replacingAnObjectUnlinksTheOldLargeObjectAfterTheGrace() throws Exception {
     store(new byte[] {1, 2, 3}, "k", BlobSpec.defaults());
     long before = largeObjects();
+    Blob old = store.find("k").orElseThrow();
     store(new byte[] {4, 5}, "k", BlobSpec.defaults());
 
+    assertThat(read(old, 0, 3)).as("a reader of the old version").containsExactly(1, 2, 3);
+    assertThat(largeObjects()).isEqualTo(before + 1);
+    PostgresBlobStore.open(TestDatabases.POSTGRES, table, java.time.Duration.ZERO).delete("none");
     assertThat(largeObjects()).isEqualTo(before);
     assertThat(read(store.find("k").orElseThrow(), 0, 2)).containsExactly(4, 5);
   }
@@ -121,6 +131,11 @@ class PostgresBlobStoreIT extends SinkContract {
     assertThat(store.delete("gone")).isTrue();
     assertThat(store.delete("gone")).isFalse();
     assertThat(store.find("gone")).isEmpty();
+    assertThat(largeObjects()).as("kept for its readers during the grace").isEqualTo(before);
+
+    PostgresBlobStore eager =
+        PostgresBlobStore.open(TestDatabases.POSTGRES, table, java.time.Duration.ZERO);
+    assertThat(eager.delete("nothing-here")).as("a write sweeps what is past the grace").isFalse();
     assertThat(largeObjects()).isEqualTo(before - 1);
   }
 

@@ -4,6 +4,7 @@ import static dev.sluice.core.testing.IngestionAssertions.assertAborted;
 import static dev.sluice.core.testing.IngestionAssertions.assertAbortedBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.Ingestion;
@@ -21,6 +22,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -147,7 +149,7 @@ abstract class TableLoadTests {
             .to(JdbcSinks.open(url(), TableLoad.csv(table)))
             .chunkSize(64 * 1024)
             .start();
-    Thread.sleep(300);
+    await("rows on their way").atMost(Duration.ofSeconds(30)).until(() -> job.bytesOut() > 0);
     job.cancel(AbortReason.CANCELLED);
 
     assertThatThrownBy(job::get).hasCauseInstanceOf(IngestionException.class);

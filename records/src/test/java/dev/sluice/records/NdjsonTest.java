@@ -10,7 +10,6 @@ import dev.sluice.core.Sink;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -71,40 +70,6 @@ class NdjsonTest {
             () -> Chunks.push(endless, 16, Records.ndjson(limits, new CollectingRowSink())))
         .isInstanceOf(LimitExceededException.class)
         .hasMessage("NDJSON record at line 1 (byte 0) exceeds the limit of 100 B (100)");
-  }
-
-  @ParameterizedTest
-  @ValueSource(ints = {1, 5, 4096})
-  void convertsNdjsonToCsvRowsOfTheGivenColumns(int chunkSize) throws Exception {
-    MemorySink csv = new MemorySink();
-    Sink sink =
-        Records.ndjsonToCsv(
-                List.of("id", "name", "tags", "ok"),
-                new CsvEncoder(CsvFormat.rfc4180(), ""),
-                RecordLimits.defaults())
-            .apply(csv);
-
-    Chunks.push(SAMPLE.replace(",\"extra\":null", ""), chunkSize, sink);
-
-    assertThat(csv.text())
-        .isEqualTo(
-            "1,alice,\"[\"\"a\"\",\"\"b\"\"]\",\n" + "2,\"bob\n\"\"jr\"\"\",,\n" + "3,,,true\n");
-    assertThat(csv.commits).isEqualTo(1);
-  }
-
-  @Test
-  void aKeyThatNamesNoColumnIsAnErrorNamingTheLine() {
-    MemorySink csv = new MemorySink();
-    Sink sink =
-        Records.ndjsonToCsv(
-                List.of("id"), new CsvEncoder(CsvFormat.rfc4180(), ""), RecordLimits.defaults())
-            .apply(csv);
-
-    assertThatThrownBy(() -> Chunks.push("{\"id\":1}\n{\"id\":2,\"x\":3}\n", 4, sink))
-        .isInstanceOf(InvalidInputException.class)
-        .hasMessage("NDJSON line 2, byte 9: key 'x' names no column (columns: id)");
-    assertThat(csv.aborts).isEqualTo(1);
-    assertThat(csv.commits).isZero();
   }
 
   /** Keeps what it is given in memory; for small test inputs only. */

@@ -3,6 +3,8 @@ package dev.sluice.redis;
 import dev.sluice.core.Blob;
 import dev.sluice.core.BlobSpec;
 import dev.sluice.core.BlobStore;
+import dev.sluice.core.Precondition;
+import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.redis.internal.BlobCommands;
@@ -26,10 +28,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * chunks, sha256, contentType, etag, lastModified, uploadId) and the strings {@code
  * P:chunk:KEY:UPLOAD:0}, {@code …:1}, …, every one {@code chunkSize} bytes but the last. A sink
  * from {@link #create} writes its chunks with a staging TTL (invisible: no manifest names them),
- * then one Lua script checks them, drops their TTL, swaps in the new manifest and unlinks the old
- * version's chunks — so readers see the old version or the new one, and an abort (or a crash)
- * leaves no key behind. Ranged reads fetch only the chunk bytes the range touches ({@code
- * GETRANGE}).
+ * then one Lua script checks them, drops their TTL, swaps in the new manifest and gives the old
+ * version's chunks a TTL of {@code retiredGrace} (10 minutes by default) — so readers see the old
+ * version or the new one, a reader that started on the old version reads it whole, and an abort (or
+ * a crash) leaves no key behind. A {@link Precondition} is tested against the manifest and the
+ * script swaps only if the manifest still names the version it was tested on (compare and swap,
+ * retried when another commit got in between). Ranged reads fetch only the chunk bytes the range
+ * touches ({@code GETRANGE}).
  *
  * {@snippet :
  * try (RedisClient redis = RedisClient.create("redis://127.0.0.1:6379/0");
@@ -43,8 +48,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * }
  *
  * <p>Left out: Redis Cluster (the scripts derive chunk key names instead of declaring them), and
- * listing. A reader that is streaming a version when it is replaced or deleted fails with an {@link
- * IOException} naming the blob rather than returning mixed content.
+ * listing. A reader still streaming a version {@code retiredGrace} after it was replaced or deleted
+ * fails with an {@link IOException} naming the blob rather than returning mixed content.
  */
 public final class RedisBlobStore implements BlobStore {
 
@@ -57,14 +62,19 @@ public final class RedisBlobStore implements BlobStore {
   /** Default lifetime of an uncommitted upload's chunks: 24 hours. */
   public static final Duration DEFAULT_STAGING_TTL = Duration.ofHours(24);
 
+  /** Default time a replaced or deleted version stays readable: 10 minutes. */
+  public static final Duration DEFAULT_RETIRED_GRACE = Duration.ofMinutes(10);
+
   private final UnifiedJedis redis;
   private final BlobKeys keys;
   private final int chunkSize;
   private final Duration stagingTtl;
+  private final Duration retiredGrace;
   private final boolean ownsClient;
   private final String description;
 
   private RedisBlobStore(Builder builder) {
+    this.retiredGrace = builder.retiredGrace;
     this.redis = builder.redis;
     this.keys = new BlobKeys(builder.prefix);
     this.chunkSize = builder.chunkSize;
@@ -93,7 +103,12 @@ public final class RedisBlobStore implements BlobStore {
       throw new FileAlreadyExistsException(
           keys.manifest(key), null, "a blob exists under this key and may not be replaced");
     }
-    return new ChunkedBlobSink(redis, keys, key, spec, chunkSize, stagingTtl, UploadIds.next());
+    if (spec.precondition() != Precondition.NONE
+        && !spec.precondition().holdsFor(find(key))) { // early; the commit tests it again
+      throw new PreconditionFailedException(key);
+    }
+    return new ChunkedBlobSink(
+        redis, keys, key, spec, chunkSize, stagingTtl, retiredGrace, UploadIds.next());
   }
 
   @Override
@@ -113,10 +128,29 @@ public final class RedisBlobStore implements BlobStore {
   }
 
   @Override
-  public boolean delete(String key) throws IOException {
+  public boolean delete(String key, Precondition precondition) throws IOException {
     requireKey(key);
     try {
-      return BlobCommands.delete(redis, keys, key);
+      while (true) {
+        String expected = "*";
+        if (precondition != Precondition.NONE) {
+          Map<String, String> hash = redis.hgetAll(keys.manifest(key));
+          Manifest current = hash.isEmpty() ? null : Manifest.fromHash(keys.manifest(key), hash);
+          boolean holds =
+              current == null
+                  ? precondition.holds(null, null)
+                  : precondition.holds(current.etag(), current.lastModified());
+          if (!holds) {
+            throw new PreconditionFailedException(key);
+          }
+          expected = current == null ? "" : current.uploadId();
+        }
+        try {
+          return BlobCommands.delete(redis, keys, key, expected, retiredGrace.toMillis());
+        } catch (BlobCommands.Changed e) {
+          // another version was committed since the precondition was tested: test it again
+        }
+      }
     } catch (JedisException e) {
       throw new IOException("redis failed while deleting " + keys.manifest(key), e);
     }
@@ -160,6 +194,7 @@ public final class RedisBlobStore implements BlobStore {
     private String prefix = DEFAULT_PREFIX;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private Duration stagingTtl = DEFAULT_STAGING_TTL;
+    private Duration retiredGrace = DEFAULT_RETIRED_GRACE;
     private boolean ownsClient;
     private String description;
 
@@ -194,6 +229,18 @@ public final class RedisBlobStore implements BlobStore {
         throw new IllegalArgumentException("stagingTtl must be >= 1ms: " + ttl);
       }
       this.stagingTtl = ttl;
+      return this;
+    }
+
+    /**
+     * How long a replaced or deleted version's chunks stay readable (default 10 minutes), so its
+     * readers finish it whole; zero unlinks them at once.
+     */
+    public Builder retiredGrace(Duration grace) {
+      if (grace == null || grace.isNegative()) {
+        throw new IllegalArgumentException("retiredGrace must be >= 0: " + grace);
+      }
+      this.retiredGrace = grace;
       return this;
     }
 

@@ -202,7 +202,8 @@ class RedisBlobStoreIT {
   }
 
   @Test
-  void anOverwriteSwapsTheManifestThenRemovesTheOldChunks() throws Exception {
+  void anOverwriteSwapsTheManifestAndKeepsTheOldChunksForTheirReadersDuringTheGrace()
+      throws Exception {
     byte[] first = Bytes.generated(3 * CHUNK, 7);
     byte[] second = Bytes.generated(CHUNK + 9, 8);
     put("doc", first, CHUNK);
@@ -213,6 +214,25 @@ class RedisBlobStoreIT {
     Blob current = store.find("doc").orElseThrow();
     assertThat(Bytes.readAll(current.open(0, current.size()), 4096)).isEqualTo(second);
     assertThat(current.etag()).isNotEqualTo(old.etag());
+    assertThat(Bytes.readAll(old.open(0, old.size()), 4096)).isEqualTo(first);
+    assertThat(redis.keys()).hasSize(1 + 2 + 3);
+    assertThat(redis.keys().stream().filter(k -> redis.client.pttl(k) > 0)).hasSize(3);
+  }
+
+  @Test
+  void withoutAGraceAnOverwriteRemovesTheOldChunksAtOnce() throws Exception {
+    store =
+        RedisBlobStore.builder(redis.client)
+            .prefix(redis.prefix)
+            .chunkSize(CHUNK)
+            .retiredGrace(java.time.Duration.ZERO)
+            .build();
+    byte[] first = Bytes.generated(3 * CHUNK, 7);
+    put("doc", first, CHUNK);
+    Blob old = store.find("doc").orElseThrow();
+
+    put("doc", Bytes.generated(CHUNK + 9, 8), 1000);
+
     assertThat(redis.keys()).hasSize(1 + 2);
     assertThatThrownBy(() -> Bytes.readAll(old.open(0, old.size()), 4096))
         .isInstanceOf(IOException.class)
@@ -264,7 +284,8 @@ class RedisBlobStoreIT {
 
     assertThat(store.delete("gone")).isFalse();
     assertThat(store.find("gone")).isEmpty();
-    assertThat(redis.keys()).isEmpty();
+    assertThat(redis.keys()).as("chunks kept for readers, expiring").hasSize(3);
+    assertThat(redis.keys().stream().filter(k -> redis.client.pttl(k) > 0)).hasSize(3);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.sluice.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.Ingestion;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,11 +145,9 @@ class RedisStreamSinkIT {
   void aCancelledIngestLeavesNoKeys() throws Exception {
     RedisStreamSink sink = sink().pipelineDepth(100).build();
     IngestionJob job = Ingestion.from(RecordsSource.ndjson(100_000_000)).to(sink).start();
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!redis.client.exists(sink.stagingKey()) && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(redis.client.exists(sink.stagingKey())).as("staging stream exists").isTrue();
+    await("staging stream exists")
+        .atMost(30, TimeUnit.SECONDS)
+        .until(() -> redis.client.exists(sink.stagingKey()));
 
     job.cancel(AbortReason.CANCELLED);
 
@@ -162,10 +162,9 @@ class RedisStreamSinkIT {
     try (RedisClient named = redis.namedClient()) {
       RedisStreamSink sink = RedisStreamSink.builder(named, stream).pipelineDepth(100).build();
       IngestionJob job = Ingestion.from(RecordsSource.ndjson(100_000_000)).to(sink).start();
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!redis.client.exists(sink.stagingKey()) && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      await("staging stream exists")
+          .atMost(30, TimeUnit.SECONDS)
+          .until(() -> redis.client.exists(sink.stagingKey()));
 
       int killed = redis.killClientsNamed(redis.prefix);
 

@@ -3,6 +3,9 @@ package dev.sluice.s3;
 import dev.sluice.core.Blob;
 import dev.sluice.core.BlobSpec;
 import dev.sluice.core.BlobStore;
+import dev.sluice.core.ForwardingSink;
+import dev.sluice.core.Precondition;
+import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.s3.internal.S3Blob;
@@ -24,6 +27,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ({@code If-None-Match: *} on the PUT or on CompleteMultipartUpload), which S3 enforces
  * atomically. A server that ignores the condition leaves only the HEAD check, with a race between
  * two concurrent writers of the same key.
+ *
+ * <p>Other preconditions ({@code If-Match}, {@code If-Unmodified-Since}, …) are checked with a HEAD
+ * when the sink is created and again just before the commit; S3 applies no condition of ours
+ * between that HEAD and the commit, so two writers racing within that window can both succeed
+ * (s3proxy, which the tests use, honours no {@code If-Match} on writes). Deletes are checked the
+ * same way.
  */
 public final class S3BlobStore implements BlobStore {
 
@@ -68,12 +77,33 @@ public final class S3BlobStore implements BlobStore {
       throw new FileAlreadyExistsException(
           location.toString(), null, "an object exists and overwrite is off");
     }
-    return uploadSettings
-        .apply(S3Upload.to(client, location))
-        .contentType(spec.contentType())
-        .expectedSha256(spec.expectedSha256())
-        .overwrite(spec.overwrite())
-        .open();
+    Precondition precondition = spec.precondition();
+    if (!precondition.holdsFor(S3Blob.head(client, location))) {
+      throw new PreconditionFailedException(key);
+    }
+    Sink sink =
+        uploadSettings
+            .apply(S3Upload.to(client, location))
+            .contentType(spec.contentType())
+            .expectedSha256(spec.expectedSha256())
+            .overwrite(spec.overwrite())
+            .open();
+    if (precondition == Precondition.NONE) {
+      return sink;
+    }
+    return new ForwardingSink(sink) {
+      @Override
+      protected void beforeCommit() throws IOException {
+        if (!precondition.holdsFor(S3Blob.head(client, location))) {
+          throw new PreconditionFailedException(key);
+        }
+      }
+
+      @Override
+      protected String name() {
+        return "precondition";
+      }
+    };
   }
 
   @Override
@@ -82,9 +112,13 @@ public final class S3BlobStore implements BlobStore {
   }
 
   @Override
-  public boolean delete(String key) throws IOException {
+  public boolean delete(String key, Precondition precondition) throws IOException {
     S3Location location = locate(key);
-    if (S3Blob.head(client, location).isEmpty()) {
+    Optional<Blob> current = S3Blob.head(client, location);
+    if (!precondition.holdsFor(current)) {
+      throw new PreconditionFailedException(key);
+    }
+    if (current.isEmpty()) {
       return false;
     }
     try {

@@ -2,6 +2,7 @@ package dev.sluice.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.Ingestion;
@@ -233,9 +234,7 @@ class MultipartSinkIT {
     recorder.delayParts(Duration.ofMillis(200));
     IngestionJob job =
         Ingestion.from(Sources.generated(40L * PART, 4)).to(upload("cancel").open()).start();
-    while (job.bytesOut() < 3L * PART) {
-      Thread.sleep(20);
-    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> job.bytesOut() >= 3L * PART);
     assertThat(job.cancel(reason)).isTrue();
 
     assertThatThrownBy(job::get)

@@ -134,6 +134,7 @@ public final class Engine implements IngestionJob {
     startTimer();
     Sink head = null;
     Receipt receipt = null;
+    boolean willCommit = false; // the writer's copy of committing (only the writer sets it)
     try {
       listeners(l -> l.onStart(this));
       head = offloaded(buildStages());
@@ -145,11 +146,10 @@ public final class Engine implements IngestionJob {
         chunkLoop(head);
       }
       synchronized (lock) {
-        if (rootCause == null) {
-          committing = true;
-        }
+        committing = rootCause == null;
+        willCommit = committing;
       }
-      if (committing) {
+      if (willCommit) {
         receipt = head.commit();
         if (receipt == null) {
           // committed all the same: aborting now would end the sink twice
@@ -158,7 +158,7 @@ public final class Engine implements IngestionJob {
       }
     } catch (Throwable t) {
       fail(t, classify(t));
-      if (committing) {
+      if (willCommit) {
         head = null; // a failed commit has ended the sink itself
       }
     }

@@ -2,6 +2,9 @@ package dev.sluice.core.internal;
 
 import dev.sluice.core.BlobSpec;
 import dev.sluice.core.DigestMismatchException;
+import dev.sluice.core.InsufficientStorageException;
+import dev.sluice.core.Precondition;
+import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import java.io.IOException;
@@ -11,6 +14,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -25,16 +29,33 @@ import java.util.concurrent.locks.Lock;
  * Stores one blob of a file store: writes and hashes into a hidden temporary file in the target's
  * folder; on commit verifies the expected SHA-256, then, holding the key's lock, moves the file
  * into place (atomically replacing, or atomically refusing an existing one) and publishes its
- * sidecar. An abort, or a failed commit, deletes the temporary files and leaves the store as it
- * was.
+ * sidecar; the spec's precondition is tested under that lock. An abort, or a failed commit, deletes
+ * the temporary files and the folders it left empty, and leaves the store as it was. A full disk is
+ * reported as {@link InsufficientStorageException}.
  */
 public final class FileBlobSink implements Sink {
+
+  /** How often a temporary file is retried when its folder is removed while it is created. */
+  private static final int CREATE_ATTEMPTS = 8;
+
+  /** What a sink needs of its store's folders and current versions. */
+  public interface Folders {
+    /** Whether the precondition holds for the key's current version; the caller holds its lock. */
+    boolean satisfies(String key, Precondition precondition) throws IOException;
+
+    /** Removes {@code folder} and its parents while they are empty, up to the store's root. */
+    void removeEmpty(Path folder);
+
+    /** Removes {@code dir} if it holds only empty folders; false if it holds a file. */
+    boolean removeEmptyTree(Path dir);
+  }
 
   private final String key;
   private final Path target;
   private final Path sidecar;
   private final BlobSpec spec;
   private final Lock lock;
+  private final Folders folders;
   private final MessageDigest digest;
   private Path temporary;
   private Path sidecarTemporary;
@@ -42,13 +63,15 @@ public final class FileBlobSink implements Sink {
   private long written;
   private boolean ended;
 
-  public FileBlobSink(String key, Path target, Path sidecar, BlobSpec spec, Lock lock)
+  public FileBlobSink(
+      String key, Path target, Path sidecar, BlobSpec spec, Lock lock, Folders folders)
       throws IOException {
     this.key = key;
     this.target = target;
     this.sidecar = sidecar;
     this.spec = spec;
     this.lock = lock;
+    this.folders = folders;
     try {
       this.digest = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -64,14 +87,29 @@ public final class FileBlobSink implements Sink {
       throw new IllegalStateException("the sink for key " + key + " has already ended");
     }
     if (channel == null) {
-      try {
-        Files.createDirectories(target.getParent());
-      } catch (FileAlreadyExistsException e) {
-        throw notAFolder();
+      for (int attempt = 1; ; attempt++) {
+        try {
+          Files.createDirectories(target.getParent());
+        } catch (FileAlreadyExistsException e) {
+          throw notAFolder();
+        } catch (IOException e) {
+          throw outOfSpace(e);
+        }
+        Path candidate = Sidecar.temporarySibling(target);
+        try {
+          channel =
+              FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          temporary = candidate;
+          break;
+        } catch (NoSuchFileException e) {
+          if (attempt == CREATE_ATTEMPTS) {
+            throw e; // the folder keeps being removed under us
+          }
+          // an empty folder was removed between creating it and creating the file: again
+        } catch (IOException e) {
+          throw outOfSpace(e);
+        }
       }
-      temporary = Sidecar.temporarySibling(target);
-      channel =
-          FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
     return channel;
   }
@@ -80,26 +118,49 @@ public final class FileBlobSink implements Sink {
   public void write(ByteBuffer chunk) throws IOException {
     FileChannel out = channel();
     digest.update(chunk.duplicate());
-    while (chunk.hasRemaining()) {
-      written += out.write(chunk);
+    try {
+      while (chunk.hasRemaining()) {
+        written += out.write(chunk);
+      }
+    } catch (IOException e) {
+      throw outOfSpace(e);
     }
+  }
+
+  /** {@code e}, or a {@link InsufficientStorageException} naming the key when the disk is full. */
+  private IOException outOfSpace(IOException e) {
+    return InsufficientStorageException.isOutOfSpace(e)
+            && !(e instanceof InsufficientStorageException)
+        ? new InsufficientStorageException(key, e)
+        : e;
   }
 
   @Override
   public Receipt commit() throws IOException {
     try {
       FileChannel out = channel();
-      out.close();
+      try {
+        out.close();
+      } catch (IOException e) {
+        throw outOfSpace(e);
+      }
       String sha256 = HexFormat.of().formatHex(digest.digest());
       String expected = spec.expectedSha256();
       if (expected != null && !expected.toLowerCase(Locale.ROOT).equals(sha256)) {
         throw new DigestMismatchException("sha256", expected.toLowerCase(Locale.ROOT), sha256);
       }
       BasicFileAttributes attributes = Files.readAttributes(temporary, BasicFileAttributes.class);
-      sidecarTemporary =
-          Sidecar.describing(spec.contentType(), sha256, attributes).writeTemporary(sidecar);
+      try {
+        sidecarTemporary =
+            Sidecar.describing(spec.contentType(), sha256, attributes).writeTemporary(sidecar);
+      } catch (IOException e) {
+        throw outOfSpace(e);
+      }
       lock.lock();
       try {
+        if (!folders.satisfies(key, spec.precondition())) {
+          throw new PreconditionFailedException(key);
+        }
         publish();
         temporary = null;
         Sidecar.publish(sidecarTemporary, sidecar);
@@ -122,7 +183,7 @@ public final class FileBlobSink implements Sink {
 
   /** Moves the data file into place: replacing atomically, or failing if the key exists. */
   private void publish() throws IOException {
-    if (Files.isDirectory(target)) {
+    if (Files.isDirectory(target) && !folders.removeEmptyTree(target)) {
       throw new FileSystemException(
           key, null, "cannot store an object under this key: it is a folder of other objects");
     }
@@ -180,6 +241,8 @@ public final class FileBlobSink implements Sink {
     }
     temporary = null;
     sidecarTemporary = null;
+    folders.removeEmpty(target.getParent());
+    folders.removeEmpty(sidecar.getParent());
   }
 
   @Override

@@ -7,22 +7,38 @@ import java.nio.channels.ReadableByteChannel;
 
 /**
  * Reads {@code length} bytes of a file from {@code offset} with positional reads; never moves the
- * file channel's own position. Closing it closes the file channel.
+ * file channel's own position. Closing it closes the file channel, unless it was made with {@link
+ * #shared}.
  */
 public final class FileRegionChannel implements ReadableByteChannel {
 
   private final FileChannel file;
+  private final boolean ownsFile;
   private long position;
   private long remaining;
+  private boolean open = true;
 
   public FileRegionChannel(FileChannel file, long offset, long length) {
+    this(file, offset, length, true);
+  }
+
+  private FileRegionChannel(FileChannel file, long offset, long length, boolean ownsFile) {
     this.file = file;
     this.position = offset;
     this.remaining = length;
+    this.ownsFile = ownsFile;
+  }
+
+  /** A region of a file someone else closes: closing the region leaves the file open. */
+  public static FileRegionChannel shared(FileChannel file, long offset, long length) {
+    return new FileRegionChannel(file, offset, length, false);
   }
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
+    if (!open) {
+      throw new java.nio.channels.ClosedChannelException();
+    }
     if (remaining == 0) {
       return -1;
     }
@@ -47,11 +63,14 @@ public final class FileRegionChannel implements ReadableByteChannel {
 
   @Override
   public boolean isOpen() {
-    return file.isOpen();
+    return open && file.isOpen();
   }
 
   @Override
   public void close() throws IOException {
-    file.close();
+    open = false;
+    if (ownsFile) {
+      file.close();
+    }
   }
 }

@@ -5,6 +5,7 @@ import dev.sluice.core.Sink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
 
 /**
  * Passes at most {@code bytesPerSecond} on average: a token bucket holding up to 100 ms of credit.
@@ -15,17 +16,38 @@ public final class RateLimitSink extends ForwardingSink {
 
   private static final long BURST_NANOS = 100_000_000L;
 
+  /** How the writer waits for credit; tests pass one that advances a fake clock instead. */
+  @FunctionalInterface
+  public interface Pause {
+    /** Waits {@code nanos} nanoseconds, interruptibly. */
+    void pause(long nanos) throws InterruptedException;
+  }
+
   private final long bytesPerSecond;
   private final int slice;
-  private long nextFree = System.nanoTime();
+  private final LongSupplier nanoTime;
+  private final Pause pause;
+  private long nextFree;
 
   public RateLimitSink(Sink downstream, long bytesPerSecond) {
+    this(downstream, bytesPerSecond, System::nanoTime, RateLimitSink::sleep);
+  }
+
+  /** A rate limit that reads the time from {@code nanoTime} and waits with {@code pause}. */
+  public RateLimitSink(Sink downstream, long bytesPerSecond, LongSupplier nanoTime, Pause pause) {
     super(downstream);
     if (bytesPerSecond <= 0) {
       throw new IllegalArgumentException("bytesPerSecond must be > 0: " + bytesPerSecond);
     }
     this.bytesPerSecond = bytesPerSecond;
     this.slice = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytesPerSecond / 20));
+    this.nanoTime = nanoTime;
+    this.pause = pause;
+    this.nextFree = nanoTime.getAsLong();
+  }
+
+  private static void sleep(long nanos) throws InterruptedException {
+    Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
   }
 
   @Override
@@ -45,12 +67,12 @@ public final class RateLimitSink extends ForwardingSink {
   }
 
   private void pace(int bytes) throws InterruptedIOException {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     nextFree = Math.max(nextFree, now - BURST_NANOS) + bytes * 1_000_000_000L / bytesPerSecond;
     long wait = nextFree - now;
     if (wait > 0) {
       try {
-        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        pause.pause(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while rate limiting");

@@ -49,10 +49,34 @@ public record Sidecar(
         && Objects.equals(fileKey, String.valueOf(attributes.fileKey()));
   }
 
-  /** Writes a temporary file beside {@code path}; {@link #publish} moves it into place. */
+  /**
+   * Writes a temporary file beside {@code path}; {@link #publish} moves it into place. On failure
+   * (a full disk, say) the temporary file is deleted before the exception is thrown.
+   */
   public Path writeTemporary(Path path) throws IOException {
-    Files.createDirectories(path.getParent());
-    Path temporary = temporarySibling(path);
+    for (int attempt = 1; ; attempt++) {
+      Files.createDirectories(path.getParent());
+      Path temporary = temporarySibling(path);
+      try {
+        write(temporary);
+        return temporary;
+      } catch (NoSuchFileException e) {
+        if (attempt == 8) {
+          throw e; // the folder keeps being removed under us
+        }
+        // an empty folder was removed between creating it and the file: again
+      } catch (IOException | RuntimeException | Error e) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+    }
+  }
+
+  private void write(Path temporary) throws IOException {
     Properties properties = new Properties();
     properties.setProperty("contentType", contentType);
     properties.setProperty("sha256", sha256);
@@ -63,7 +87,6 @@ public record Sidecar(
         Files.newBufferedWriter(temporary, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)) {
       properties.store(out, null);
     }
-    return temporary;
   }
 
   /** Atomically replaces {@code path} with {@code temporary}. */

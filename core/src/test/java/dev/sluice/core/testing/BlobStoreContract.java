@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.core.Blob;
 import dev.sluice.core.BlobSpec;
 import dev.sluice.core.BlobStore;
+import dev.sluice.core.Conditionals;
 import dev.sluice.core.Delivery;
 import dev.sluice.core.DeliveryPlan;
 import dev.sluice.core.DeliveryRequest;
 import dev.sluice.core.DigestMismatchException;
+import dev.sluice.core.Precondition;
+import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import java.io.ByteArrayOutputStream;
@@ -17,21 +20,38 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link BlobStore} passes: a committed blob is found with its size, type,
  * SHA-256 and a strong ETag; any region reads back exactly; an abort or a digest mismatch leaves
  * the previous state; overwriting is refused with {@link FileAlreadyExistsException} when the spec
- * forbids it; and {@link Delivery} serves ranges from the store's blobs.
+ * forbids it; a {@link Precondition} (RFC 9110 §13) is tested atomically with a write or delete;
+ * readers racing overwrites and deletes see one whole version or nothing; concurrent conditional
+ * writers lose no update; and {@link Delivery} serves ranges from the store's blobs. (Longer than
+ * most test classes: it is the one suite every store runs.)
  *
  * {@snippet :
  * class FileBlobStoreContractTest extends BlobStoreContract {
@@ -209,6 +229,277 @@ public abstract class BlobStoreContract {
     assertThat(indexOf(body, Arrays.copyOfRange(content, n - 10, n))).isPositive();
   }
 
+  @Test
+  public void aWriteWhosePreconditionFailsIsRefusedAndChangesNothing() throws IOException {
+    BlobStore store = store();
+    byte[] first = TestData.random(100, 11);
+    put(store, key("cond"), first, BlobSpec.defaults());
+    String etag = store.find(key("cond")).orElseThrow().etag();
+    Map<String, Precondition> failing =
+        Map.of(
+            "If-Match: \"nope\"", ifMatch("\"nope\""),
+            "If-None-Match: <current>", conditional(new Conditionals(null, etag, null, null, null)),
+            "If-None-Match: *", conditional(new Conditionals(null, "*", null, null, null)),
+            "If-Unmodified-Since: 1990",
+                conditional(
+                    new Conditionals(null, null, null, "Mon, 01 Jan 1990 00:00:00 GMT", null)));
+    failing.forEach(
+        (name, precondition) ->
+            assertThatThrownBy(
+                    () ->
+                        put(
+                            store,
+                            key("cond"),
+                            TestData.random(100, 12),
+                            BlobSpec.defaults().withPrecondition(precondition)))
+                .as(name)
+                .isInstanceOf(PreconditionFailedException.class));
+    assertThat(read(store.find(key("cond")).orElseThrow(), 0, 100)).isEqualTo(first);
+
+    byte[] second = TestData.random(100, 13);
+    put(store, key("cond"), second, BlobSpec.defaults().withPrecondition(ifMatch(etag)));
+    assertThat(read(store.find(key("cond")).orElseThrow(), 0, 100)).isEqualTo(second);
+  }
+
+  @Test
+  public void ifMatchStarOnAMissingKeyIsRefused() throws IOException {
+    BlobStore store = store();
+    assertThatThrownBy(
+            () ->
+                put(
+                    store,
+                    key("cond-missing"),
+                    TestData.random(10),
+                    BlobSpec.defaults().withPrecondition(ifMatch("*"))))
+        .isInstanceOf(PreconditionFailedException.class);
+    assertThat(store.find(key("cond-missing"))).isEmpty();
+  }
+
+  @Test
+  public void thePreconditionIsTestedAtCommitAgainstTheVersionThen() throws IOException {
+    BlobStore store = store();
+    put(store, key("cond-late"), TestData.random(100, 14), BlobSpec.defaults());
+    String seen = store.find(key("cond-late")).orElseThrow().etag();
+    Sink late = store.create(key("cond-late"), BlobSpec.defaults().withPrecondition(ifMatch(seen)));
+    late.write(ByteBuffer.wrap(TestData.random(100, 15)));
+    byte[] winner = TestData.random(100, 16);
+    put(store, key("cond-late"), winner, BlobSpec.defaults().withPrecondition(ifMatch(seen)));
+    assertThatThrownBy(late::commit).isInstanceOf(PreconditionFailedException.class);
+    assertThat(read(store.find(key("cond-late")).orElseThrow(), 0, 100)).isEqualTo(winner);
+  }
+
+  @Test
+  public void aDeleteWhosePreconditionFailsKeepsTheBlob() throws IOException {
+    BlobStore store = store();
+    put(store, key("cond-delete"), TestData.random(10), BlobSpec.defaults());
+    assertThatThrownBy(() -> store.delete(key("cond-delete"), ifMatch("\"nope\"")))
+        .isInstanceOf(PreconditionFailedException.class);
+    String etag = store.find(key("cond-delete")).orElseThrow().etag();
+    assertThat(store.delete(key("cond-delete"), ifMatch(etag))).isTrue();
+    assertThat(store.find(key("cond-delete"))).isEmpty();
+    assertThatThrownBy(() -> store.delete(key("cond-delete"), ifMatch("*")))
+        .isInstanceOf(PreconditionFailedException.class);
+  }
+
+  /**
+   * Readers racing overwriting writers and a deleter: every read is one whole written version (its
+   * SHA-256 is one of theirs and matches the blob's) or finds nothing, never an error or a mix.
+   */
+  @Test
+  public void readersRacingOverwritesAndDeletesSeeOneWholeVersionOrNothing() throws Exception {
+    BlobStore store = store();
+    String key = key("race/readers");
+    int size = contentSize();
+    List<byte[]> versions = new ArrayList<>();
+    Set<String> hashes = ConcurrentHashMap.newKeySet();
+    for (int v = 0; v < 4; v++) {
+      versions.add(TestData.random(size, 100 + v));
+      hashes.add(sha256(versions.get(v)));
+    }
+    put(store, key, versions.get(0), BlobSpec.defaults());
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicInteger whole = new AtomicInteger();
+    AtomicInteger missing = new AtomicInteger();
+    AtomicInteger refusedReads = new AtomicInteger();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    CountDownLatch readersStarted = new CountDownLatch(3);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> writers = new ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        int writer = w;
+        writers.add(
+            pool.submit(
+                () -> {
+                  readersStarted.await();
+                  for (int i = 0; i < raceRounds(); i++) {
+                    if (writer == 1 && i % 5 == 4) {
+                      store.delete(key);
+                    } else {
+                      put(store, key, versions.get((i + writer) % 4), BlobSpec.defaults());
+                    }
+                  }
+                  return null;
+                }));
+      }
+      List<Future<?>> readers = new ArrayList<>();
+      for (int r = 0; r < 3; r++) {
+        readers.add(
+            pool.submit(
+                () -> {
+                  readersStarted.countDown();
+                  do {
+                    try {
+                      Optional<Blob> found = store.find(key);
+                      if (found.isEmpty()) {
+                        missing.incrementAndGet();
+                        continue;
+                      }
+                      try (Blob blob = found.get()) {
+                        byte[] bytes = read(blob, 0, blob.size());
+                        String hash = sha256(bytes);
+                        if (!hashes.contains(hash)
+                            || bytes.length != blob.size()
+                            || !blob.sha256().orElse(hash).equals(hash)) {
+                          failures.add("a mixed or partial read of " + bytes.length + " bytes");
+                        } else {
+                          whole.incrementAndGet();
+                        }
+                      }
+                    } catch (IOException e) {
+                      if (keepsReplacedVersionsReadable()) {
+                        failures.add(e.toString());
+                      } else {
+                        refusedReads.incrementAndGet(); // refused, not mixed: allowed here
+                      }
+                    } catch (RuntimeException e) {
+                      failures.add(e.toString());
+                    }
+                  } while (writing.get());
+                  return null;
+                }));
+      }
+      try {
+        for (Future<?> writer : writers) {
+          writer.get();
+        }
+      } finally {
+        writing.set(false); // the readers stop even when a writer failed
+      }
+      for (Future<?> reader : readers) {
+        reader.get();
+      }
+    }
+    assertThat(failures).as("reads that failed or were not one whole version").isEmpty();
+    assertThat(whole.get())
+        .as("whole reads (and %d found nothing, %d refused)", missing.get(), refusedReads.get())
+        .isPositive();
+  }
+
+  /**
+   * Writers that each read the current version and replace it with {@code If-Match} on its ETag,
+   * retrying on 412: every successful write counts, so the final counter equals the successes.
+   */
+  @Test
+  public void concurrentConditionalWritersLoseNoUpdate() throws Exception {
+    Assumptions.assumeTrue(
+        preconditionsAreAtomic(), "this store tests preconditions before the commit, not with it");
+    BlobStore store = store();
+    String key = key("race/counter");
+    put(store, key, counter(0, -1), BlobSpec.defaults());
+    int writers = 4;
+    int updatesEach = conditionalUpdates();
+    AtomicInteger successes = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> results = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int done = 0;
+                  while (done < updatesEach) {
+                    long current;
+                    String etag;
+                    try (Blob blob = store.find(key).orElseThrow()) {
+                      etag = blob.etag();
+                      current = parseCounter(read(blob, 0, blob.size()));
+                    }
+                    try {
+                      put(
+                          store,
+                          key,
+                          counter(current + 1, writer),
+                          BlobSpec.defaults().withPrecondition(ifMatch(etag)));
+                      successes.incrementAndGet();
+                      done++;
+                    } catch (PreconditionFailedException e) {
+                      refused.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> result : results) {
+        result.get();
+      }
+    }
+    long last;
+    try (Blob blob = store.find(key).orElseThrow()) {
+      last = parseCounter(read(blob, 0, blob.size()));
+    }
+    assertThat(successes.get()).isEqualTo(writers * updatesEach);
+    assertThat(last)
+        .as("the counter after %d successes and %d refusals", successes.get(), refused.get())
+        .isEqualTo(successes.get());
+  }
+
+  /**
+   * Whether a blob found before a replace or delete still reads that version whole. A store that
+   * cannot (S3 without versioning) must instead refuse the read with an {@link IOException}, never
+   * serve a mix of versions.
+   */
+  protected boolean keepsReplacedVersionsReadable() {
+    return true;
+  }
+
+  /** Whether preconditions are tested atomically with the commit (override to say they are not). */
+  protected boolean preconditionsAreAtomic() {
+    return true;
+  }
+
+  /** How many writes each racing writer makes; override to shorten a slow store's run. */
+  protected int raceRounds() {
+    return 40;
+  }
+
+  /** How many successful conditional updates each of four writers makes. */
+  protected int conditionalUpdates() {
+    return 10;
+  }
+
+  private static byte[] counter(long value, int writer) {
+    return (value + " by writer " + writer + "\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static long parseCounter(byte[] content) {
+    String text = new String(content, StandardCharsets.US_ASCII);
+    return Long.parseLong(text.substring(0, text.indexOf(' ')));
+  }
+
+  /** The {@code PUT} preconditions of {@code conditionals}. */
+  protected static Precondition conditional(Conditionals conditionals) {
+    return Precondition.from(conditionals, "PUT");
+  }
+
+  /** {@code If-Match: tags}. */
+  protected static Precondition ifMatch(String tags) {
+    return conditional(new Conditionals(tags, null, null, null, null));
+  }
+
   /** Writes {@code content} in 8 KiB chunks and commits. */
   protected static Receipt put(BlobStore store, String key, byte[] content, BlobSpec spec)
       throws IOException {
@@ -238,7 +529,7 @@ public abstract class BlobStoreContract {
     return out.toByteArray();
   }
 
-  private static String sha256(byte[] bytes) {
+  protected static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

@@ -4,10 +4,12 @@ import static dev.sluice.core.testing.IngestionAssertions.assertAborted;
 import static dev.sluice.core.testing.IngestionAssertions.assertAbortedBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.CancelledException;
 import dev.sluice.core.Ingestion;
+import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
@@ -67,10 +69,28 @@ public abstract class SinkContract {
    */
   protected abstract void assertNothingVisible() throws IOException;
 
+  /**
+   * The content of {@code size} bytes the suite writes. By default random bytes; a sink that parses
+   * what it is given (CSV, NDJSON) returns valid input of exactly {@code size} bytes.
+   */
+  protected byte[] content(int size) throws IOException {
+    return TestData.random(size);
+  }
+
+  /**
+   * Whether an empty input is valid for this sink. A sink whose format needs something (a CSV
+   * header row) answers false: the suite then expects committing nothing to fail with an {@link
+   * InvalidInputException}, through the engine as {@link AbortReason#INVALID_INPUT}, leaving
+   * nothing visible.
+   */
+  protected boolean acceptsEmptyInput() {
+    return true;
+  }
+
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {1, 2, CHUNK + 1})
   public void commitsOneByteWritesInOrder(int size) throws IOException {
-    byte[] content = TestData.random(size);
+    byte[] content = content(size);
     Sink sink = newSink();
     for (byte b : content) {
       ByteBuffer one = ByteBuffer.wrap(new byte[] {b});
@@ -83,8 +103,16 @@ public abstract class SinkContract {
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 1})
   public void commitsEveryChunkBoundarySizeThroughTheEngine(int size) throws IOException {
-    byte[] content = TestData.random(size);
+    byte[] content = content(size);
     RecordingSink sink = RecordingSink.around(newSink());
+    if (size == 0 && !acceptsEmptyInput()) {
+      assertAborted(
+          ingestion(CountingSource.of(content)).to(sink).chunkSize(CHUNK),
+          AbortReason.INVALID_INPUT);
+      sink.assertEndedOnce();
+      assertNothingVisible();
+      return;
+    }
 
     var report = ingestion(CountingSource.of(content)).to(sink).chunkSize(CHUNK).run();
 
@@ -96,12 +124,17 @@ public abstract class SinkContract {
   @Test
   public void commitsEmptyInputAsEmpty() throws IOException {
     Sink sink = newSink();
+    if (!acceptsEmptyInput()) {
+      assertThatThrownBy(sink::commit).isInstanceOf(InvalidInputException.class);
+      assertNothingVisible();
+      return;
+    }
     assertCommitted(new byte[0], sink.commit());
   }
 
   @Test
   public void acceptsDirectAndOffsetHeapBuffers() throws IOException {
-    byte[] content = TestData.random(3 * CHUNK);
+    byte[] content = content(3 * CHUNK);
     Sink sink = newSink();
     ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK).put(content, 0, CHUNK).flip();
     sink.write(direct);
@@ -114,7 +147,7 @@ public abstract class SinkContract {
 
   @Test
   public void keepsNoReferenceToAWrittenChunk() throws IOException {
-    byte[] content = TestData.random(2 * CHUNK);
+    byte[] content = content(2 * CHUNK);
     Sink sink = newSink();
     ByteBuffer reused = ByteBuffer.allocate(CHUNK);
     for (int offset = 0; offset < content.length; offset += CHUNK) {
@@ -135,8 +168,9 @@ public abstract class SinkContract {
   @Test
   public void abortAfterPartialWritesLeavesNothing() throws IOException {
     Sink sink = newSink();
-    sink.write(ByteBuffer.wrap(TestData.random(CHUNK)));
-    sink.write(ByteBuffer.wrap(TestData.random(3)));
+    byte[] content = content(CHUNK + 3);
+    sink.write(ByteBuffer.wrap(content, 0, CHUNK));
+    sink.write(ByteBuffer.wrap(content, CHUNK, 3));
     sink.abort(new IOException("test abort"));
     assertNothingVisible();
   }
@@ -144,7 +178,7 @@ public abstract class SinkContract {
   @Test
   public void abortIsIdempotentAndNeverThrows() throws IOException {
     Sink sink = newSink();
-    sink.write(ByteBuffer.wrap(TestData.random(CHUNK)));
+    sink.write(ByteBuffer.wrap(content(CHUNK)));
     IOException cause = new IOException("test abort");
     assertThatCode(
             () -> {
@@ -158,7 +192,7 @@ public abstract class SinkContract {
   @ParameterizedTest(name = "source fails at byte {0}")
   @ValueSource(ints = {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK})
   public void aSourceFailureAbortsItOnceAndLeavesNothing(int failAt) throws IOException {
-    FailingSource source = new FailingSource(TestData.random(4 * CHUNK), failAt);
+    FailingSource source = new FailingSource(content(4 * CHUNK), failAt);
     RecordingSink sink = RecordingSink.around(newSink());
 
     var run = ingestion(source).to(sink).chunkSize(CHUNK).window(2);
@@ -185,7 +219,7 @@ public abstract class SinkContract {
       throws IOException {
     RecordingSink sink = RecordingSink.around(newSink());
 
-    var run = ingest(TestData.random(4 * CHUNK), transform, sink);
+    var run = ingest(content(4 * CHUNK), transform, sink);
 
     assertAbortedBy(run, transform.failure(), AbortReason.TRANSFORM_FAILED);
     sink.assertAbortedOnce();
@@ -197,7 +231,7 @@ public abstract class SinkContract {
     RecordingSink sink = RecordingSink.around(newSink());
 
     var run =
-        ingestion(CountingSource.of(TestData.random(8 * CHUNK)))
+        ingestion(CountingSource.of(content(8 * CHUNK)))
             .to(sink)
             .chunkSize(CHUNK)
             .window(2)

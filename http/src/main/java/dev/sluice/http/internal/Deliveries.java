@@ -3,10 +3,14 @@ package dev.sluice.http.internal;
 import dev.sluice.core.AbortCause;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.Blob;
+import dev.sluice.core.BlobChangedException;
 import dev.sluice.core.BlobStore;
+import dev.sluice.core.Conditionals;
 import dev.sluice.core.Delivery;
 import dev.sluice.core.DeliveryPlan;
 import dev.sluice.core.DeliveryRequest;
+import dev.sluice.core.Precondition;
+import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.http.internal.Throttle.Pace;
 import dev.sluice.http.internal.Transfers.Direction;
 import dev.sluice.http.internal.Transfers.Transfer;
@@ -49,16 +53,54 @@ public final class Deliveries {
     if (found.isEmpty()) {
       throw new HttpProblem(404, "no object '" + key + "'");
     }
-    Blob blob = found.get();
+    try (Blob blob = found.get()) { // the version found stays readable until closed
+      respond(exchange, key, blob, pace);
+      return;
+    } catch (BlobChangedException e) {
+      // replaced or deleted between the look-up and the first read, nothing sent yet: once more
+      exchange.response().reset();
+    }
+    Optional<Blob> again = store.find(key);
+    if (again.isEmpty()) {
+      throw new HttpProblem(404, "no object '" + key + "'");
+    }
+    try (Blob blob = again.get()) {
+      respond(exchange, key, blob, pace);
+    } catch (BlobChangedException e) {
+      exchange.response().reset();
+      throw new HttpProblem(
+          503,
+          "object '" + key + "' is being replaced; try again",
+          java.util.Map.of("Retry-After", "1"));
+    }
+  }
+
+  private void respond(Exchange exchange, String key, Blob blob, Pace pace) throws IOException {
+    // If-None-Match may carry the gzip representation's tag: it validates the same content
+    String ifNoneMatch = exchange.header("If-None-Match");
+    String gzipTag = gzipTag(blob.etag());
+    boolean gzipTagSent =
+        ifNoneMatch != null
+            && ifNoneMatch.contains(gzipTag)
+            && acceptsGzip(exchange.header("Accept-Encoding"));
     DeliveryPlan plan =
-        delivery.plan(DeliveryRequest.from(exchange.method(), exchange::header), blob);
+        delivery.plan(
+            DeliveryRequest.from(
+                exchange.method(),
+                name ->
+                    gzipTagSent && name.equalsIgnoreCase("If-None-Match")
+                        ? ifNoneMatch.replace(gzipTag, blob.etag())
+                        : exchange.header(name)),
+            blob);
     countRange(exchange, plan);
     boolean gzip =
         plan.kind() == DeliveryPlan.Kind.FULL
             && plan.contentLength() > 0
             && acceptsGzip(exchange.header("Accept-Encoding"));
+    String notModifiedTag =
+        gzipTagSent && plan.kind() == DeliveryPlan.Kind.NOT_MODIFIED ? gzipTag : null;
     if ("HEAD".equals(exchange.method()) || plan.contentLength() == 0) {
-      head(exchange, blob, plan, gzip);
+      head(exchange, blob, plan, gzip, notModifiedTag);
       exchange.write(ByteBuffer.allocate(0), true);
       exchange.finish();
       return;
@@ -70,7 +112,7 @@ public final class Deliveries {
             context.transfers().open(Direction.DOWNLOAD, key, plan.contentLength())) {
       ByteBuffer buffer = ticket.buffer(pace.chunkSize());
       try {
-        head(exchange, blob, plan, gzip);
+        head(exchange, blob, plan, gzip, notModifiedTag);
         send(exchange, blob, plan, pace, gzip, transfer, buffer);
       } finally {
         ticket.memory().give(buffer); // the response has ended: pooled for the next download
@@ -78,10 +120,17 @@ public final class Deliveries {
     }
   }
 
-  /** Sets the status and headers of the answer to {@code plan}. */
-  private static void head(Exchange exchange, Blob blob, DeliveryPlan plan, boolean gzip) {
+  /**
+   * Sets the status and headers of the answer to {@code plan}; {@code notModifiedTag}, when not
+   * null, is the gzip representation's tag a 304 confirms.
+   */
+  private static void head(
+      Exchange exchange, Blob blob, DeliveryPlan plan, boolean gzip, String notModifiedTag) {
     exchange.status(plan.status());
     plan.headers().forEach(exchange::header);
+    if (notModifiedTag != null) {
+      exchange.header("ETag", notModifiedTag);
+    }
     if (plan.kind() == DeliveryPlan.Kind.FULL
         || plan.kind() == DeliveryPlan.Kind.PARTIAL
         || plan.kind() == DeliveryPlan.Kind.MULTIPART) {
@@ -109,7 +158,8 @@ public final class Deliveries {
       Pace pace,
       boolean gzip,
       Transfer transfer,
-      ByteBuffer buffer) {
+      ByteBuffer buffer)
+      throws BlobChangedException {
     Thread handler = Thread.currentThread();
     transfer.onCancel(reason -> handler.interrupt());
     exchange.request().addFailureListener(gone -> transfer.cancel(AbortReason.CLIENT_DISCONNECT));
@@ -132,6 +182,9 @@ public final class Deliveries {
               Duration.ofNanos(System.nanoTime() - start));
       exchange.finish();
     } catch (IOException | RuntimeException e) {
+      if (e instanceof BlobChangedException changed && !exchange.response().isCommitted()) {
+        throw changed; // nothing sent: the caller looks the key up again
+      }
       AbortReason reason = e instanceof AbortCause c ? c.reason() : AbortReason.SOURCE_FAILED;
       context
           .metrics()
@@ -165,7 +218,14 @@ public final class Deliveries {
 
   /** {@code DELETE /objects/KEY}. */
   public void delete(Exchange exchange, String key) throws IOException {
-    if (!store.delete(key)) {
+    Precondition precondition = Precondition.from(Conditionals.from(exchange::header), "DELETE");
+    boolean deleted;
+    try {
+      deleted = store.delete(key, precondition);
+    } catch (PreconditionFailedException e) {
+      throw Uploads.preconditionFailed(key);
+    }
+    if (!deleted) {
       throw new HttpProblem(404, "no object '" + key + "'");
     }
     exchange.respondEmpty(204);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
@@ -93,6 +94,30 @@ public final class Exchange {
 
   public void header(String name, String value) {
     response.getHeaders().put(name, value);
+  }
+
+  /** The largest unread request body an error answer reads and drops before it is sent. */
+  static final long SMALL_BODY = 64 * 1024;
+
+  /**
+   * Reads and drops what is left of a small request body ({@code Content-Length} at most {@link
+   * #SMALL_BODY}) before an early error answer. Without it the server closes the connection with
+   * body bytes still arriving, and the kernel's reset can discard the answer before the client
+   * reads it. A large body, a chunked one, or one the client holds back for {@code Expect:
+   * 100-continue} is left alone: that connection is closed after the answer.
+   */
+  public void discardSmallBody() {
+    long length = request.getLength();
+    if (length <= 0
+        || length > SMALL_BODY
+        || "100-continue".equalsIgnoreCase(header(HttpHeader.EXPECT))) {
+      return;
+    }
+    try {
+      Content.Source.consumeAll(request);
+    } catch (IOException | RuntimeException e) {
+      // the body failed or was already read and failed: the answer goes out all the same
+    }
   }
 
   /** Writes {@code chunk} and blocks until the connection took it. */

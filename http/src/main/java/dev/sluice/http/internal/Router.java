@@ -150,6 +150,9 @@ public final class Router extends Handler.Abstract {
       return;
     }
     try {
+      if (problem.status() != 503 && problem.status() != 408) { // refused unread, or stalled
+        exchange.discardSmallBody();
+      }
       exchange.response().getHeaders().remove("Content-Encoding");
       exchange.respond(problem);
     } catch (IOException e) {

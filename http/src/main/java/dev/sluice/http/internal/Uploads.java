@@ -3,13 +3,17 @@ package dev.sluice.http.internal;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.BlobSpec;
 import dev.sluice.core.BlobStore;
+import dev.sluice.core.Conditionals;
 import dev.sluice.core.DigestMismatchException;
 import dev.sluice.core.Ingestion;
 import dev.sluice.core.IngestionException;
 import dev.sluice.core.IngestionJob;
 import dev.sluice.core.IngestionListener;
 import dev.sluice.core.IngestionReport;
+import dev.sluice.core.InsufficientStorageException;
 import dev.sluice.core.LimitExceededException;
+import dev.sluice.core.Precondition;
+import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.core.Transforms;
@@ -60,14 +64,24 @@ public final class Uploads {
             exchange.header("Repr-Digest"),
             exchange.header("Content-MD5"));
     boolean refuseOverwrite = "*".equals(trim(exchange.header(HttpHeader.IF_NONE_MATCH)));
-    if (refuseOverwrite && store.find(key).isPresent()) {
-      throw new HttpProblem(412, "object '" + key + "' exists and If-None-Match: * was sent");
+    // RFC 9110 §13: tested by the store atomically with the commit (and early, before the body);
+    // If-None-Match: * is the spec's overwrite flag, which every store already enforces
+    Conditionals conditionals = Conditionals.from(exchange::header);
+    if (refuseOverwrite) {
+      conditionals =
+          new Conditionals(
+              conditionals.ifMatch(), null, null, conditionals.ifUnmodifiedSince(), null);
     }
+    Precondition precondition = Precondition.from(conditionals, "PUT");
     String contentType = exchange.header(HttpHeader.CONTENT_TYPE);
     Source body =
         new RequestBodySource(exchange.request(), "request body of PUT /objects/" + key, declared);
     IngestionReport report =
-        store(key, body, new BlobSpec(contentType, !refuseOverwrite, digests.sha256()), digests);
+        store(
+            key,
+            body,
+            new BlobSpec(contentType, !refuseOverwrite, digests.sha256(), precondition),
+            digests);
     exchange.header(HttpHeader.LOCATION, ObjectPaths.of(key));
     exchange.respond(201, describe(key, report));
   }
@@ -89,6 +103,12 @@ public final class Uploads {
     } catch (FileAlreadyExistsException e) {
       body.close();
       throw new HttpProblem(412, "object '" + key + "' exists and If-None-Match: * was sent");
+    } catch (PreconditionFailedException e) {
+      body.close();
+      throw preconditionFailed(key);
+    } catch (InsufficientStorageException e) {
+      body.close();
+      throw noSpace(key);
     } catch (java.nio.file.FileSystemException e) {
       body.close();
       throw new HttpProblem(409, "cannot store '" + key + "': " + e.getReason());
@@ -169,16 +189,35 @@ public final class Uploads {
       default ->
           root instanceof FileAlreadyExistsException
               ? new HttpProblem(412, "object '" + key + "' exists and If-None-Match: * was sent")
-              : new HttpProblem(
-                  500,
-                  "upload of '"
-                      + key
-                      + "' failed ("
-                      + e.reason()
-                      + "): "
-                      + root.getMessage()
-                      + "; nothing was stored");
+              : root instanceof PreconditionFailedException
+                  ? preconditionFailed(key)
+                  : InsufficientStorageException.isOutOfSpace(root)
+                      ? noSpace(key)
+                      : new HttpProblem(
+                          500,
+                          "upload of '"
+                              + key
+                              + "' failed ("
+                              + e.reason()
+                              + "): "
+                              + root.getMessage()
+                              + "; nothing was stored");
     };
+  }
+
+  /** 412: a conditional header does not hold for the key's current version. */
+  static HttpProblem preconditionFailed(String key) {
+    return new HttpProblem(
+        412,
+        "a precondition (If-Match, If-None-Match or If-Unmodified-Since) does not hold for the"
+            + " current version of '"
+            + key
+            + "'; nothing was changed");
+  }
+
+  /** 507: the store is full. */
+  private static HttpProblem noSpace(String key) {
+    return new HttpProblem(507, "no space left in the store for '" + key + "'; nothing was stored");
   }
 
   /** 408 for a body cut off below the minimum data rate; the connection is closed after it. */

@@ -2,6 +2,7 @@ package dev.sluice.jdbc.internal;
 
 import dev.sluice.core.BlobSpec;
 import dev.sluice.core.DigestMismatchException;
+import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
@@ -24,8 +26,9 @@ import org.postgresql.largeobject.LargeObjectManager;
 
 /**
  * Stores one blob as a PostgreSQL large object, hashing it as it goes, in one transaction: commit
- * verifies the expected SHA-256, points the key's row at the new object (unlinking the object it
- * replaces) and commits; abort rolls back, which also drops the new large object.
+ * verifies the expected SHA-256, locks the key's row ({@code FOR UPDATE}), tests the spec's
+ * precondition against it, points it at the new object (retiring the object it replaces, see {@link
+ * Retired}) and commits; abort rolls back, which also drops the new large object.
  */
 public final class LargeObjectSink implements Sink {
 
@@ -35,6 +38,7 @@ public final class LargeObjectSink implements Sink {
   private final String table;
   private final String key;
   private final BlobSpec spec;
+  private final Duration retiredGrace;
   private final MessageDigest digest;
   private final long oid;
   private final LargeObject object;
@@ -43,9 +47,11 @@ public final class LargeObjectSink implements Sink {
   private boolean ended;
 
   /** Takes over {@code connection} and creates the large object. */
-  public LargeObjectSink(Connection connection, String table, String key, BlobSpec spec)
+  public LargeObjectSink(
+      Connection connection, String table, String key, BlobSpec spec, Duration retiredGrace)
       throws IOException {
     this.connection = connection;
+    this.retiredGrace = retiredGrace;
     this.table = table;
     this.key = key;
     this.spec = spec;
@@ -56,8 +62,12 @@ public final class LargeObjectSink implements Sink {
     }
     try {
       connection.setAutoCommit(false);
-      if (!spec.overwrite() && currentOid() != null) {
+      Current current = current(false); // an early answer; publish checks again, locked
+      if (!spec.overwrite() && current != null) {
         throw exists();
+      }
+      if (!spec.precondition().holds(etagOf(current), modifiedOf(current))) {
+        throw new PreconditionFailedException(key);
       }
       LargeObjectManager objects = connection.unwrap(PGConnection.class).getLargeObjectAPI();
       oid = objects.createLO(LargeObjectManager.READWRITE);
@@ -104,8 +114,9 @@ public final class LargeObjectSink implements Sink {
       String etag = '"' + sha256 + '"';
       Long replaced = publish(sha256, etag);
       if (replaced != null) {
-        connection.unwrap(PGConnection.class).getLargeObjectAPI().delete(replaced);
+        Retired.retire(connection, table, replaced); // its readers keep reading it for a while
       }
+      Retired.sweep(connection, table, retiredGrace);
       connection.commit();
       ended = true;
       connection.close();
@@ -126,49 +137,71 @@ public final class LargeObjectSink implements Sink {
     }
   }
 
-  /** Points the key at the new object; returns the object it replaced, if any. */
+  /**
+   * Points the key at the new object, once the precondition holds for its locked row; returns the
+   * object it replaced, if any. A concurrent first insert of the key is waited for and re-checked.
+   */
   private Long publish(String sha256, String etag) throws SQLException, IOException {
-    Long previous = currentOid();
-    if (previous != null && !spec.overwrite()) {
-      throw exists();
-    }
-    String sql =
-        previous == null
-            ? "INSERT INTO "
-                + table
-                + " (oid, size, sha256, content_type, etag, last_modified, key)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)"
-            : "UPDATE "
-                + table
-                + " SET oid = ?, size = ?, sha256 = ?, content_type = ?, etag = ?,"
-                + " last_modified = ? WHERE key = ?";
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setLong(1, oid);
-      statement.setLong(2, written);
-      statement.setString(3, sha256);
-      statement.setString(4, spec.contentType());
-      statement.setString(5, etag);
-      statement.setTimestamp(6, Timestamp.from(Instant.now().truncatedTo(ChronoUnit.SECONDS)));
-      statement.setString(7, key);
-      statement.executeUpdate();
-    } catch (SQLException e) {
-      if ("23505".equals(e.getSQLState()) && !spec.overwrite()) {
-        throw exists(); // a concurrent upload of the same key won
+    while (true) {
+      Current current = current(true);
+      if (current != null && !spec.overwrite()) {
+        throw exists();
       }
-      throw e;
+      if (!spec.precondition().holds(etagOf(current), modifiedOf(current))) {
+        throw new PreconditionFailedException(key);
+      }
+      String sql =
+          current == null
+              ? "INSERT INTO "
+                  + table
+                  + " (oid, size, sha256, content_type, etag, last_modified, key)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"
+              : "UPDATE "
+                  + table
+                  + " SET oid = ?, size = ?, sha256 = ?, content_type = ?, etag = ?,"
+                  + " last_modified = ? WHERE key = ?";
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        statement.setLong(1, oid);
+        statement.setLong(2, written);
+        statement.setString(3, sha256);
+        statement.setString(4, spec.contentType());
+        statement.setString(5, etag);
+        statement.setTimestamp(6, Timestamp.from(Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        statement.setString(7, key);
+        if (statement.executeUpdate() == 1) {
+          return current == null ? null : current.oid();
+        }
+      }
+      // a concurrent upload inserted the key first: look at its row again
     }
-    return previous;
   }
 
-  /** The key's current object, locking its row for this transaction. */
-  private Long currentOid() throws SQLException {
+  /** The key's current row. */
+  private record Current(long oid, String etag, Instant lastModified) {}
+
+  /** The key's current row (locked for this transaction if {@code lock}); null when none. */
+  private Current current(boolean lock) throws SQLException {
     try (PreparedStatement select =
-        connection.prepareStatement("SELECT oid FROM " + table + " WHERE key = ? FOR UPDATE")) {
+        connection.prepareStatement(
+            "SELECT oid, etag, last_modified FROM "
+                + table
+                + " WHERE key = ?"
+                + (lock ? " FOR UPDATE" : ""))) {
       select.setString(1, key);
       try (ResultSet row = select.executeQuery()) {
-        return row.next() ? row.getLong(1) : null;
+        return row.next()
+            ? new Current(row.getLong(1), row.getString(2), row.getTimestamp(3).toInstant())
+            : null;
       }
     }
+  }
+
+  private static String etagOf(Current current) {
+    return current == null ? null : current.etag();
+  }
+
+  private static Instant modifiedOf(Current current) {
+    return current == null ? null : current.lastModified();
   }
 
   private FileAlreadyExistsException exists() {

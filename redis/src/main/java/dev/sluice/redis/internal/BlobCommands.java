@@ -20,14 +20,22 @@ public final class BlobCommands {
   /**
    * KEYS[1] manifest. ARGV[1] "1" if an existing blob may be replaced; ARGV[2] the new upload's
    * chunk key prefix; ARGV[3] its chunk count; ARGV[4] the key's chunk root (old upload id
-   * follows); ARGV[5..] manifest field/value pairs. Checks every new chunk exists, removes their
-   * staging TTL, swaps the manifest and unlinks the old version's chunks.
+   * follows); ARGV[5] the upload id the manifest must name ("" none, "*" any); ARGV[6] how long the
+   * old version's chunks stay readable, in ms (0: unlinked at once); ARGV[7..] manifest field/value
+   * pairs. Checks the expected version and every new chunk, removes their staging TTL, swaps the
+   * manifest and retires the old version's chunks.
    */
   private static final String COMMIT =
       """
       local manifest = KEYS[1]
       if ARGV[1] ~= '1' and redis.call('EXISTS', manifest) == 1 then
         return redis.error_reply('SLUICE_EXISTS')
+      end
+      if ARGV[5] ~= '*' then
+        local current = redis.call('HGET', manifest, 'uploadId') or ''
+        if current ~= ARGV[5] then
+          return redis.error_reply('SLUICE_CHANGED')
+        end
       end
       local count = tonumber(ARGV[3])
       for i = 0, count - 1 do
@@ -40,28 +48,52 @@ public final class BlobCommands {
       end
       local old = redis.call('HMGET', manifest, 'uploadId', 'chunks')
       redis.call('DEL', manifest)
-      redis.call('HSET', manifest, unpack(ARGV, 5))
+      redis.call('HSET', manifest, unpack(ARGV, 7))
       if old[1] and old[2] then
+        local grace = tonumber(ARGV[6])
         for i = 0, tonumber(old[2]) - 1 do
-          redis.call('UNLINK', ARGV[4] .. old[1] .. ':' .. i)
+          if grace > 0 then
+            redis.call('PEXPIRE', ARGV[4] .. old[1] .. ':' .. i, grace)
+          else
+            redis.call('UNLINK', ARGV[4] .. old[1] .. ':' .. i)
+          end
         end
       end
       return 1
       """;
 
-  /** KEYS[1] manifest. ARGV[1] the key's chunk root. Removes the manifest, then its chunks. */
+  /**
+   * KEYS[1] manifest. ARGV[1] the key's chunk root; ARGV[2] the upload id the manifest must name
+   * ("" none, "*" any); ARGV[3] the grace of the old chunks in ms. Removes the manifest, then
+   * retires its chunks.
+   */
   private static final String DELETE =
       """
       local old = redis.call('HMGET', KEYS[1], 'uploadId', 'chunks')
+      if ARGV[2] ~= '*' and (old[1] or '') ~= ARGV[2] then
+        return redis.error_reply('SLUICE_CHANGED')
+      end
       if not old[1] then
         return 0
       end
       redis.call('DEL', KEYS[1])
+      local grace = tonumber(ARGV[3])
       for i = 0, tonumber(old[2]) - 1 do
-        redis.call('UNLINK', ARGV[1] .. old[1] .. ':' .. i)
+        if grace > 0 then
+          redis.call('PEXPIRE', ARGV[1] .. old[1] .. ':' .. i, grace)
+        else
+          redis.call('UNLINK', ARGV[1] .. old[1] .. ':' .. i)
+        end
       end
       return 1
       """;
+
+  /** The manifest changed between reading it and the script: the caller looks again. */
+  public static final class Changed extends java.io.IOException {
+    Changed(String manifest) {
+      super("blob " + manifest + " changed while its precondition was tested");
+    }
+  }
 
   private BlobCommands() {}
 
@@ -72,13 +104,21 @@ public final class BlobCommands {
    * @throws java.io.IOException if a chunk of the upload is gone (its staging TTL ran out)
    */
   public static void commit(
-      UnifiedJedis redis, BlobKeys keys, String key, Manifest manifest, boolean overwrite)
+      UnifiedJedis redis,
+      BlobKeys keys,
+      String key,
+      Manifest manifest,
+      boolean overwrite,
+      String expectedUploadId,
+      long graceMillis)
       throws java.io.IOException {
     List<String> args = new ArrayList<>();
     args.add(overwrite ? "1" : "0");
     args.add(keys.chunkPrefix(key, manifest.uploadId()));
     args.add(Long.toString(manifest.chunks()));
     args.add(keys.chunkRoot(key));
+    args.add(expectedUploadId);
+    args.add(Long.toString(graceMillis));
     for (Map.Entry<String, String> field : manifest.toHash().entrySet()) {
       args.add(field.getKey());
       args.add(field.getValue());
@@ -88,6 +128,9 @@ public final class BlobCommands {
     } catch (JedisDataException e) {
       String message = String.valueOf(e.getMessage());
       // Redis puts "ERR " before a script's error reply
+      if (message.contains("SLUICE_CHANGED")) {
+        throw new Changed(keys.manifest(key));
+      }
       if (message.contains("SLUICE_EXISTS")) {
         throw new FileAlreadyExistsException(
             keys.manifest(key), null, "a blob exists under this key and may not be replaced");
@@ -108,9 +151,28 @@ public final class BlobCommands {
     }
   }
 
-  /** Removes the visible version of {@code key}; false if there was none. */
-  public static boolean delete(UnifiedJedis redis, BlobKeys keys, String key) {
-    Object removed = redis.eval(DELETE, List.of(keys.manifest(key)), List.of(keys.chunkRoot(key)));
+  /**
+   * Removes the visible version of {@code key} if it is the upload {@code expectedUploadId} (""
+   * none, "*" any); false if there was none.
+   *
+   * @throws Changed if the manifest names another upload
+   */
+  public static boolean delete(
+      UnifiedJedis redis, BlobKeys keys, String key, String expectedUploadId, long graceMillis)
+      throws Changed {
+    Object removed;
+    try {
+      removed =
+          redis.eval(
+              DELETE,
+              List.of(keys.manifest(key)),
+              List.of(keys.chunkRoot(key), expectedUploadId, Long.toString(graceMillis)));
+    } catch (JedisDataException e) {
+      if (String.valueOf(e.getMessage()).contains("SLUICE_CHANGED")) {
+        throw new Changed(keys.manifest(key));
+      }
+      throw e;
+    }
     return Long.valueOf(1).equals(removed);
   }
 }

@@ -2,6 +2,8 @@ package dev.sluice.redis.internal;
 
 import dev.sluice.core.BlobSpec;
 import dev.sluice.core.DigestMismatchException;
+import dev.sluice.core.Precondition;
+import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -36,6 +39,7 @@ public final class ChunkedBlobSink implements Sink {
   private final String key;
   private final BlobSpec spec;
   private final String uploadId;
+  private final long retiredGraceMillis;
   private final SetParams stagingTtl;
   private final byte[] chunk;
   private final MessageDigest sha256;
@@ -51,8 +55,10 @@ public final class ChunkedBlobSink implements Sink {
       BlobSpec spec,
       int chunkSize,
       Duration stagingTtl,
+      Duration retiredGrace,
       String uploadId) {
     this.redis = redis;
+    this.retiredGraceMillis = retiredGrace.toMillis();
     this.keys = keys;
     this.key = key;
     this.spec = spec;
@@ -120,7 +126,16 @@ public final class ChunkedBlobSink implements Sink {
               Instant.now(),
               uploadId);
       try {
-        BlobCommands.commit(redis, keys, key, manifest, spec.overwrite());
+        while (true) {
+          String expected = expectedUploadId();
+          try {
+            BlobCommands.commit(
+                redis, keys, key, manifest, spec.overwrite(), expected, retiredGraceMillis);
+            break;
+          } catch (BlobCommands.Changed e) {
+            // another version was committed since the precondition was tested: test it again
+          }
+        }
       } catch (JedisConnectionException e) {
         return receiptIfCommittedAnyway(manifest, e);
       } catch (JedisException e) {
@@ -131,6 +146,27 @@ public final class ChunkedBlobSink implements Sink {
       discardChunks(e);
       throw e;
     }
+  }
+
+  /**
+   * "*" without a precondition; otherwise the upload id of the current version ("" for none) once
+   * the precondition holds for it, for the commit script to compare and swap.
+   */
+  private String expectedUploadId() throws IOException {
+    Precondition precondition = spec.precondition();
+    if (precondition == Precondition.NONE) {
+      return "*";
+    }
+    Map<String, String> hash = redis.hgetAll(keys.manifest(key));
+    Manifest current = hash.isEmpty() ? null : Manifest.fromHash(keys.manifest(key), hash);
+    boolean holds =
+        current == null
+            ? precondition.holds(null, null)
+            : precondition.holds(current.etag(), current.lastModified());
+    if (!holds) {
+      throw new PreconditionFailedException(key);
+    }
+    return current == null ? "" : current.uploadId();
   }
 
   private Receipt receipt(Manifest manifest) {

@@ -1,6 +1,7 @@
 package dev.sluice.s3.internal;
 
 import dev.sluice.core.Blob;
+import dev.sluice.core.BlobChangedException;
 import dev.sluice.s3.S3Location;
 import java.io.IOException;
 import java.nio.channels.Channels;
@@ -101,9 +102,19 @@ public final class S3Blob implements Blob {
             .ifMatch(etag)
             .build();
     try {
-      return new RangedGetChannel(
-          client.getObject(request), "GET " + location + " " + range, length);
+      var response = client.getObject(request);
+      Long sent = response.response().contentLength();
+      if (!etag.equals(response.response().eTag()) || (sent != null && sent != length)) {
+        // a server that let If-Match pass (s3proxy does, now and then, racing a PUT) still names
+        // the version it sends: never serve another version's bytes under this one's headers
+        response.abort();
+        throw new BlobChangedException("the object was replaced since it was found");
+      }
+      return new RangedGetChannel(response, "GET " + location + " " + range, length);
     } catch (SdkException e) {
+      if (S3Errors.status(e) == 412) { // If-Match: the object was replaced since it was found
+        throw new BlobChangedException("the object was replaced or removed since it was found");
+      }
       throw S3Errors.wrap("GET " + location + " " + range, e);
     }
   }

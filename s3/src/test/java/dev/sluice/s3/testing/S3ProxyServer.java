@@ -1,5 +1,7 @@
 package dev.sluice.s3.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * An s3proxy process (an S3-compatible server) on a free loopback port, started from the jar the
@@ -105,33 +108,33 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   private void awaitReady() throws IOException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException(
-            "s3proxy exited with " + process.exitValue() + " during start-up:\n" + tail());
-      }
-      try {
-        HttpURLConnection connection = (HttpURLConnection) endpoint.toURL().openConnection();
-        connection.setConnectTimeout(1000);
-        connection.setReadTimeout(5000);
-        int status = connection.getResponseCode(); // any answer (403 without credentials) will do
-        connection.disconnect();
-        if (status > 0) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for s3proxy", e);
-      }
+    try {
+      await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(this::answers);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(
+          "s3proxy did not answer on " + endpoint + " within " + START_TIMEOUT + ":\n" + tail());
     }
-    throw new IllegalStateException(
-        "s3proxy did not answer on " + endpoint + " within " + START_TIMEOUT + ":\n" + tail());
+  }
+
+  /** Whether s3proxy answers HTTP yet; fails if it has exited. */
+  private boolean answers() {
+    if (!process.isAlive()) {
+      throw new UncheckedIOException(
+          new IOException(
+              "s3proxy exited with " + process.exitValue() + " during start-up:\n" + tail()));
+    }
+    try {
+      HttpURLConnection connection = (HttpURLConnection) endpoint.toURL().openConnection();
+      connection.setConnectTimeout(1000);
+      connection.setReadTimeout(5000);
+      int status = connection.getResponseCode(); // any answer (403 without credentials) will do
+      connection.disconnect();
+      return status > 0;
+    } catch (IOException notYet) {
+      return false; // not listening yet
+    }
   }
 
   private String tail() {
