@@ -86,6 +86,22 @@ class ConditionalWritesIT {
     assertThat(server.get("/objects/c/k").body()).isEqualTo(other);
   }
 
+  /**
+   * A refusal sent before the body is read must reach the client: the server reads and drops the
+   * body after answering instead of closing on it (a close with body bytes still arriving resets
+   * the connection, and the reset can discard the 412 before the client reads it).
+   */
+  @Test
+  void aLargeBodyRefusedBeforeItIsReadStillGetsItsAnswer() throws Exception {
+    assertThat(server.put("c/big", new byte[] {1}).statusCode()).isEqualTo(201);
+    byte[] body = TestServer.bytes(4 << 20, 5);
+    for (int i = 0; i < 20; i++) {
+      assertThat(server.put("c/big", body, "If-None-Match", "*").statusCode())
+          .as("try %d", i)
+          .isEqualTo(412);
+    }
+  }
+
   @Test
   void aDeleteWhosePreconditionFailsAnswers412AndKeepsTheObject() throws Exception {
     server.put("d/k", "x".getBytes(StandardCharsets.UTF_8));

@@ -20,12 +20,37 @@ import java.nio.file.FileAlreadyExistsException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The large-object store passes the sink contract and serves ranges by seeking. */
+/**
+ * The large-object store passes the sink contract and serves ranges by seeking. Large objects
+ * belong to a database, not a table: the class counts them in a database of its own, so another
+ * test (or another build) using the shared database cannot change the count under it.
+ */
 class PostgresBlobStoreIT extends SinkContract {
+
+  private static final String DATABASE = "sluice_lo_" + ProcessHandle.current().pid();
+  private static String db;
+
+  @BeforeAll
+  static void createDatabase() throws Exception {
+    TestDatabases.require(TestDatabases.POSTGRES);
+    TestDatabases.execute(TestDatabases.POSTGRES, "DROP DATABASE IF EXISTS " + DATABASE);
+    TestDatabases.execute(TestDatabases.POSTGRES, "CREATE DATABASE " + DATABASE);
+    db = TestDatabases.POSTGRES.replace("/test?", "/" + DATABASE + "?");
+  }
+
+  @AfterAll
+  static void dropDatabase() throws Exception {
+    if (db != null) {
+      TestDatabases.execute(
+          TestDatabases.POSTGRES, "DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+    }
+  }
 
   private String table;
   private PostgresBlobStore store;
@@ -35,21 +60,21 @@ class PostgresBlobStoreIT extends SinkContract {
   void openStore() throws IOException {
     TestDatabases.require(TestDatabases.POSTGRES);
     table = TestDatabases.uniqueTable("sluice_blobs");
-    store = PostgresBlobStore.open(TestDatabases.POSTGRES, table);
+    store = PostgresBlobStore.open(db, table);
     largeObjectsAtStart = largeObjects();
   }
 
   @AfterEach
   void dropStore() throws Exception {
     TestDatabases.execute(
-        TestDatabases.POSTGRES,
+        db,
         "SELECT lo_unlink(oid) FROM "
             + table
             + " UNION ALL SELECT lo_unlink(oid) FROM "
             + table
             + "_retired"); // no orphans left
-    TestDatabases.dropQuietly(TestDatabases.POSTGRES, table);
-    TestDatabases.dropQuietly(TestDatabases.POSTGRES, table + "_retired");
+    TestDatabases.dropQuietly(db, table);
+    TestDatabases.dropQuietly(db, table + "_retired");
   }
 
   @Override
@@ -98,7 +123,7 @@ class PostgresBlobStoreIT extends SinkContract {
 
     assertThat(read(old, 0, 3)).as("a reader of the old version").containsExactly(1, 2, 3);
     assertThat(largeObjects()).isEqualTo(before + 1);
-    PostgresBlobStore.open(TestDatabases.POSTGRES, table, java.time.Duration.ZERO).delete("none");
+    PostgresBlobStore.open(db, table, java.time.Duration.ZERO).delete("none");
     assertThat(largeObjects()).isEqualTo(before);
     assertThat(read(store.find("k").orElseThrow(), 0, 2)).containsExactly(4, 5);
   }
@@ -133,8 +158,7 @@ class PostgresBlobStoreIT extends SinkContract {
     assertThat(store.find("gone")).isEmpty();
     assertThat(largeObjects()).as("kept for its readers during the grace").isEqualTo(before);
 
-    PostgresBlobStore eager =
-        PostgresBlobStore.open(TestDatabases.POSTGRES, table, java.time.Duration.ZERO);
+    PostgresBlobStore eager = PostgresBlobStore.open(db, table, java.time.Duration.ZERO);
     assertThat(eager.delete("nothing-here")).as("a write sweeps what is past the grace").isFalse();
     assertThat(largeObjects()).isEqualTo(before - 1);
   }
@@ -147,8 +171,7 @@ class PostgresBlobStoreIT extends SinkContract {
 
   private static long largeObjects() throws IOException {
     try {
-      return TestDatabases.queryLong(
-          TestDatabases.POSTGRES, "SELECT count(*) FROM pg_largeobject_metadata");
+      return TestDatabases.queryLong(db, "SELECT count(*) FROM pg_largeobject_metadata");
     } catch (java.sql.SQLException e) {
       throw new IOException(e);
     }

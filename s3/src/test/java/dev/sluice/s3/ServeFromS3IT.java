@@ -171,11 +171,11 @@ class ServeFromS3IT {
 
   /**
    * S3 without versioning cannot keep a replaced object readable: a GET whose object is replaced
-   * between its look-up and its ranged read looks the key up again (or answers 503 to retry), and
-   * never answers 5xx or cuts a body short of its Content-Length (the HTTP client fails the call
-   * then). Whether each 200 is one whole version is not asserted here: s3proxy's in-memory store,
-   * mid-PUT, now and then answers a HEAD with another version's size (0 bytes, say) and a GET with
-   * If-Match with bytes of the version before; S3 itself is strongly consistent for PUTs.
+   * between its look-up and its ranged read looks the key up again (or answers 503 to retry). It
+   * never answers 5xx, and a 200 is one whole version or is cut short: s3proxy's in-memory store,
+   * racing a PUT, now and then serves another version's bytes under the ETag asked for, which the
+   * whole-object SHA-256 check catches at the end (the client then sees a short body, never wrong
+   * bytes). S3 itself is strongly consistent for PUTs.
    */
   @Test
   void getsRacingOverwritesSeeAWholeVersionNever5xx() throws Exception {
@@ -207,10 +207,15 @@ class ServeFromS3IT {
             pool.submit(
                 () -> {
                   while (writing.get()) {
-                    HttpResponse<byte[]> got = send(at("race/obj").GET());
+                    HttpResponse<byte[]> got;
+                    try {
+                      got = send(at("race/obj").GET());
+                    } catch (java.io.IOException cutShort) {
+                      continue; // a changed object refused at its end: no wrong bytes delivered
+                    }
                     if (got.statusCode() == 200 && hashes.contains(hex("SHA-256", got.body()))) {
                       whole.incrementAndGet();
-                    } else if (got.statusCode() != 200 && got.statusCode() != 503) {
+                    } else if (got.statusCode() != 503) { // a 200 here is a wrong whole body
                       bad.add(got.statusCode() + " with " + got.body().length + " bytes");
                     }
                   }
@@ -226,7 +231,7 @@ class ServeFromS3IT {
         reader.get();
       }
     }
-    assertThat(bad).as("answers neither a 200 nor a 503 to retry").isEmpty();
+    assertThat(bad).as("answers neither a whole version nor a 503 to retry").isEmpty();
     assertThat(whole.get()).isPositive();
   }
 

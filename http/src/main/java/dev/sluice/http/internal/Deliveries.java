@@ -49,29 +49,26 @@ public final class Deliveries {
   /** {@code GET} or {@code HEAD /objects/KEY}. */
   public void get(Exchange exchange, String key) throws IOException {
     Pace pace = context.throttle().forTransfer(exchange.query("rate"));
-    Optional<Blob> found = store.find(key);
-    if (found.isEmpty()) {
-      throw new HttpProblem(404, "no object '" + key + "'");
-    }
-    try (Blob blob = found.get()) { // the version found stays readable until closed
-      respond(exchange, key, blob, pace);
-      return;
-    } catch (BlobChangedException e) {
-      // replaced or deleted between the look-up and the first read, nothing sent yet: once more
-      exchange.response().reset();
-    }
-    Optional<Blob> again = store.find(key);
-    if (again.isEmpty()) {
-      throw new HttpProblem(404, "no object '" + key + "'");
-    }
-    try (Blob blob = again.get()) {
-      respond(exchange, key, blob, pace);
-    } catch (BlobChangedException e) {
-      exchange.response().reset();
-      throw new HttpProblem(
-          503,
-          "object '" + key + "' is being replaced; try again",
-          java.util.Map.of("Retry-After", "1"));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Optional<Blob> found = store.find(key);
+        if (found.isEmpty()) {
+          throw new HttpProblem(404, "no object '" + key + "'");
+        }
+        try (Blob blob = found.get()) { // the version found stays readable until closed
+          respond(exchange, key, blob, pace);
+          return;
+        }
+      } catch (BlobChangedException e) {
+        // replaced or deleted while being looked up or opened, nothing sent yet: once more
+        exchange.response().reset();
+        if (attempt == 2) {
+          throw new HttpProblem(
+              503,
+              "object '" + key + "' is being replaced; try again",
+              java.util.Map.of("Retry-After", "1"));
+        }
+      }
     }
   }
 

@@ -96,27 +96,49 @@ public final class Exchange {
     response.getHeaders().put(name, value);
   }
 
-  /** The largest unread request body an error answer reads and drops before it is sent. */
-  static final long SMALL_BODY = 64 * 1024;
+  /** The most of an unread request body an early answer reads and drops after it is sent. */
+  static final long LINGER_BYTES = 16 * 1024 * 1024;
 
   /**
-   * Reads and drops what is left of a small request body ({@code Content-Length} at most {@link
-   * #SMALL_BODY}) before an early error answer. Without it the server closes the connection with
-   * body bytes still arriving, and the kernel's reset can discard the answer before the client
-   * reads it. A large body, a chunked one, or one the client holds back for {@code Expect:
-   * 100-continue} is left alone: that connection is closed after the answer.
+   * Answers {@code problem}, then reads and drops what is left of the request body (at most {@link
+   * #LINGER_BYTES}, as nginx's lingering close does) before the exchange ends. Closing a connection
+   * while body bytes are still arriving makes the kernel reset it, and a reset can discard the
+   * answer before the client reads it. A body the client holds back for {@code Expect:
+   * 100-continue} is left unread (reading it would ask for it), and so is anything past the limit:
+   * that connection is closed after the answer.
    */
-  public void discardSmallBody() {
-    long length = request.getLength();
-    if (length <= 0
-        || length > SMALL_BODY
-        || "100-continue".equalsIgnoreCase(header(HttpHeader.EXPECT))) {
-      return;
+  public void respondThenDiscardBody(HttpProblem problem) throws IOException {
+    problem.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", problem.status());
+    body.put("error", Secrets.redact(problem.getMessage()));
+    writeJson(problem.status(), body);
+    if (!"100-continue".equalsIgnoreCase(header(HttpHeader.EXPECT))) {
+      discardBody(LINGER_BYTES);
     }
+    finish();
+  }
+
+  private void discardBody(long max) {
+    long discarded = 0;
     try {
-      Content.Source.consumeAll(request);
+      while (discarded <= max) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          try (Blocker.Runnable more = Blocker.runnable()) {
+            request.demand(more);
+            more.block();
+          }
+          continue;
+        }
+        discarded += chunk.remaining();
+        chunk.release();
+        if (chunk.isLast() || Content.Chunk.isFailure(chunk)) {
+          return;
+        }
+      }
     } catch (IOException | RuntimeException e) {
-      // the body failed or was already read and failed: the answer goes out all the same
+      // the body failed or the client went: the answer is out already
     }
   }
 
@@ -140,13 +162,17 @@ public final class Exchange {
 
   /** Answers with {@code status} and {@code body} as JSON, then finishes. */
   public void respond(int status, Object body) throws IOException {
+    writeJson(status, body);
+    finish();
+  }
+
+  private void writeJson(int status, Object body) throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
     boolean head = "HEAD".equals(method());
     write(ByteBuffer.wrap(head ? new byte[0] : bytes), true);
-    finish();
   }
 
   /** Answers with {@code status} and a plain-text {@code body}, then finishes. */

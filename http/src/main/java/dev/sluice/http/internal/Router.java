@@ -150,11 +150,12 @@ public final class Router extends Handler.Abstract {
       return;
     }
     try {
-      if (problem.status() != 503 && problem.status() != 408) { // refused unread, or stalled
-        exchange.discardSmallBody();
-      }
       exchange.response().getHeaders().remove("Content-Encoding");
-      exchange.respond(problem);
+      if (problem.status() == 503 || problem.status() == 408) {
+        exchange.respond(problem); // refused before reading, or a stalled body: close after it
+      } else {
+        exchange.respondThenDiscardBody(problem);
+      }
     } catch (IOException e) {
       exchange.fail(e);
     }
