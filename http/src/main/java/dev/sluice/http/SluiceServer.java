@@ -29,6 +29,7 @@ import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -122,6 +123,9 @@ public final class SluiceServer implements AutoCloseable {
     connector.setIdleTimeout(config.idleTimeout().toMillis());
     connector.setAcceptQueueSize(1024);
     jetty.addConnector(connector);
+    // past the cap the server stops accepting: a flood of connections waits in the kernel's queue
+    // instead of each taking an fd, buffers and a parse before the others are answered
+    jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
     // against slow-drip uploads; downloads may be throttled far below any floor, so none there
     jetty.setHandler(
         new LivenessFirst(
