@@ -138,7 +138,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--max-connections",
       paramLabel = "N",
-      description = "Most client connections open at once; more wait to be accepted (default 512).")
+      description = "Most client connections open at once; more wait to be accepted (default 384).")
   Integer maxConnections;
 
   @Option(

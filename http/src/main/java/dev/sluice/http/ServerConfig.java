@@ -37,7 +37,7 @@ import java.util.Map;
  *     quarter of the process's file-descriptor limit, between 64 and 4096
  * @param admissionWait how long a request waits for a transfer slot, a file slot and its memory
  *     before it is refused with 503 and {@code Retry-After} (default 500 ms)
- * @param maxConnections the most client connections open at once (default 512); past it the server
+ * @param maxConnections the most client connections open at once (default 384); past it the server
  *     stops accepting until one closes, and the rest wait in the kernel's accept queue
  */
 public record ServerConfig(
@@ -185,7 +185,7 @@ public record ServerConfig(
     private int maxTransfers = 1024;
     private int maxOpenFiles;
     private Duration admissionWait = Duration.ofMillis(500);
-    private int maxConnections = 512;
+    private int maxConnections = 384;
 
     private Builder() {}
 

@@ -65,7 +65,7 @@ class ServerConfigTest {
     ServerConfig defaults = ServerConfig.builder().build();
     assertThat(defaults.effectiveMemoryBudget()).isGreaterThanOrEqualTo(8L << 20);
     assertThat(defaults.maxTransfers()).isEqualTo(1024);
-    assertThat(defaults.maxConnections()).isEqualTo(512);
+    assertThat(defaults.maxConnections()).isEqualTo(384);
     assertThat(defaults.effectiveMaxOpenFiles()).isBetween(64, 4096);
     assertThat(defaults.admissionWait()).isEqualTo(Duration.ofMillis(500));
     ServerConfig set =
