@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
       "",
       "Environment: SLUICE_BIND, SLUICE_PORT, SLUICE_STORE, SLUICE_TOKEN, SLUICE_MAX_BODY,",
       "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE (seconds), SLUICE_WORKERS,",
-      "SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES.",
+      "SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES, SLUICE_MAX_CONNECTIONS.",
     })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -136,6 +136,12 @@ public final class ServeCommand implements Callable<Integer> {
   Integer maxOpenFiles;
 
   @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      description = "Most client connections open at once; more wait to be accepted (default 384).")
+  Integer maxConnections;
+
+  @Option(
       names = "--db",
       paramLabel = "JDBC_URL",
       description = {
@@ -233,6 +239,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (maxOpenFiles != null) {
       b.maxOpenFiles(maxOpenFiles);
+    }
+    if (maxConnections != null) {
+      b.maxConnections(maxConnections);
     }
     return b.build();
   }

@@ -37,6 +37,8 @@ import java.util.Map;
  *     quarter of the process's file-descriptor limit, between 64 and 4096
  * @param admissionWait how long a request waits for a transfer slot, a file slot and its memory
  *     before it is refused with 503 and {@code Retry-After} (default 500 ms)
+ * @param maxConnections the most client connections open at once (default 384); past it the server
+ *     stops accepting until one closes, and the rest wait in the kernel's accept queue
  */
 public record ServerConfig(
     String bind,
@@ -57,7 +59,8 @@ public record ServerConfig(
     long memoryBudget,
     int maxTransfers,
     int maxOpenFiles,
-    Duration admissionWait) {
+    Duration admissionWait,
+    int maxConnections) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -73,6 +76,9 @@ public record ServerConfig(
     requireNonNegative("maxOpenFiles", maxOpenFiles);
     if (maxTransfers <= 0) {
       throw new IllegalArgumentException("maxTransfers must be > 0: " + maxTransfers);
+    }
+    if (maxConnections <= 0) {
+      throw new IllegalArgumentException("maxConnections must be > 0: " + maxConnections);
     }
     if (admissionWait == null || admissionWait.isNegative()) {
       throw new IllegalArgumentException("admissionWait must be >= 0: " + admissionWait);
@@ -121,7 +127,7 @@ public record ServerConfig(
    * SLUICE_BIND}, {@code SLUICE_PORT}, {@code SLUICE_STORE}, {@code SLUICE_TOKEN}, {@code
    * SLUICE_MAX_BODY}, {@code SLUICE_RATE}, {@code SLUICE_MAX_RATE}, {@code SLUICE_GLOBAL_RATE},
    * {@code SLUICE_GRACE} (seconds), {@code SLUICE_WORKERS}, {@code SLUICE_MEMORY_BUDGET}, {@code
-   * SLUICE_MAX_TRANSFERS}, {@code SLUICE_MAX_OPEN_FILES}.
+   * SLUICE_MAX_TRANSFERS}, {@code SLUICE_MAX_OPEN_FILES}, {@code SLUICE_MAX_CONNECTIONS}.
    *
    * @throws IllegalArgumentException naming the variable whose value is malformed
    */
@@ -140,6 +146,7 @@ public record ServerConfig(
     ifSet(env, "SLUICE_MEMORY_BUDGET", v -> b.memoryBudget(ByteSize.parse(v)));
     ifSet(env, "SLUICE_MAX_TRANSFERS", v -> b.maxTransfers(Integer.parseInt(v.trim())));
     ifSet(env, "SLUICE_MAX_OPEN_FILES", v -> b.maxOpenFiles(Integer.parseInt(v.trim())));
+    ifSet(env, "SLUICE_MAX_CONNECTIONS", v -> b.maxConnections(Integer.parseInt(v.trim())));
     return b;
   }
 
@@ -178,6 +185,7 @@ public record ServerConfig(
     private int maxTransfers = 1024;
     private int maxOpenFiles;
     private Duration admissionWait = Duration.ofMillis(500);
+    private int maxConnections = 384;
 
     private Builder() {}
 
@@ -279,6 +287,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** The most client connections open at once; more wait in the kernel's accept queue. */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = connections;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           bind,
@@ -299,7 +313,8 @@ public record ServerConfig(
           memoryBudget,
           maxTransfers,
           maxOpenFiles,
-          admissionWait);
+          admissionWait,
+          maxConnections);
     }
   }
 }

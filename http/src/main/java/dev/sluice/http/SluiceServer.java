@@ -14,6 +14,7 @@ import dev.sluice.http.internal.Auth;
 import dev.sluice.http.internal.Deliveries;
 import dev.sluice.http.internal.JettyErrors;
 import dev.sluice.http.internal.Keys;
+import dev.sluice.http.internal.LivenessFirst;
 import dev.sluice.http.internal.MinimumReadRate;
 import dev.sluice.http.internal.Router;
 import dev.sluice.http.internal.ServerContext;
@@ -28,9 +29,11 @@ import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
@@ -94,9 +97,15 @@ public final class SluiceServer implements AutoCloseable {
             new Deliveries(store, context, delivery),
             extras);
 
-    VirtualThreadPool threads = new VirtualThreadPool(config.maxThreads());
-    threads.setName("sluice-http");
+    // accepting and selecting on platform threads, handlers on virtual threads: a liveness probe is
+    // answered on the selector's thread (LivenessFirst), not queued behind a flood of handlers
+    VirtualThreadPool handlers = new VirtualThreadPool(config.maxThreads());
+    handlers.setName("sluice-http");
+    QueuedThreadPool threads = new QueuedThreadPool(16, 4);
+    threads.setName("sluice-io");
+    threads.setVirtualThreadsExecutor(handlers);
     this.jetty = new Server(threads);
+    jetty.addBean(handlers);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     // keys may hold any character, '%' too: let an encoded '%' (%25) through to the one decoding
@@ -114,8 +123,13 @@ public final class SluiceServer implements AutoCloseable {
     connector.setIdleTimeout(config.idleTimeout().toMillis());
     connector.setAcceptQueueSize(1024);
     jetty.addConnector(connector);
+    // past the cap the server stops accepting: a flood of connections waits in the kernel's queue
+    // instead of each taking an fd, buffers and a parse before the others are answered
+    jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
     // against slow-drip uploads; downloads may be throttled far below any floor, so none there
-    jetty.setHandler(new MinimumReadRate(router, config.minRequestDataRate()));
+    jetty.setHandler(
+        new LivenessFirst(
+            new MinimumReadRate(router, config.minRequestDataRate()), handlers, router::draining));
     // no graceful phase in Jetty's stop: shutdown() has drained the transfers already, and a
     // graceful stop only waited for idle keep-alive connections (1.5 s per SIGTERM, issue 12)
     jetty.setStopTimeout(0);

@@ -169,4 +169,25 @@ class AdmissionIT {
       assertThat(server.metric("sluice_memory_used_bytes")).isZero();
     }
   }
+
+  @Test
+  void pastTheConnectionCapANewConnectionWaitsUntilAnotherCloses() throws Exception {
+    try (TestServer server = TestServer.start(b -> b.maxConnections(1))) {
+      java.net.Socket idle = server.socket();
+      TestServer.write(idle.getOutputStream(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(TestServer.readHead(idle.getInputStream())).startsWith("HTTP/1.1 200");
+      try (java.net.Socket waiting = server.socket()) {
+        TestServer.write(
+            waiting.getOutputStream(),
+            "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        waiting.setSoTimeout(300);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> waiting.getInputStream().read())
+            .as("not accepted while the one connection allowed is open")
+            .isInstanceOf(java.net.SocketTimeoutException.class);
+        idle.close();
+        waiting.setSoTimeout(5_000);
+        assertThat(TestServer.readHead(waiting.getInputStream())).startsWith("HTTP/1.1 200");
+      }
+    }
+  }
 }

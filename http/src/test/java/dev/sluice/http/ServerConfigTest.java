@@ -65,6 +65,7 @@ class ServerConfigTest {
     ServerConfig defaults = ServerConfig.builder().build();
     assertThat(defaults.effectiveMemoryBudget()).isGreaterThanOrEqualTo(8L << 20);
     assertThat(defaults.maxTransfers()).isEqualTo(1024);
+    assertThat(defaults.maxConnections()).isEqualTo(384);
     assertThat(defaults.effectiveMaxOpenFiles()).isBetween(64, 4096);
     assertThat(defaults.admissionWait()).isEqualTo(Duration.ofMillis(500));
     ServerConfig set =
@@ -72,10 +73,14 @@ class ServerConfigTest {
                 Map.of(
                     "SLUICE_MEMORY_BUDGET", "16MiB",
                     "SLUICE_MAX_TRANSFERS", "10",
+                    "SLUICE_MAX_CONNECTIONS", "20",
                     "SLUICE_MAX_OPEN_FILES", "20"))
             .build();
     assertThat(set.effectiveMemoryBudget()).isEqualTo(16L << 20);
     assertThat(set.maxTransfers()).isEqualTo(10);
+    assertThat(set.maxConnections()).isEqualTo(20);
+    assertThatThrownBy(() -> ServerConfig.builder().maxConnections(0).build())
+        .hasMessage("maxConnections must be > 0: 0");
     assertThat(set.effectiveMaxOpenFiles()).isEqualTo(20);
     assertThatThrownBy(() -> ServerConfig.builder().maxTransfers(0).build())
         .hasMessage("maxTransfers must be > 0: 0");

@@ -186,7 +186,7 @@ public final class Admission {
             + " ms and nothing of it was read; retry after "
             + RETRY_AFTER_SECONDS
             + " s",
-        Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)));
+        Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS), "Connection", "close"));
   }
 
   /** The memory budget. */
@@ -259,7 +259,7 @@ public final class Admission {
         throw new HttpProblem(
             503,
             "the server is busy: " + e.getMessage() + "; retry after " + RETRY_AFTER_SECONDS + " s",
-            Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)));
+            Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS), "Connection", "close"));
       }
     }
 

@@ -69,6 +69,11 @@ public final class Router extends Handler.Abstract {
     draining = true;
   }
 
+  /** True once {@link #drain()} was called. */
+  public boolean draining() {
+    return draining;
+  }
+
   @Override
   @SuppressWarnings("try") // the admission ticket is held while the request runs
   public boolean handle(Request request, Response response, Callback callback) throws Exception {

@@ -1,6 +1,5 @@
 package dev.sluice.jdbc.internal;
 
-import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Receipt;
 import dev.sluice.jdbc.TableLoad;
 import dev.sluice.records.Row;
@@ -11,10 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Inserts rows with a batched {@code INSERT} prepared statement, for any JDBC driver, in one
@@ -31,7 +27,7 @@ public final class BatchInsertSink implements RowSink {
   private final String location;
   private final String target;
   private List<String> columns;
-  private final Map<String, Integer> indexes = new HashMap<>();
+  private ColumnIndex indexes;
   private PreparedStatement insert;
   private int[] csvPositions;
   private long rows;
@@ -69,9 +65,8 @@ public final class BatchInsertSink implements RowSink {
     for (int i = 0; i < columns.size(); i++) {
       sql.append(i == 0 ? "" : ", ").append(Database.quote(connection, columns.get(i)));
       marks.append(i == 0 ? "?" : ", ?");
-      indexes.putIfAbsent(columns.get(i), i);
-      indexes.putIfAbsent(columns.get(i).toLowerCase(Locale.ROOT), i);
     }
+    indexes = new ColumnIndex(columns);
     sql.append(") VALUES (").append(marks).append(')');
     insert = connection.prepareStatement(sql.toString());
   }
@@ -115,22 +110,7 @@ public final class BatchInsertSink implements RowSink {
         }
         for (int i = 0; i < row.columns().size(); i++) {
           String name = row.columns().get(i);
-          Integer index = indexes.get(name);
-          if (index == null) {
-            index = indexes.get(name.toLowerCase(Locale.ROOT));
-          }
-          if (index == null) {
-            throw new InvalidInputException(
-                "NDJSON line "
-                    + row.line()
-                    + ", byte "
-                    + row.offset()
-                    + ": key '"
-                    + name
-                    + "' names no column (columns: "
-                    + String.join(", ", columns)
-                    + ")");
-          }
+          int index = indexes.of(row, name);
           String value = row.values().get(i);
           if (value == null) {
             insert.setNull(index + 1, Types.VARCHAR);

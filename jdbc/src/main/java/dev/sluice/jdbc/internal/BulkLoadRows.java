@@ -1,6 +1,5 @@
 package dev.sluice.jdbc.internal;
 
-import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Receipt;
 import dev.sluice.records.CsvEncoder;
 import dev.sluice.records.Row;
@@ -8,10 +7,7 @@ import dev.sluice.records.RowSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Writes parsed rows to a {@link BulkLoader} as CSV that the loader cannot misread: every value
@@ -41,7 +37,7 @@ public final class BulkLoadRows implements RowSink {
   private final Columns columnsForHeader;
   private final boolean headerLine;
   private final Block out;
-  private final Map<String, Integer> indexes = new HashMap<>();
+  private ColumnIndex indexes;
   private List<String> columns;
   private String[] values;
   private boolean byName;
@@ -68,10 +64,7 @@ public final class BulkLoadRows implements RowSink {
     this.columns = List.copyOf(tableColumns);
     this.byName = true;
     this.values = new String[columns.size()];
-    for (int i = 0; i < columns.size(); i++) {
-      indexes.putIfAbsent(columns.get(i), i);
-      indexes.putIfAbsent(columns.get(i).toLowerCase(Locale.ROOT), i);
-    }
+    this.indexes = new ColumnIndex(columns);
   }
 
   @Override
@@ -93,33 +86,13 @@ public final class BulkLoadRows implements RowSink {
     if (byName) {
       java.util.Arrays.fill(values, null);
       for (int i = 0; i < row.columns().size(); i++) {
-        values[index(row, row.columns().get(i))] = row.values().get(i);
+        values[indexes.of(row, row.columns().get(i))] = row.values().get(i);
       }
       encoder.write(out, values);
     } else {
       encoder.write(out, row.values());
     }
     rows++;
-  }
-
-  private int index(Row row, String name) throws InvalidInputException {
-    Integer index = indexes.get(name);
-    if (index == null) {
-      index = indexes.get(name.toLowerCase(Locale.ROOT));
-    }
-    if (index == null) {
-      throw new InvalidInputException(
-          "NDJSON line "
-              + row.line()
-              + ", byte "
-              + row.offset()
-              + ": key '"
-              + name
-              + "' names no column (columns: "
-              + String.join(", ", columns)
-              + ")");
-    }
-    return index;
   }
 
   @Override
