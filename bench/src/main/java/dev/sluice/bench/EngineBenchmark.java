@@ -1,10 +1,10 @@
 package dev.sluice.bench;
 
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionReport;
 import dev.sluice.core.Sinks;
 import dev.sluice.core.Sources;
 import dev.sluice.core.Transforms;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionReport;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

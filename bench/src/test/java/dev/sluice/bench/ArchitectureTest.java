@@ -2,6 +2,8 @@ package dev.sluice.bench;
 
 import static dev.sluice.core.testing.ArchitectureRules.everyImplementationRunsAContractSuite;
 import static dev.sluice.core.testing.ArchitectureRules.mainClasses;
+import static dev.sluice.core.testing.ArchitectureRules.noCyclesBetweenPackages;
+import static dev.sluice.core.testing.ArchitectureRules.noExportedPackageIsNamedInternal;
 import static dev.sluice.core.testing.ArchitectureRules.noModuleUsesAnotherModulesInternals;
 import static dev.sluice.core.testing.ArchitectureRules.testClasses;
 
@@ -20,10 +22,16 @@ class ArchitectureTest {
 
   @Test
   void usesNoOtherModulesInternals() {
-    noModuleUsesAnotherModulesInternals(
-            // PENDING (issue 13): the lag benchmark measures with the probe's histogram; the
-            // package split moves it
-            "dev.sluice.core.internal.LatencyHistogram")
-        .check(main);
+    noModuleUsesAnotherModulesInternals().check(main);
+  }
+
+  @Test
+  void hasNoCycleBetweenPackages() {
+    noCyclesBetweenPackages().check(main);
+  }
+
+  @Test
+  void isANamedModuleThatExportsNoInternalPackage() {
+    noExportedPackageIsNamedInternal().check(main);
   }
 }

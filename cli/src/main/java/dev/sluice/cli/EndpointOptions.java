@@ -12,9 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The options that endpoints (S3, databases, Redis) read, passed to {@link
- * dev.sluice.core.EndpointProvider} as a map keyed by the option's name without dashes; an absent
- * key means "not given", a flag given is {@code "true"}. A command adds {@link #group()} to its
- * model and reads the map with {@link #toMap}.
+ * dev.sluice.core.endpoint.EndpointProvider} as a map keyed by the option's name without dashes; an
+ * absent key means "not given", a flag given is {@code "true"}. A command adds {@link #group()} to
+ * its model and reads the map with {@link #toMap}.
  */
 final class EndpointOptions {
 

@@ -1,14 +1,14 @@
 package dev.sluice.cli;
 
-import dev.sluice.core.BlobStore;
 import dev.sluice.core.ByteSize;
-import dev.sluice.core.EndpointProvider;
-import dev.sluice.core.FileBlobStore;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Sinks;
 import dev.sluice.core.Source;
 import dev.sluice.core.Sources;
 import dev.sluice.core.WriteOption;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.FileBlobStore;
+import dev.sluice.core.endpoint.EndpointProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.sluice.cli;
 
 import dev.sluice.core.ByteSize;
-import dev.sluice.core.IngestionJob;
-import dev.sluice.core.IngestionListener;
-import dev.sluice.core.IngestionReport;
+import dev.sluice.core.job.IngestionJob;
+import dev.sluice.core.job.IngestionListener;
+import dev.sluice.core.job.IngestionReport;
 import java.io.PrintWriter;
 import java.util.Locale;
 

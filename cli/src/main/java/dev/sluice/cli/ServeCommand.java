@@ -1,7 +1,7 @@
 package dev.sluice.cli;
 
-import dev.sluice.core.BlobStore;
 import dev.sluice.core.Secrets;
+import dev.sluice.core.blob.BlobStore;
 import dev.sluice.http.ServerConfig;
 import dev.sluice.http.SluiceServer;
 import dev.sluice.http.TablesHandler;

@@ -1,6 +1,6 @@
 package dev.sluice.cli;
 
-import dev.sluice.core.ObjectKeys;
+import dev.sluice.core.blob.ObjectKeys;
 import dev.sluice.http.UrlSigner;
 import java.time.Duration;
 import java.time.Instant;

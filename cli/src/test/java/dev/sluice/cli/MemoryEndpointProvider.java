@@ -1,10 +1,10 @@
 package dev.sluice.cli;
 
-import dev.sluice.core.EndpointProvider;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.core.Sources;
+import dev.sluice.core.endpoint.EndpointProvider;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.FileBlobStore;
+import dev.sluice.core.blob.FileBlobStore;
 import dev.sluice.http.ServerConfig;
 import dev.sluice.http.SluiceServer;
 import java.io.PrintWriter;

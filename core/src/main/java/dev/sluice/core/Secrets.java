@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
  * and the value of every query or {@code ;} parameter whose name says it is a secret ({@code
  * password}, {@code passwd}, {@code pwd}, {@code secret}, {@code token}, {@code key}, {@code
  * credential}, {@code auth}, {@code sig}), e.g. {@code jdbc:postgresql://h/db?user=u&password=pw} →
- * {@code …&password=***}. Every store's {@link BlobStore#describe()} and every log line that may
- * name a location goes through {@link #redact}: there is one rule, not one per module.
+ * {@code …&password=***}. Every store's {@link dev.sluice.core.blob.BlobStore#describe()} and every
+ * log line that may name a location goes through {@link #redact}: there is one rule, not one per
+ * module.
  *
  * {@snippet :
  * String shown = Secrets.redact("redis://default:hunter2@127.0.0.1:6379/0"); // redis://***@127.0.0.1:6379/0

@@ -1,8 +1,5 @@
 package dev.sluice.core;
 
-import dev.sluice.core.internal.DiscardingSink;
-import dev.sluice.core.internal.FileSink;
-import dev.sluice.core.internal.OutputStreamSink;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;

@@ -1,9 +1,5 @@
 package dev.sluice.core;
 
-import dev.sluice.core.internal.ChannelSource;
-import dev.sluice.core.internal.FileSource;
-import dev.sluice.core.internal.GeneratedSource;
-import dev.sluice.core.internal.InputStreamSource;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;

@@ -1,11 +1,6 @@
 package dev.sluice.core;
 
-import dev.sluice.core.internal.DigestSink;
-import dev.sluice.core.internal.DigestSink.Algorithm;
-import dev.sluice.core.internal.GunzipSink;
-import dev.sluice.core.internal.GzipSink;
-import dev.sluice.core.internal.LimitSink;
-import dev.sluice.core.internal.RateLimitSink;
+import dev.sluice.core.DigestSink.Algorithm;
 import java.util.HexFormat;
 import java.util.function.Function;
 

@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import dev.sluice.archfixture.api.Api;
+import dev.sluice.archfixture.api.internal.Impl;
+import dev.sluice.archfixture.left.Left;
+import dev.sluice.archfixture.right.Right;
+import dev.sluice.core.archfixture.CoreUsesAnotherModule;
 import dev.sluice.core.testing.ArchitectureRules;
 import dev.sluice.core.testing.SinkContract;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract rule catches an implementation no suite makes, and accepts one made by a factory.
+ * The contract rule catches an implementation no suite makes, and accepts one made by a factory;
+ * the cycle rule catches a cycle between two packages and accepts one between a package and its
+ * {@code internal}; the core rule catches a core class that uses another module.
  */
 class ArchitectureRulesTest {
 
@@ -75,5 +82,34 @@ class ArchitectureRulesTest {
                         SUITES, Uncovered.class.getName())
                     .check(main))
         .doesNotThrowAnyException();
+  }
+
+  @Test
+  void aCycleBetweenTwoPackagesFailsTheCycleRule() {
+    JavaClasses classes = new ClassFileImporter().importClasses(Left.class, Right.class);
+
+    assertThatThrownBy(() -> ArchitectureRules.noCyclesBetweenPackages().check(classes))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Cycle detected: Slice dev.sluice.archfixture.left")
+        .hasMessageContaining("Slice dev.sluice.archfixture.right");
+  }
+
+  @Test
+  void aPackageAndItsInternalCountAsOneSliceOutsideCore() {
+    JavaClasses classes = new ClassFileImporter().importClasses(Api.class, Impl.class);
+
+    assertThatCode(() -> ArchitectureRules.noCyclesBetweenPackages().check(classes))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void aCoreClassThatUsesAnotherModuleFailsTheCoreRule() {
+    JavaClasses classes =
+        new ClassFileImporter().importClasses(CoreUsesAnotherModule.class, Left.class);
+
+    assertThatThrownBy(() -> ArchitectureRules.coreDependsOnNoOtherModule().check(classes))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining(CoreUsesAnotherModule.class.getName())
+        .hasMessageContaining(Left.class.getName());
   }
 }

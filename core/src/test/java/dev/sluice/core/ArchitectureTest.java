@@ -1,7 +1,10 @@
 package dev.sluice.core;
 
+import static dev.sluice.core.testing.ArchitectureRules.coreDependsOnNoOtherModule;
 import static dev.sluice.core.testing.ArchitectureRules.everyImplementationRunsAContractSuite;
 import static dev.sluice.core.testing.ArchitectureRules.mainClasses;
+import static dev.sluice.core.testing.ArchitectureRules.noCyclesBetweenPackages;
+import static dev.sluice.core.testing.ArchitectureRules.noExportedPackageIsNamedInternal;
 import static dev.sluice.core.testing.ArchitectureRules.noModuleUsesAnotherModulesInternals;
 import static dev.sluice.core.testing.ArchitectureRules.testClasses;
 
@@ -19,15 +22,30 @@ class ArchitectureTest {
             testClasses(),
             // the engine's own wrapper around each stage: every contract suite's engine runs
             // pass through it, and no user can make one
-            "dev.sluice.core.internal.Stage",
+            "dev.sluice.core.job.Stage",
             // the engine's offload wrapper, whose write the engine never calls (issue 13 deletes
             // it); OffloadTest runs the suites with offload on
-            "dev.sluice.core.internal.OffloadedSink")
+            "dev.sluice.core.job.OffloadedSink")
         .check(main);
   }
 
   @Test
   void usesNoOtherModulesInternals() {
     noModuleUsesAnotherModulesInternals().check(main);
+  }
+
+  @Test
+  void hasNoCycleBetweenPackages() {
+    noCyclesBetweenPackages().check(main);
+  }
+
+  @Test
+  void isANamedModuleThatExportsNoInternalPackage() {
+    noExportedPackageIsNamedInternal().check(main);
+  }
+
+  @Test
+  void dependsOnNoOtherModule() {
+    coreDependsOnNoOtherModule().check(main);
   }
 }

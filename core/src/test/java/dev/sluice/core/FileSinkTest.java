@@ -4,6 +4,7 @@ import static dev.sluice.core.testing.IngestionAssertions.assertAborted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.job.Ingestion;
 import dev.sluice.core.testing.SinkContract;
 import dev.sluice.core.testing.TestData;
 import java.io.IOException;

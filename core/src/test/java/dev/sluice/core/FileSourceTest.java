@@ -2,7 +2,6 @@ package dev.sluice.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.internal.FileSource;
 import dev.sluice.core.testing.SourceContract;
 import dev.sluice.core.testing.TestData;
 import java.io.IOException;

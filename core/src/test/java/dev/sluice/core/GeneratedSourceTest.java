@@ -3,7 +3,6 @@ package dev.sluice.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.core.internal.GeneratedSource;
 import dev.sluice.core.testing.SourceContract;
 import java.io.IOException;
 import java.nio.ByteBuffer;

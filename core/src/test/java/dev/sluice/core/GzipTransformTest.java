@@ -3,6 +3,7 @@ package dev.sluice.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.job.Ingestion;
 import dev.sluice.core.testing.CountingSource;
 import dev.sluice.core.testing.RecordingSink;
 import dev.sluice.core.testing.TransformContract;

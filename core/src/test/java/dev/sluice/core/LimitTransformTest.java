@@ -4,6 +4,8 @@ import static dev.sluice.core.testing.IngestionAssertions.assertAborted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionException;
 import dev.sluice.core.testing.CountingSource;
 import dev.sluice.core.testing.RecordingSink;
 import dev.sluice.core.testing.TestData;

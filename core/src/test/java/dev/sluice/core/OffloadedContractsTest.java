@@ -1,5 +1,7 @@
 package dev.sluice.core;
 
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.WorkerPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 

@@ -2,7 +2,6 @@ package dev.sluice.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.internal.OutputStreamSink;
 import dev.sluice.core.testing.SinkContract;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;

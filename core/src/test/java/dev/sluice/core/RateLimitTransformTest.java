@@ -3,7 +3,6 @@ package dev.sluice.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.core.internal.RateLimitSink;
 import dev.sluice.core.testing.RecordingSink;
 import dev.sluice.core.testing.TestData;
 import dev.sluice.core.testing.TransformContract;

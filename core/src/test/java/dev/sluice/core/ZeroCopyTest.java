@@ -3,7 +3,10 @@ package dev.sluice.core;
 import static dev.sluice.core.testing.IngestionAssertions.assertAborted;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.internal.FileChannelSource;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionException;
+import dev.sluice.core.job.IngestionListener;
+import dev.sluice.core.job.IngestionReport;
 import dev.sluice.core.testing.CancellingListener;
 import dev.sluice.core.testing.CountingSource;
 import dev.sluice.core.testing.RecordingSink;

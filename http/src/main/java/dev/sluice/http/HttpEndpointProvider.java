@@ -1,7 +1,7 @@
 package dev.sluice.http;
 
-import dev.sluice.core.EndpointProvider;
 import dev.sluice.core.Source;
+import dev.sluice.core.endpoint.EndpointProvider;
 import dev.sluice.http.internal.HttpSource;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +14,9 @@ import java.util.Map;
  * (at most {@value HttpSource#DEFAULT_RETRIES} times).
  */
 public final class HttpEndpointProvider implements EndpointProvider {
+
+  /** The provider {@link java.util.ServiceLoader} makes. */
+  public HttpEndpointProvider() {}
 
   @Override
   public boolean handles(String location) {

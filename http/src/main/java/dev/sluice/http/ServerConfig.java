@@ -101,7 +101,7 @@ public record ServerConfig(
 
   /** The memory budget in bytes: the configured one, or the default derived from the JVM. */
   public long effectiveMemoryBudget() {
-    return memoryBudget > 0 ? memoryBudget : dev.sluice.core.MemoryBudget.defaultBytes();
+    return memoryBudget > 0 ? memoryBudget : dev.sluice.core.job.MemoryBudget.defaultBytes();
   }
 
   /** The cap on open store files: the configured one, or the default from the fd limit. */

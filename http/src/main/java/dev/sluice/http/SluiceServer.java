@@ -1,14 +1,14 @@
 package dev.sluice.http;
 
 import dev.sluice.core.AbortReason;
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.Delivery;
-import dev.sluice.core.JobRegistry;
-import dev.sluice.core.MemoryBudget;
-import dev.sluice.core.RangeLimits;
-import dev.sluice.core.SchedulerLag;
 import dev.sluice.core.Secrets;
-import dev.sluice.core.WorkerPool;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.delivery.Delivery;
+import dev.sluice.core.delivery.RangeLimits;
+import dev.sluice.core.job.JobRegistry;
+import dev.sluice.core.job.MemoryBudget;
+import dev.sluice.core.job.SchedulerLag;
+import dev.sluice.core.job.WorkerPool;
 import dev.sluice.http.internal.Admission;
 import dev.sluice.http.internal.Auth;
 import dev.sluice.http.internal.Deliveries;

@@ -1,12 +1,12 @@
 package dev.sluice.http;
 
-import dev.sluice.core.EndpointProvider;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionException;
-import dev.sluice.core.IngestionReport;
 import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
+import dev.sluice.core.endpoint.EndpointProvider;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionException;
+import dev.sluice.core.job.IngestionReport;
 import dev.sluice.http.internal.Exchange;
 import dev.sluice.http.internal.HttpProblem;
 import dev.sluice.http.internal.RequestBodySource;

@@ -4,9 +4,9 @@ import static dev.sluice.http.TestServer.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.core.BlobSpec;
-import dev.sluice.core.Ingestion;
 import dev.sluice.core.Sources;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.job.Ingestion;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

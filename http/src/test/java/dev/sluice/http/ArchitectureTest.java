@@ -2,6 +2,8 @@ package dev.sluice.http;
 
 import static dev.sluice.core.testing.ArchitectureRules.everyImplementationRunsAContractSuite;
 import static dev.sluice.core.testing.ArchitectureRules.mainClasses;
+import static dev.sluice.core.testing.ArchitectureRules.noCyclesBetweenPackages;
+import static dev.sluice.core.testing.ArchitectureRules.noExportedPackageIsNamedInternal;
 import static dev.sluice.core.testing.ArchitectureRules.noModuleUsesAnotherModulesInternals;
 import static dev.sluice.core.testing.ArchitectureRules.testClasses;
 
@@ -20,10 +22,16 @@ class ArchitectureTest {
 
   @Test
   void usesNoOtherModulesInternals() {
-    noModuleUsesAnotherModulesInternals(
-            // PENDING (issue 13): the delivery handler borrows the engine's buffer pool; the
-            // package split moves it
-            "dev.sluice.core.internal.BufferPool")
-        .check(main);
+    noModuleUsesAnotherModulesInternals().check(main);
+  }
+
+  @Test
+  void hasNoCycleBetweenPackages() {
+    noCyclesBetweenPackages().check(main);
+  }
+
+  @Test
+  void isANamedModuleThatExportsNoInternalPackage() {
+    noExportedPackageIsNamedInternal().check(main);
   }
 }

@@ -2,13 +2,13 @@ package dev.sluice.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobSpec;
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.FileBlobStore;
 import dev.sluice.core.ForwardingSink;
-import dev.sluice.core.Precondition;
 import dev.sluice.core.Sink;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.FileBlobStore;
+import dev.sluice.core.blob.Precondition;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

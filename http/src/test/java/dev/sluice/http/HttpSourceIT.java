@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.sluice.core.EndpointProvider;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionException;
-import dev.sluice.core.IngestionReport;
 import dev.sluice.core.Sinks;
 import dev.sluice.core.Transforms;
+import dev.sluice.core.endpoint.EndpointProvider;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionException;
+import dev.sluice.core.job.IngestionReport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

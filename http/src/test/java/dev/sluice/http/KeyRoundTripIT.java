@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.core.ObjectKeys;
+import dev.sluice.core.blob.ObjectKeys;
 import dev.sluice.http.internal.ObjectPaths;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

@@ -112,20 +112,20 @@ class MalformedBodyIT {
 
   @Test
   void anUnexpectedFailureIsA500WithAnIdAndNoInternals() throws Exception {
-    dev.sluice.core.BlobStore broken =
-        new dev.sluice.core.BlobStore() {
+    dev.sluice.core.blob.BlobStore broken =
+        new dev.sluice.core.blob.BlobStore() {
           @Override
-          public dev.sluice.core.Sink create(String key, dev.sluice.core.BlobSpec spec) {
+          public dev.sluice.core.Sink create(String key, dev.sluice.core.blob.BlobSpec spec) {
             throw new IllegalStateException("boom in /var/lib/secret-place");
           }
 
           @Override
-          public java.util.Optional<dev.sluice.core.Blob> find(String key) {
+          public java.util.Optional<dev.sluice.core.blob.Blob> find(String key) {
             throw new IllegalStateException("boom in /var/lib/secret-place");
           }
 
           @Override
-          public boolean delete(String key, dev.sluice.core.Precondition precondition) {
+          public boolean delete(String key, dev.sluice.core.blob.Precondition precondition) {
             throw new IllegalStateException("boom in /var/lib/secret-place");
           }
 

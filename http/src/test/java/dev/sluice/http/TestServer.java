@@ -2,7 +2,7 @@ package dev.sluice.http;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.core.FileBlobStore;
+import dev.sluice.core.blob.FileBlobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

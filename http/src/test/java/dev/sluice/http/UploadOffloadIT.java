@@ -2,12 +2,12 @@ package dev.sluice.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobSpec;
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.FileBlobStore;
 import dev.sluice.core.ForwardingSink;
 import dev.sluice.core.Sink;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.FileBlobStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -266,7 +266,7 @@ class UploadOffloadIT {
     }
 
     @Override
-    public boolean delete(String key, dev.sluice.core.Precondition precondition)
+    public boolean delete(String key, dev.sluice.core.blob.Precondition precondition)
         throws IOException {
       return delegate.delete(key, precondition);
     }

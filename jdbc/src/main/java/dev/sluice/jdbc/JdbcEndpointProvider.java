@@ -1,10 +1,10 @@
 package dev.sluice.jdbc;
 
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.EndpointProvider;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.endpoint.EndpointProvider;
 import java.io.IOException;
 import java.util.Map;
 
@@ -20,6 +20,9 @@ import java.util.Map;
  * </ul>
  */
 public final class JdbcEndpointProvider implements EndpointProvider {
+
+  /** The provider {@link java.util.ServiceLoader} makes. */
+  public JdbcEndpointProvider() {}
 
   @Override
   public boolean handles(String location) {

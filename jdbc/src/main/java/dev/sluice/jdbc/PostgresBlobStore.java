@@ -1,11 +1,11 @@
 package dev.sluice.jdbc;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobSpec;
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.Precondition;
-import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Sink;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.Precondition;
+import dev.sluice.core.blob.PreconditionFailedException;
 import dev.sluice.jdbc.internal.Database;
 import dev.sluice.jdbc.internal.LargeObjectBlob;
 import dev.sluice.jdbc.internal.LargeObjectSink;

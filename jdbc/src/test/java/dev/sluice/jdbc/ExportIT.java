@@ -2,10 +2,10 @@ package dev.sluice.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionReport;
 import dev.sluice.core.Sinks;
 import dev.sluice.core.Transforms;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionReport;
 import org.junit.jupiter.api.Test;
 
 /**

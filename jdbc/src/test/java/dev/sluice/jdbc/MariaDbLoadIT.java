@@ -4,10 +4,10 @@ import static dev.sluice.core.testing.IngestionAssertions.assertAborted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.AbortReason;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionException;
 import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Sources;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.sluice.jdbc;
 
-import dev.sluice.core.BlobStore;
+import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.testing.BlobStoreContract;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterEach;

@@ -3,13 +3,13 @@ package dev.sluice.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobSpec;
 import dev.sluice.core.DigestMismatchException;
-import dev.sluice.core.Ingestion;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Sources;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.job.Ingestion;
 import dev.sluice.core.testing.SinkContract;
 import dev.sluice.core.testing.TestData;
 import java.io.ByteArrayInputStream;

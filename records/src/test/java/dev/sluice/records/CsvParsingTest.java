@@ -3,11 +3,11 @@ package dev.sluice.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionException;
 import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.LimitExceededException;
 import dev.sluice.core.Sources;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

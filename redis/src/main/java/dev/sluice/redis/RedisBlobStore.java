@@ -1,12 +1,12 @@
 package dev.sluice.redis;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobSpec;
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.Precondition;
-import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.Precondition;
+import dev.sluice.core.blob.PreconditionFailedException;
 import dev.sluice.redis.internal.BlobCommands;
 import dev.sluice.redis.internal.BlobKeys;
 import dev.sluice.redis.internal.ChunkedBlobSink;

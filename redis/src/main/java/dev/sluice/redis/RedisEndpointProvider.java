@@ -1,11 +1,11 @@
 package dev.sluice.redis;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobSpec;
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.EndpointProvider;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.endpoint.EndpointProvider;
 import dev.sluice.redis.internal.BlobSource;
 import dev.sluice.redis.internal.ClosingSink;
 import dev.sluice.redis.internal.RedisLocation;
@@ -39,6 +39,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * e.g. {@code redis://127.0.0.1:6379/0/videos/a.mp4?prefix=media&chunk-size=256KiB}.
  */
 public final class RedisEndpointProvider implements EndpointProvider {
+
+  /** The provider {@link java.util.ServiceLoader} makes. */
+  public RedisEndpointProvider() {}
 
   @Override
   public boolean handles(String location) {

@@ -2,6 +2,8 @@ package dev.sluice.redis;
 
 import static dev.sluice.core.testing.ArchitectureRules.everyImplementationRunsAContractSuite;
 import static dev.sluice.core.testing.ArchitectureRules.mainClasses;
+import static dev.sluice.core.testing.ArchitectureRules.noCyclesBetweenPackages;
+import static dev.sluice.core.testing.ArchitectureRules.noExportedPackageIsNamedInternal;
 import static dev.sluice.core.testing.ArchitectureRules.noModuleUsesAnotherModulesInternals;
 import static dev.sluice.core.testing.ArchitectureRules.testClasses;
 
@@ -21,5 +23,15 @@ class ArchitectureTest {
   @Test
   void usesNoOtherModulesInternals() {
     noModuleUsesAnotherModulesInternals().check(main);
+  }
+
+  @Test
+  void hasNoCycleBetweenPackages() {
+    noCyclesBetweenPackages().check(main);
+  }
+
+  @Test
+  void isANamedModuleThatExportsNoInternalPackage() {
+    noExportedPackageIsNamedInternal().check(main);
   }
 }

@@ -2,10 +2,10 @@ package dev.sluice.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobSpec;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.testing.SinkContract;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterEach;

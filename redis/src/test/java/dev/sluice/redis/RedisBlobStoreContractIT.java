@@ -2,7 +2,7 @@ package dev.sluice.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.BlobStore;
+import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.testing.BlobStoreContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

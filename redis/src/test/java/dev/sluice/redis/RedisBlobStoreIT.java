@@ -3,14 +3,14 @@ package dev.sluice.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobSpec;
 import dev.sluice.core.DigestMismatchException;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Sources;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionException;
 import dev.sluice.core.testing.FailingAfterSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -3,15 +3,15 @@ package dev.sluice.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.EndpointProvider;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionReport;
 import dev.sluice.core.Sinks;
 import dev.sluice.core.Source;
 import dev.sluice.core.Sources;
 import dev.sluice.core.Transforms;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.endpoint.EndpointProvider;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionReport;
 import java.nio.file.NoSuchFileException;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -72,7 +72,7 @@ class RedisEndpointProviderIT {
     String url = redis.url("/0?prefix=" + redis.prefix);
     try (BlobStore store = provider.openStore(url, Map.of())) {
       Ingestion.from(Sources.generated(5000, 1))
-          .to(store.create("k", dev.sluice.core.BlobSpec.defaults()))
+          .to(store.create("k", dev.sluice.core.blob.BlobSpec.defaults()))
           .run();
 
       Blob blob = store.find("k").orElseThrow();

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.core.AbortReason;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionException;
-import dev.sluice.core.IngestionJob;
-import dev.sluice.core.IngestionReport;
 import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionException;
+import dev.sluice.core.job.IngestionJob;
+import dev.sluice.core.job.IngestionReport;
 import dev.sluice.core.testing.FailingAfterSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;

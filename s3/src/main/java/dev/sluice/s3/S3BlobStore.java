@@ -1,13 +1,13 @@
 package dev.sluice.s3;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobSpec;
-import dev.sluice.core.BlobStore;
 import dev.sluice.core.ForwardingSink;
-import dev.sluice.core.Precondition;
-import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.Precondition;
+import dev.sluice.core.blob.PreconditionFailedException;
 import dev.sluice.s3.internal.S3Blob;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

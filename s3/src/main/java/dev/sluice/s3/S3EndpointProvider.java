@@ -1,15 +1,15 @@
 package dev.sluice.s3;
 
-import static dev.sluice.core.EndpointProvider.EXPECTED_SHA256;
-import static dev.sluice.core.EndpointProvider.EXPECTED_SIZE;
+import static dev.sluice.core.endpoint.EndpointProvider.EXPECTED_SHA256;
+import static dev.sluice.core.endpoint.EndpointProvider.EXPECTED_SIZE;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobStore;
 import dev.sluice.core.ByteSize;
-import dev.sluice.core.EndpointProvider;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.endpoint.EndpointProvider;
 import dev.sluice.s3.internal.S3Blob;
 import dev.sluice.s3.internal.S3Source;
 import java.io.FileNotFoundException;

@@ -1,6 +1,6 @@
 package dev.sluice.s3;
 
-import dev.sluice.core.BlobStore;
+import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.testing.BlobStoreContract;
 import dev.sluice.s3.testing.S3ProxyExtension;
 import dev.sluice.s3.testing.S3ProxyExtension.S3;

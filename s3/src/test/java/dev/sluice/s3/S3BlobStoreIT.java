@@ -3,13 +3,13 @@ package dev.sluice.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobSpec;
 import dev.sluice.core.DigestMismatchException;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionException;
-import dev.sluice.core.IngestionReport;
 import dev.sluice.core.Sources;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionException;
+import dev.sluice.core.job.IngestionReport;
 import dev.sluice.s3.testing.S3ProxyExtension;
 import dev.sluice.s3.testing.S3ProxyExtension.S3;
 import java.io.IOException;

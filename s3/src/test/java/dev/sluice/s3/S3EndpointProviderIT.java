@@ -3,14 +3,14 @@ package dev.sluice.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.EndpointProvider;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionReport;
 import dev.sluice.core.Sinks;
 import dev.sluice.core.Source;
 import dev.sluice.core.Sources;
 import dev.sluice.core.Transforms;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.endpoint.EndpointProvider;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionReport;
 import dev.sluice.s3.testing.S3ProxyExtension;
 import dev.sluice.s3.testing.S3ProxyExtension.S3;
 import java.io.FileNotFoundException;
@@ -143,7 +143,7 @@ class S3EndpointProviderIT {
     try (BlobStore store =
         provider("s3://" + bucket + "/p").openStore("s3://" + bucket + "/p", options)) {
       Ingestion.from(Sources.generated(10, 1))
-          .to(store.create("x", dev.sluice.core.BlobSpec.defaults()))
+          .to(store.create("x", dev.sluice.core.blob.BlobSpec.defaults()))
           .run();
       assertThat(store.find("x").orElseThrow().size()).isEqualTo(10);
       assertThat(store.describe()).isEqualTo("s3://" + bucket + "/p/");

@@ -14,9 +14,15 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.core.Transform;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -43,6 +49,14 @@ import java.util.Set;
  *   <li><b>No module uses another module's internals.</b> A class of module {@code m} (package
  *       {@code dev.sluice.m..}) depends on no class of a package {@code ..internal..} outside
  *       {@code dev.sluice.m..}.
+ *   <li><b>No cycle between packages.</b> Each package is a slice, except that a module's {@code
+ *       x.internal} counts as part of {@code x} (an API package and its implementation may call
+ *       each other); core has no internal package, so each of its packages is its own slice.
+ *   <li><b>Core depends on no other module.</b> No class of {@code dev.sluice.core..} depends on a
+ *       class of another module's packages.
+ *   <li><b>Every module is a named module exporting no internal package.</b> The module's build
+ *       output holds a {@code module-info.class}, and none of its exported packages is named {@code
+ *       internal}.
  * </ul>
  */
 public final class ArchitectureRules {
@@ -230,10 +244,115 @@ public final class ArchitectureRules {
         .allowEmptyShould(true);
   }
 
-  /** {@code core} for {@code dev.sluice.core.internal}. */
+  /**
+   * {@code http} for {@code dev.sluice.http.internal}, {@code core} for {@code
+   * dev.sluice.core.job}.
+   */
   static String moduleOf(String packageName) {
     String rest = packageName.startsWith("dev.sluice.") ? packageName.substring(11) : packageName;
     int dot = rest.indexOf('.');
     return dot < 0 ? rest : rest.substring(0, dot);
+  }
+
+  /** The module's main classes' folder, where the compiler writes {@code module-info.class}. */
+  private static final Path MODULE_INFO = MAIN.resolve("module-info.class");
+
+  /**
+   * The package a class counts in for the cycle rule: its own, with a trailing {@code .internal}
+   * (and anything below it) folded into the package above, except in core.
+   */
+  static String sliceOf(String packageName) {
+    if (!packageName.startsWith("dev.sluice.") || moduleOf(packageName).equals("core")) {
+      return packageName;
+    }
+    int internal = packageName.indexOf(".internal");
+    boolean isInternal =
+        internal > 0
+            && (packageName.length() == internal + 9 || packageName.charAt(internal + 9) == '.');
+    return isInternal ? packageName.substring(0, internal) : packageName;
+  }
+
+  private static final SliceAssignment PACKAGES =
+      new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+          String name = javaClass.getPackageName();
+          return name.startsWith("dev.sluice.")
+              ? SliceIdentifier.of(sliceOf(name))
+              : SliceIdentifier.ignore();
+        }
+
+        @Override
+        public String getDescription() {
+          return "packages of dev.sluice (x.internal counted with x, outside core)";
+        }
+      };
+
+  /**
+   * No cycle between the packages of {@code dev.sluice}: a module's {@code x.internal} counts as
+   * part of {@code x}, except in core, whose packages are each their own slice.
+   */
+  public static ArchRule noCyclesBetweenPackages() {
+    return SlicesRuleDefinition.slices()
+        .assignedFrom(PACKAGES)
+        .should()
+        .beFreeOfCycles()
+        .allowEmptyShould(true);
+  }
+
+  /** No class of core depends on a class of another Sluice module. */
+  public static ArchRule coreDependsOnNoOtherModule() {
+    return noClasses()
+        .that()
+        .resideInAPackage("dev.sluice.core..")
+        .should()
+        .dependOnClassesThat(
+            DescribedPredicate.describe(
+                "belong to another Sluice module",
+                c ->
+                    c.getPackageName().startsWith("dev.sluice.")
+                        && !moduleOf(c.getPackageName()).equals("core")))
+        .allowEmptyShould(true);
+  }
+
+  /**
+   * The module's descriptor, read from its build output; fails when the module has no {@code
+   * module-info.java}.
+   */
+  public static ModuleDescriptor moduleDescriptor() {
+    if (!Files.isRegularFile(MODULE_INFO)) {
+      throw new AssertionError(
+          "no module-info.class in " + MAIN.toAbsolutePath() + ": the module has no module-info");
+    }
+    try (InputStream in = Files.newInputStream(MODULE_INFO)) {
+      return ModuleDescriptor.read(in);
+    } catch (IOException e) {
+      throw new AssertionError("cannot read " + MODULE_INFO.toAbsolutePath(), e);
+    }
+  }
+
+  /**
+   * Classes of a package named {@code internal} are not in a package the module exports; fails when
+   * the module has no {@code module-info.java}.
+   */
+  public static ArchRule noExportedPackageIsNamedInternal() {
+    ModuleDescriptor module = moduleDescriptor();
+    Set<String> exported = new HashSet<>();
+    module.exports().forEach(e -> exported.add(e.source()));
+    return noClasses()
+        .that()
+        .resideInAPackage("..internal..")
+        .should(
+            new ArchCondition<JavaClass>("be in a package module " + module.name() + " exports") {
+              @Override
+              public void check(JavaClass c, ConditionEvents events) {
+                if (exported.contains(c.getPackageName())) {
+                  events.add(
+                      SimpleConditionEvent.satisfied(
+                          c, module.name() + " exports " + c.getPackageName()));
+                }
+              }
+            })
+        .allowEmptyShould(true);
   }
 }

@@ -3,18 +3,18 @@ package dev.sluice.core.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobSpec;
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.Conditionals;
-import dev.sluice.core.Delivery;
-import dev.sluice.core.DeliveryPlan;
-import dev.sluice.core.DeliveryRequest;
 import dev.sluice.core.DigestMismatchException;
-import dev.sluice.core.Precondition;
-import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.Precondition;
+import dev.sluice.core.blob.PreconditionFailedException;
+import dev.sluice.core.delivery.Conditionals;
+import dev.sluice.core.delivery.Delivery;
+import dev.sluice.core.delivery.DeliveryPlan;
+import dev.sluice.core.delivery.DeliveryRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -492,7 +492,7 @@ public abstract class BlobStoreContract {
 
   /** The {@code PUT} preconditions of {@code conditionals}. */
   protected static Precondition conditional(Conditionals conditionals) {
-    return Precondition.from(conditionals, "PUT");
+    return conditionals.precondition("PUT");
   }
 
   /** {@code If-Match: tags}. */

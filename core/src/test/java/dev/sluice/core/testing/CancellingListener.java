@@ -1,8 +1,8 @@
 package dev.sluice.core.testing;
 
 import dev.sluice.core.AbortReason;
-import dev.sluice.core.IngestionJob;
-import dev.sluice.core.IngestionListener;
+import dev.sluice.core.job.IngestionJob;
+import dev.sluice.core.job.IngestionListener;
 
 /**
  * A listener that cancels its job once the pipeline has accepted the {@code n}-th chunk: a cancel

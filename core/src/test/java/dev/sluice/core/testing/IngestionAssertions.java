@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.sluice.core.AbortReason;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionException;
-import dev.sluice.core.Outcome;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionException;
+import dev.sluice.core.job.Outcome;
 
 /** Assertions on how an ingestion ended. */
 public final class IngestionAssertions {

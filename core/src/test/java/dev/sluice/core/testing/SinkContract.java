@@ -8,12 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.CancelledException;
-import dev.sluice.core.Ingestion;
 import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.core.Transform;
+import dev.sluice.core.job.Ingestion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;

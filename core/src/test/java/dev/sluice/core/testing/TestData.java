@@ -1,5 +1,8 @@
 package dev.sluice.core.testing;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.SplittableRandom;
 
 /** Deterministic test content: the same size and seed always give the same bytes. */
@@ -20,5 +23,14 @@ public final class TestData {
   /** {@code size} pseudo-random bytes with a seed derived from the size. */
   public static byte[] random(int size) {
     return random(size, 0x5117CEL + size);
+  }
+
+  /** The lowercase hex SHA-256 of {@code bytes}, computed by the JDK. */
+  public static String sha256Hex(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
   }
 }

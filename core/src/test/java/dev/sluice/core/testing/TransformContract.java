@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.AbortReason;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionReport;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.core.Transform;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionReport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;

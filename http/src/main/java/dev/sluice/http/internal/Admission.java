@@ -1,9 +1,9 @@
 package dev.sluice.http.internal;
 
 import dev.sluice.core.ByteSize;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.MemoryBudget;
-import dev.sluice.core.MemoryExhaustedException;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.MemoryBudget;
+import dev.sluice.core.job.MemoryExhaustedException;
 import dev.sluice.http.internal.Transfers.Direction;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -2,15 +2,15 @@ package dev.sluice.http.internal;
 
 import dev.sluice.core.AbortCause;
 import dev.sluice.core.AbortReason;
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobChangedException;
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.Conditionals;
-import dev.sluice.core.Delivery;
-import dev.sluice.core.DeliveryPlan;
-import dev.sluice.core.DeliveryRequest;
-import dev.sluice.core.Precondition;
-import dev.sluice.core.PreconditionFailedException;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobChangedException;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.Precondition;
+import dev.sluice.core.blob.PreconditionFailedException;
+import dev.sluice.core.delivery.Conditionals;
+import dev.sluice.core.delivery.Delivery;
+import dev.sluice.core.delivery.DeliveryPlan;
+import dev.sluice.core.delivery.DeliveryRequest;
 import dev.sluice.http.internal.Throttle.Pace;
 import dev.sluice.http.internal.Transfers.Direction;
 import dev.sluice.http.internal.Transfers.Transfer;
@@ -215,7 +215,7 @@ public final class Deliveries {
 
   /** {@code DELETE /objects/KEY}. */
   public void delete(Exchange exchange, String key) throws IOException {
-    Precondition precondition = Precondition.from(Conditionals.from(exchange::header), "DELETE");
+    Precondition precondition = Conditionals.from(exchange::header).precondition("DELETE");
     boolean deleted;
     try {
       deleted = store.delete(key, precondition);

@@ -1,6 +1,6 @@
 package dev.sluice.http.internal;
 
-import dev.sluice.core.ObjectKeys;
+import dev.sluice.core.blob.ObjectKeys;
 
 /** Checks object keys from requests with core's {@link ObjectKeys} rules, as HTTP 400s. */
 public final class Keys {

@@ -1,7 +1,7 @@
 package dev.sluice.http.internal;
 
-import dev.sluice.core.BlobSpec;
-import dev.sluice.core.IngestionReport;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.job.IngestionReport;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;

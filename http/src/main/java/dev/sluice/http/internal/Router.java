@@ -2,9 +2,9 @@ package dev.sluice.http.internal;
 
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.ClientDisconnectedException;
-import dev.sluice.core.IngestionException;
 import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Secrets;
+import dev.sluice.core.job.IngestionException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

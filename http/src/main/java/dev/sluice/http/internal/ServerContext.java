@@ -1,11 +1,11 @@
 package dev.sluice.http.internal;
 
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionJob;
-import dev.sluice.core.JobRegistry;
-import dev.sluice.core.SchedulerLag;
-import dev.sluice.core.ShuttingDownException;
-import dev.sluice.core.WorkerPool;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionJob;
+import dev.sluice.core.job.JobRegistry;
+import dev.sluice.core.job.SchedulerLag;
+import dev.sluice.core.job.ShuttingDownException;
+import dev.sluice.core.job.WorkerPool;
 import dev.sluice.http.ServerConfig;
 import java.util.Map;
 

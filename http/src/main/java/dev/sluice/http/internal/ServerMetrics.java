@@ -1,7 +1,7 @@
 package dev.sluice.http.internal;
 
 import dev.sluice.core.AbortReason;
-import dev.sluice.core.MemoryBudget;
+import dev.sluice.core.job.MemoryBudget;
 import dev.sluice.http.internal.Transfers.Direction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

@@ -1,22 +1,22 @@
 package dev.sluice.http.internal;
 
 import dev.sluice.core.AbortReason;
-import dev.sluice.core.BlobSpec;
-import dev.sluice.core.BlobStore;
-import dev.sluice.core.Conditionals;
 import dev.sluice.core.DigestMismatchException;
-import dev.sluice.core.Ingestion;
-import dev.sluice.core.IngestionException;
-import dev.sluice.core.IngestionJob;
-import dev.sluice.core.IngestionListener;
-import dev.sluice.core.IngestionReport;
-import dev.sluice.core.InsufficientStorageException;
 import dev.sluice.core.LimitExceededException;
-import dev.sluice.core.Precondition;
-import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.core.Transforms;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.InsufficientStorageException;
+import dev.sluice.core.blob.Precondition;
+import dev.sluice.core.blob.PreconditionFailedException;
+import dev.sluice.core.delivery.Conditionals;
+import dev.sluice.core.job.Ingestion;
+import dev.sluice.core.job.IngestionException;
+import dev.sluice.core.job.IngestionJob;
+import dev.sluice.core.job.IngestionListener;
+import dev.sluice.core.job.IngestionReport;
 import dev.sluice.http.internal.Transfers.Direction;
 import dev.sluice.http.internal.Transfers.Transfer;
 import java.nio.file.FileAlreadyExistsException;
@@ -72,7 +72,7 @@ public final class Uploads {
           new Conditionals(
               conditionals.ifMatch(), null, null, conditionals.ifUnmodifiedSince(), null);
     }
-    Precondition precondition = Precondition.from(conditionals, "PUT");
+    Precondition precondition = conditionals.precondition("PUT");
     String contentType = exchange.header(HttpHeader.CONTENT_TYPE);
     Source body =
         new RequestBodySource(exchange.request(), "request body of PUT /objects/" + key, declared);
@@ -173,7 +173,7 @@ public final class Uploads {
                       + "; nothing was stored")
               : new HttpProblem(400, root.getMessage() + "; nothing was stored");
       case LIMIT_EXCEEDED ->
-          root instanceof dev.sluice.core.MemoryExhaustedException
+          root instanceof dev.sluice.core.job.MemoryExhaustedException
               ? new HttpProblem(
                   503,
                   "the server is busy: " + root.getMessage() + "; nothing was stored",

@@ -1,6 +1,6 @@
 package dev.sluice.jdbc.internal;
 
-import dev.sluice.core.Blob;
+import dev.sluice.core.blob.Blob;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;

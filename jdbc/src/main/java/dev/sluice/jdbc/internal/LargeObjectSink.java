@@ -1,10 +1,10 @@
 package dev.sluice.jdbc.internal;
 
-import dev.sluice.core.BlobSpec;
 import dev.sluice.core.DigestMismatchException;
-import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.PreconditionFailedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;

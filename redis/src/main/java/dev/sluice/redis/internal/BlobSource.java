@@ -1,7 +1,7 @@
 package dev.sluice.redis.internal;
 
-import dev.sluice.core.Blob;
 import dev.sluice.core.Source;
+import dev.sluice.core.blob.Blob;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;

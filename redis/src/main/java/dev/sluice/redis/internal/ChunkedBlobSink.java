@@ -1,11 +1,11 @@
 package dev.sluice.redis.internal;
 
-import dev.sluice.core.BlobSpec;
 import dev.sluice.core.DigestMismatchException;
-import dev.sluice.core.Precondition;
-import dev.sluice.core.PreconditionFailedException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.Precondition;
+import dev.sluice.core.blob.PreconditionFailedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;

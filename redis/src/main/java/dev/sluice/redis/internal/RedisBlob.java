@@ -1,6 +1,6 @@
 package dev.sluice.redis.internal;
 
-import dev.sluice.core.Blob;
+import dev.sluice.core.blob.Blob;
 import java.nio.channels.ReadableByteChannel;
 import java.time.Instant;
 import java.util.Optional;

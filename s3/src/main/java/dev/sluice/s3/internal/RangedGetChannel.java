@@ -1,6 +1,6 @@
 package dev.sluice.s3.internal;
 
-import dev.sluice.core.BlobChangedException;
+import dev.sluice.core.blob.BlobChangedException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;

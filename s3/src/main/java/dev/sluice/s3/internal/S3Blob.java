@@ -1,7 +1,7 @@
 package dev.sluice.s3.internal;
 
-import dev.sluice.core.Blob;
-import dev.sluice.core.BlobChangedException;
+import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobChangedException;
 import dev.sluice.s3.S3Location;
 import java.io.IOException;
 import java.nio.channels.Channels;

@@ -1,0 +1,56 @@
+package dev.sluice.core.blob;
+
+import dev.sluice.core.Secrets;
+import dev.sluice.core.Sink;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Keyed blobs: the server's storage (a folder, an S3 prefix, a database).
+ *
+ * <p>{@link #create} returns a sink whose commit makes the blob visible atomically and whose abort
+ * leaves nothing behind. The sink hashes what it stores with SHA-256; its receipt carries {@code
+ * sha256}, {@code bytes} and {@code etag} details, and {@link Blob#sha256()} returns the hash
+ * later. Keys are validated by the caller ({@link ObjectKeys#validate}); a store may reject keys it
+ * cannot represent with {@link IllegalArgumentException}. A {@link Blob} from {@link #find} is one
+ * version: reading it while the key is replaced or deleted gives that version's bytes whole (or
+ * fails before the first byte), never a mix; close it when done. {@code BlobStoreContract} in the
+ * core test-jar is the suite every store passes.
+ */
+public interface BlobStore extends AutoCloseable {
+
+  /**
+   * A sink that stores a new blob under {@code key}, visible only once committed.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException (here, or from the sink's commit) if a blob
+   *     exists under {@code key} and {@code spec.overwrite()} is false
+   * @throws PreconditionFailedException (from the sink's commit, or here when it already fails) if
+   *     {@code spec.precondition()} does not hold for the key's current version
+   */
+  Sink create(String key, BlobSpec spec) throws IOException;
+
+  /** The blob under {@code key}, if there is one. */
+  Optional<Blob> find(String key) throws IOException;
+
+  /** Removes the blob under {@code key}; returns false if there was none. */
+  default boolean delete(String key) throws IOException {
+    return delete(key, Precondition.NONE);
+  }
+
+  /**
+   * Removes the blob under {@code key} if {@code precondition} holds for it, tested atomically with
+   * the removal; returns false if there was none (and the precondition held for no blob).
+   *
+   * @throws PreconditionFailedException if the precondition does not hold; nothing was removed
+   */
+  boolean delete(String key, Precondition precondition) throws IOException;
+
+  /**
+   * Where the store keeps its blobs, for start-up lines and logs, e.g. {@code file:./sluice-data},
+   * with any credential masked by {@link Secrets#redact}.
+   */
+  String describe();
+
+  @Override
+  default void close() throws IOException {}
+}

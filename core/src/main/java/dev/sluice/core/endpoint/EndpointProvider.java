@@ -1,0 +1,58 @@
+package dev.sluice.core.endpoint;
+
+import dev.sluice.core.Sink;
+import dev.sluice.core.Source;
+import dev.sluice.core.blob.BlobStore;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Turns a location such as {@code s3://bucket/key} or {@code jdbc:postgresql://…} into a source or
+ * a sink. Modules register implementations with {@link java.util.ServiceLoader} (a {@code
+ * META-INF/services/dev.sluice.core.endpoint.EndpointProvider} file); the command line finds them
+ * there.
+ *
+ * <p>Options are the command line's named options that apply to endpoints, e.g. {@code table},
+ * {@code format}, {@code query}, {@code stream}, {@code create-table}, {@code s3-endpoint}: absent
+ * keys mean "not given". A provider rejects options it needs but lacks with {@link
+ * IllegalArgumentException} naming the option.
+ *
+ * <p>The command line also tells a sink what it knows of the bytes coming: {@value #EXPECTED_SIZE}
+ * (their count, e.g. a file's size) and {@value #EXPECTED_SHA256} (their hex SHA-256, from {@code
+ * --expect-sha256}); a sink may plan with them (S3: part size, metadata up front) and must still
+ * check what actually arrives.
+ */
+public interface EndpointProvider {
+
+  /** Option key: how many bytes the sink will receive, when known in advance. */
+  String EXPECTED_SIZE = "expected-size";
+
+  /** Option key: the lowercase hex SHA-256 of the bytes the sink will receive, when known. */
+  String EXPECTED_SHA256 = "expected-sha256";
+
+  /** True if this provider handles {@code location}. */
+  boolean handles(String location);
+
+  /**
+   * The location forms this provider handles, for help and error messages, e.g. {@code
+   * s3://BUCKET/KEY}.
+   */
+  default String forms() {
+    return getClass().getSimpleName();
+  }
+
+  /** Opens {@code location} for reading. */
+  default Source openSource(String location, Map<String, String> options) throws IOException {
+    throw new IllegalArgumentException("cannot read from " + location + ": it is write-only");
+  }
+
+  /** Opens {@code location} for writing. */
+  default Sink openSink(String location, Map<String, String> options) throws IOException {
+    throw new IllegalArgumentException("cannot write to " + location + ": it is read-only");
+  }
+
+  /** Opens {@code location} as a blob store for the server ({@code --store}). */
+  default BlobStore openStore(String location, Map<String, String> options) throws IOException {
+    throw new IllegalArgumentException("cannot serve objects from " + location);
+  }
+}

@@ -1,0 +1,290 @@
+package dev.sluice.core.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.core.AbortReason;
+import dev.sluice.core.CancelledException;
+import dev.sluice.core.Sinks;
+import dev.sluice.core.Source;
+import dev.sluice.core.Sources;
+import dev.sluice.core.Transforms;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class JobRegistryTest {
+
+  private static final long SLOW = 256 * 1024; // bytes per second
+
+  private final JobRegistry registry = new JobRegistry();
+
+  @AfterEach
+  void shutDown() throws InterruptedException {
+    registry.shutdown(Duration.ZERO);
+  }
+
+  private IngestionJob startSlow(EndingSink sink, long size) {
+    return Ingestion.from(Sources.generated(size, 1))
+        .through(Transforms.rate(SLOW))
+        .to(sink)
+        .chunkSize(16 * 1024)
+        .registry(registry)
+        .start();
+  }
+
+  private static void awaitBytes(IngestionJob job, long bytes) {
+    await().atMost(5, TimeUnit.SECONDS).until(() -> job.bytesOut() >= bytes);
+  }
+
+  @Test
+  void jobsListsARunningJobWithItsSourceSinkAndProgress() throws Exception {
+    EndingSink sink = new EndingSink();
+    IngestionJob job = startSlow(sink, 64L << 20);
+    awaitBytes(job, 1);
+
+    List<JobStatus> jobs = registry.jobs();
+
+    assertThat(jobs).hasSize(1);
+    JobStatus status = jobs.get(0);
+    assertThat(status.id()).isEqualTo(job.id());
+    assertThat(status.pipeline()).isEqualTo("gen(67108864:1) → rate → ending");
+    assertThat(status.source()).isEqualTo("gen(67108864:1)");
+    assertThat(status.sink()).isEqualTo("ending");
+    assertThat(status.expectedBytes()).isEqualTo(64L << 20);
+    assertThat(status.bytesIn()).isPositive();
+    assertThat(status.bytesOut()).isPositive();
+    assertThat(status.bytesPerSecond()).isPositive();
+    assertThat(status.startedAt()).isEqualTo(job.startedAt());
+  }
+
+  @Test
+  void theRateFollowsTheJobsRecentPace() throws Exception {
+    AtomicLong now = new AtomicLong(5_000_000_000L);
+    JobRegistry timed = new JobRegistry(now::get);
+    GatedSource source = new GatedSource();
+    IngestionJob job =
+        Ingestion.from(source).to(new EndingSink()).chunkSize(16 * 1024).registry(timed).start();
+    try {
+      source.allow(1);
+      await().atMost(5, TimeUnit.SECONDS).until(() -> job.bytesIn() == GatedSource.STEP);
+
+      now.addAndGet(1_000_000_000L);
+      assertThat(timed.jobs().get(0).bytesPerSecond())
+          .as("a look a second after the start takes a sample")
+          .isEqualTo(GatedSource.STEP);
+
+      source.allow(256);
+      await().atMost(5, TimeUnit.SECONDS).until(() -> job.bytesIn() == 257 * GatedSource.STEP);
+      now.addAndGet(500_000_000L);
+      assertThat(timed.jobs().get(0).bytesPerSecond())
+          .as("within a second of the last sample, the rate stays")
+          .isEqualTo(GatedSource.STEP);
+
+      now.addAndGet(1_500_000_000L);
+      assertThat(timed.jobs().get(0).bytesPerSecond())
+          .as("256 steps over the two seconds since the last sample")
+          .isEqualTo(128 * GatedSource.STEP);
+    } finally {
+      timed.shutdown(Duration.ZERO);
+    }
+  }
+
+  /** A source that passes on {@value #STEP} bytes for each step a test allows, then waits. */
+  private static final class GatedSource implements Source {
+    static final int STEP = 1024;
+    private final Semaphore steps = new Semaphore(0);
+
+    void allow(int count) {
+      steps.release(count);
+    }
+
+    @Override
+    public int read(ByteBuffer into) throws IOException {
+      try {
+        steps.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for a step");
+      }
+      int n = Math.min(STEP, into.remaining());
+      into.put(new byte[n]);
+      if (n < STEP) {
+        throw new IllegalStateException("a buffer smaller than a step: " + n);
+      }
+      return n;
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+      return "gated";
+    }
+  }
+
+  @Test
+  void aJobLeavesTheRegistryWhenItEnds() throws Exception {
+    IngestionJob job =
+        Ingestion.from(Sources.generated(100_000, 2))
+            .to(new EndingSink())
+            .registry(registry)
+            .start();
+    job.get(5, TimeUnit.SECONDS);
+
+    await().atMost(5, TimeUnit.SECONDS).until(() -> registry.liveThreads() == 0);
+    assertThat(registry.jobs()).isEmpty();
+    assertThat(registry.liveThreads()).isZero();
+  }
+
+  @Test
+  void shutdownRefusesNewJobsWithAClearErrorAndEndsTheirSinkAndSource() throws Exception {
+    assertThat(registry.shutdown(Duration.ZERO)).isTrue();
+    EndingSink sink = new EndingSink();
+    ClosingSource source = new ClosingSource(Sources.generated(10, 3));
+
+    assertThatThrownBy(() -> Ingestion.from(source).to(sink).registry(registry).start())
+        .isInstanceOf(ShuttingDownException.class)
+        .hasMessage("shutting down: refused new job gen(10:3) → ending");
+
+    assertThat(registry.isShuttingDown()).isTrue();
+    assertThat(sink.aborts).hasValue(1);
+    assertThat(sink.commits).hasValue(0);
+    assertThat(sink.abortCause).isInstanceOf(ShuttingDownException.class);
+    assertThat(source.closes).hasValue(1);
+  }
+
+  @Test
+  void runAlsoRefusesNewJobsOnceShuttingDown() throws Exception {
+    registry.shutdown(Duration.ZERO);
+
+    assertThatThrownBy(
+            () ->
+                Ingestion.from(Sources.generated(10, 3))
+                    .to(Sinks.discard())
+                    .registry(registry)
+                    .run())
+        .isInstanceOf(ShuttingDownException.class);
+  }
+
+  @Test
+  void shutdownLetsAJobFinishWithinTheGracePeriod() throws Exception {
+    EndingSink sink = new EndingSink();
+    IngestionJob job = startSlow(sink, SLOW / 4); // about 250 ms
+    awaitBytes(job, 1);
+
+    assertThat(registry.shutdown(Duration.ofSeconds(20))).isTrue();
+
+    assertThat(job.get().committed()).isTrue();
+    assertThat(sink.commits).hasValue(1);
+    assertThat(sink.aborts).hasValue(0);
+  }
+
+  @Test
+  void shutdownCancelsJobsStillRunningAfterTheGracePeriodWithReasonShutdown() throws Exception {
+    EndingSink first = new EndingSink();
+    EndingSink second = new EndingSink();
+    IngestionJob one = startSlow(first, 1L << 30);
+    IngestionJob two = startSlow(second, 1L << 30);
+    awaitBytes(one, 1);
+    awaitBytes(two, 1);
+
+    long start = System.nanoTime();
+    assertThat(registry.shutdown(Duration.ofMillis(100))).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+
+    for (IngestionJob job : List.of(one, two)) {
+      assertThatThrownBy(job::get)
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOfSatisfying(
+              IngestionException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo(AbortReason.SHUTDOWN);
+                assertThat(e.getCause()).isInstanceOf(CancelledException.class);
+              });
+    }
+    assertThat(first.aborts).hasValue(1);
+    assertThat(second.aborts).hasValue(1);
+    assertThat(first.endings() + second.endings()).isEqualTo(2);
+    assertThat(registry.jobs()).isEmpty();
+  }
+
+  @Test
+  void noSluiceThreadIsLeftWhenShutdownReturns() throws Exception {
+    Set<String> before = SluiceThreads.live(); // threads of other tests, if any, are not ours
+    WorkerPool workers = registry.own(WorkerPool.of(2));
+    SchedulerLag lag = registry.own(SchedulerLag.start());
+    Set<Thread> writers = ConcurrentHashMap.newKeySet();
+    IngestionListener recordWriter =
+        new IngestionListener() {
+          @Override
+          public void onStart(IngestionJob job) {
+            writers.add(Thread.currentThread());
+          }
+        };
+    for (int i = 0; i < 3; i++) {
+      Ingestion ingestion =
+          Ingestion.from(Sources.generated(1L << 30, i))
+              .through(Transforms.sha256())
+              .through(Transforms.rate(SLOW))
+              .to(new EndingSink())
+              .chunkSize(16 * 1024)
+              .timeout(Duration.ofMinutes(5)) // a timer thread too
+              .listener(recordWriter)
+              .schedulerLag(lag)
+              .registry(registry);
+      (i == 0 ? ingestion.offload(workers) : ingestion).start();
+    }
+    Ingestion.from(Sources.generated(1000, 9)).to(new EndingSink()).registry(registry).run();
+    await().atMost(5, TimeUnit.SECONDS).until(() -> writers.size() >= 3);
+    assertThat(registry.liveThreads()).isGreaterThanOrEqualTo(9); // reader, writer, timer × 3
+    assertThat(SluiceThreads.live())
+        .as("threads while running")
+        .anyMatch(name -> name.startsWith("sluice-write-"))
+        .anyMatch(name -> name.startsWith("sluice-worker-"))
+        .anyMatch(name -> name.startsWith("sluice-lag-"));
+
+    assertThat(registry.shutdown(Duration.ofMillis(50))).isTrue();
+
+    assertThat(registry.liveThreads()).isZero();
+    assertThat(writers).hasSize(3).noneMatch(Thread::isAlive);
+    assertThat(SluiceThreads.live()).as("threads after shutdown").isSubsetOf(before);
+  }
+
+  @Test
+  void shutdownClosesWhatTheRegistryOwnsAfterTheJobsEnded() throws Exception {
+    EndingSink sink = new EndingSink();
+    IngestionJob job = startSlow(sink, 1L << 30);
+    awaitBytes(job, 1);
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    registry.own(() -> events.add("first closed, job done: " + job.isDone()));
+    registry.own(() -> events.add("second closed"));
+
+    registry.shutdown(Duration.ZERO);
+
+    assertThat(events).containsExactly("second closed", "first closed, job done: true");
+  }
+
+  @Test
+  void ownClosesAtOnceAfterShutdown() throws Exception {
+    registry.shutdown(Duration.ZERO);
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    registry.own(() -> events.add("closed"));
+
+    assertThat(events).containsExactly("closed");
+  }
+}

@@ -1,0 +1,76 @@
+package dev.sluice.core.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class MemoryBudgetTest {
+
+  @Test
+  void reservationsNeverExceedTheBudgetAndGiveTheirBytesBackOnClose() throws Exception {
+    MemoryBudget budget = MemoryBudget.of(1000);
+    MemoryBudget.Reservation a = budget.reserve(600, Duration.ZERO);
+    assertThat(a).isNotNull();
+    assertThat(budget.reserve(500, Duration.ofMillis(20))).isNull();
+    assertThat(budget.used()).isEqualTo(600);
+    a.close();
+    a.close(); // twice is harmless
+    assertThat(budget.used()).isZero();
+    try (MemoryBudget.Reservation b = budget.reserve(1000, Duration.ZERO)) {
+      assertThat(b).isNotNull();
+      assertThat(budget.used()).isEqualTo(1000);
+    }
+    assertThat(budget.reserve(1001, Duration.ofSeconds(5))).as("never fits: no wait").isNull();
+  }
+
+  @Test
+  void aWaitingReservationIsServedBeforeLaterSmallerOnes() throws Exception {
+    MemoryBudget budget = MemoryBudget.of(1000);
+    MemoryBudget.Reservation held = budget.reserve(900, Duration.ZERO);
+    CountDownLatch queued = new CountDownLatch(1);
+    CompletableFuture<MemoryBudget.Reservation> big =
+        CompletableFuture.supplyAsync(
+            () -> {
+              queued.countDown();
+              try {
+                return budget.reserve(800, Duration.ofSeconds(10));
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    queued.await();
+    while (budget.waiting() == 0) {
+      Thread.onSpinWait(); // until the big one is in the queue
+    }
+    // 100 bytes are free, but the big one came first: a small one must not overtake it
+    assertThat(budget.reserve(100, Duration.ofMillis(50))).isNull();
+    held.close();
+    try (MemoryBudget.Reservation got = big.get()) {
+      assertThat(got.bytes()).isEqualTo(800);
+    }
+  }
+
+  @Test
+  void buffersComeFromTheReservationAndNoMoreThanItHolds() throws Exception {
+    MemoryBudget budget = MemoryBudget.of(1 << 20);
+    try (MemoryBudget.Reservation memory = budget.reserve(64 * 1024, Duration.ZERO)) {
+      ByteBuffer one = memory.take(32 * 1024);
+      ByteBuffer two = memory.take(32 * 1024);
+      assertThat(one.isDirect()).isTrue();
+      assertThat(one.capacity()).isEqualTo(32 * 1024);
+      assertThatThrownBy(() -> memory.take(1))
+          .isInstanceOf(MemoryExhaustedException.class)
+          .hasMessage(
+              "a buffer of 1 bytes exceeds the memory reserved for this transfer (0 of 65536"
+                  + " bytes left)");
+      memory.give(two);
+      assertThat(memory.take(32 * 1024).capacity()).isEqualTo(32 * 1024);
+      memory.give(one);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/** The Jetty 12 server (uploads, delivery, tables, metrics) and the HTTP source. */
+module dev.sluice.http {
+  requires transitive dev.sluice.core;
+  requires transitive org.eclipse.jetty.server; // handlers are Jetty Request.Handlers
+  requires org.eclipse.jetty.http;
+  requires org.eclipse.jetty.io;
+  requires transitive org.eclipse.jetty.util;
+  requires micrometer.core;
+  requires micrometer.registry.prometheus;
+  requires io.github.bucket4j.core;
+  requires com.fasterxml.jackson.core;
+  requires com.fasterxml.jackson.databind;
+  requires org.slf4j;
+  requires java.net.http;
+  requires java.management;
+  requires jdk.management;
+
+  exports dev.sluice.http;
+
+  provides dev.sluice.core.endpoint.EndpointProvider with
+      dev.sluice.http.HttpEndpointProvider;
+}
