@@ -16,6 +16,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -101,7 +102,7 @@ class KeyRoundTripIT {
     return ("content of " + key).getBytes(StandardCharsets.UTF_8);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 200, shrinking = ShrinkingMode.OFF)
   void putLocationGetDeleteAgreeOnTheKey(@ForAll("keys") String tail) throws Exception {
     String key = unique(tail);
     byte[] data = content(key);
@@ -126,7 +127,7 @@ class KeyRoundTripIT {
     assertThat(server.store.find(key)).isEmpty();
   }
 
-  @Property(tries = 150)
+  @Property(tries = 150, shrinking = ShrinkingMode.OFF)
   void aMultipartFileNameBecomesTheKeyAGetReaches(
       @ForAll("keys") String tail, @ForAll("fileNames") String fileName) throws Exception {
     String folder = unique(tail);
@@ -152,7 +153,7 @@ class KeyRoundTripIT {
     assertThat(server.store.delete(key)).isTrue();
   }
 
-  @Property(tries = 150)
+  @Property(tries = 150, shrinking = ShrinkingMode.OFF)
   void aSignedLinkReadsTheKeyItWasMadeFor(@ForAll("keys") String tail) throws Exception {
     String key = unique(tail);
     byte[] data = content(key);

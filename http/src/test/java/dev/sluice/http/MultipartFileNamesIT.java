@@ -41,7 +41,7 @@ class MultipartFileNamesIT {
         server.sendText(
             new MultipartForm()
                 .file("a;b.txt", data)
-                .file("q\"uote.txt", data)
+                .part("form-data; name=\"f\"; filename=\"q\\\"uote.txt\"", data) // escaped
                 .post(server, "/objects?prefix=mpt/")
                 .build());
     assertThat(post.statusCode()).as(post.body()).isEqualTo(201);

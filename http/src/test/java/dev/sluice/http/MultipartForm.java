@@ -21,10 +21,20 @@ final class MultipartForm {
     return this;
   }
 
-  /** A file part whose {@code filename} is quoted, with {@code "} and {@code \} escaped. */
+  /**
+   * A file part named {@code fileName}: a quoted {@code filename} (raw UTF-8, as browsers send it),
+   * or, for a name holding a double quote or a backslash, {@code filename*=UTF-8''…} (RFC 5987),
+   * the one form that says such a name unambiguously: clients and servers disagree on escapes
+   * inside the quoted form (Jetty reads a backslash-escaped quoted name with its quotes dropped).
+   */
   MultipartForm file(String fileName, byte[] content) {
-    String quoted = fileName.replace("\\", "\\\\").replace("\"", "\\\"");
-    return part("form-data; name=\"f\"; filename=\"" + quoted + "\"", content);
+    boolean plain = fileName.indexOf('"') < 0 && fileName.indexOf('\\') < 0;
+    if (plain) {
+      return part("form-data; name=\"f\"; filename=\"" + fileName + "\"", content);
+    }
+    String encoded =
+        java.net.URLEncoder.encode(fileName, StandardCharsets.UTF_8).replace("+", "%20");
+    return part("form-data; name=\"f\"; filename*=UTF-8''" + encoded, content);
   }
 
   byte[] bytes() {

@@ -12,6 +12,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -179,7 +180,7 @@ class RequestFramingFuzzIT {
         .as((m, p, h, f) -> new Fuzzed(m, p, h, f[0], f[1]));
   }
 
-  @Property(tries = 300)
+  @Property(tries = 300, shrinking = ShrinkingMode.OFF)
   void noRequestGetsA5xxOrSeesInternals(@ForAll("requests") Fuzzed request) throws Exception {
     RawHttp.Answer answer = RawHttp.exchange(server.server.port(), request.bytes(), true, 5_000);
     String what =
@@ -228,7 +229,7 @@ class RequestFramingFuzzIT {
   }
 
   /** A body that stops short and waits: the idle timeout (1 s) ends it with a 4xx, never a 5xx. */
-  @Property(tries = 8)
+  @Property(tries = 8, shrinking = ShrinkingMode.OFF)
   void aStalledBodyIsAnsweredBelow500(@ForAll("stalled") Fuzzed request) throws Exception {
     RawHttp.Answer answer = RawHttp.exchange(server.server.port(), request.bytes(), false, 10_000);
     String what = request.method() + " " + request.path() + " " + request.body();
@@ -237,7 +238,7 @@ class RequestFramingFuzzIT {
     assertThat(answer.body()).as(what).doesNotContain("dev.sluice").doesNotContain("Exception");
   }
 
-  @Property(tries = 1)
+  @Property(tries = 1, shrinking = ShrinkingMode.OFF)
   void theServerKeepsServingAfterwards() throws Exception {
     assertThat(server.get("/health").statusCode()).isEqualTo(200);
     assertThat(
