@@ -132,19 +132,7 @@ public final class RedisBlobStore implements BlobStore {
     requireKey(key);
     try {
       while (true) {
-        String expected = "*";
-        if (precondition != Precondition.NONE) {
-          Map<String, String> hash = redis.hgetAll(keys.manifest(key));
-          Manifest current = hash.isEmpty() ? null : Manifest.fromHash(keys.manifest(key), hash);
-          boolean holds =
-              current == null
-                  ? precondition.holds(null, null)
-                  : precondition.holds(current.etag(), current.lastModified());
-          if (!holds) {
-            throw new PreconditionFailedException(key);
-          }
-          expected = current == null ? "" : current.uploadId();
-        }
+        String expected = ChunkedBlobSink.versionHolding(redis, keys, key, precondition);
         try {
           return BlobCommands.delete(redis, keys, key, expected, retiredGrace.toMillis());
         } catch (BlobCommands.Changed e) {

@@ -153,7 +153,18 @@ public final class ChunkedBlobSink implements Sink {
    * the precondition holds for it, for the commit script to compare and swap.
    */
   private String expectedUploadId() throws IOException {
-    Precondition precondition = spec.precondition();
+    return versionHolding(redis, keys, key, spec.precondition());
+  }
+
+  /**
+   * The upload id of the version under {@code key} that {@code precondition} holds for, for a
+   * commit or delete script that swaps only while it is still current: {@code "*"} for no
+   * precondition, {@code ""} for "no object".
+   *
+   * @throws PreconditionFailedException if the precondition does not hold for the current version
+   */
+  public static String versionHolding(
+      UnifiedJedis redis, BlobKeys keys, String key, Precondition precondition) throws IOException {
     if (precondition == Precondition.NONE) {
       return "*";
     }
