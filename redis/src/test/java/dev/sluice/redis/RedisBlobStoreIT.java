@@ -114,7 +114,7 @@ class RedisBlobStoreIT {
 
     assertThatThrownBy(() -> blob.open(5, 6))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("region must be within 0..10: offset 5, length 6");
+        .hasMessage("region of 6 bytes at 5 is not within the blob's 10 bytes");
     assertThatThrownBy(() -> blob.open(-1, 1)).isInstanceOf(IllegalArgumentException.class);
   }
 

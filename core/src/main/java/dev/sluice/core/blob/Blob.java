@@ -36,6 +36,25 @@ public interface Blob extends java.io.Closeable {
   ReadableByteChannel open(long offset, long length) throws IOException;
 
   /**
+   * The region check every {@link #open} makes, with one message: throws unless {@code
+   * offset..offset+length} lies within {@code 0..size}.
+   *
+   * @throws IllegalArgumentException naming the region and the size
+   */
+  static void checkRegion(long offset, long length, long size) {
+    if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+      throw new IllegalArgumentException(
+          "region of "
+              + length
+              + " bytes at "
+              + offset
+              + " is not within the blob's "
+              + size
+              + " bytes");
+    }
+  }
+
+  /**
    * Releases what pins this version (an open file, say); channels already opened may fail after.
    * Idempotent; the default does nothing.
    */

@@ -48,7 +48,7 @@ final class ByteArrayBlob implements Blob {
 
   @Override
   public ReadableByteChannel open(long offset, long length) {
-    Regions.check(offset, length, bytes.length);
+    Blob.checkRegion(offset, length, bytes.length);
     return Channels.newChannel(new ByteArrayInputStream(bytes, (int) offset, (int) length));
   }
 

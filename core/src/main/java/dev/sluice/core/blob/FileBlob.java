@@ -211,7 +211,7 @@ public final class FileBlob implements Blob {
    */
   @Override
   public ReadableByteChannel open(long offset, long length) throws IOException {
-    Regions.check(offset, length, size);
+    Blob.checkRegion(offset, length, size);
     return FileRegionChannel.shared(openChannel(), offset, length);
   }
 

@@ -73,10 +73,7 @@ public final class LargeObjectBlob implements Blob {
 
   @Override
   public ReadableByteChannel open(long offset, long length) throws IOException {
-    if (offset < 0 || length < 0 || offset > size || length > size - offset) {
-      throw new IllegalArgumentException(
-          "region " + offset + "+" + length + " is not within 0.." + size);
-    }
+    Blob.checkRegion(offset, length, size);
     Connection connection = Database.connect(url);
     try {
       connection.setAutoCommit(false);

@@ -51,15 +51,7 @@ public final class RedisBlob implements Blob {
 
   @Override
   public ReadableByteChannel open(long offset, long length) {
-    if (offset < 0 || length < 0 || offset > manifest.size() - length) {
-      throw new IllegalArgumentException(
-          "region must be within 0.."
-              + manifest.size()
-              + ": offset "
-              + offset
-              + ", length "
-              + length);
-    }
+    Blob.checkRegion(offset, length, manifest.size());
     return new ChunkedBlobChannel(redis, keys, key, manifest, offset, length);
   }
 

@@ -87,17 +87,7 @@ public final class S3Blob implements Blob {
 
   @Override
   public ReadableByteChannel open(long offset, long length) throws IOException {
-    if (offset < 0 || length < 0 || offset > size || length > size - offset) {
-      throw new IllegalArgumentException(
-          "region "
-              + offset
-              + "+"
-              + length
-              + " is not within the "
-              + size
-              + " bytes of "
-              + location);
-    }
+    Blob.checkRegion(offset, length, size);
     if (length == 0) {
       return Channels.newChannel(java.io.InputStream.nullInputStream());
     }
