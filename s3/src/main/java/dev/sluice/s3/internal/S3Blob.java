@@ -47,8 +47,10 @@ public final class S3Blob implements Blob {
       HeadObjectResponse head =
           client.headObject(b -> b.bucket(location.bucket()).key(location.key()));
       String sha256 = head.metadata().get("sha256");
-      if (head.contentLength() == 0 && sha256 != null && !EMPTY_SHA256.equals(sha256)) {
-        // an object caught mid-replacement (s3proxy's in-memory store shows one as 0 bytes)
+      if (head.eTag() == null
+          || (head.contentLength() == 0 && sha256 != null && !EMPTY_SHA256.equals(sha256))) {
+        // an object caught mid-replacement (s3proxy's in-memory store shows one as 0 bytes, or
+        // without an ETag); S3 itself always answers a HEAD with both
         throw new BlobChangedException("the object is being replaced");
       }
       return Optional.of(new S3Blob(client, location, head));
