@@ -28,7 +28,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -421,14 +421,14 @@ class FileBlobStoreTest {
 
   /**
    * Needs a small, empty file system, e.g. {@code mount -t tmpfs -o size=2m tmpfs /mnt/small} and
-   * {@code -Dsluice.small-fs=/mnt/small}: a full disk fails the upload with a typed exception
-   * naming the key, and leaves no temporary file, sidecar or folder, even when only the sidecar
-   * fails.
+   * {@code -Dsluice.small-fs=/mnt/small} or {@code SLUICE_SMALL_FS=/mnt/small} ({@code .ci/run}
+   * mounts one where it may): a full disk fails the upload with a typed exception naming the key,
+   * and leaves no temporary file, sidecar or folder, even when only the sidecar fails.
    */
   @Test
-  @EnabledIfSystemProperty(named = "sluice.small-fs", matches = ".+")
+  @EnabledIf("smallFileSystemGiven")
   void aFullDiskFailsNamingTheKeyAndLeavesNoTemporaryFile() throws IOException {
-    Path small = Files.createTempDirectory(Path.of(System.getProperty("sluice.small-fs")), "full");
+    Path small = Files.createTempDirectory(smallFileSystem(), "full");
     try {
       FileBlobStore full = FileBlobStore.open(small.resolve("store"));
       Sink sink = full.create("big/one", BlobSpec.defaults());
@@ -495,5 +495,14 @@ class FileBlobStoreTest {
     try (Stream<Path> files = Files.walk(root)) {
       return files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList();
     }
+  }
+
+  static boolean smallFileSystemGiven() {
+    return smallFileSystem() != null;
+  }
+
+  private static Path smallFileSystem() {
+    String given = System.getProperty("sluice.small-fs", System.getenv("SLUICE_SMALL_FS"));
+    return given == null || given.isBlank() ? null : Path.of(given);
   }
 }
