@@ -52,7 +52,6 @@ public final class Admission {
   private final Semaphore files;
   private final Map<Direction, Semaphore> shares; // KiB of the budget each direction may hold
   private final Duration wait;
-  private final AtomicInteger waiting = new AtomicInteger();
   private final Map<Direction, AtomicInteger> queues =
       Map.of(Direction.UPLOAD, new AtomicInteger(), Direction.DOWNLOAD, new AtomicInteger());
   private final Map<String, AtomicLong> refused =
@@ -116,7 +115,6 @@ public final class Admission {
               + direction.name().toLowerCase(java.util.Locale.ROOT)
               + "s are already waiting to be admitted");
     }
-    waiting.incrementAndGet();
     boolean transfer = false;
     boolean file = false;
     Semaphore share = shares.get(direction);
@@ -155,7 +153,6 @@ public final class Admission {
       Thread.currentThread().interrupt();
       throw busy("transfers", what, "it is stopping");
     } finally {
-      waiting.decrementAndGet();
       queue.decrementAndGet();
       if (shared) {
         share.release(kib);
@@ -196,7 +193,7 @@ public final class Admission {
 
   /** Requests waiting to be admitted now. */
   public int waiting() {
-    return waiting.get();
+    return queues.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
   /** Requests refused so far because {@code limit} (transfers, files, memory, queue) was hit. */
