@@ -108,11 +108,7 @@ public final class Exchange {
    * that connection is closed after the answer.
    */
   public void respondThenDiscardBody(HttpProblem problem) throws IOException {
-    problem.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", problem.status());
-    body.put("error", Secrets.redact(problem.getMessage()));
-    writeJson(problem.status(), body);
+    writeProblem(problem);
     if (!"100-continue".equalsIgnoreCase(header(HttpHeader.EXPECT))) {
       discardBody(LINGER_BYTES);
     }
@@ -198,10 +194,15 @@ public final class Exchange {
    * quotes (a driver's error naming its URL) masked.
    */
   public void respond(HttpProblem problem) throws IOException {
+    writeProblem(problem);
+    finish();
+  }
+
+  private void writeProblem(HttpProblem problem) throws IOException {
     problem.headers().forEach((name, value) -> response.getHeaders().put(name, value));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", problem.status());
     body.put("error", Secrets.redact(problem.getMessage()));
-    respond(problem.status(), body);
+    writeJson(problem.status(), body);
   }
 }
