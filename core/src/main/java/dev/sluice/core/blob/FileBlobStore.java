@@ -2,6 +2,7 @@ package dev.sluice.core.blob;
 
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
+import dev.sluice.core.file.TemporaryFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 /**
  * A {@link BlobStore} over a folder: key {@code a/b/c} is the file {@code a/b/c} under the root, so
@@ -66,8 +66,6 @@ public final class FileBlobStore implements BlobStore {
 
   /** How old a temporary file must be before a sweep deletes it, by default: one hour. */
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(1);
-
-  private static final Pattern TEMPORARY = Pattern.compile("\\.sluice-[0-9a-f]{1,16}\\.tmp");
 
   /** One daemon thread sweeps every store of the process. */
   private static final ScheduledExecutorService SWEEPER =
@@ -141,7 +139,7 @@ public final class FileBlobStore implements BlobStore {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
             if (attributes.isRegularFile()
-                && TEMPORARY.matcher(file.getFileName().toString()).matches()
+                && TemporaryFile.isTemporary(file.getFileName().toString())
                 && attributes.lastModifiedTime().toInstant().isBefore(cutoff)) {
               try {
                 Files.deleteIfExists(file);
@@ -218,7 +216,9 @@ public final class FileBlobStore implements BlobStore {
     if (spec.precondition() != Precondition.NONE && !satisfies(key, spec.precondition())) {
       throw new PreconditionFailedException(key);
     }
-    return new FileBlobSink(key, target, sidecarPath(key), spec, lockOf(key), new Folders());
+    return BlobSink.of(
+        new FileBlobWriter(key, target, sidecarPath(key), spec, lockOf(key), new Folders()),
+        spec.expectedSha256());
   }
 
   /**
@@ -313,8 +313,8 @@ public final class FileBlobStore implements BlobStore {
     }
   }
 
-  /** What the sinks ask of the store's folders. */
-  private final class Folders implements FileBlobSink.Folders {
+  /** What the writers ask of the store's folders. */
+  private final class Folders implements FileBlobWriter.Folders {
     @Override
     public boolean satisfies(String key, Precondition precondition) throws IOException {
       return FileBlobStore.this.satisfies(key, precondition);
