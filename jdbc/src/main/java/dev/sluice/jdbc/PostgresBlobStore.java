@@ -2,13 +2,14 @@ package dev.sluice.jdbc;
 
 import dev.sluice.core.Sink;
 import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSink;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
 import dev.sluice.jdbc.internal.Database;
 import dev.sluice.jdbc.internal.LargeObjectBlob;
-import dev.sluice.jdbc.internal.LargeObjectSink;
+import dev.sluice.jdbc.internal.LargeObjectWriter;
 import dev.sluice.jdbc.internal.Retired;
 import java.io.IOException;
 import java.sql.Connection;
@@ -105,7 +106,9 @@ public final class PostgresBlobStore implements BlobStore {
 
   @Override
   public Sink create(String key, BlobSpec spec) throws IOException {
-    return new LargeObjectSink(Database.connect(url), table, key, spec, retiredGrace);
+    return BlobSink.of(
+        new LargeObjectWriter(Database.connect(url), table, key, spec, retiredGrace),
+        spec.expectedSha256());
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.sluice.s3;
 
 import dev.sluice.core.Sink;
-import dev.sluice.s3.internal.MultipartSink;
+import dev.sluice.s3.internal.MultipartWriter;
 import java.util.HexFormat;
 import java.util.Locale;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -60,7 +60,7 @@ public final class S3Upload {
   private String expectedSha256;
   private boolean overwrite = true;
   private boolean sha256Metadata = true;
-  private long maxSingleCopy = MultipartSink.MAX_SINGLE_COPY;
+  private long maxSingleCopy = MultipartWriter.MAX_SINGLE_COPY;
 
   private S3Upload(S3Client client, S3Location location) {
     if (client == null) {
@@ -200,8 +200,8 @@ public final class S3Upload {
 
   /** Opens the sink. Nothing is sent to S3 until the first part is full or the sink commits. */
   public Sink open() {
-    return new MultipartSink(
-        new MultipartSink.Plan(
+    return MultipartWriter.sink(
+        new MultipartWriter.Plan(
             client,
             location,
             effectivePartSize(),
