@@ -54,13 +54,12 @@ final class Engine implements IngestionJob {
       boolean platformThreads,
       MemoryBudget.Reservation memory) {}
 
-  private static final AtomicLong IDS = new AtomicLong();
   private static final Object END = new Object();
   private static final long TRANSFER_SLICE = 8L << 20;
   private static final long OFFLOAD_RUN_BYTES = 4L << 20;
   private static final long READER_GRACE_NANOS = 1_000_000L;
 
-  private final long id = IDS.incrementAndGet();
+  private final long id = JobIds.next();
   private final Plan plan;
   private final long expectedBytes;
   private final String pipeline;
