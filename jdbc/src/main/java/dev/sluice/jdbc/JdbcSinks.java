@@ -21,13 +21,13 @@ import java.util.List;
  *
  * {@snippet :
  * Ingestion.from(Sources.file(Path.of("events.csv")))
- *     .to(JdbcSinks.open("jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
+ *     .to(JdbcSinks.table("jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
  *         TableLoad.csv("events")))
  *     .run();
  * }
  *
  * <p>CSV columns are matched to the table's by the header's names; NDJSON keys likewise, object by
- * object. Which sink {@link #open} picks: PostgreSQL {@code COPY}, MariaDB {@code LOAD DATA LOCAL
+ * object. Which sink {@link #table} picks: PostgreSQL {@code COPY}, MariaDB {@code LOAD DATA LOCAL
  * INFILE}, else batched {@code INSERT}s. A table that does not exist (and is not to be created) is
  * a {@link NoSuchTableException}.
  *
@@ -46,8 +46,8 @@ public final class JdbcSinks {
 
   private JdbcSinks() {}
 
-  /** The best sink for {@code url}'s database. */
-  public static Sink open(String url, TableLoad load) throws IOException {
+  /** The best sink into {@code load}'s table for {@code url}'s database. */
+  public static Sink table(String url, TableLoad load) throws IOException {
     if (Database.isPostgres(url)) {
       return postgresCopy(url, load);
     }

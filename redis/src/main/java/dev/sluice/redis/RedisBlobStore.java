@@ -85,6 +85,11 @@ public final class RedisBlobStore implements BlobStore {
         builder.description != null ? builder.description : "redis(prefix " + builder.prefix + ")";
   }
 
+  /** A store on {@code redis} (a {@code RedisClient}, say) with the default settings. */
+  public static RedisBlobStore open(UnifiedJedis redis) {
+    return builder(redis).build();
+  }
+
   /** Starts configuring a store on {@code redis} (a {@code RedisClient}, say). */
   public static Builder builder(UnifiedJedis redis) {
     return new Builder(redis);

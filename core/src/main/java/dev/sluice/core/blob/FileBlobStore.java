@@ -47,7 +47,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * removes the folder (a concurrent create in it re-creates it and retries), and an empty folder
  * left by a crash does not block the key of the same name. Temporary files left by a crash ({@code
  * .sluice-*.tmp}) are swept when the store opens and then periodically, once older than {@code
- * staleAfter} (see {@link #open(Path, Duration)}).
+ * staleAfter} (see {@link Builder#staleAfter}).
  *
  * {@snippet :
  * try (BlobStore store = FileBlobStore.open(Path.of("sluice-data"))) {
@@ -95,25 +95,49 @@ public final class FileBlobStore implements BlobStore {
    * #DEFAULT_STALE_AFTER}.
    */
   public static FileBlobStore open(Path root) throws IOException {
-    return open(root, DEFAULT_STALE_AFTER);
+    return builder(root).build();
   }
 
-  /**
-   * A store over {@code root}, created if missing. Temporary files older than {@code staleAfter}
-   * (not written for that long: an upload idle longer than any upload may be) are deleted now and
-   * then every {@code staleAfter / 2}, until the store is closed.
-   *
-   * @throws IllegalArgumentException if {@code staleAfter} is not positive
-   */
-  public static FileBlobStore open(Path root, Duration staleAfter) throws IOException {
-    if (staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()) {
-      throw new IllegalArgumentException("staleAfter must be > 0: " + staleAfter);
+  /** Starts configuring a store over {@code root}. */
+  public static Builder builder(Path root) {
+    return new Builder(root);
+  }
+
+  /** The settings of a {@link FileBlobStore}; {@link #build} opens it. Not thread-safe. */
+  public static final class Builder {
+    private final Path root;
+    private Duration staleAfter = DEFAULT_STALE_AFTER;
+
+    private Builder(Path root) {
+      if (root == null) {
+        throw new NullPointerException("root == null");
+      }
+      this.root = root;
     }
-    Path absolute = root.toAbsolutePath().normalize();
-    Files.createDirectories(absolute);
-    FileBlobStore store = new FileBlobStore(absolute, staleAfter);
-    store.sweep();
-    return store;
+
+    /**
+     * Temporary files older than {@code staleAfter} (not written for that long: an upload idle
+     * longer than any upload may be) are deleted when the store opens and then every {@code
+     * staleAfter / 2}, until it is closed (default {@link #DEFAULT_STALE_AFTER}).
+     *
+     * @throws IllegalArgumentException if {@code staleAfter} is not positive
+     */
+    public Builder staleAfter(Duration staleAfter) {
+      if (staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()) {
+        throw new IllegalArgumentException("staleAfter must be > 0: " + staleAfter);
+      }
+      this.staleAfter = staleAfter;
+      return this;
+    }
+
+    /** Opens the store, creating its folder if missing, and sweeps stale temporary files. */
+    public FileBlobStore build() throws IOException {
+      Path absolute = root.toAbsolutePath().normalize();
+      Files.createDirectories(absolute);
+      FileBlobStore store = new FileBlobStore(absolute, staleAfter);
+      store.sweep();
+      return store;
+    }
   }
 
   /**
