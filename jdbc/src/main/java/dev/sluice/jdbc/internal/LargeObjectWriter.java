@@ -28,8 +28,6 @@ import org.postgresql.largeobject.LargeObjectManager;
  */
 public final class LargeObjectWriter implements BlobWriter {
 
-  private static final int SCRATCH = 64 * 1024;
-
   private final Connection connection;
   private final String table;
   private final String key;
@@ -37,7 +35,7 @@ public final class LargeObjectWriter implements BlobWriter {
   private final Duration retiredGrace;
   private final long oid;
   private final LargeObject object;
-  private final byte[] scratch = new byte[SCRATCH];
+  private final ArrayWrites writes;
   private boolean committed;
 
   /** Takes over {@code connection} and creates the large object. */
@@ -61,6 +59,7 @@ public final class LargeObjectWriter implements BlobWriter {
       LargeObjectManager objects = connection.unwrap(PGConnection.class).getLargeObjectAPI();
       oid = objects.createLO(LargeObjectManager.READWRITE);
       object = objects.open(oid, LargeObjectManager.WRITE);
+      writes = new ArrayWrites(object::write);
     } catch (SQLException e) {
       Database.rollbackAndClose(connection, e);
       throw Database.failure("cannot store " + key, e);
@@ -73,11 +72,7 @@ public final class LargeObjectWriter implements BlobWriter {
   @Override
   public void write(ByteBuffer chunk) throws IOException {
     try {
-      while (chunk.hasRemaining()) {
-        int n = Math.min(scratch.length, chunk.remaining());
-        chunk.get(scratch, 0, n);
-        object.write(scratch, 0, n);
-      }
+      writes.write(chunk);
     } catch (SQLException e) {
       throw Database.failure("writing " + key + " failed", e);
     }
