@@ -71,8 +71,11 @@ public final class JobRegistry {
             job.id(),
             new Listed(
                 new RunningJob(job),
+                job.id(),
                 kind,
                 name == null ? plan.sink().toString() : name,
+                job.pipeline(),
+                job.startedAt(),
                 expected,
                 nanoTime.getAsLong()));
         return job;
@@ -98,7 +101,14 @@ public final class JobRegistry {
         jobs.put(
             transfer.id(),
             new Listed(
-                new RunningTransfer(transfer), kind, name, expectedBytes, nanoTime.getAsLong()));
+                new RunningTransfer(transfer),
+                transfer.id(),
+                kind,
+                name,
+                transfer.toString(),
+                transfer.startedAt(),
+                expectedBytes,
+                nanoTime.getAsLong()));
         return transfer;
       }
     }
@@ -294,12 +304,6 @@ public final class JobRegistry {
 
   /** What the registry lists, cancels and waits for: a job or a tracked transfer. */
   private sealed interface Running {
-    long id();
-
-    String pipeline();
-
-    Instant startedAt();
-
     long bytesIn();
 
     long bytesOut();
@@ -317,21 +321,6 @@ public final class JobRegistry {
   }
 
   private record RunningJob(Engine job) implements Running {
-    @Override
-    public long id() {
-      return job.id();
-    }
-
-    @Override
-    public String pipeline() {
-      return job.pipeline();
-    }
-
-    @Override
-    public Instant startedAt() {
-      return job.startedAt();
-    }
-
     @Override
     public long bytesIn() {
       return job.bytesIn();
@@ -364,21 +353,6 @@ public final class JobRegistry {
   }
 
   private record RunningTransfer(TrackedTransfer transfer) implements Running {
-    @Override
-    public long id() {
-      return transfer.id();
-    }
-
-    @Override
-    public String pipeline() {
-      return transfer.toString();
-    }
-
-    @Override
-    public Instant startedAt() {
-      return transfer.startedAt();
-    }
-
     @Override
     public long bytesIn() {
       return transfer.bytes();
@@ -416,18 +390,32 @@ public final class JobRegistry {
     private static final long RATE_WINDOW_NANOS = 1_000_000_000L;
 
     final Running running;
+    final long id;
     final String kind;
     final String name;
+    final String pipeline;
+    final Instant startedAt;
     final long expectedBytes;
     final long startNanos;
     long sampleNanos;
     long sampleBytes;
     double rate = Double.NaN;
 
-    Listed(Running running, String kind, String name, long expectedBytes, long startNanos) {
+    Listed(
+        Running running,
+        long id,
+        String kind,
+        String name,
+        String pipeline,
+        Instant startedAt,
+        long expectedBytes,
+        long startNanos) {
       this.running = running;
+      this.id = id;
       this.kind = kind;
       this.name = name;
+      this.pipeline = pipeline;
+      this.startedAt = startedAt;
       this.expectedBytes = expectedBytes;
       this.startNanos = startNanos;
       this.sampleNanos = startNanos;
@@ -442,11 +430,11 @@ public final class JobRegistry {
       }
       double current = Double.isNaN(rate) ? bytes * 1e9 / Math.max(1, now - startNanos) : rate;
       return new JobStatus(
-          running.id(),
+          id,
           kind,
           name,
-          running.pipeline(),
-          running.startedAt(),
+          pipeline,
+          startedAt,
           Duration.ofNanos(now - startNanos),
           bytes,
           running.bytesOut(),
