@@ -1,21 +1,21 @@
 package dev.sluice.core;
 
+import dev.sluice.core.file.TemporaryFile;
+import dev.sluice.core.file.TransferTarget;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Writes into a temporary file beside the target and renames it into place on commit, so the target
- * either does not change or holds the complete stream. Refuses to replace an existing file unless
- * {@link WriteOption#REPLACE_EXISTING} is given; forces data to disk before the rename with {@link
- * WriteOption#FSYNC}.
+ * Writes into a {@link TemporaryFile} beside the target and renames it into place on commit, so the
+ * target either does not change or holds the complete stream. Refuses to replace an existing file
+ * unless {@link WriteOption#REPLACE_EXISTING} is given; forces data to disk before the rename with
+ * {@link WriteOption#FSYNC}.
  *
  * <p>An existing target that is not a regular file or a directory — a device such as {@code
  * /dev/null}, a named pipe — is written in place: renaming over it would replace the device with a
@@ -27,7 +27,7 @@ final class FileSink implements Sink, TransferTarget {
   private final boolean replace;
   private final boolean fsync;
   private final boolean inPlace;
-  private Path temporary;
+  private TemporaryFile temporary;
   private FileChannel channel;
   private long written;
   private boolean ended;
@@ -60,15 +60,8 @@ final class FileSink implements Sink, TransferTarget {
       channel = FileChannel.open(target, StandardOpenOption.WRITE);
     }
     if (channel == null) {
-      String name =
-          "."
-              + target.getFileName()
-              + ".sluice-"
-              + Long.toHexString(ThreadLocalRandom.current().nextLong())
-              + ".tmp";
-      temporary = target.resolveSibling(name);
-      channel =
-          FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      temporary = TemporaryFile.create(target);
+      channel = temporary.channel();
     }
     return channel;
   }
@@ -92,16 +85,13 @@ final class FileSink implements Sink, TransferTarget {
   public Receipt commit() throws IOException {
     try {
       FileChannel out = channel();
-      if (fsync && !inPlace) {
-        out.force(true);
-      }
-      out.close();
       if (inPlace) {
-        // written in place: nothing to rename
-      } else if (replace) {
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        out.close(); // written in place: nothing to rename
       } else {
-        publishWithoutReplacing();
+        if (fsync) {
+          out.force(true);
+        }
+        publish();
       }
       ended = true;
       return Receipt.of(target.toString()).with("bytes", written);
@@ -111,36 +101,29 @@ final class FileSink implements Sink, TransferTarget {
     }
   }
 
-  /** A hard link fails atomically if the target exists; fall back to a plain move without one. */
-  private void publishWithoutReplacing() throws IOException {
+  private void publish() throws IOException {
     try {
-      Files.createLink(target, temporary);
-      Files.delete(temporary);
-    } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-      if (e instanceof FileAlreadyExistsException exists) {
-        throw new FileAlreadyExistsException(
-            target.toString(), null, "refusing to overwrite a file created while writing");
-      }
-      Files.move(temporary, target);
+      temporary.publish(target, replace);
+    } catch (FileAlreadyExistsException e) {
+      var exists =
+          new FileAlreadyExistsException(
+              target.toString(), null, "refusing to overwrite a file created while writing");
+      exists.initCause(e);
+      throw exists;
     }
   }
 
   @Override
   public void abort(Throwable cause) {
     ended = true;
-    try {
-      if (channel != null) {
+    if (temporary != null) {
+      temporary.discard(cause);
+    } else if (channel != null) {
+      try {
         channel.close();
+      } catch (IOException e) {
+        cause.addSuppressed(e);
       }
-    } catch (IOException e) {
-      cause.addSuppressed(e);
-    }
-    try {
-      if (temporary != null) {
-        Files.deleteIfExists(temporary);
-      }
-    } catch (IOException e) {
-      cause.addSuppressed(e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.sluice.core;
 
+import dev.sluice.core.file.FileChannelSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

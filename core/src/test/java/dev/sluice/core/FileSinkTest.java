@@ -4,6 +4,7 @@ import static dev.sluice.core.testing.IngestionAssertions.assertAborted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.file.TemporaryFile;
 import dev.sluice.core.job.Ingestion;
 import dev.sluice.core.testing.SinkContract;
 import dev.sluice.core.testing.TestData;
@@ -76,7 +77,7 @@ class FileSinkTest extends SinkContract {
     assertThat(Files.readAllBytes(target())).as("before commit").isEqualTo(previous);
     assertThat(entries()).as("the target and one temporary file beside it").hasSize(2);
     Path temporary = entries().stream().filter(p -> !p.equals(target())).findFirst().orElseThrow();
-    assertThat(temporary.getFileName().toString()).startsWith(".out.bin.sluice-").endsWith(".tmp");
+    assertThat(TemporaryFile.isTemporary(temporary.getFileName().toString())).isTrue();
 
     sink.commit();
 

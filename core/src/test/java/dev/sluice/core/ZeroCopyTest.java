@@ -3,6 +3,7 @@ package dev.sluice.core;
 import static dev.sluice.core.testing.IngestionAssertions.assertAborted;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.core.file.FileChannelSource;
 import dev.sluice.core.job.Ingestion;
 import dev.sluice.core.job.IngestionException;
 import dev.sluice.core.job.IngestionListener;

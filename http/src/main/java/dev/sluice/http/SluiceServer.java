@@ -20,7 +20,6 @@ import dev.sluice.http.internal.Router;
 import dev.sluice.http.internal.ServerContext;
 import dev.sluice.http.internal.ServerMetrics;
 import dev.sluice.http.internal.Throttle;
-import dev.sluice.http.internal.Transfers;
 import dev.sluice.http.internal.Uploads;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,7 +58,6 @@ public final class SluiceServer implements AutoCloseable {
   private final Server jetty;
   private final ServerConnector connector;
   private final Router router;
-  private final Transfers transfers;
   private final JobRegistry registry;
   private final Admission admission;
   private final Object shutdownLock = new Object();
@@ -68,10 +66,9 @@ public final class SluiceServer implements AutoCloseable {
   private SluiceServer(ServerConfig config, BlobStore store, List<Router.Extra> extras) {
     this.config = config;
     this.store = store;
-    this.transfers = new Transfers();
     this.registry = new JobRegistry();
     SchedulerLag lag = registry.own(SchedulerLag.start());
-    ServerMetrics metrics = new ServerMetrics(transfers);
+    ServerMetrics metrics = new ServerMetrics(registry);
     metrics.schedulerLag("p50", () -> lag.snapshot().p50Nanos() / 1e9);
     metrics.schedulerLag("p99", () -> lag.snapshot().p99Nanos() / 1e9);
     metrics.schedulerLag("max", () -> lag.snapshot().maxNanos() / 1e9);
@@ -86,7 +83,7 @@ public final class SluiceServer implements AutoCloseable {
             config.admissionWait());
     metrics.admission(admission);
     ServerContext context =
-        new ServerContext(config, transfers, metrics, throttle, registry, lag, workers, admission);
+        new ServerContext(config, metrics, throttle, registry, lag, workers, admission);
     Keys keys = new Keys();
     Delivery delivery = Delivery.of(new RangeLimits(config.maxRanges(), 80, 1));
     this.router =
@@ -227,12 +224,10 @@ public final class SluiceServer implements AutoCloseable {
     }
     router.drain();
     long end = System.nanoTime() + grace.toNanos();
-    boolean drained = transfers.awaitIdle(grace) && awaitAdmitted(end);
-    if (!drained) {
-      transfers.cancelAll(AbortReason.SHUTDOWN);
-      transfers.awaitIdle(Duration.ofSeconds(5));
-    }
-    registry.shutdown(Duration.ZERO); // any upload left is cancelled; the lag probe, workers stop
+    boolean drained = registry.awaitIdle(grace) && awaitAdmitted(end);
+    // uploads and downloads still running are cancelled with SHUTDOWN and waited for; then the lag
+    // probe and the workers stop
+    registry.shutdown(Duration.ZERO);
     jetty.stop();
     return drained;
   }

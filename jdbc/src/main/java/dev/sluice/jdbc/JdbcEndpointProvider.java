@@ -40,7 +40,7 @@ public final class JdbcEndpointProvider implements EndpointProvider {
             .withFormat(RecordFormat.parse(options.getOrDefault("format", "csv")))
             .withCreateTable(flag(options.get("create-table")))
             .withBatchSize(positive(options, "batch-size", TableLoad.DEFAULT_BATCH_SIZE));
-    return JdbcSinks.open(location, load);
+    return JdbcSinks.table(location, load);
   }
 
   @Override
@@ -63,8 +63,9 @@ public final class JdbcEndpointProvider implements EndpointProvider {
 
   @Override
   public BlobStore openStore(String location, Map<String, String> options) throws IOException {
-    return PostgresBlobStore.open(
-        location, options.getOrDefault("table", PostgresBlobStore.DEFAULT_TABLE));
+    return PostgresBlobStore.builder(location)
+        .table(options.getOrDefault("table", PostgresBlobStore.DEFAULT_TABLE))
+        .build();
   }
 
   private static boolean flag(String value) {

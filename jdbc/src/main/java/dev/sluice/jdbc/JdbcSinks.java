@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Sinks that load a CSV or NDJSON stream into a database table in one transaction: what the stream
@@ -21,13 +22,13 @@ import java.util.List;
  *
  * {@snippet :
  * Ingestion.from(Sources.file(Path.of("events.csv")))
- *     .to(JdbcSinks.open("jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
+ *     .to(JdbcSinks.table("jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
  *         TableLoad.csv("events")))
  *     .run();
  * }
  *
  * <p>CSV columns are matched to the table's by the header's names; NDJSON keys likewise, object by
- * object. Which sink {@link #open} picks: PostgreSQL {@code COPY}, MariaDB {@code LOAD DATA LOCAL
+ * object. Which sink {@link #table} picks: PostgreSQL {@code COPY}, MariaDB {@code LOAD DATA LOCAL
  * INFILE}, else batched {@code INSERT}s. A table that does not exist (and is not to be created) is
  * a {@link NoSuchTableException}.
  *
@@ -46,8 +47,8 @@ public final class JdbcSinks {
 
   private JdbcSinks() {}
 
-  /** The best sink for {@code url}'s database. */
-  public static Sink open(String url, TableLoad load) throws IOException {
+  /** The best sink into {@code load}'s table for {@code url}'s database. */
+  public static Sink table(String url, TableLoad load) throws IOException {
     if (Database.isPostgres(url)) {
       return postgresCopy(url, load);
     }
@@ -59,30 +60,19 @@ public final class JdbcSinks {
 
   /** PostgreSQL {@code COPY … FROM STDIN (FORMAT csv)}, fed chunk by chunk. */
   public static Sink postgresCopy(String url, TableLoad load) throws IOException {
-    Connection connection = Database.connect(url);
-    try {
-      connection.setAutoCommit(false);
-      PostgresCopySink copy = new PostgresCopySink(connection, location(url, load), load.table());
-      return bulkLoad(
-          connection,
-          load,
-          copy,
-          CsvEncoder.forBulkLoad(""),
-          true,
-          columns ->
-              "COPY "
-                  + load.table()
-                  + " ("
-                  + quoted(connection, columns)
-                  + ") FROM STDIN WITH (FORMAT csv"
-                  + (load.format() == RecordFormat.CSV ? ", HEADER true)" : ")"));
-    } catch (SQLException e) {
-      Database.rollbackAndClose(connection, e);
-      throw Database.failure("cannot load into table " + load.table(), e);
-    } catch (IOException | RuntimeException e) {
-      Database.rollbackAndClose(connection, e);
-      throw e;
-    }
+    return bulkLoad(
+        url,
+        load,
+        connection -> new PostgresCopySink(connection, location(url, load), load.table()),
+        CsvEncoder.forBulkLoad(""),
+        true,
+        (connection, columns) ->
+            "COPY "
+                + load.table()
+                + " ("
+                + quoted(connection, columns)
+                + ") FROM STDIN WITH (FORMAT csv"
+                + (load.format() == RecordFormat.CSV ? ", HEADER true)" : ")"));
   }
 
   /**
@@ -90,24 +80,13 @@ public final class JdbcSinks {
    * must allow it ({@code local_infile=1}); the URL gets {@code allowLocalInfile=true}.
    */
   public static Sink mariaDbLoad(String url, TableLoad load) throws IOException {
-    Connection connection = Database.connect(url);
-    try {
-      connection.setAutoCommit(false);
-      MariaDbLoadSink loader = new MariaDbLoadSink(connection, location(url, load), load.table());
-      return bulkLoad(
-          connection,
-          load,
-          loader,
-          CsvEncoder.forBulkLoad("NULL"),
-          false,
-          columns -> loadData(load.table(), quoted(connection, columns)));
-    } catch (SQLException e) {
-      Database.rollbackAndClose(connection, e);
-      throw Database.failure("cannot load into table " + load.table(), e);
-    } catch (IOException | RuntimeException e) {
-      Database.rollbackAndClose(connection, e);
-      throw e;
-    }
+    return bulkLoad(
+        url,
+        load,
+        connection -> new MariaDbLoadSink(connection, location(url, load), load.table()),
+        CsvEncoder.forBulkLoad("NULL"),
+        false,
+        (connection, columns) -> loadData(load.table(), quoted(connection, columns)));
   }
 
   /** Batched {@code INSERT}s of {@link TableLoad#batchSize()} rows, for any JDBC driver. */
@@ -121,38 +100,51 @@ public final class JdbcSinks {
   /** The statement that loads rows of {@code columns}. */
   @FunctionalInterface
   private interface LoadStatement {
-    String forColumns(List<String> columns) throws IOException;
+    String forColumns(Connection connection, List<String> columns) throws IOException;
   }
 
   /**
-   * Parses the input into rows and feeds them, written again by {@code encoder}, to {@code loader};
-   * the statement starts once the columns are known (after the CSV header; at once for NDJSON).
-   * With {@code headerLine} a CSV load sends a header row first, which the statement skips.
+   * Opens a transaction on {@code url} for the loader {@code open} makes, parses the input into
+   * rows and feeds them, written again by {@code encoder}, to the loader; the statement starts once
+   * the columns are known (after the CSV header; at once for NDJSON). With {@code headerLine} a CSV
+   * load sends a header row first, which the statement skips. A failure before the sink is returned
+   * rolls back and closes the connection.
    */
   private static Sink bulkLoad(
-      Connection connection,
+      String url,
       TableLoad load,
-      BulkLoader loader,
+      Function<Connection, BulkLoader> open,
       CsvEncoder encoder,
       boolean headerLine,
       LoadStatement statement)
-      throws SQLException, IOException {
-    if (load.format() == RecordFormat.CSV) {
-      BulkLoadRows rows =
-          new BulkLoadRows(
-              loader,
-              encoder,
-              header -> {
-                List<String> columns = columnsFor(connection, load, header);
-                loader.start(statement.forColumns(columns));
-                return columns;
-              },
-              headerLine);
-      return Records.csv(csvFormat(load), load.limits(), rows);
+      throws IOException {
+    Connection connection = Database.connect(url);
+    try {
+      connection.setAutoCommit(false);
+      BulkLoader loader = open.apply(connection);
+      if (load.format() == RecordFormat.CSV) {
+        BulkLoadRows rows =
+            new BulkLoadRows(
+                loader,
+                encoder,
+                header -> {
+                  List<String> columns = columnsFor(connection, load, header);
+                  loader.start(statement.forColumns(connection, columns));
+                  return columns;
+                },
+                headerLine);
+        return Records.csv(csvFormat(load), load.limits(), rows);
+      }
+      List<String> columns = existingColumns(connection, load);
+      loader.start(statement.forColumns(connection, columns));
+      return Records.ndjson(load.limits(), new BulkLoadRows(loader, encoder, columns));
+    } catch (SQLException e) {
+      Database.rollbackAndClose(connection, e);
+      throw Database.failure("cannot load into table " + load.table(), e);
+    } catch (IOException | RuntimeException e) {
+      Database.rollbackAndClose(connection, e);
+      throw e;
     }
-    List<String> columns = existingColumns(connection, load);
-    loader.start(statement.forColumns(columns));
-    return Records.ndjson(load.limits(), new BulkLoadRows(loader, encoder, columns));
   }
 
   /** The load's dialect, with the NULL rule every loader follows. */

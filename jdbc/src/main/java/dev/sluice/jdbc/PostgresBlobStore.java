@@ -2,13 +2,14 @@ package dev.sluice.jdbc;
 
 import dev.sluice.core.Sink;
 import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSink;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
 import dev.sluice.jdbc.internal.Database;
 import dev.sluice.jdbc.internal.LargeObjectBlob;
-import dev.sluice.jdbc.internal.LargeObjectSink;
+import dev.sluice.jdbc.internal.LargeObjectWriter;
 import dev.sluice.jdbc.internal.Retired;
 import java.io.IOException;
 import java.sql.Connection;
@@ -65,28 +66,57 @@ public final class PostgresBlobStore implements BlobStore {
 
   /** Opens the store in {@link #DEFAULT_TABLE}, creating the table if it is missing. */
   public static PostgresBlobStore open(String url) throws IOException {
-    return open(url, DEFAULT_TABLE);
+    return builder(url).build();
   }
 
-  /** Opens the store in {@code table}, creating it if it is missing. */
-  public static PostgresBlobStore open(String url, String table) throws IOException {
-    return open(url, table, DEFAULT_RETIRED_GRACE);
+  /** Starts configuring a store on the PostgreSQL database at {@code url}. */
+  public static Builder builder(String url) {
+    return new Builder(url);
   }
 
-  /**
-   * Opens the store in {@code table} (and {@code table_retired}), creating them if missing; a
-   * replaced or deleted version stays readable for {@code retiredGrace} after it goes.
-   */
-  public static PostgresBlobStore open(String url, String table, Duration retiredGrace)
-      throws IOException {
-    if (retiredGrace == null || retiredGrace.isNegative()) {
-      throw new IllegalArgumentException("retiredGrace must be >= 0: " + retiredGrace);
+  /** The settings of a {@link PostgresBlobStore}; {@link #build} opens it. Not thread-safe. */
+  public static final class Builder {
+    private final String url;
+    private String table = DEFAULT_TABLE;
+    private Duration retiredGrace = DEFAULT_RETIRED_GRACE;
+
+    private Builder(String url) {
+      this.url = url;
     }
+
+    /**
+     * The table of blobs (default {@link #DEFAULT_TABLE}); {@code table_retired} goes beside it.
+     */
+    public Builder table(String table) {
+      if (table == null || !NAME.matcher(table).matches()) {
+        throw new IllegalArgumentException("table must be a plain SQL name: " + table);
+      }
+      this.table = table;
+      return this;
+    }
+
+    /**
+     * How long a replaced or deleted version stays readable after it goes (default {@link
+     * #DEFAULT_RETIRED_GRACE}).
+     */
+    public Builder retiredGrace(Duration retiredGrace) {
+      if (retiredGrace == null || retiredGrace.isNegative()) {
+        throw new IllegalArgumentException("retiredGrace must be >= 0: " + retiredGrace);
+      }
+      this.retiredGrace = retiredGrace;
+      return this;
+    }
+
+    /** Opens the store, creating its tables if they are missing. */
+    public PostgresBlobStore build() throws IOException {
+      return openIn(url, table, retiredGrace);
+    }
+  }
+
+  private static PostgresBlobStore openIn(String url, String table, Duration retiredGrace)
+      throws IOException {
     if (!Database.isPostgres(url)) {
       throw new IllegalArgumentException("a large-object store needs a PostgreSQL URL: " + url);
-    }
-    if (table == null || !NAME.matcher(table).matches()) {
-      throw new IllegalArgumentException("table must be a plain SQL name: " + table);
     }
     try (Connection connection = Database.connect(url);
         Statement statement = connection.createStatement()) {
@@ -105,7 +135,9 @@ public final class PostgresBlobStore implements BlobStore {
 
   @Override
   public Sink create(String key, BlobSpec spec) throws IOException {
-    return new LargeObjectSink(Database.connect(url), table, key, spec, retiredGrace);
+    return BlobSink.of(
+        new LargeObjectWriter(Database.connect(url), table, key, spec, retiredGrace),
+        spec.expectedSha256());
   }
 
   @Override

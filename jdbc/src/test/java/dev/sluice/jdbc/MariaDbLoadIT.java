@@ -46,7 +46,7 @@ class MariaDbLoadIT extends TableLoadTests {
                 Ingestion.from(
                         Sources.from(
                             new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))))
-                    .to(JdbcSinks.open(url(), TableLoad.csv(narrow))),
+                    .to(JdbcSinks.table(url(), TableLoad.csv(narrow))),
                 AbortReason.INVALID_INPUT);
 
         assertThat(failure.getCause())

@@ -14,7 +14,7 @@ class PostgresBlobStoreContractIT extends BlobStoreContract {
   protected BlobStore store() throws IOException {
     TestDatabases.require(TestDatabases.POSTGRES);
     table = TestDatabases.uniqueTable("sluice_blobs");
-    return PostgresBlobStore.open(TestDatabases.POSTGRES, table);
+    return PostgresBlobStore.builder(TestDatabases.POSTGRES).table(table).build();
   }
 
   @AfterEach

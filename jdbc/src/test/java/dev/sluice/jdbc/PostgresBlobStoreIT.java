@@ -60,7 +60,7 @@ class PostgresBlobStoreIT extends SinkContract {
   void openStore() throws IOException {
     TestDatabases.require(TestDatabases.POSTGRES);
     table = TestDatabases.uniqueTable("sluice_blobs");
-    store = PostgresBlobStore.open(db, table);
+    store = PostgresBlobStore.builder(db).table(table).build();
     largeObjectsAtStart = largeObjects();
   }
 
@@ -123,7 +123,11 @@ class PostgresBlobStoreIT extends SinkContract {
 
     assertThat(read(old, 0, 3)).as("a reader of the old version").containsExactly(1, 2, 3);
     assertThat(largeObjects()).isEqualTo(before + 1);
-    PostgresBlobStore.open(db, table, java.time.Duration.ZERO).delete("none");
+    PostgresBlobStore.builder(db)
+        .table(table)
+        .retiredGrace(java.time.Duration.ZERO)
+        .build()
+        .delete("none");
     assertThat(largeObjects()).isEqualTo(before);
     assertThat(read(store.find("k").orElseThrow(), 0, 2)).containsExactly(4, 5);
   }
@@ -158,7 +162,8 @@ class PostgresBlobStoreIT extends SinkContract {
     assertThat(store.find("gone")).isEmpty();
     assertThat(largeObjects()).as("kept for its readers during the grace").isEqualTo(before);
 
-    PostgresBlobStore eager = PostgresBlobStore.open(db, table, java.time.Duration.ZERO);
+    PostgresBlobStore eager =
+        PostgresBlobStore.builder(db).table(table).retiredGrace(java.time.Duration.ZERO).build();
     assertThat(eager.delete("nothing-here")).as("a write sweeps what is past the grace").isFalse();
     assertThat(largeObjects()).isEqualTo(before - 1);
   }

@@ -34,7 +34,7 @@ class PostgresLoadIT extends TableLoadTests {
         assertAborted(
             Ingestion.from(
                     Sources.from(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))))
-                .to(JdbcSinks.open(url(), TableLoad.csv(table))),
+                .to(JdbcSinks.table(url(), TableLoad.csv(table))),
             AbortReason.INVALID_INPUT);
 
     assertThat(failure.getCause())

@@ -186,7 +186,7 @@ abstract class RecordFuzzing {
                 1 + input.rows().size() % 7);
     IngestionReport report =
         Ingestion.from(Sources.from(new ByteArrayInputStream(input.bytes())))
-            .to(JdbcSinks.open(url(), dialect))
+            .to(JdbcSinks.table(url(), dialect))
             .chunkSize(input.chunkSize())
             .run();
 

@@ -66,7 +66,7 @@ abstract class TableLoadTests {
     IngestionReport in =
         Ingestion.from(GeneratedRows.csv(rows))
             .through(Transforms.sha256())
-            .to(JdbcSinks.open(url(), TableLoad.csv(table)))
+            .to(JdbcSinks.table(url(), TableLoad.csv(table)))
             .run();
 
     assertThat(in.receipt().details()).containsEntry("rows", String.valueOf(rows));
@@ -82,7 +82,7 @@ abstract class TableLoadTests {
     IngestionReport in =
         Ingestion.from(GeneratedRows.ndjson(rows))
             .through(Transforms.sha256())
-            .to(JdbcSinks.open(url(), TableLoad.ndjson(table)))
+            .to(JdbcSinks.table(url(), TableLoad.ndjson(table)))
             .run();
 
     assertThat(TestDatabases.count(url(), table)).isEqualTo(rows);
@@ -106,7 +106,7 @@ abstract class TableLoadTests {
     IngestionException failure =
         assertAborted(
             Ingestion.from(GeneratedRows.csvMalformedAt(20_000, 12_345))
-                .to(JdbcSinks.open(url(), TableLoad.csv(table))),
+                .to(JdbcSinks.table(url(), TableLoad.csv(table))),
             AbortReason.INVALID_INPUT);
 
     assertThat(failure.getCause())
@@ -121,7 +121,7 @@ abstract class TableLoadTests {
     IngestionException failure =
         assertAborted(
             Ingestion.from(GeneratedRows.ndjsonMalformedAt(20_000, 15_001))
-                .to(JdbcSinks.open(url(), TableLoad.ndjson(table))),
+                .to(JdbcSinks.table(url(), TableLoad.ndjson(table))),
             AbortReason.INVALID_INPUT);
 
     assertThat(failure.getCause())
@@ -135,7 +135,7 @@ abstract class TableLoadTests {
     IOException failure = new IOException("connection reset by peer");
     assertAbortedBy(
         Ingestion.from(new FailingAfterSource(GeneratedRows.csv(200_000), 4 << 20, failure))
-            .to(JdbcSinks.open(url(), TableLoad.csv(table))),
+            .to(JdbcSinks.table(url(), TableLoad.csv(table))),
         failure,
         AbortReason.SOURCE_FAILED);
 
@@ -146,7 +146,7 @@ abstract class TableLoadTests {
   void aCancelledLoadRollsEverythingBack() throws Exception {
     var job =
         Ingestion.from(GeneratedRows.csv(5_000_000))
-            .to(JdbcSinks.open(url(), TableLoad.csv(table)))
+            .to(JdbcSinks.table(url(), TableLoad.csv(table)))
             .chunkSize(64 * 1024)
             .start();
     await("rows on their way").atMost(Duration.ofSeconds(30)).until(() -> job.bytesOut() > 0);
@@ -163,7 +163,7 @@ abstract class TableLoadTests {
             new java.io.ByteArrayInputStream("id,colour\n1,red\n".getBytes()));
     IngestionException failure =
         assertAborted(
-            Ingestion.from(csv).to(JdbcSinks.open(url(), TableLoad.csv(table))),
+            Ingestion.from(csv).to(JdbcSinks.table(url(), TableLoad.csv(table))),
             AbortReason.INVALID_INPUT);
 
     assertThat(failure.getCause())
@@ -180,7 +180,7 @@ abstract class TableLoadTests {
               new java.io.ByteArrayInputStream("code,label\nA1,\"x, y\"\nB2,z\n".getBytes()));
       IngestionReport report =
           Ingestion.from(csv)
-              .to(JdbcSinks.open(url(), TableLoad.csv(created).withCreateTable(true)))
+              .to(JdbcSinks.table(url(), TableLoad.csv(created).withCreateTable(true)))
               .run();
 
       assertThat(report.receipt().details()).containsEntry("rows", "2");
@@ -208,7 +208,7 @@ abstract class TableLoadTests {
         dev.sluice.core.Sources.from(new java.io.ByteArrayInputStream("a\n1\n".getBytes()));
     IngestionException failure =
         assertAborted(
-            Ingestion.from(csv).to(JdbcSinks.open(url(), TableLoad.csv(missing))),
+            Ingestion.from(csv).to(JdbcSinks.table(url(), TableLoad.csv(missing))),
             AbortReason.INVALID_INPUT);
 
     assertThat(failure.getCause())
@@ -220,7 +220,7 @@ abstract class TableLoadTests {
   void withoutATableAnNdjsonLoadFailsAtOnceNamingIt() {
     String missing = TestDatabases.uniqueTable("sluice_missing");
 
-    assertThatThrownBy(() -> JdbcSinks.open(url(), TableLoad.ndjson(missing)))
+    assertThatThrownBy(() -> JdbcSinks.table(url(), TableLoad.ndjson(missing)))
         .isInstanceOf(NoSuchTableException.class)
         .hasMessage("no table " + missing);
   }
@@ -231,7 +231,7 @@ abstract class TableLoadTests {
     try {
       IngestionReport report =
           Ingestion.from(source("v\na\n\\.\nb\nc\n"))
-              .to(JdbcSinks.open(url(), TableLoad.csv(created).withCreateTable(true)))
+              .to(JdbcSinks.table(url(), TableLoad.csv(created).withCreateTable(true)))
               .run();
 
       assertThat(report.receipt().details()).containsEntry("rows", "4");
@@ -250,7 +250,7 @@ abstract class TableLoadTests {
           url(), "CREATE TABLE " + created + " (" + quoted("v") + " " + textType() + ")");
       IngestionReport report =
           Ingestion.from(source("{\"v\":\"a\"}\n{\"v\":\"\\\\.\"}\n{\"v\":\"b\"}\n"))
-              .to(JdbcSinks.open(url(), TableLoad.ndjson(created)))
+              .to(JdbcSinks.table(url(), TableLoad.ndjson(created)))
               .run();
 
       assertThat(report.receipt().details()).containsEntry("rows", "3");
@@ -273,7 +273,7 @@ abstract class TableLoadTests {
       String csv = "k,v\n1,\n2,\"\"\n3,NULL\n4,\\N\n5,null\n6,a\\b\\\\c\\\n7,\"NULL\"\n8,\"\\N\"\n";
       IngestionReport report =
           Ingestion.from(source(csv))
-              .to(JdbcSinks.open(url(), TableLoad.csv(created).withCreateTable(true)))
+              .to(JdbcSinks.table(url(), TableLoad.csv(created).withCreateTable(true)))
               .run();
 
       assertThat(report.receipt().details()).containsEntry("rows", "8");
@@ -319,7 +319,9 @@ abstract class TableLoadTests {
               "{\"k\":\"5\"}",
               "{\"k\":\"6\",\"v\":\"a\\\\b\\\\\"}");
       IngestionReport report =
-          Ingestion.from(source(ndjson)).to(JdbcSinks.open(url(), TableLoad.ndjson(created))).run();
+          Ingestion.from(source(ndjson))
+              .to(JdbcSinks.table(url(), TableLoad.ndjson(created)))
+              .run();
 
       assertThat(report.receipt().details()).containsEntry("rows", "6");
       Map<String, String> expected = new HashMap<>();

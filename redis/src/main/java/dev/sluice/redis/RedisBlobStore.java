@@ -3,13 +3,14 @@ package dev.sluice.redis;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobSink;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
 import dev.sluice.redis.internal.BlobCommands;
 import dev.sluice.redis.internal.BlobKeys;
-import dev.sluice.redis.internal.ChunkedBlobSink;
+import dev.sluice.redis.internal.ChunkedBlobWriter;
 import dev.sluice.redis.internal.Manifest;
 import dev.sluice.redis.internal.RedisBlob;
 import dev.sluice.redis.internal.UploadIds;
@@ -84,6 +85,11 @@ public final class RedisBlobStore implements BlobStore {
         builder.description != null ? builder.description : "redis(prefix " + builder.prefix + ")";
   }
 
+  /** A store on {@code redis} (a {@code RedisClient}, say) with the default settings. */
+  public static RedisBlobStore open(UnifiedJedis redis) {
+    return builder(redis).build();
+  }
+
   /** Starts configuring a store on {@code redis} (a {@code RedisClient}, say). */
   public static Builder builder(UnifiedJedis redis) {
     return new Builder(redis);
@@ -107,8 +113,10 @@ public final class RedisBlobStore implements BlobStore {
         && !spec.precondition().holdsFor(find(key))) { // early; the commit tests it again
       throw new PreconditionFailedException(key);
     }
-    return new ChunkedBlobSink(
-        redis, keys, key, spec, chunkSize, stagingTtl, retiredGrace, UploadIds.next());
+    return BlobSink.of(
+        new ChunkedBlobWriter(
+            redis, keys, key, spec, chunkSize, stagingTtl, retiredGrace, UploadIds.next()),
+        spec.expectedSha256());
   }
 
   @Override
@@ -132,7 +140,7 @@ public final class RedisBlobStore implements BlobStore {
     requireKey(key);
     try {
       while (true) {
-        String expected = ChunkedBlobSink.versionHolding(redis, keys, key, precondition);
+        String expected = ChunkedBlobWriter.versionHolding(redis, keys, key, precondition);
         try {
           return BlobCommands.delete(redis, keys, key, expected, retiredGrace.toMillis());
         } catch (BlobCommands.Changed e) {

@@ -81,6 +81,14 @@ public final class RedisStreamSink implements Sink {
         : Records.csv(builder.csvFormat, builder.limits, stager);
   }
 
+  /**
+   * A sink adding the records of CSV or NDJSON input (told apart by its first byte) to the stream
+   * {@code stream}, with the default settings.
+   */
+  public static RedisStreamSink open(UnifiedJedis redis, String stream) throws IOException {
+    return builder(redis, stream).build();
+  }
+
   /** Starts configuring a sink adding to the stream {@code stream}. */
   public static Builder builder(UnifiedJedis redis, String stream) {
     return new Builder(redis, stream);

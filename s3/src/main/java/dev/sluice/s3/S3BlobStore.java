@@ -38,36 +38,73 @@ public final class S3BlobStore implements BlobStore {
 
   private final S3Client client;
   private final S3Location root;
-  private final UnaryOperator<S3Upload> uploadSettings;
+  private final UnaryOperator<S3Upload.Builder> uploadSettings;
   private final boolean closeClient;
 
-  /**
-   * A store over {@code root} ({@code s3://bucket} or {@code s3://bucket/prefix}).
-   *
-   * @param uploadSettings applied to every upload, e.g. {@code u -> u.partSize(16 << 20)}
-   * @param closeClient whether {@link #close} closes {@code client}
-   */
-  public S3BlobStore(
-      S3Client client,
-      S3Location root,
-      UnaryOperator<S3Upload> uploadSettings,
-      boolean closeClient) {
-    if (client == null) {
-      throw new NullPointerException("client == null");
-    }
-    String prefix = root.key();
+  private S3BlobStore(Builder builder) {
+    String prefix = builder.root.key();
     if (!prefix.isEmpty() && !prefix.endsWith("/")) {
       prefix = prefix + "/";
     }
-    this.client = client;
-    this.root = new S3Location(root.bucket(), prefix);
-    this.uploadSettings = uploadSettings;
-    this.closeClient = closeClient;
+    this.client = builder.client;
+    this.root = new S3Location(builder.root.bucket(), prefix);
+    this.uploadSettings = builder.uploadSettings;
+    this.closeClient = builder.closeClient;
   }
 
-  /** A store over {@code root} with default upload settings; closing it leaves the client open. */
-  public S3BlobStore(S3Client client, S3Location root) {
-    this(client, root, UnaryOperator.identity(), false);
+  /**
+   * A store over {@code root} ({@code s3://bucket} or {@code s3://bucket/prefix}) with default
+   * upload settings; closing it leaves the client open.
+   */
+  public static S3BlobStore open(S3Client client, S3Location root) {
+    return builder(client, root).build();
+  }
+
+  /**
+   * Starts configuring a store over {@code root} ({@code s3://bucket} or {@code
+   * s3://bucket/prefix}).
+   */
+  public static Builder builder(S3Client client, S3Location root) {
+    return new Builder(client, root);
+  }
+
+  /** The settings of an {@link S3BlobStore}; {@link #build} makes it. Not thread-safe. */
+  public static final class Builder {
+    private final S3Client client;
+    private final S3Location root;
+    private UnaryOperator<S3Upload.Builder> uploadSettings = UnaryOperator.identity();
+    private boolean closeClient;
+
+    private Builder(S3Client client, S3Location root) {
+      if (client == null) {
+        throw new NullPointerException("client == null");
+      }
+      if (root == null) {
+        throw new NullPointerException("root == null");
+      }
+      this.client = client;
+      this.root = root;
+    }
+
+    /** Settings applied to every upload, e.g. {@code u -> u.partSize(16 << 20)} (default none). */
+    public Builder uploads(UnaryOperator<S3Upload.Builder> settings) {
+      if (settings == null) {
+        throw new NullPointerException("settings == null");
+      }
+      this.uploadSettings = settings;
+      return this;
+    }
+
+    /** Whether {@link S3BlobStore#close} closes the client (default false). */
+    public Builder closeClient(boolean close) {
+      this.closeClient = close;
+      return this;
+    }
+
+    /** Makes the store; nothing is sent to S3 until it is used. */
+    public S3BlobStore build() {
+      return new S3BlobStore(this);
+    }
   }
 
   @Override
@@ -83,11 +120,11 @@ public final class S3BlobStore implements BlobStore {
     }
     Sink sink =
         uploadSettings
-            .apply(S3Upload.to(client, location))
+            .apply(S3Upload.builder(client, location))
             .contentType(spec.contentType())
             .expectedSha256(spec.expectedSha256())
             .overwrite(spec.overwrite())
-            .open();
+            .build();
     if (precondition == Precondition.NONE) {
       return sink;
     }

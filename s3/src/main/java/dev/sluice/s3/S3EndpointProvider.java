@@ -77,17 +77,17 @@ public final class S3EndpointProvider implements EndpointProvider {
   @Override
   public Sink openSink(String location, Map<String, String> options) {
     S3Location object = S3Location.parseObject(location);
-    UnaryOperator<S3Upload> settings = uploadSettings(options);
+    UnaryOperator<S3Upload.Builder> settings = uploadSettings(options);
     boolean sha256Metadata = sha256Metadata(options, false);
     String expectedSha256 = options.get(EXPECTED_SHA256);
     S3Client client = S3ClientSettings.from(options, env).newClient();
     try {
       return new ClientClosingSink(
           settings
-              .apply(S3Upload.to(client, object))
+              .apply(S3Upload.builder(client, object))
               .expectedSha256(expectedSha256)
               .sha256Metadata(sha256Metadata)
-              .open(),
+              .build(),
           client);
     } catch (RuntimeException e) {
       client.close();
@@ -98,13 +98,12 @@ public final class S3EndpointProvider implements EndpointProvider {
   @Override
   public BlobStore openStore(String location, Map<String, String> options) {
     S3Location root = S3Location.parse(location);
-    UnaryOperator<S3Upload> settings = uploadSettings(options);
+    UnaryOperator<S3Upload.Builder> settings = uploadSettings(options);
     boolean sha256Metadata = sha256Metadata(options, true);
-    return new S3BlobStore(
-        S3ClientSettings.from(options, env).newClient(),
-        root,
-        upload -> settings.apply(upload).sha256Metadata(sha256Metadata),
-        true);
+    return S3BlobStore.builder(S3ClientSettings.from(options, env).newClient(), root)
+        .uploads(upload -> settings.apply(upload).sha256Metadata(sha256Metadata))
+        .closeClient(true)
+        .build();
   }
 
   /**
@@ -117,7 +116,7 @@ public final class S3EndpointProvider implements EndpointProvider {
   }
 
   /** Reads the upload options up front, so a bad value fails before anything is opened. */
-  static UnaryOperator<S3Upload> uploadSettings(Map<String, String> options) {
+  static UnaryOperator<S3Upload.Builder> uploadSettings(Map<String, String> options) {
     String partSizeKey = options.containsKey("part-size") ? "part-size" : "s3-part-size";
     String partSizeText = options.get(partSizeKey);
     long partSize =

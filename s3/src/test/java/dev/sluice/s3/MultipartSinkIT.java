@@ -60,8 +60,8 @@ class MultipartSinkIT {
     client.close();
   }
 
-  private S3Upload upload(String key) {
-    return S3Upload.to(client, new S3Location(bucket, key)).partSize(PART).parallel(3);
+  private S3Upload.Builder upload(String key) {
+    return S3Upload.builder(client, new S3Location(bucket, key)).partSize(PART).parallel(3);
   }
 
   @ParameterizedTest
@@ -70,7 +70,7 @@ class MultipartSinkIT {
     IngestionReport report =
         Ingestion.from(Sources.generated(size, size))
             .through(Transforms.sha256())
-            .to(upload("obj-" + size).open())
+            .to(upload("obj-" + size).build())
             .chunkSize(CHUNK)
             .run();
 
@@ -97,7 +97,7 @@ class MultipartSinkIT {
     IngestionReport report =
         Ingestion.from(Sources.generated(size, 7))
             .through(Transforms.sha256())
-            .to(upload("sha-mode").checksum(S3Checksum.SHA256).open())
+            .to(upload("sha-mode").checksum(S3Checksum.SHA256).build())
             .run();
     assertThat(sha256Of("sha-mode")).isEqualTo(report.digests().get("sha256"));
   }
@@ -105,7 +105,7 @@ class MultipartSinkIT {
   @Test
   void uploadsUpToParallelPartsAtOnce() throws Exception {
     recorder.delayParts(Duration.ofMillis(300));
-    Ingestion.from(Sources.generated(8L * PART, 3)).to(upload("parallel").open()).run();
+    Ingestion.from(Sources.generated(8L * PART, 3)).to(upload("parallel").build()).run();
 
     assertThat(recorder.maxPartsInFlight()).isEqualTo(3);
   }
@@ -114,7 +114,7 @@ class MultipartSinkIT {
   void writeBlocksWhenEveryPartBufferIsBusy() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     recorder.holdParts(gate);
-    Sink sink = upload("backpressure").open();
+    Sink sink = upload("backpressure").build();
     AtomicLong accepted = new AtomicLong();
     Thread writer =
         Thread.ofVirtual()
@@ -152,7 +152,7 @@ class MultipartSinkIT {
     assertThatThrownBy(
             () ->
                 Ingestion.from(Sources.generated(6L * PART, 1))
-                    .to(upload("fail-part").open())
+                    .to(upload("fail-part").build())
                     .chunkSize(CHUNK)
                     .run())
         .isInstanceOfSatisfying(
@@ -174,7 +174,7 @@ class MultipartSinkIT {
     recorder.corruptChecksumOfPart(2);
     assertThatThrownBy(
             () ->
-                Ingestion.from(Sources.generated(3L * PART, 1)).to(upload("bad-crc").open()).run())
+                Ingestion.from(Sources.generated(3L * PART, 1)).to(upload("bad-crc").build()).run())
         .isInstanceOfSatisfying(
             IngestionException.class,
             e ->
@@ -192,12 +192,12 @@ class MultipartSinkIT {
   @ValueSource(longs = {10, 2L * PART + 1})
   void withoutOverwriteAnExistingObjectIsKeptAndTheUploadAborted(long size) throws Exception {
     String key = "keep-" + size;
-    Ingestion.from(Sources.generated(100, 1)).to(upload(key).open()).run();
+    Ingestion.from(Sources.generated(100, 1)).to(upload(key).build()).run();
 
     assertThatThrownBy(
             () ->
                 Ingestion.from(Sources.generated(size, 2))
-                    .to(upload(key).overwrite(false).open())
+                    .to(upload(key).overwrite(false).build())
                     .run())
         .isInstanceOfSatisfying(
             IngestionException.class,
@@ -213,7 +213,7 @@ class MultipartSinkIT {
   @Test
   void aSourceFailureAbortsTheUploadOnce() {
     Source failing = failingAfter(Sources.generated(10L * PART, 2), 2L * PART + 100);
-    assertThatThrownBy(() -> Ingestion.from(failing).to(upload("fail-source").open()).run())
+    assertThatThrownBy(() -> Ingestion.from(failing).to(upload("fail-source").build()).run())
         .isInstanceOfSatisfying(
             IngestionException.class,
             e -> {
@@ -233,7 +233,7 @@ class MultipartSinkIT {
       throws Exception {
     recorder.delayParts(Duration.ofMillis(200));
     IngestionJob job =
-        Ingestion.from(Sources.generated(40L * PART, 4)).to(upload("cancel").open()).start();
+        Ingestion.from(Sources.generated(40L * PART, 4)).to(upload("cancel").build()).start();
     await().atMost(Duration.ofSeconds(30)).until(() -> job.bytesOut() >= 3L * PART);
     assertThat(job.cancel(reason)).isTrue();
 
@@ -254,7 +254,7 @@ class MultipartSinkIT {
     assertThatThrownBy(
             () ->
                 Ingestion.from(Sources.generated(40L * PART, 5))
-                    .to(upload("timeout").open())
+                    .to(upload("timeout").build())
                     .timeout(Duration.ofMillis(700))
                     .run())
         .isInstanceOfSatisfying(
@@ -274,7 +274,7 @@ class MultipartSinkIT {
     assertThatThrownBy(
             () ->
                 Ingestion.from(Sources.generated(4L * PART, 6))
-                    .to(upload("abort-fails").open())
+                    .to(upload("abort-fails").build())
                     .run())
         .isInstanceOfSatisfying(
             IngestionException.class,
@@ -309,7 +309,7 @@ class MultipartSinkIT {
     assertThatThrownBy(
             () ->
                 Ingestion.from(Sources.generated(2L * PART + 1, 8))
-                    .to(upload(key).sha256Metadata(sha256Metadata).expectedSha256(wrong).open())
+                    .to(upload(key).sha256Metadata(sha256Metadata).expectedSha256(wrong).build())
                     .run())
         .isInstanceOfSatisfying(
             IngestionException.class,
@@ -327,7 +327,7 @@ class MultipartSinkIT {
     String sha256 = sha256Of(Sources.generated(size, 9));
     IngestionReport report =
         Ingestion.from(Sources.generated(size, 9))
-            .to(upload("known").expectedSha256(sha256).open())
+            .to(upload("known").expectedSha256(sha256).build())
             .run();
     assertThat(report.receipt().details()).containsEntry("sha256", sha256);
     assertThat(client.headObject(b -> b.bucket(bucket).key("known")).metadata())
@@ -342,7 +342,7 @@ class MultipartSinkIT {
     String key = "unhashed-" + size;
     IngestionReport report =
         Ingestion.from(Sources.generated(size, 4))
-            .to(upload(key).sha256Metadata(false).open())
+            .to(upload(key).sha256Metadata(false).build())
             .run();
     assertThat(report.receipt().details())
         .doesNotContainKey("sha256")
@@ -359,7 +359,7 @@ class MultipartSinkIT {
     long size = 2L * PART + 17;
     IngestionReport report =
         Ingestion.from(Sources.generated(size, 12))
-            .to(upload("copied").maxSingleCopy(PART).open())
+            .to(upload("copied").maxSingleCopy(PART).build())
             .run();
     String sha256 = sha256Of(Sources.generated(size, 12));
     assertThat(report.receipt().details()).containsEntry("sha256", sha256);
@@ -375,7 +375,7 @@ class MultipartSinkIT {
 
   @Test
   void thePartSizeGrowsToFitAKnownSizeInTenThousandParts() {
-    S3Upload upload = upload("big").expectedSize(200L << 30); // 200 GiB
+    S3Upload.Builder upload = upload("big").expectedSize(200L << 30); // 200 GiB
     assertThat(upload.effectivePartSize()).isEqualTo(21 << 20);
     assertThat(upload("small").expectedSize(1L << 30).effectivePartSize()).isEqualTo(PART);
   }

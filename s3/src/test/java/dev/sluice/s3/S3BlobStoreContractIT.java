@@ -15,11 +15,11 @@ class S3BlobStoreContractIT extends BlobStoreContract {
   S3BlobStoreContractIT(S3 s3) {
     String bucket = s3.newBucket();
     this.store =
-        new S3BlobStore(
-            s3.client(),
-            S3Location.parse("s3://" + bucket + "/contract-" + System.nanoTime()),
-            u -> u.partSize(S3Upload.MIN_PART_SIZE),
-            true);
+        S3BlobStore.builder(
+                s3.client(), S3Location.parse("s3://" + bucket + "/contract-" + System.nanoTime()))
+            .uploads(u -> u.partSize(S3Upload.MIN_PART_SIZE))
+            .closeClient(true)
+            .build();
   }
 
   @Override

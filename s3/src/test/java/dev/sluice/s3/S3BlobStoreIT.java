@@ -43,8 +43,10 @@ class S3BlobStoreIT {
     this.bucket = s3.newBucket();
     this.client = s3.client();
     this.store =
-        new S3BlobStore(
-            client, S3Location.parse("s3://" + bucket + "/data"), u -> u.partSize(PART), true);
+        S3BlobStore.builder(client, S3Location.parse("s3://" + bucket + "/data"))
+            .uploads(u -> u.partSize(PART))
+            .closeClient(true)
+            .build();
   }
 
   private byte[] content;

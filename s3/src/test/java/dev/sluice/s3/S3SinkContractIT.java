@@ -37,7 +37,7 @@ class S3SinkContractIT extends SinkContract {
   @Override
   protected Sink newSink() {
     key = "contract-" + KEYS.incrementAndGet();
-    return S3Upload.to(client, new S3Location(bucket, key)).open();
+    return S3Upload.open(client, new S3Location(bucket, key));
   }
 
   @Override

@@ -49,8 +49,9 @@ class ServeFromS3IT {
   @BeforeAll
   void start() throws Exception {
     S3BlobStore store =
-        new S3BlobStore(
-            client, S3Location.parse("s3://" + bucket + "/served"), u -> u.partSize(PART), false);
+        S3BlobStore.builder(client, S3Location.parse("s3://" + bucket + "/served"))
+            .uploads(u -> u.partSize(PART))
+            .build();
     server = SluiceServer.start(ServerConfig.builder().bind("127.0.0.1").port(0).build(), store);
     content = new byte[SIZE];
     try (var source = Sources.generated(SIZE, 11)) {

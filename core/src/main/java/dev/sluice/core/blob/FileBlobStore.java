@@ -2,6 +2,7 @@ package dev.sluice.core.blob;
 
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
+import dev.sluice.core.file.TemporaryFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 /**
  * A {@link BlobStore} over a folder: key {@code a/b/c} is the file {@code a/b/c} under the root, so
@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * removes the folder (a concurrent create in it re-creates it and retries), and an empty folder
  * left by a crash does not block the key of the same name. Temporary files left by a crash ({@code
  * .sluice-*.tmp}) are swept when the store opens and then periodically, once older than {@code
- * staleAfter} (see {@link #open(Path, Duration)}).
+ * staleAfter} (see {@link Builder#staleAfter}).
  *
  * {@snippet :
  * try (BlobStore store = FileBlobStore.open(Path.of("sluice-data"))) {
@@ -66,8 +66,6 @@ public final class FileBlobStore implements BlobStore {
 
   /** How old a temporary file must be before a sweep deletes it, by default: one hour. */
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(1);
-
-  private static final Pattern TEMPORARY = Pattern.compile("\\.sluice-[0-9a-f]{1,16}\\.tmp");
 
   /** One daemon thread sweeps every store of the process. */
   private static final ScheduledExecutorService SWEEPER =
@@ -97,25 +95,49 @@ public final class FileBlobStore implements BlobStore {
    * #DEFAULT_STALE_AFTER}.
    */
   public static FileBlobStore open(Path root) throws IOException {
-    return open(root, DEFAULT_STALE_AFTER);
+    return builder(root).build();
   }
 
-  /**
-   * A store over {@code root}, created if missing. Temporary files older than {@code staleAfter}
-   * (not written for that long: an upload idle longer than any upload may be) are deleted now and
-   * then every {@code staleAfter / 2}, until the store is closed.
-   *
-   * @throws IllegalArgumentException if {@code staleAfter} is not positive
-   */
-  public static FileBlobStore open(Path root, Duration staleAfter) throws IOException {
-    if (staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()) {
-      throw new IllegalArgumentException("staleAfter must be > 0: " + staleAfter);
+  /** Starts configuring a store over {@code root}. */
+  public static Builder builder(Path root) {
+    return new Builder(root);
+  }
+
+  /** The settings of a {@link FileBlobStore}; {@link #build} opens it. Not thread-safe. */
+  public static final class Builder {
+    private final Path root;
+    private Duration staleAfter = DEFAULT_STALE_AFTER;
+
+    private Builder(Path root) {
+      if (root == null) {
+        throw new NullPointerException("root == null");
+      }
+      this.root = root;
     }
-    Path absolute = root.toAbsolutePath().normalize();
-    Files.createDirectories(absolute);
-    FileBlobStore store = new FileBlobStore(absolute, staleAfter);
-    store.sweep();
-    return store;
+
+    /**
+     * Temporary files older than {@code staleAfter} (not written for that long: an upload idle
+     * longer than any upload may be) are deleted when the store opens and then every {@code
+     * staleAfter / 2}, until it is closed (default {@link #DEFAULT_STALE_AFTER}).
+     *
+     * @throws IllegalArgumentException if {@code staleAfter} is not positive
+     */
+    public Builder staleAfter(Duration staleAfter) {
+      if (staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()) {
+        throw new IllegalArgumentException("staleAfter must be > 0: " + staleAfter);
+      }
+      this.staleAfter = staleAfter;
+      return this;
+    }
+
+    /** Opens the store, creating its folder if missing, and sweeps stale temporary files. */
+    public FileBlobStore build() throws IOException {
+      Path absolute = root.toAbsolutePath().normalize();
+      Files.createDirectories(absolute);
+      FileBlobStore store = new FileBlobStore(absolute, staleAfter);
+      store.sweep();
+      return store;
+    }
   }
 
   /**
@@ -141,7 +163,7 @@ public final class FileBlobStore implements BlobStore {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
             if (attributes.isRegularFile()
-                && TEMPORARY.matcher(file.getFileName().toString()).matches()
+                && TemporaryFile.isTemporary(file.getFileName().toString())
                 && attributes.lastModifiedTime().toInstant().isBefore(cutoff)) {
               try {
                 Files.deleteIfExists(file);
@@ -218,7 +240,9 @@ public final class FileBlobStore implements BlobStore {
     if (spec.precondition() != Precondition.NONE && !satisfies(key, spec.precondition())) {
       throw new PreconditionFailedException(key);
     }
-    return new FileBlobSink(key, target, sidecarPath(key), spec, lockOf(key), new Folders());
+    return BlobSink.of(
+        new FileBlobWriter(key, target, sidecarPath(key), spec, lockOf(key), new Folders()),
+        spec.expectedSha256());
   }
 
   /**
@@ -313,8 +337,8 @@ public final class FileBlobStore implements BlobStore {
     }
   }
 
-  /** What the sinks ask of the store's folders. */
-  private final class Folders implements FileBlobSink.Folders {
+  /** What the writers ask of the store's folders. */
+  private final class Folders implements FileBlobWriter.Folders {
     @Override
     public boolean satisfies(String key, Precondition precondition) throws IOException {
       return FileBlobStore.this.satisfies(key, precondition);

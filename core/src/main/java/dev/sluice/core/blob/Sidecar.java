@@ -1,20 +1,19 @@
 package dev.sluice.core.blob;
 
+import dev.sluice.core.file.TemporaryFile;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The metadata a file store keeps beside a blob: content type and SHA-256, plus the size,
@@ -49,48 +48,27 @@ record Sidecar(String contentType, String sha256, long size, Instant modified, S
   }
 
   /**
-   * Writes a temporary file beside {@code path}; {@link #publish} moves it into place. On failure
-   * (a full disk, say) the temporary file is deleted before the exception is thrown.
+   * Writes a temporary file beside {@code path}, creating its folders; {@link
+   * TemporaryFile#publish} moves it into place. On failure (a full disk, say) the temporary file is
+   * deleted before the exception is thrown.
    */
-  public Path writeTemporary(Path path) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      Files.createDirectories(path.getParent());
-      Path temporary = temporarySibling(path);
-      try {
-        write(temporary);
-        return temporary;
-      } catch (NoSuchFileException e) {
-        if (attempt == 8) {
-          throw e; // the folder keeps being removed under us
-        }
-        // an empty folder was removed between creating it and the file: again
-      } catch (IOException | RuntimeException | Error e) {
-        try {
-          Files.deleteIfExists(temporary);
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
-    }
-  }
-
-  private void write(Path temporary) throws IOException {
-    Properties properties = new Properties();
-    properties.setProperty("contentType", contentType);
-    properties.setProperty("sha256", sha256);
-    properties.setProperty("size", Long.toString(size));
-    properties.setProperty("modified", modified.toString());
-    properties.setProperty("fileKey", fileKey);
-    try (Writer out =
-        Files.newBufferedWriter(temporary, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)) {
+  public TemporaryFile writeTemporary(Path path) throws IOException {
+    TemporaryFile temporary = TemporaryFile.createWithFolders(path);
+    try {
+      Properties properties = new Properties();
+      properties.setProperty("contentType", contentType);
+      properties.setProperty("sha256", sha256);
+      properties.setProperty("size", Long.toString(size));
+      properties.setProperty("modified", modified.toString());
+      properties.setProperty("fileKey", fileKey);
+      Writer out = Channels.newWriter(temporary.channel(), StandardCharsets.UTF_8);
       properties.store(out, null);
+      out.flush();
+      return temporary;
+    } catch (IOException | RuntimeException | Error e) {
+      temporary.discard(e);
+      throw e;
     }
-  }
-
-  /** Atomically replaces {@code path} with {@code temporary}. */
-  public static void publish(Path temporary, Path path) throws IOException {
-    Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** The sidecar at {@code path}, or empty when there is none or it cannot be read. */
@@ -112,11 +90,5 @@ record Sidecar(String contentType, String sha256, long size, Instant modified, S
     } catch (RuntimeException e) {
       return Optional.empty(); // a damaged sidecar: fall back to what the data file says
     }
-  }
-
-  /** A fresh hidden name in the folder of {@code path}: {@code .sluice-<random>.tmp}. */
-  public static Path temporarySibling(Path path) {
-    return path.resolveSibling(
-        ".sluice-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
   }
 }

@@ -4,12 +4,12 @@ import dev.sluice.core.AbortCause;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.CancelledException;
 import dev.sluice.core.DigestReporter;
-import dev.sluice.core.FileChannelSource;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
-import dev.sluice.core.TransferTarget;
 import dev.sluice.core.Transform;
+import dev.sluice.core.file.FileChannelSource;
+import dev.sluice.core.file.TransferTarget;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -54,13 +54,12 @@ final class Engine implements IngestionJob {
       boolean platformThreads,
       MemoryBudget.Reservation memory) {}
 
-  private static final AtomicLong IDS = new AtomicLong();
   private static final Object END = new Object();
   private static final long TRANSFER_SLICE = 8L << 20;
   private static final long OFFLOAD_RUN_BYTES = 4L << 20;
   private static final long READER_GRACE_NANOS = 1_000_000L;
 
-  private final long id = IDS.incrementAndGet();
+  private final long id = JobIds.next();
   private final Plan plan;
   private final long expectedBytes;
   private final String pipeline;

@@ -44,6 +44,8 @@ public final class Ingestion {
   private int window = DEFAULT_WINDOW;
   private Duration timeout;
   private JobRegistry registry;
+  private String kind = "ingestion";
+  private String name;
   private WorkerPool offload;
   private SchedulerLag schedulerLag;
   private boolean platformThreads;
@@ -187,6 +189,19 @@ public final class Ingestion {
   }
 
   /**
+   * How its {@link #registry} lists the job ({@link JobStatus#kind()}, {@link JobStatus#name()}):
+   * e.g. {@code listedAs("upload", key)}. By default {@code ingestion} and the sink as text.
+   */
+  public Ingestion listedAs(String kind, String name) {
+    if (kind == null || name == null) {
+      throw new NullPointerException(kind == null ? "kind == null" : "name == null");
+    }
+    this.kind = kind;
+    this.name = name;
+    return this;
+  }
+
+  /**
    * Starts the ingestion on virtual threads (or {@linkplain #platformThreads() platform threads})
    * and returns its handle at once.
    *
@@ -210,7 +225,7 @@ public final class Ingestion {
             schedulerLag,
             platformThreads,
             memory);
-    return registry == null ? Engine.start(plan) : registry.start(plan);
+    return registry == null ? Engine.start(plan) : registry.start(plan, kind, name);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.sluice.core.job;
 import dev.sluice.core.AbortReason;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -12,7 +13,9 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The active jobs of a process or server, and their graceful shutdown.
+ * The running work of a process or server, and its graceful shutdown: the ingestion jobs started
+ * with {@link Ingestion#registry} and the transfers a caller runs itself and {@linkplain #track
+ * tracks} here (a server's downloads, say), listed alike by {@link #jobs()}.
  *
  * {@snippet :
  * JobRegistry registry = new JobRegistry();
@@ -21,15 +24,15 @@ import java.util.function.LongSupplier;
  *     .offload(workers)
  *     .registry(registry)
  *     .start();                       // throws ShuttingDownException once shutdown began
- * registry.jobs();                    // id, pipeline, bytes so far, rate: for a /jobs endpoint
+ * registry.jobs();                    // id, kind, name, bytes so far, rate: for a /jobs endpoint
  * registry.shutdown(Duration.ofSeconds(30)); // e.g. from a SIGTERM hook
  * }
  *
- * <p>A job registers when it starts with {@link Ingestion#registry} and leaves the registry once
- * its threads have ended. {@link #shutdown} refuses new jobs from its first moment, lets running
- * jobs finish within the grace period, cancels the rest with {@link AbortReason#SHUTDOWN}, waits
- * for them to end, then closes what the registry {@linkplain #own owns} (worker pools, the
- * scheduler-lag probe). Thread-safe.
+ * <p>A job registers when it starts and leaves the registry once its threads have ended; a tracked
+ * transfer once it is closed. {@link #shutdown} refuses new jobs and transfers from its first
+ * moment, lets running ones finish within the grace period, cancels the rest with {@link
+ * AbortReason#SHUTDOWN}, waits for them to end, then closes what the registry {@linkplain #own
+ * owns} (worker pools, the scheduler-lag probe). Thread-safe.
  */
 public final class JobRegistry {
 
@@ -39,7 +42,7 @@ public final class JobRegistry {
   private final LongSupplier nanoTime;
   private final Object lock = new Object();
   private final Object shutdownLock = new Object();
-  private final Map<Long, Tracked> jobs = new LinkedHashMap<>(); // guarded by lock
+  private final Map<Long, Listed> jobs = new LinkedHashMap<>(); // guarded by lock
   private final Deque<AutoCloseable> owned = new ArrayDeque<>(); // guarded by lock
   private boolean shuttingDown; // guarded by lock
   private boolean closedOwned; // guarded by lock
@@ -55,20 +58,61 @@ public final class JobRegistry {
   }
 
   /**
-   * Starts {@code plan} and tracks it, or refuses it (ending its source and sink) when shutting
-   * down.
+   * Starts {@code plan} and lists it as {@code kind} and {@code name}, or refuses it (ending its
+   * source and sink) when shutting down.
    */
-  IngestionJob start(Engine.Plan plan) {
+  IngestionJob start(Engine.Plan plan, String kind, String name) {
     long expected = plan.source().length();
     synchronized (lock) {
       prune();
       if (!shuttingDown) {
         Engine job = Engine.start(plan);
-        jobs.put(job.id(), new Tracked(job, expected, nanoTime.getAsLong()));
+        jobs.put(
+            job.id(),
+            new Listed(
+                new RunningJob(job),
+                job.id(),
+                kind,
+                name == null ? plan.sink().toString() : name,
+                job.pipeline(),
+                job.startedAt(),
+                expected,
+                nanoTime.getAsLong()));
         return job;
       }
     }
     throw refuse(plan);
+  }
+
+  /**
+   * Lists a transfer the caller runs itself until it is {@linkplain TrackedTransfer#close closed},
+   * and cancels it on {@link #shutdown} like a job.
+   *
+   * @param kind what it is, e.g. {@code download}
+   * @param name what it moves, e.g. an object's key
+   * @param expectedBytes how many bytes it will move, or -1 when unknown
+   * @throws ShuttingDownException if the registry is shutting down
+   */
+  public TrackedTransfer track(String kind, String name, long expectedBytes) {
+    TrackedTransfer transfer = new TrackedTransfer(kind, name, expectedBytes);
+    synchronized (lock) {
+      prune();
+      if (!shuttingDown) {
+        jobs.put(
+            transfer.id(),
+            new Listed(
+                new RunningTransfer(transfer),
+                transfer.id(),
+                kind,
+                name,
+                transfer.toString(),
+                transfer.startedAt(),
+                expectedBytes,
+                nanoTime.getAsLong()));
+        return transfer;
+      }
+    }
+    throw new ShuttingDownException("shutting down: refused new " + transfer);
   }
 
   private static ShuttingDownException refuse(Engine.Plan plan) {
@@ -108,19 +152,59 @@ public final class JobRegistry {
     }
   }
 
-  /** The jobs still running, oldest first. */
+  /** The jobs and tracked transfers still running, oldest first. */
   public List<JobStatus> jobs() {
     long now = nanoTime.getAsLong();
     List<JobStatus> statuses = new ArrayList<>();
     synchronized (lock) {
       prune();
-      for (Tracked tracked : jobs.values()) {
-        if (!tracked.job.isDone()) {
-          statuses.add(tracked.status(now));
+      for (Listed listed : jobs.values()) {
+        if (!listed.running.isDone()) {
+          statuses.add(listed.status(now));
         }
       }
     }
     return statuses;
+  }
+
+  /** How many jobs and tracked transfers of {@code kind} are running. */
+  public int count(String kind) {
+    int n = 0;
+    synchronized (lock) {
+      for (Listed listed : jobs.values()) {
+        if (listed.kind.equals(kind) && !listed.running.isDone()) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Waits until no job or tracked transfer runs, or {@code timeout} passes; unlike {@link
+   * #shutdown} it refuses nothing and cancels nothing.
+   *
+   * @return true if none runs
+   */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<Running> running = running();
+      if (running.isEmpty()) {
+        return true;
+      }
+      for (Running one : running) {
+        if (!one.awaitEnd(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+          return false;
+        }
+      }
+    }
+  }
+
+  private List<Running> running() {
+    synchronized (lock) {
+      return jobs.values().stream().map(l -> l.running).filter(r -> !r.isDone()).toList();
+    }
   }
 
   /**
@@ -131,8 +215,10 @@ public final class JobRegistry {
   public int liveThreads() {
     int alive = 0;
     synchronized (lock) {
-      for (Tracked tracked : jobs.values()) {
-        alive += tracked.job.liveThreads();
+      for (Listed listed : jobs.values()) {
+        if (listed.running instanceof RunningJob(Engine job)) {
+          alive += job.liveThreads();
+        }
       }
     }
     return alive;
@@ -154,24 +240,24 @@ public final class JobRegistry {
       throw new IllegalArgumentException("grace must be >= 0: " + grace);
     }
     synchronized (shutdownLock) {
-      List<Engine> running;
+      List<Running> running;
       synchronized (lock) {
         shuttingDown = true;
-        running = jobs.values().stream().map(t -> t.job).toList();
+        running = jobs.values().stream().map(l -> l.running).toList();
       }
       long graceEnd = System.nanoTime() + grace.toNanos();
-      for (Engine job : running) {
-        job.awaitTermination(Duration.ofNanos(Math.max(0, graceEnd - System.nanoTime())));
+      for (Running one : running) {
+        one.awaitEnd(Duration.ofNanos(Math.max(0, graceEnd - System.nanoTime())));
       }
-      for (Engine job : running) {
-        if (!job.isDone()) {
-          job.cancel(AbortReason.SHUTDOWN);
+      for (Running one : running) {
+        if (!one.isDone()) {
+          one.cancel(AbortReason.SHUTDOWN);
         }
       }
       boolean clean = true;
       long stopEnd = System.nanoTime() + STOP_TIMEOUT.toNanos();
-      for (Engine job : running) {
-        clean &= job.awaitTermination(Duration.ofNanos(Math.max(0, stopEnd - System.nanoTime())));
+      for (Running one : running) {
+        clean &= one.awaitEnd(Duration.ofNanos(Math.max(0, stopEnd - System.nanoTime())));
       }
       clean &= closeOwned();
       synchronized (lock) {
@@ -204,9 +290,9 @@ public final class JobRegistry {
     }
   }
 
-  /** Forgets jobs whose threads have all ended. */
+  /** Forgets the jobs whose threads have all ended and the transfers closed. */
   private void prune() {
-    jobs.values().removeIf(t -> t.job.isDone() && t.job.liveThreads() == 0);
+    jobs.values().removeIf(l -> l.running.hasEnded());
   }
 
   @Override
@@ -216,42 +302,142 @@ public final class JobRegistry {
     }
   }
 
-  /** A job and the last sample of its progress, for the rate. */
-  private static final class Tracked {
+  /** What the registry lists, cancels and waits for: a job or a tracked transfer. */
+  private sealed interface Running {
+    long bytesIn();
+
+    long bytesOut();
+
+    /** Its outcome is known (a job's future completed, a transfer closed). */
+    boolean isDone();
+
+    /** It is done and nothing of it runs any more: the registry may forget it. */
+    boolean hasEnded();
+
+    void cancel(AbortReason reason);
+
+    /** Waits until it has ended; true if it did within {@code timeout}. */
+    boolean awaitEnd(Duration timeout) throws InterruptedException;
+  }
+
+  private record RunningJob(Engine job) implements Running {
+    @Override
+    public long bytesIn() {
+      return job.bytesIn();
+    }
+
+    @Override
+    public long bytesOut() {
+      return job.bytesOut();
+    }
+
+    @Override
+    public boolean isDone() {
+      return job.isDone();
+    }
+
+    @Override
+    public boolean hasEnded() {
+      return job.isDone() && job.liveThreads() == 0;
+    }
+
+    @Override
+    public void cancel(AbortReason reason) {
+      job.cancel(reason);
+    }
+
+    @Override
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+      return job.awaitTermination(timeout);
+    }
+  }
+
+  private record RunningTransfer(TrackedTransfer transfer) implements Running {
+    @Override
+    public long bytesIn() {
+      return transfer.bytes();
+    }
+
+    @Override
+    public long bytesOut() {
+      return transfer.bytes();
+    }
+
+    @Override
+    public boolean isDone() {
+      return transfer.isDone();
+    }
+
+    @Override
+    public boolean hasEnded() {
+      return transfer.isDone();
+    }
+
+    @Override
+    public void cancel(AbortReason reason) {
+      transfer.cancel(reason);
+    }
+
+    @Override
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+      return transfer.awaitClose(timeout);
+    }
+  }
+
+  /** A running job or transfer, how it is listed, and the last sample of its progress. */
+  private static final class Listed {
 
     private static final long RATE_WINDOW_NANOS = 1_000_000_000L;
 
-    final Engine job;
+    final Running running;
+    final long id;
+    final String kind;
+    final String name;
+    final String pipeline;
+    final Instant startedAt;
     final long expectedBytes;
     final long startNanos;
     long sampleNanos;
     long sampleBytes;
     double rate = Double.NaN;
 
-    Tracked(Engine job, long expectedBytes, long startNanos) {
+    Listed(
+        Running running,
+        long id,
+        String kind,
+        String name,
+        String pipeline,
+        Instant startedAt,
+        long expectedBytes,
+        long startNanos) {
+      this.running = running;
+      this.id = id;
+      this.kind = kind;
+      this.name = name;
+      this.pipeline = pipeline;
+      this.startedAt = startedAt;
+      this.expectedBytes = expectedBytes;
       this.startNanos = startNanos;
       this.sampleNanos = startNanos;
-      this.job = job;
-      this.expectedBytes = expectedBytes;
     }
 
     JobStatus status(long now) {
-      long bytes = job.bytesIn();
+      long bytes = running.bytesIn();
       if (now - sampleNanos >= RATE_WINDOW_NANOS) {
         rate = (bytes - sampleBytes) * 1e9 / (now - sampleNanos);
         sampleNanos = now;
         sampleBytes = bytes;
       }
       double current = Double.isNaN(rate) ? bytes * 1e9 / Math.max(1, now - startNanos) : rate;
-      Engine.Plan plan = job.plan();
       return new JobStatus(
-          job.id(),
-          job.pipeline(),
-          plan.source().toString(),
-          plan.sink().toString(),
-          job.startedAt(),
+          id,
+          kind,
+          name,
+          pipeline,
+          startedAt,
+          Duration.ofNanos(now - startNanos),
           bytes,
-          job.bytesOut(),
+          running.bytesOut(),
           expectedBytes,
           current);
     }

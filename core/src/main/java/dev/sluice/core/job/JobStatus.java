@@ -1,27 +1,33 @@
 package dev.sluice.core.job;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
- * One active job as a {@link JobRegistry} sees it at one moment, e.g. for a {@code /jobs} endpoint.
+ * One running job or tracked transfer as a {@link JobRegistry} sees it at one moment, e.g. for a
+ * {@code /jobs} endpoint.
  *
- * @param id the job's process-unique id
+ * @param id the process-unique id ({@link IngestionJob#id()} for an ingestion)
+ * @param kind what it is, e.g. {@code upload} or {@code download}; {@code ingestion} unless {@link
+ *     Ingestion#listedAs} or {@link JobRegistry#track} said otherwise
+ * @param name what it moves, e.g. an object's key; by default an ingestion's sink as text
  * @param pipeline the pipeline as text, e.g. {@code file(a.bin) → sha256 → file(b.bin)}
- * @param source the source as text
- * @param sink the sink as text
- * @param startedAt when the job started
+ * @param startedAt when it started
+ * @param elapsed how long it has run
  * @param bytesIn bytes read from the source so far
- * @param bytesOut bytes accepted by the final sink so far
- * @param expectedBytes the source's length when the job started, or -1 when unknown
+ * @param bytesOut bytes accepted by the final sink so far (a tracked transfer counts one number,
+ *     reported as both)
+ * @param expectedBytes the source's length when it started, or -1 when unknown
  * @param bytesPerSecond the recent source rate: over the time between the last two looks at least a
  *     second apart, or since the start before that
  */
 public record JobStatus(
     long id,
+    String kind,
+    String name,
     String pipeline,
-    String source,
-    String sink,
     Instant startedAt,
+    Duration elapsed,
     long bytesIn,
     long bytesOut,
     long expectedBytes,

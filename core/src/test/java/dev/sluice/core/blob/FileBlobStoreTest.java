@@ -487,7 +487,7 @@ class FileBlobStoreTest {
     sink.commit();
     assertThatThrownBy(() -> sink.write(ByteBuffer.allocate(1)))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("the sink for key k has already ended");
+        .hasMessage("the sink file-store(k) has already ended");
     assertThat(sink).hasToString("file-store(k)");
   }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,13 +61,116 @@ class JobRegistryTest {
     JobStatus status = jobs.get(0);
     assertThat(status.id()).isEqualTo(job.id());
     assertThat(status.pipeline()).isEqualTo("gen(67108864:1) → rate → ending");
-    assertThat(status.source()).isEqualTo("gen(67108864:1)");
-    assertThat(status.sink()).isEqualTo("ending");
+    assertThat(status.kind()).isEqualTo("ingestion");
+    assertThat(status.name()).as("the sink, by default").isEqualTo("ending");
     assertThat(status.expectedBytes()).isEqualTo(64L << 20);
     assertThat(status.bytesIn()).isPositive();
     assertThat(status.bytesOut()).isPositive();
     assertThat(status.bytesPerSecond()).isPositive();
     assertThat(status.startedAt()).isEqualTo(job.startedAt());
+  }
+
+  @Test
+  void aJobListedAsAnUploadShowsItsKindAndName() throws Exception {
+    IngestionJob job =
+        Ingestion.from(Sources.generated(64L << 20, 1))
+            .through(Transforms.rate(SLOW))
+            .to(new EndingSink())
+            .chunkSize(16 * 1024)
+            .listedAs("upload", "a/b.bin")
+            .registry(registry)
+            .start();
+    awaitBytes(job, 1);
+
+    JobStatus status = registry.jobs().get(0);
+
+    assertThat(status.kind()).isEqualTo("upload");
+    assertThat(status.name()).isEqualTo("a/b.bin");
+    assertThat(registry.count("upload")).isOne();
+    assertThat(registry.count("download")).isZero();
+  }
+
+  @Test
+  void aTrackedTransferIsListedBesideTheJobsUntilItIsClosed() {
+    AtomicLong now = new AtomicLong(1_000_000_000L);
+    JobRegistry timed = new JobRegistry(now::get);
+    TrackedTransfer transfer = timed.track("download", "k.bin", 300);
+    transfer.add(100);
+    now.addAndGet(2_000_000_000L);
+
+    List<JobStatus> jobs = timed.jobs();
+
+    assertThat(jobs).hasSize(1);
+    JobStatus status = jobs.get(0);
+    assertThat(status.kind()).isEqualTo("download");
+    assertThat(status.name()).isEqualTo("k.bin");
+    assertThat(status.pipeline()).isEqualTo("download(k.bin)");
+    assertThat(status.bytesIn()).isEqualTo(100);
+    assertThat(status.bytesOut()).isEqualTo(100);
+    assertThat(status.expectedBytes()).isEqualTo(300);
+    assertThat(status.elapsed()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(status.bytesPerSecond()).isEqualTo(50);
+    assertThat(timed.count("download")).isOne();
+
+    transfer.close();
+
+    assertThat(timed.jobs()).isEmpty();
+    assertThat(timed.count("download")).isZero();
+  }
+
+  @Test
+  void idsOfJobsAndTrackedTransfersNeverCollide() throws Exception {
+    TrackedTransfer before = registry.track("download", "a", -1);
+    IngestionJob job =
+        Ingestion.from(Sources.generated(10, 1)).to(new EndingSink()).registry(registry).start();
+    TrackedTransfer after = registry.track("download", "b", -1);
+    job.get(5, TimeUnit.SECONDS);
+
+    assertThat(Set.of(job.id(), idOf("a"), idOf("b"))).hasSize(3);
+    before.close();
+    after.close();
+  }
+
+  private long idOf(String name) {
+    return registry.jobs().stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .id();
+  }
+
+  @Test
+  void shutdownWaitsForATrackedTransferThenCancelsItWithReasonShutdown() throws Exception {
+    TrackedTransfer transfer = registry.track("download", "slow.bin", -1);
+    AtomicReference<AbortReason> stoppedWith = new AtomicReference<>();
+    transfer.onCancel(
+        reason -> {
+          stoppedWith.set(reason);
+          transfer.close(); // the way a handler ends once interrupted
+        });
+
+    assertThat(registry.awaitIdle(Duration.ZERO)).as("still running").isFalse();
+    assertThat(registry.shutdown(Duration.ZERO)).isTrue();
+
+    assertThat(stoppedWith).hasValue(AbortReason.SHUTDOWN);
+    assertThat(transfer.cancelReason()).isEqualTo(AbortReason.SHUTDOWN);
+    assertThat(registry.jobs()).isEmpty();
+    assertThatThrownBy(() -> registry.track("download", "late.bin", -1))
+        .isInstanceOf(ShuttingDownException.class)
+        .hasMessage("shutting down: refused new download(late.bin)");
+  }
+
+  @Test
+  void aCancelBeforeOnCancelStopsTheTransferAsSoonAsItSaysHow() {
+    TrackedTransfer transfer = registry.track("download", "k", -1);
+    assertThat(transfer.cancel(AbortReason.CLIENT_DISCONNECT)).isTrue();
+    assertThat(transfer.cancel(AbortReason.SHUTDOWN)).as("the first reason wins").isFalse();
+    AtomicReference<AbortReason> stoppedWith = new AtomicReference<>();
+
+    transfer.onCancel(stoppedWith::set);
+
+    assertThat(stoppedWith).hasValue(AbortReason.CLIENT_DISCONNECT);
+    transfer.close();
   }
 
   @Test

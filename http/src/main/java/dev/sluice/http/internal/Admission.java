@@ -4,7 +4,6 @@ import dev.sluice.core.ByteSize;
 import dev.sluice.core.job.Ingestion;
 import dev.sluice.core.job.MemoryBudget;
 import dev.sluice.core.job.MemoryExhaustedException;
-import dev.sluice.http.internal.Transfers.Direction;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;

@@ -11,9 +11,8 @@ import dev.sluice.core.delivery.Conditionals;
 import dev.sluice.core.delivery.Delivery;
 import dev.sluice.core.delivery.DeliveryPlan;
 import dev.sluice.core.delivery.DeliveryRequest;
+import dev.sluice.core.job.TrackedTransfer;
 import dev.sluice.http.internal.Throttle.Pace;
-import dev.sluice.http.internal.Transfers.Direction;
-import dev.sluice.http.internal.Transfers.Transfer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -105,8 +104,7 @@ public final class Deliveries {
     // admitted before any header is set: a refusal is a clean 503, not a half-made 200
     try (Admission.Ticket ticket =
             context.admission().admit(Direction.DOWNLOAD, "GET /objects/" + key, pace.chunkSize());
-        Transfer transfer =
-            context.transfers().open(Direction.DOWNLOAD, key, plan.contentLength())) {
+        TrackedTransfer transfer = context.track(Direction.DOWNLOAD, key, plan.contentLength())) {
       ByteBuffer buffer = ticket.buffer(pace.chunkSize());
       try {
         head(exchange, blob, plan, gzip, notModifiedTag);
@@ -154,7 +152,7 @@ public final class Deliveries {
       DeliveryPlan plan,
       Pace pace,
       boolean gzip,
-      Transfer transfer,
+      TrackedTransfer transfer,
       ByteBuffer buffer)
       throws BlobChangedException {
     Thread handler = Thread.currentThread();

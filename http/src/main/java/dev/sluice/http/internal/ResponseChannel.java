@@ -3,8 +3,8 @@ package dev.sluice.http.internal;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.CancelledException;
 import dev.sluice.core.ClientDisconnectedException;
+import dev.sluice.core.job.TrackedTransfer;
 import dev.sluice.http.internal.Throttle.Pace;
-import dev.sluice.http.internal.Transfers.Transfer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -23,7 +23,7 @@ final class ResponseChannel implements WritableByteChannel {
   private final Exchange exchange;
   private final OutputStream encoder;
   private final Pace pace;
-  private final Transfer transfer;
+  private final TrackedTransfer transfer;
   private final ServerMetrics metrics;
   private final byte[] scratch;
   private long written;
@@ -36,7 +36,7 @@ final class ResponseChannel implements WritableByteChannel {
       Exchange exchange,
       OutputStream encoder,
       Pace pace,
-      Transfer transfer,
+      TrackedTransfer transfer,
       ServerMetrics metrics) {
     this.exchange = exchange;
     this.encoder = encoder;

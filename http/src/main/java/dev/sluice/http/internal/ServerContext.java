@@ -5,24 +5,42 @@ import dev.sluice.core.job.IngestionJob;
 import dev.sluice.core.job.JobRegistry;
 import dev.sluice.core.job.SchedulerLag;
 import dev.sluice.core.job.ShuttingDownException;
+import dev.sluice.core.job.TrackedTransfer;
 import dev.sluice.core.job.WorkerPool;
 import dev.sluice.http.ServerConfig;
 import java.util.Map;
 
 /**
- * What every handler shares: the configuration, the running transfers, meters, pacing, the job
- * registry uploads run under, the scheduler-lag probe, the worker pool uploads run on (null when
- * they run inline) and admission control.
+ * What every handler shares: the configuration, meters, pacing, the job registry every upload and
+ * download is listed in, the scheduler-lag probe, the worker pool uploads run on (null when they
+ * run inline) and admission control.
  */
 public record ServerContext(
     ServerConfig config,
-    Transfers transfers,
     ServerMetrics metrics,
     Throttle throttle,
     JobRegistry registry,
     SchedulerLag lag,
     WorkerPool workers,
     Admission admission) {
+
+  /**
+   * Lists a download in the registry until it is closed; a shutdown cancels it like an upload.
+   *
+   * @throws HttpProblem 503 when the registry is shutting down
+   */
+  public TrackedTransfer track(Direction direction, String key, long expectedBytes) {
+    try {
+      return registry.track(direction.kind(), key, expectedBytes);
+    } catch (ShuttingDownException e) {
+      throw shuttingDown(e);
+    }
+  }
+
+  private static HttpProblem shuttingDown(ShuttingDownException e) {
+    return new HttpProblem(
+        503, "the server is shutting down: " + e.getMessage(), Map.of("Retry-After", "5"));
+  }
 
   /**
    * Starts an upload's ingestion, tracked by the registry; its transforms and sink run on {@link
@@ -42,8 +60,7 @@ public record ServerContext(
     try {
       return ingestion.registry(registry).schedulerLag(lag).start();
     } catch (ShuttingDownException e) {
-      throw new HttpProblem(
-          503, "the server is shutting down: " + e.getMessage(), Map.of("Retry-After", "5"));
+      throw shuttingDown(e);
     }
   }
 }

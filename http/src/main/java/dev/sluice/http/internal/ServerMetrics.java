@@ -1,8 +1,8 @@
 package dev.sluice.http.internal;
 
 import dev.sluice.core.AbortReason;
+import dev.sluice.core.job.JobRegistry;
 import dev.sluice.core.job.MemoryBudget;
-import dev.sluice.http.internal.Transfers.Direction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -29,7 +29,7 @@ public final class ServerMetrics {
   private final Timer chunkWrite;
   private final DistributionSummary throughput;
 
-  public ServerMetrics(Transfers transfers) {
+  public ServerMetrics(JobRegistry jobs) {
     bytesIn =
         Counter.builder("sluice.bytes.in")
             .baseUnit("bytes")
@@ -53,7 +53,7 @@ public final class ServerMetrics {
             .description("Throughput of each finished transfer")
             .register(registry);
     for (Direction d : Direction.values()) {
-      Gauge.builder("sluice.transfers.active", transfers, t -> t.count(d))
+      Gauge.builder("sluice.transfers.active", jobs, j -> j.count(d.kind()))
           .tag("direction", name(d))
           .description("Transfers running now")
           .register(registry);

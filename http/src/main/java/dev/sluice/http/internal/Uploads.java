@@ -17,8 +17,6 @@ import dev.sluice.core.job.IngestionException;
 import dev.sluice.core.job.IngestionJob;
 import dev.sluice.core.job.IngestionListener;
 import dev.sluice.core.job.IngestionReport;
-import dev.sluice.http.internal.Transfers.Direction;
-import dev.sluice.http.internal.Transfers.Transfer;
 import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -121,21 +119,17 @@ public final class Uploads {
     if (digests.md5() != null) {
       ingestion.through(Transforms.md5(digests.md5()));
     }
-    Transfer transfer = context.transfers().open(Direction.UPLOAD, key, body.length());
-    ingestion.to(sink).listener(new Meter(transfer));
-    try (transfer) {
-      IngestionJob job = context.start(ingestion);
-      transfer.onCancel(job::cancel);
-      try {
-        IngestionReport report = await(job);
-        context.metrics().ended(Direction.UPLOAD, null, report.bytesIn(), report.duration());
-        return report;
-      } catch (IngestionException e) {
-        context
-            .metrics()
-            .ended(Direction.UPLOAD, e.reason(), e.report().bytesIn(), e.report().duration());
-        throw problemFor(key, e);
-      }
+    ingestion.to(sink).listener(new Meter()).listedAs(Direction.UPLOAD.kind(), key);
+    IngestionJob job = context.start(ingestion);
+    try {
+      IngestionReport report = await(job);
+      context.metrics().ended(Direction.UPLOAD, null, report.bytesIn(), report.duration());
+      return report;
+    } catch (IngestionException e) {
+      context
+          .metrics()
+          .ended(Direction.UPLOAD, e.reason(), e.report().bytesIn(), e.report().duration());
+      throw problemFor(key, e);
     }
   }
 
@@ -247,17 +241,10 @@ public final class Uploads {
     return value == null ? null : value.trim();
   }
 
-  /** Feeds the server's meters and the transfer's byte count from the engine. */
+  /** Feeds the server's meters from the engine. */
   private final class Meter implements IngestionListener {
-    private final Transfer transfer;
-
-    Meter(Transfer transfer) {
-      this.transfer = transfer;
-    }
-
     @Override
     public void onChunk(int bytes, long writeNanos) {
-      transfer.add(bytes);
       context.metrics().bytesIn(bytes);
       context.metrics().chunkWritten(writeNanos);
     }

@@ -17,13 +17,11 @@ import org.postgresql.copy.CopyIn;
  */
 public final class PostgresCopySink implements BulkLoader {
 
-  private static final int SCRATCH = 64 * 1024;
-
   private final Connection connection;
   private final String location;
   private final String target;
   private long expectedRows = -1;
-  private byte[] scratch;
+  private ArrayWrites writes;
   private CopyIn copy;
   private boolean ended;
 
@@ -62,19 +60,10 @@ public final class PostgresCopySink implements BulkLoader {
       throw new IllegalStateException("write before the copy into " + target + " started");
     }
     try {
-      if (chunk.hasArray()) {
-        copy.writeToCopy(chunk.array(), chunk.arrayOffset() + chunk.position(), chunk.remaining());
-        chunk.position(chunk.limit());
-        return;
+      if (writes == null) {
+        writes = new ArrayWrites(copy::writeToCopy);
       }
-      if (scratch == null) {
-        scratch = new byte[SCRATCH];
-      }
-      while (chunk.hasRemaining()) {
-        int n = Math.min(scratch.length, chunk.remaining());
-        chunk.get(scratch, 0, n);
-        copy.writeToCopy(scratch, 0, n);
-      }
+      writes.write(chunk);
     } catch (SQLException e) {
       throw Database.failure("COPY into " + target + " failed", e);
     }

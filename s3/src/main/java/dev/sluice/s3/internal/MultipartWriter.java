@@ -1,20 +1,17 @@
 package dev.sluice.s3.internal;
 
-import dev.sluice.core.DigestMismatchException;
 import dev.sluice.core.Receipt;
-import dev.sluice.core.Sink;
+import dev.sluice.core.blob.BlobSink;
+import dev.sluice.core.blob.BlobWriter;
 import dev.sluice.s3.S3Checksum;
 import dev.sluice.s3.S3Location;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -33,17 +30,17 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * Uploads one S3 object in parts of a fixed size, {@code parallel} at a time, from at most {@code
- * parallel + 1} reused part buffers ({@link PartBuffers}). The multipart upload is created when the
- * first part is full and more bytes follow; an object that fits in one part is a single PUT at
- * commit. The whole stream is checksummed (CRC-32C, and SHA-256 when the plan wants the digest) on
- * the writing thread; parts are checksummed on their upload threads.
+ * Uploads one S3 object behind a {@link BlobSink}, in parts of a fixed size, {@code parallel} at a
+ * time, from at most {@code parallel + 1} reused part buffers ({@link PartBuffers}). The multipart
+ * upload is created when the first part is full and more bytes follow; an object that fits in one
+ * part is a single PUT at publish. The whole stream is checksummed with CRC-32C on the writing
+ * thread (the SHA-256, when the plan wants it, by the {@link BlobSink}); parts are checksummed on
+ * their upload threads.
  *
- * <p>Ending: {@link #commit} completes the upload (or PUTs the object); {@link #abort} and every
- * failed commit wait for the parts in flight, then abort the multipart upload once ({@link
- * UploadAborter}).
+ * <p>Ending: {@link #publish} completes the upload (or PUTs the object); {@link #discard} waits for
+ * the parts in flight, then aborts the multipart upload once ({@link UploadAborter}).
  */
-public final class MultipartSink implements Sink {
+public final class MultipartWriter implements BlobWriter {
 
   /** Everything one upload needs; see {@link dev.sluice.s3.S3Upload}. */
   public record Plan(
@@ -70,40 +67,37 @@ public final class MultipartSink implements Sink {
   private final S3Client client;
   private final S3Location location;
   private final PartBuffers buffers;
-  private final MessageDigest sha256; // null when nobody wants the digest
   private final CRC32C crc32c = new CRC32C();
   private final Map<Integer, CompletedPart> completed = new ConcurrentSkipListMap<>();
   private final List<Thread> uploads = new ArrayList<>();
-  private final AtomicBoolean ended = new AtomicBoolean();
 
   private ByteBuffer current;
   private int nextPart = 1;
   private String uploadId;
   private long bytes;
 
-  public MultipartSink(Plan plan) {
+  private MultipartWriter(Plan plan) {
     this.plan = plan;
     this.client = plan.client();
     this.location = plan.location();
     this.buffers = new PartBuffers(plan.partSize(), plan.parallel());
-    this.sha256 =
-        plan.expectedSha256() != null || plan.sha256Metadata() ? Checksums.sha256() : null;
+  }
+
+  /** The sink uploading {@code plan}: it hashes with SHA-256 when the plan wants the digest. */
+  public static BlobSink sink(Plan plan) {
+    MultipartWriter writer = new MultipartWriter(plan);
+    return plan.expectedSha256() != null || plan.sha256Metadata()
+        ? BlobSink.of(writer, plan.expectedSha256())
+        : BlobSink.withoutDigest(writer);
   }
 
   @Override
   public void write(ByteBuffer chunk) throws IOException {
-    if (ended.get()) {
-      throw new IllegalStateException("write after the sink ended: " + this);
-    }
     IOException failure = buffers.failure();
     if (failure != null) {
       throw failure;
     }
-    ByteBuffer view = chunk.duplicate();
-    if (sha256 != null) {
-      sha256.update(view.duplicate());
-    }
-    crc32c.update(view.duplicate());
+    crc32c.update(chunk.duplicate());
     bytes += chunk.remaining();
     while (chunk.hasRemaining()) {
       if (current != null && !current.hasRemaining()) {
@@ -209,20 +203,10 @@ public final class MultipartSink implements Sink {
   }
 
   @Override
-  public Receipt commit() throws IOException {
-    if (!ended.compareAndSet(false, true)) {
-      throw new IllegalStateException("commit after the sink ended: " + this);
-    }
+  public Receipt publish(String sha256Hex, long size) throws IOException {
     try {
-      String sha256Hex = sha256 == null ? null : HexFormat.of().formatHex(sha256.digest());
-      if (plan.expectedSha256() != null && !plan.expectedSha256().equals(sha256Hex)) {
-        throw new DigestMismatchException("sha256", plan.expectedSha256(), sha256Hex);
-      }
       Receipt receipt = uploadId == null ? putWhole(sha256Hex) : completeUpload(sha256Hex);
       return (sha256Hex == null ? receipt : receipt.with("sha256", sha256Hex)).with("bytes", bytes);
-    } catch (IOException | RuntimeException | Error e) {
-      discard(e);
-      throw e;
     } finally {
       buffers.release();
       current = null;
@@ -412,32 +396,25 @@ public final class MultipartSink implements Sink {
     return versionId == null ? receipt : receipt.with("version", versionId);
   }
 
+  /** Stops the parts in flight, waits for them to settle, then aborts the upload if one exists. */
   @Override
-  public void abort(Throwable cause) {
-    if (!ended.compareAndSet(false, true)) {
-      return;
-    }
+  public void discard(Throwable cause) {
     boolean interrupted = Thread.interrupted();
     try {
-      discard(cause);
+      for (Thread upload : uploads) {
+        upload.interrupt();
+      }
+      buffers.awaitSettledUninterruptibly();
+      if (uploadId != null) {
+        new UploadAborter(client, location, uploadId).abort(cause);
+        uploadId = null;
+      }
     } finally {
       buffers.release();
       current = null;
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-    }
-  }
-
-  /** Stops the parts in flight, waits for them to settle, then aborts the upload if one exists. */
-  private void discard(Throwable cause) {
-    for (Thread upload : uploads) {
-      upload.interrupt();
-    }
-    buffers.awaitSettledUninterruptibly();
-    if (uploadId != null) {
-      new UploadAborter(client, location, uploadId).abort(cause);
-      uploadId = null;
     }
   }
 

@@ -1,12 +1,13 @@
-package dev.sluice.core;
+package dev.sluice.core.file;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 
 /**
- * A {@link Source} backed by a region of a file, which the engine may hand to a {@link
- * TransferTarget} without copying. {@link Sources#file} implements it; the engine moves {@link
- * #position()} with {@link #advance} as it transfers, and still closes the source once.
+ * A {@link dev.sluice.core.Source} backed by a region of a file, which the engine may hand to a
+ * {@link TransferTarget} without copying. {@link dev.sluice.core.Sources#file} implements it; the
+ * engine moves {@link #position()} with {@link #advance} as it transfers, and still closes the
+ * source once.
  */
 public interface FileChannelSource {
 

@@ -1,15 +1,13 @@
 package dev.sluice.jdbc.internal;
 
-import dev.sluice.core.DigestMismatchException;
 import dev.sluice.core.Receipt;
-import dev.sluice.core.Sink;
+import dev.sluice.core.blob.BlobSink;
 import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.BlobWriter;
 import dev.sluice.core.blob.PreconditionFailedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,36 +16,30 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
-import java.util.Locale;
 import org.postgresql.PGConnection;
 import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
 
 /**
- * Stores one blob as a PostgreSQL large object, hashing it as it goes, in one transaction: commit
- * verifies the expected SHA-256, locks the key's row ({@code FOR UPDATE}), tests the spec's
- * precondition against it, points it at the new object (retiring the object it replaces, see {@link
- * Retired}) and commits; abort rolls back, which also drops the new large object.
+ * Stores one blob as a PostgreSQL large object behind a {@link BlobSink}, in one transaction:
+ * publish locks the key's row ({@code FOR UPDATE}), tests the spec's precondition against it,
+ * points it at the new object (retiring the object it replaces, see {@link Retired}) and commits;
+ * discard rolls back, which also drops the new large object.
  */
-public final class LargeObjectSink implements Sink {
-
-  private static final int SCRATCH = 64 * 1024;
+public final class LargeObjectWriter implements BlobWriter {
 
   private final Connection connection;
   private final String table;
   private final String key;
   private final BlobSpec spec;
   private final Duration retiredGrace;
-  private final MessageDigest digest;
   private final long oid;
   private final LargeObject object;
-  private final byte[] scratch = new byte[SCRATCH];
-  private long written;
-  private boolean ended;
+  private final ArrayWrites writes;
+  private boolean committed;
 
   /** Takes over {@code connection} and creates the large object. */
-  public LargeObjectSink(
+  public LargeObjectWriter(
       Connection connection, String table, String key, BlobSpec spec, Duration retiredGrace)
       throws IOException {
     this.connection = connection;
@@ -55,11 +47,6 @@ public final class LargeObjectSink implements Sink {
     this.table = table;
     this.key = key;
     this.spec = spec;
-    try {
-      this.digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
     try {
       connection.setAutoCommit(false);
       Current current = current(false); // an early answer; publish checks again, locked
@@ -72,6 +59,7 @@ public final class LargeObjectSink implements Sink {
       LargeObjectManager objects = connection.unwrap(PGConnection.class).getLargeObjectAPI();
       oid = objects.createLO(LargeObjectManager.READWRITE);
       object = objects.open(oid, LargeObjectManager.WRITE);
+      writes = new ArrayWrites(object::write);
     } catch (SQLException e) {
       Database.rollbackAndClose(connection, e);
       throw Database.failure("cannot store " + key, e);
@@ -83,57 +71,35 @@ public final class LargeObjectSink implements Sink {
 
   @Override
   public void write(ByteBuffer chunk) throws IOException {
-    if (ended) {
-      throw new IllegalStateException("the sink for key " + key + " has already ended");
-    }
     try {
-      while (chunk.hasRemaining()) {
-        int n = Math.min(scratch.length, chunk.remaining());
-        chunk.get(scratch, 0, n);
-        digest.update(scratch, 0, n);
-        object.write(scratch, 0, n);
-        written += n;
-      }
+      writes.write(chunk);
     } catch (SQLException e) {
       throw Database.failure("writing " + key + " failed", e);
     }
   }
 
   @Override
-  public Receipt commit() throws IOException {
-    if (ended) {
-      throw new IllegalStateException("the sink for key " + key + " has already ended");
-    }
+  public Receipt publish(String sha256, long size) throws IOException {
     try {
       object.close();
-      String sha256 = HexFormat.of().formatHex(digest.digest());
-      String expected = spec.expectedSha256();
-      if (expected != null && !expected.toLowerCase(Locale.ROOT).equals(sha256)) {
-        throw new DigestMismatchException("sha256", expected.toLowerCase(Locale.ROOT), sha256);
-      }
       String etag = '"' + sha256 + '"';
-      Long replaced = publish(sha256, etag);
+      Long replaced = point(sha256, etag, size);
       if (replaced != null) {
         Retired.retire(connection, table, replaced); // its readers keep reading it for a while
       }
       Retired.sweep(connection, table, retiredGrace);
       connection.commit();
-      ended = true;
+      committed = true;
       connection.close();
       return Receipt.of(table + "/" + key)
           .with("key", key)
-          .with("bytes", written)
+          .with("bytes", size)
           .with("sha256", sha256)
           .with("etag", etag)
           .with("contentType", spec.contentType())
           .with("oid", oid);
     } catch (SQLException e) {
-      IOException failure = Database.failure("storing " + key + " failed", e);
-      abort(failure);
-      throw failure;
-    } catch (IOException | RuntimeException | Error e) {
-      abort(e);
-      throw e;
+      throw Database.failure("storing " + key + " failed", e);
     }
   }
 
@@ -141,7 +107,7 @@ public final class LargeObjectSink implements Sink {
    * Points the key at the new object, once the precondition holds for its locked row; returns the
    * object it replaced, if any. A concurrent first insert of the key is waited for and re-checked.
    */
-  private Long publish(String sha256, String etag) throws SQLException, IOException {
+  private Long point(String sha256, String etag, long size) throws SQLException, IOException {
     while (true) {
       Current current = current(true);
       if (current != null && !spec.overwrite()) {
@@ -162,7 +128,7 @@ public final class LargeObjectSink implements Sink {
                   + " last_modified = ? WHERE key = ?";
       try (PreparedStatement statement = connection.prepareStatement(sql)) {
         statement.setLong(1, oid);
-        statement.setLong(2, written);
+        statement.setLong(2, size);
         statement.setString(3, sha256);
         statement.setString(4, spec.contentType());
         statement.setString(5, etag);
@@ -210,9 +176,8 @@ public final class LargeObjectSink implements Sink {
   }
 
   @Override
-  public void abort(Throwable cause) {
-    if (!ended) {
-      ended = true;
+  public void discard(Throwable cause) {
+    if (!committed) {
       Database.rollbackAndClose(connection, cause);
     }
   }

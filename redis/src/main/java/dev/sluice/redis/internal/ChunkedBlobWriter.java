@@ -1,20 +1,16 @@
 package dev.sluice.redis.internal;
 
-import dev.sluice.core.DigestMismatchException;
 import dev.sluice.core.Receipt;
-import dev.sluice.core.Sink;
+import dev.sluice.core.blob.BlobSink;
 import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.BlobWriter;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -22,15 +18,15 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * Stores a blob as fixed-size chunk keys, then commits by writing its manifest (see {@link
- * BlobCommands}). Until then the chunks are invisible (no manifest names them) and carry a staging
- * TTL, so even a crashed client leaves nothing behind for long; {@link #abort} unlinks them at
- * once.
+ * Stores a blob behind a {@link BlobSink} as fixed-size chunk keys, then publishes it by writing
+ * its manifest (see {@link BlobCommands}). Until then the chunks are invisible (no manifest names
+ * them) and carry a staging TTL, so even a crashed client leaves nothing behind for long; {@link
+ * #discard} unlinks them at once.
  *
  * <p>Holds one chunk of payload: the bytes are copied into it and sent with one {@code SET} when it
  * is full.
  */
-public final class ChunkedBlobSink implements Sink {
+public final class ChunkedBlobWriter implements BlobWriter {
 
   private static final int UNLINK_BATCH = 512;
 
@@ -42,13 +38,10 @@ public final class ChunkedBlobSink implements Sink {
   private final long retiredGraceMillis;
   private final SetParams stagingTtl;
   private final byte[] chunk;
-  private final MessageDigest sha256;
   private int filled;
-  private long size;
   private long chunksSent;
-  private boolean ended;
 
-  public ChunkedBlobSink(
+  public ChunkedBlobWriter(
       UnifiedJedis redis,
       BlobKeys keys,
       String key,
@@ -65,24 +58,14 @@ public final class ChunkedBlobSink implements Sink {
     this.uploadId = uploadId;
     this.stagingTtl = SetParams.setParams().px(stagingTtl.toMillis());
     this.chunk = new byte[chunkSize];
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
   }
 
   @Override
   public void write(ByteBuffer bytes) throws IOException {
-    if (ended) {
-      throw new IllegalStateException("redis blob sink already ended: " + this);
-    }
     while (bytes.hasRemaining()) {
       int n = Math.min(bytes.remaining(), chunk.length - filled);
       bytes.get(chunk, filled, n);
-      sha256.update(chunk, filled, n);
       filled += n;
-      size += n;
       if (filled == chunk.length) {
         sendChunk();
       }
@@ -101,51 +84,37 @@ public final class ChunkedBlobSink implements Sink {
   }
 
   @Override
-  public Receipt commit() throws IOException {
-    if (ended) {
-      throw new IllegalStateException("redis blob sink already ended: " + this);
+  public Receipt publish(String sha256, long size) throws IOException {
+    if (filled > 0) {
+      sendChunk();
     }
-    ended = true;
+    Manifest manifest =
+        new Manifest(
+            size,
+            chunk.length,
+            chunksSent,
+            sha256,
+            spec.contentType(),
+            "\"" + sha256.substring(0, 32) + "\"",
+            Instant.now(),
+            uploadId);
     try {
-      if (filled > 0) {
-        sendChunk();
-      }
-      String hex = HexFormat.of().formatHex(sha256.digest());
-      if (spec.expectedSha256() != null
-          && !spec.expectedSha256().toLowerCase(Locale.ROOT).equals(hex)) {
-        throw new DigestMismatchException("sha256", spec.expectedSha256(), hex);
-      }
-      Manifest manifest =
-          new Manifest(
-              size,
-              chunk.length,
-              chunksSent,
-              hex,
-              spec.contentType(),
-              "\"" + hex.substring(0, 32) + "\"",
-              Instant.now(),
-              uploadId);
-      try {
-        while (true) {
-          String expected = expectedUploadId();
-          try {
-            BlobCommands.commit(
-                redis, keys, key, manifest, spec.overwrite(), expected, retiredGraceMillis);
-            break;
-          } catch (BlobCommands.Changed e) {
-            // another version was committed since the precondition was tested: test it again
-          }
+      while (true) {
+        String expected = expectedUploadId();
+        try {
+          BlobCommands.commit(
+              redis, keys, key, manifest, spec.overwrite(), expected, retiredGraceMillis);
+          break;
+        } catch (BlobCommands.Changed e) {
+          // another version was committed since the precondition was tested: test it again
         }
-      } catch (JedisConnectionException e) {
-        return receiptIfCommittedAnyway(manifest, e);
-      } catch (JedisException e) {
-        throw RedisErrors.wrap("committing " + this, e);
       }
-      return receipt(manifest);
-    } catch (IOException | RuntimeException | Error e) {
-      discardChunks(e);
-      throw e;
+    } catch (JedisConnectionException e) {
+      return receiptIfCommittedAnyway(manifest, e);
+    } catch (JedisException e) {
+      throw RedisErrors.wrap("committing " + this, e);
     }
+    return receipt(manifest);
   }
 
   /**
@@ -223,17 +192,9 @@ public final class ChunkedBlobSink implements Sink {
     }
   }
 
-  @Override
-  public void abort(Throwable cause) {
-    if (ended) {
-      return;
-    }
-    ended = true;
-    discardChunks(cause);
-  }
-
   /** Unlinks every chunk this upload may have written; failures are attached to {@code cause}. */
-  private void discardChunks(Throwable cause) {
+  @Override
+  public void discard(Throwable cause) {
     if (cause instanceof CommitOutcomeUnknown) {
       return;
     }

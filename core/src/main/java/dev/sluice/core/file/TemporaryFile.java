@@ -1,0 +1,150 @@
+package dev.sluice.core.file;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * A hidden file written beside its target and then renamed onto it, so that the target either does
+ * not change or holds the whole content: the one temp-file-and-rename of Sluice's file sink, file
+ * store and the store's metadata. Every temporary file is named {@code .sluice-<hex>.tmp} in the
+ * target's folder ({@link #isTemporary} recognises the name, e.g. to sweep those a crash left).
+ *
+ * {@snippet :
+ * TemporaryFile temporary = TemporaryFile.create(target);
+ * try {
+ *   temporary.channel().write(bytes);
+ *   temporary.publish(target, false); // FileAlreadyExistsException if target appeared meanwhile
+ * } catch (IOException e) {
+ *   temporary.discard(e);
+ *   throw e;
+ * }
+ * }
+ *
+ * <p>Not thread-safe: one writer owns it until it is published or discarded.
+ */
+public final class TemporaryFile {
+
+  private static final Pattern NAME = Pattern.compile("\\.sluice-[0-9a-f]{1,16}\\.tmp");
+
+  /** How often creating is retried when a racing clean-up removes the folder just created. */
+  private static final int CREATE_ATTEMPTS = 8;
+
+  private final Path path;
+  private final FileChannel channel;
+  private boolean ended;
+
+  private TemporaryFile(Path path, FileChannel channel) {
+    this.path = path;
+    this.channel = channel;
+  }
+
+  /** Whether {@code fileName} is the name of a temporary file. */
+  public static boolean isTemporary(String fileName) {
+    return NAME.matcher(fileName).matches();
+  }
+
+  /**
+   * Creates a new, empty temporary file beside {@code target}, open for writing.
+   *
+   * @throws NoSuchFileException if the target's folder does not exist
+   */
+  public static TemporaryFile create(Path target) throws IOException {
+    Path candidate =
+        target.resolveSibling(
+            ".sluice-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    FileChannel channel =
+        FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return new TemporaryFile(candidate, channel);
+  }
+
+  /**
+   * Creates the target's folder and its parents if missing, then a temporary file in it; retried a
+   * few times when a concurrent clean-up removes the empty folder in between.
+   *
+   * @throws FileAlreadyExistsException if a parent of the target is a file
+   */
+  public static TemporaryFile createWithFolders(Path target) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      Files.createDirectories(target.getParent());
+      try {
+        return create(target);
+      } catch (NoSuchFileException e) {
+        if (attempt == CREATE_ATTEMPTS) {
+          throw e; // the folder keeps being removed under us
+        }
+      }
+    }
+  }
+
+  /** The channel to write to; owned by this file, closed when it is published or discarded. */
+  public FileChannel channel() {
+    return channel;
+  }
+
+  /** Where the temporary file is. */
+  public Path path() {
+    return path;
+  }
+
+  /**
+   * Closes the channel and renames the file onto {@code target}: atomically replacing it when
+   * {@code replace}, otherwise failing if {@code target} exists (atomically where the file system
+   * has hard links). After a failure the temporary file is still there: {@link #discard} it.
+   *
+   * @throws FileAlreadyExistsException if {@code replace} is false and {@code target} exists
+   */
+  public void publish(Path target, boolean replace) throws IOException {
+    if (ended) {
+      throw new IllegalStateException("temporary file already ended: " + path);
+    }
+    channel.close();
+    if (replace) {
+      Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+    } else {
+      try {
+        Files.createLink(target, path); // fails atomically if the target exists
+        Files.delete(path);
+      } catch (FileAlreadyExistsException e) {
+        throw e;
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        Files.move(path, target); // no hard links here: fails if the target exists
+      }
+    }
+    ended = true;
+  }
+
+  /**
+   * Closes the channel and deletes the file, unless it was published; failures are added to {@code
+   * cause}. Safe to call more than once.
+   */
+  public void discard(Throwable cause) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    try {
+      channel.close();
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "temporary(" + path + ")";
+  }
+}
