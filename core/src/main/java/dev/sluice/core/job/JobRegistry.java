@@ -124,18 +124,14 @@ public final class JobRegistry {
   }
 
   /**
-   * How many engine threads (reader, writer, timer) of this registry's jobs are alive. Virtual
-   * threads are not listed by {@link Thread#getAllStackTraces()}; this count is how to check that
-   * none is left. Zero after {@link #shutdown} returned true.
+   * How many of this registry's jobs still have a thread (reader or writer) alive. Virtual threads
+   * are not listed by {@link Thread#getAllStackTraces()}; this count is how to check that none is
+   * left. Zero after {@link #shutdown} returned true.
    */
-  public int liveThreads() {
-    int alive = 0;
+  public int liveJobs() {
     synchronized (lock) {
-      for (Tracked tracked : jobs.values()) {
-        alive += tracked.job.liveThreads();
-      }
+      return (int) jobs.values().stream().filter(t -> !t.job.hasEnded()).count();
     }
-    return alive;
   }
 
   /**
@@ -206,7 +202,7 @@ public final class JobRegistry {
 
   /** Forgets jobs whose threads have all ended. */
   private void prune() {
-    jobs.values().removeIf(t -> t.job.isDone() && t.job.liveThreads() == 0);
+    jobs.values().removeIf(t -> t.job.isDone() && t.job.hasEnded());
   }
 
   @Override
