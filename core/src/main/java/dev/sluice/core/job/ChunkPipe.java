@@ -41,7 +41,7 @@ public final class ChunkPipe {
   private int maxInFlight; // guarded by lock
   private boolean closed; // guarded by lock
   private Throwable writerFailure; // guarded by lock
-  private Throwable readerStop; // guarded by lock
+  private volatile Throwable readerStop; // written holding lock
   private ByteBuffer reading; // the chunk read() copies from: the reader's alone
 
   /**
@@ -221,6 +221,10 @@ public final class ChunkPipe {
   public int read(ByteBuffer into) throws IOException {
     if (!into.hasRemaining()) {
       return 0;
+    }
+    Throwable stopped = readerStop;
+    if (stopped != null) {
+      throw new IOException(name + " is closed", stopped);
     }
     if (reading == null) {
       reading = take();
