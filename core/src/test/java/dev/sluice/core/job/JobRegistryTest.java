@@ -255,7 +255,10 @@ class JobRegistryTest {
         .as("threads while running")
         .anyMatch(name -> name.startsWith("sluice-write-"))
         .anyMatch(name -> name.startsWith("sluice-worker-"))
-        .anyMatch(name -> name.startsWith("sluice-lag-"));
+        .anyMatch(name -> name.startsWith("sluice-lag-"))
+        .as("three jobs with a timeout, one timeout thread")
+        .containsOnlyOnce("sluice-timeouts")
+        .noneMatch(name -> name.startsWith("sluice-timeout-"));
 
     assertThat(registry.shutdown(Duration.ofMillis(50))).isTrue();
 
