@@ -1,6 +1,5 @@
 package dev.sluice.core.job;
 
-import dev.sluice.core.AbortCause;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.CancelledException;
 import dev.sluice.core.Receipt;
@@ -18,7 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -52,7 +50,6 @@ final class Engine implements IngestionJob {
       MemoryBudget.Reservation memory) {}
 
   private static final AtomicLong IDS = new AtomicLong();
-  private static final Duration READER_STOP_WAIT = Duration.ofSeconds(5);
 
   private final long id = IDS.incrementAndGet();
   private final Plan plan;
@@ -65,7 +62,6 @@ final class Engine implements IngestionJob {
   private final FirstFailure failures = new FirstFailure(this::interruptThreads);
   private final ExecutorService threads = Executors.newThreadPerTaskExecutor(threadFactory());
   private final AtomicLong bytesIn = new AtomicLong();
-  private final AtomicBoolean sourceClosed = new AtomicBoolean();
   private final StageChain stages = new StageChain();
   private final ChunkPipe pipe;
   private final ChunkReader chunkReader;
@@ -73,8 +69,6 @@ final class Engine implements IngestionJob {
   private long chunks; // written by the thread running the stages, read once they are done
   private volatile boolean zeroCopy;
   private volatile Thread writer;
-  private volatile Thread reader;
-  private Future<?> reading; // the writer's
 
   private Engine(Plan plan) {
     this.plan = plan;
@@ -84,7 +78,7 @@ final class Engine implements IngestionJob {
     this.pipeline = describe(plan);
     this.pipe = new ChunkPipe("chunks of job " + id, plan.window());
     this.chunkReader =
-        new ChunkReader(plan.source(), pipe, plan.chunkSize(), plan.memory(), bytesIn);
+        new ChunkReader(plan.source(), pipe, plan.chunkSize(), plan.memory(), bytesIn, failures);
   }
 
   /** The pipeline as text, e.g. {@code file(a.bin) → sha256 → file(b.bin)}. */
@@ -131,7 +125,7 @@ final class Engine implements IngestionJob {
         FileTransfer.run(
             plan.source(), plan.sink(), plan.chunkSize(), bytesIn, failures, this::chunkWritten);
       } else {
-        startReader();
+        chunkReader.start(threads);
         chunkWriter.writeAll();
       }
       committing = failures.beginCommit();
@@ -143,7 +137,7 @@ final class Engine implements IngestionJob {
         }
       }
     } catch (Throwable t) {
-      fail(t, stages.classify(t));
+      failures.record(t, stages.classify(t));
       if (committing) {
         head = null; // a failed commit has ended the sink itself
       }
@@ -155,8 +149,8 @@ final class Engine implements IngestionJob {
     if (timeout != null) {
       timeout.cancel(false);
     }
-    closeSource();
-    stopReader();
+    chunkReader.closeSource();
+    chunkReader.stop();
     threads.shutdown(); // every thread of the job has started: the scope ends once they have
     finish(receipt);
   }
@@ -165,7 +159,7 @@ final class Engine implements IngestionJob {
     try {
       return stages.build(plan.transforms(), plan.sink());
     } catch (RuntimeException | Error e) {
-      fail(e, AbortReason.TRANSFORM_FAILED);
+      failures.record(e, AbortReason.TRANSFORM_FAILED);
       throw e;
     }
   }
@@ -183,82 +177,13 @@ final class Engine implements IngestionJob {
     listeners(l -> l.onChunk(length, nanos));
   }
 
-  private void startReader() {
-    if (failures.hasFailed()) {
-      pipe.close(); // nothing to read: the writer sees the end at once
-      return;
-    }
-    reading = threads.submit(this::read);
-  }
-
-  /** The reader thread: the source into the pipe, which it closes however it ends. */
-  private void read() {
-    reader = Thread.currentThread();
-    try {
-      if (!failures.hasFailed()) { // else it failed before this thread could be interrupted
-        chunkReader.readAll();
-        closeSource();
-      }
-    } catch (Throwable t) {
-      // a read failing after the writer closed the source to stop the job is no news
-      if (!(failures.hasFailed() && sourceClosed.get())) {
-        fail(t, t instanceof AbortCause c ? c.reason() : AbortReason.SOURCE_FAILED);
-      }
-    } finally {
-      pipe.close();
-    }
-  }
-
-  /**
-   * Interrupts the reader and waits for it (a while: a source may ignore both the interrupt and the
-   * close), then gives its chunks back.
-   */
-  private void stopReader() {
-    if (reading == null) {
-      return;
-    }
-    Thread thread = reader;
-    if (thread != null) {
-      thread.interrupt();
-    }
-    try {
-      reading.get(READER_STOP_WAIT.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      // read() catches everything; a reader still blocked keeps its chunks
-    }
-    if (reading.isDone()) {
-      chunkReader.releaseChunks();
-    }
-  }
-
-  private void closeSource() {
-    if (!sourceClosed.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      plan.source().close();
-    } catch (Throwable t) {
-      fail(t, AbortReason.SOURCE_FAILED);
-    }
-  }
-
-  private void fail(Throwable failure, AbortReason reason) {
-    failures.record(failure, reason);
-  }
-
   /** On the first failure: stops the threads blocked in a call, the committing writer excepted. */
   private void interruptThreads() {
-    Thread current = Thread.currentThread();
     Thread write = writer;
-    Thread read = reader;
-    if (write != null && write != current && !failures.isCommitting()) {
+    if (write != null && write != Thread.currentThread() && !failures.isCommitting()) {
       write.interrupt();
     }
-    if (read != null && read != current) {
-      read.interrupt();
-    }
+    chunkReader.interrupt();
   }
 
   @Override
