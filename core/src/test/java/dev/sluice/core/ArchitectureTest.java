@@ -13,10 +13,7 @@ class ArchitectureTest extends ModuleArchitectureContract {
     return new String[] {
       // the engine's own wrapper around each stage: every contract suite's engine runs pass
       // through it, and no user can make one
-      "dev.sluice.core.job.Stage",
-      // the engine's offload wrapper, whose write the engine never calls (issue 13 deletes it);
-      // OffloadTest runs the suites with offload on
-      "dev.sluice.core.job.OffloadedSink"
+      "dev.sluice.core.job.Stage"
     };
   }
 

@@ -208,20 +208,14 @@ public final class JobRegistry {
   }
 
   /**
-   * How many engine threads (reader, writer, timer) of this registry's jobs are alive. Virtual
-   * threads are not listed by {@link Thread#getAllStackTraces()}; this count is how to check that
-   * none is left. Zero after {@link #shutdown} returned true.
+   * How many of this registry's jobs still have a thread (reader or writer) alive. Virtual threads
+   * are not listed by {@link Thread#getAllStackTraces()}; this count is how to check that none is
+   * left. Zero after {@link #shutdown} returned true.
    */
-  public int liveThreads() {
-    int alive = 0;
+  public int liveJobs() {
     synchronized (lock) {
-      for (Listed listed : jobs.values()) {
-        if (listed.running instanceof RunningJob(Engine job)) {
-          alive += job.liveThreads();
-        }
-      }
+      return (int) jobs.values().stream().filter(l -> !l.running.hasEnded()).count();
     }
-    return alive;
   }
 
   /**
@@ -338,7 +332,7 @@ public final class JobRegistry {
 
     @Override
     public boolean hasEnded() {
-      return job.isDone() && job.liveThreads() == 0;
+      return job.isDone() && job.hasEnded();
     }
 
     @Override

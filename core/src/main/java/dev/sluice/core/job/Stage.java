@@ -106,10 +106,6 @@ final class Stage implements Sink {
     return next == null ? nanos : Math.max(0, nanos - next.nanos);
   }
 
-  Stage next() {
-    return next;
-  }
-
   @Override
   public String toString() {
     return inner.toString();

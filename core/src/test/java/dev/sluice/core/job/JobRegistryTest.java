@@ -248,9 +248,9 @@ class JobRegistryTest {
             .start();
     job.get(5, TimeUnit.SECONDS);
 
-    await().atMost(5, TimeUnit.SECONDS).until(() -> registry.liveThreads() == 0);
+    await().atMost(5, TimeUnit.SECONDS).until(() -> registry.liveJobs() == 0);
     assertThat(registry.jobs()).isEmpty();
-    assertThat(registry.liveThreads()).isZero();
+    assertThat(registry.liveJobs()).isZero();
   }
 
   @Test
@@ -346,7 +346,7 @@ class JobRegistryTest {
               .through(Transforms.rate(SLOW))
               .to(new EndingSink())
               .chunkSize(16 * 1024)
-              .timeout(Duration.ofMinutes(5)) // a timer thread too
+              .timeout(Duration.ofMinutes(5)) // a task on the shared timeout scheduler
               .listener(recordWriter)
               .schedulerLag(lag)
               .registry(registry);
@@ -354,17 +354,21 @@ class JobRegistryTest {
     }
     Ingestion.from(Sources.generated(1000, 9)).to(new EndingSink()).registry(registry).run();
     await().atMost(5, TimeUnit.SECONDS).until(() -> writers.size() >= 3);
-    assertThat(registry.liveThreads()).isGreaterThanOrEqualTo(9); // reader, writer, timer × 3
+    assertThat(registry.liveJobs()).isGreaterThanOrEqualTo(3); // the three slow jobs
     assertThat(SluiceThreads.live())
         .as("threads while running")
         .anyMatch(name -> name.startsWith("sluice-write-"))
         .anyMatch(name -> name.startsWith("sluice-worker-"))
-        .anyMatch(name -> name.startsWith("sluice-lag-"));
+        .anyMatch(name -> name.startsWith("sluice-lag-"))
+        .as("three jobs with a timeout, one timeout thread")
+        .containsOnlyOnce("sluice-timeouts")
+        .noneMatch(name -> name.startsWith("sluice-timeout-"));
 
     assertThat(registry.shutdown(Duration.ofMillis(50))).isTrue();
 
-    assertThat(registry.liveThreads()).isZero();
+    assertThat(registry.liveJobs()).isZero();
     assertThat(writers).hasSize(3).noneMatch(Thread::isAlive);
+    before.add("sluice-timeouts"); // the process's one timeout scheduler, shared by every job
     assertThat(SluiceThreads.live()).as("threads after shutdown").isSubsetOf(before);
   }
 

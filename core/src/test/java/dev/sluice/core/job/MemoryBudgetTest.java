@@ -3,6 +3,9 @@ package dev.sluice.core.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.Sinks;
+import dev.sluice.core.Sources;
+import dev.sluice.core.Transforms;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +74,32 @@ class MemoryBudgetTest {
       memory.give(two);
       assertThat(memory.take(32 * 1024).capacity()).isEqualTo(32 * 1024);
       memory.give(one);
+    }
+  }
+
+  @Test
+  void aJobTakesNoMoreThanWindowChunksFromItsReservationAndGivesThemAllBack() throws Exception {
+    int chunk = 4 * 1024;
+    int window = 3;
+    MemoryBudget budget = MemoryBudget.of(1 << 20);
+    try (MemoryBudget.Reservation memory = budget.reserve((long) chunk * window, Duration.ZERO)) {
+      // 256 chunks through a window of 3: a fourth chunk taken would fail the job
+      IngestionReport report =
+          Ingestion.from(Sources.generated(256L * chunk, 7))
+              .through(Transforms.sha256())
+              .to(Sinks.discard())
+              .chunkSize(chunk)
+              .window(window)
+              .memory(memory)
+              .run();
+
+      assertThat(report.bytesIn()).isEqualTo(256L * chunk);
+      // every chunk came back: the whole reservation can be taken again, and no more
+      ByteBuffer[] all = {memory.take(chunk), memory.take(chunk), memory.take(chunk)};
+      assertThatThrownBy(() -> memory.take(1)).isInstanceOf(MemoryExhaustedException.class);
+      for (ByteBuffer buffer : all) {
+        memory.give(buffer);
+      }
     }
   }
 }

@@ -239,7 +239,7 @@ class OffloadTest {
 
     assertThat(owned.isClosed()).isTrue();
     assertThat(sink.aborts).hasValue(1);
-    assertThat(registry.liveThreads()).isZero();
+    assertThat(registry.liveJobs()).isZero();
     assertThat(SluiceThreads.live()).noneMatch(name -> name.startsWith("sluice-worker-"));
   }
 }

@@ -1,28 +1,24 @@
 package dev.sluice.http.internal;
 
 import dev.sluice.core.Source;
+import dev.sluice.core.job.ChunkPipe;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One multipart file part as a {@link Source}: the multipart parser {@linkplain #offer offers} each
- * slice of part content and waits until the engine's reader has copied it all, so at most one
- * network chunk of the part is ever held, however large the part.
+ * slice of part content through a one-chunk {@link ChunkPipe} and waits until the engine's reader
+ * has copied it all, so at most one network chunk of the part is ever held, however large the part.
  */
 final class PartSource implements Source {
 
   private final String name;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private ByteBuffer pending; // guarded by lock
-  private boolean ended; // guarded by lock
-  private boolean closed; // guarded by lock
+  private final ChunkPipe pipe;
 
   PartSource(String name) {
     this.name = name;
+    this.pipe = new ChunkPipe(name, 1);
   }
 
   /**
@@ -33,77 +29,30 @@ final class PartSource implements Source {
     if (!data.hasRemaining()) {
       return;
     }
-    lock.lock();
     try {
-      if (closed) {
-        return;
-      }
-      pending = data;
-      changed.signalAll();
-      while (pending != null && !closed) {
-        changed.await();
-      }
-      pending = null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while handing over part " + name);
-    } finally {
-      lock.unlock();
+      pipe.push(data);
+      pipe.claim(); // gives data back once the reader has copied all of it
+    } catch (InterruptedIOException e) {
+      pipe.cancel(e); // the parser takes its buffer back: nobody may read it any more
+      throw new InterruptedIOException("interrupted while handing over " + name);
+    } catch (IOException closed) {
+      // the reader closed the part: drop the rest
     }
   }
 
   /** The part's content is complete. */
   void end() {
-    lock.lock();
-    try {
-      ended = true;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    pipe.close();
   }
 
   @Override
   public int read(ByteBuffer into) throws IOException {
-    lock.lock();
-    try {
-      while (pending == null && !ended && !closed) {
-        changed.await();
-      }
-      if (closed) {
-        throw new IOException(name + " is closed");
-      }
-      if (pending == null) {
-        return -1;
-      }
-      int n = Math.min(pending.remaining(), into.remaining());
-      int limit = pending.limit();
-      pending.limit(pending.position() + n);
-      into.put(pending);
-      pending.limit(limit);
-      if (!pending.hasRemaining()) {
-        pending = null;
-        changed.signalAll();
-      }
-      return n;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while reading " + name);
-    } finally {
-      lock.unlock();
-    }
+    return pipe.read(into);
   }
 
   @Override
   public void close() {
-    lock.lock();
-    try {
-      closed = true;
-      pending = null;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    pipe.cancel(new IOException(name + " was closed by its reader"));
   }
 
   @Override

@@ -14,6 +14,10 @@ import org.eclipse.jetty.util.Blocker;
  * beyond one network chunk. A body that fails before its end reads as {@link
  * ClientDisconnectedException} (the client went away, an idle timeout) or {@link
  * SlowClientException} (below the minimum data rate).
+ *
+ * <p>No thread hands the body over: the engine's reader thread pulls Jetty's chunks itself (read,
+ * else demand and wait), so this needs no {@link dev.sluice.core.job.ChunkPipe}, unlike a multipart
+ * part, which Jetty's parser pushes.
  */
 public final class RequestBodySource implements Source {
 

@@ -2,7 +2,9 @@ package dev.sluice.jdbc.internal;
 
 import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Receipt;
+import dev.sluice.core.job.ChunkPipe;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -14,10 +16,10 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Feeds bytes to MariaDB's {@code LOAD DATA LOCAL INFILE} with no temporary file: the statement
- * runs on its own virtual thread and reads the stream through a {@link BoundedPipe} (the driver's
- * {@code setLocalInfileInputStream}), while {@link #write} pushes chunks into the pipe. One
- * transaction: commit ends the stream, waits for the statement and commits; abort fails the stream
- * and rolls back.
+ * runs on its own virtual thread and reads the stream through a {@link ChunkPipe} (the driver's
+ * {@code setLocalInfileInputStream}), while {@link #write} copies chunks into the pipe: at most
+ * {@code PIPE_CHUNKS} chunks of {@code CHUNK_BYTES} wait for the driver. One transaction: commit
+ * ends the stream, waits for the statement and commits; abort fails the stream and rolls back.
  *
  * <p>{@code LOAD DATA LOCAL} turns data errors into warnings and carries on (the server cannot stop
  * the client's stream), so a value it truncated or could not convert would be committed changed:
@@ -27,12 +29,13 @@ import java.util.concurrent.ExecutionException;
 public final class MariaDbLoadSink implements BulkLoader {
 
   private static final int PIPE_CHUNKS = 4;
+  private static final int CHUNK_BYTES = 256 * 1024;
 
   private final Connection connection;
   private final String location;
   private final String target;
   private long expectedRows = -1;
-  private final BoundedPipe pipe = new BoundedPipe(PIPE_CHUNKS);
+  private final ChunkPipe pipe;
   private CompletableFuture<Long> load;
   private boolean ended;
 
@@ -41,6 +44,7 @@ public final class MariaDbLoadSink implements BulkLoader {
     this.connection = connection;
     this.location = location;
     this.target = "table " + table;
+    this.pipe = new ChunkPipe("the LOAD DATA stream into " + target, PIPE_CHUNKS);
   }
 
   @Override
@@ -61,7 +65,9 @@ public final class MariaDbLoadSink implements BulkLoader {
     Statement statement;
     try {
       statement = connection.createStatement();
-      statement.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(pipe.input());
+      statement
+          .unwrap(org.mariadb.jdbc.Statement.class)
+          .setLocalInfileInputStream(new StreamToDriver());
     } catch (SQLException e) {
       throw Database.failure("LOAD DATA into " + target + " failed", e);
     }
@@ -88,7 +94,7 @@ public final class MariaDbLoadSink implements BulkLoader {
               } catch (Throwable e) {
                 result.completeExceptionally(e);
               } finally {
-                pipe.readerStopped(
+                pipe.cancel( // the writer's next call fails: nobody reads any more
                     result.isCompletedExceptionally()
                         ? result.exceptionNow()
                         : new IllegalStateException("the load ended early"));
@@ -102,7 +108,7 @@ public final class MariaDbLoadSink implements BulkLoader {
       throw new IllegalStateException("write before the load into " + target + " started");
     }
     try {
-      pipe.write(chunk);
+      copyIntoPipe(chunk);
     } catch (IOException e) {
       if (load.isCompletedExceptionally() && load.exceptionNow() instanceof SQLException sql) {
         throw Database.failure("LOAD DATA into " + target + " failed", sql);
@@ -112,6 +118,19 @@ public final class MariaDbLoadSink implements BulkLoader {
         throw invalid;
       }
       throw e;
+    }
+  }
+
+  private void copyIntoPipe(ByteBuffer chunk) throws IOException {
+    while (chunk.hasRemaining()) {
+      ByteBuffer copy = pipe.claim();
+      if (copy == null) {
+        copy = ByteBuffer.allocate(CHUNK_BYTES);
+      }
+      int n = Math.min(copy.remaining(), chunk.remaining());
+      copy.put(chunk.slice(chunk.position(), n));
+      chunk.position(chunk.position() + n);
+      pipe.push(copy.flip());
     }
   }
 
@@ -204,5 +223,20 @@ public final class MariaDbLoadSink implements BulkLoader {
   @Override
   public String toString() {
     return "mariadb-load-data(" + location + ")";
+  }
+
+  /** The pipe's reading side, as the driver reads the stream: on the statement's thread. */
+  private final class StreamToDriver extends InputStream {
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] into, int offset, int length) throws IOException {
+      return length == 0 ? 0 : pipe.read(ByteBuffer.wrap(into, offset, length));
+    }
   }
 }

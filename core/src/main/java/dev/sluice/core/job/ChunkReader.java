@@ -1,0 +1,154 @@
+package dev.sluice.core.job;
+
+import dev.sluice.core.AbortCause;
+import dev.sluice.core.AbortReason;
+import dev.sluice.core.Source;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A job's source side: its reader thread fills chunks from the source and pushes them into the pipe
+ * to the writer, and the source is closed exactly once, by whichever side ends first. The reader
+ * brings a new chunk (from the job's memory reservation, or the shared pool without one) only while
+ * the pipe has fewer than its capacity going round, so a job never holds more than {@code window}
+ * chunks. {@link #start} and {@link #stop} are the writer's; {@link #interrupt} and {@link
+ * #closeSource} any thread's.
+ */
+final class ChunkReader {
+
+  private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
+  private final Source source;
+  private final ChunkPipe pipe;
+  private final int chunkSize;
+  private final MemoryBudget.Reservation memory;
+  private final AtomicLong bytesIn;
+  private final FirstFailure failures;
+  private final AtomicBoolean sourceClosed = new AtomicBoolean();
+  private final List<ByteBuffer> allocated = new ArrayList<>(); // the reader thread's
+  private volatile Thread thread;
+  private Future<?> reading; // the writer's
+
+  ChunkReader(
+      Source source,
+      ChunkPipe pipe,
+      int chunkSize,
+      MemoryBudget.Reservation memory,
+      AtomicLong bytesIn,
+      FirstFailure failures) {
+    this.source = source;
+    this.pipe = pipe;
+    this.chunkSize = chunkSize;
+    this.memory = memory;
+    this.bytesIn = bytesIn;
+    this.failures = failures;
+  }
+
+  /** Starts the reader thread in {@code threads}, unless the job already failed. */
+  void start(ExecutorService threads) {
+    if (failures.hasFailed()) {
+      pipe.close(); // nothing to read: the writer sees the end at once
+      return;
+    }
+    reading = threads.submit(this::run);
+  }
+
+  /** The reader thread: the source into the pipe, which it closes however it ends. */
+  private void run() {
+    thread = Thread.currentThread();
+    try {
+      if (!failures.hasFailed()) { // else it failed before this thread could be interrupted
+        readAll();
+        closeSource();
+      }
+    } catch (Throwable t) {
+      // a read failing after the writer closed the source to stop the job is no news
+      if (!(failures.hasFailed() && sourceClosed.get())) {
+        failures.record(t, t instanceof AbortCause c ? c.reason() : AbortReason.SOURCE_FAILED);
+      }
+    } finally {
+      pipe.close();
+    }
+  }
+
+  private void readAll() throws IOException {
+    while (true) {
+      ByteBuffer chunk = pipe.claim();
+      if (chunk == null) {
+        chunk = allocate().clear();
+        allocated.add(chunk);
+      }
+      int n = source.read(chunk);
+      if (n == 0) {
+        throw new IOException("source returned 0 bytes into a buffer with room: " + source);
+      }
+      if (n < 0) {
+        return;
+      }
+      bytesIn.addAndGet(n);
+      pipe.push(chunk.flip());
+    }
+  }
+
+  private ByteBuffer allocate() throws IOException {
+    return memory == null ? BufferPool.acquire(chunkSize) : memory.take(chunkSize);
+  }
+
+  /** Interrupts the reader thread if it runs and is not the caller. */
+  void interrupt() {
+    Thread reader = thread;
+    if (reader != null && reader != Thread.currentThread()) {
+      reader.interrupt();
+    }
+  }
+
+  /** Closes the source unless it was; a failure to close is the job's. */
+  void closeSource() {
+    if (!sourceClosed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      source.close();
+    } catch (Throwable t) {
+      failures.record(t, AbortReason.SOURCE_FAILED);
+    }
+  }
+
+  /**
+   * Interrupts the reader and waits for it (a while: a source may ignore both the interrupt and the
+   * close), then gives its chunks back to where they came from.
+   */
+  void stop() {
+    if (reading == null) {
+      return;
+    }
+    interrupt();
+    try {
+      reading.get(STOP_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // run() catches everything; a reader still blocked keeps its chunks
+    }
+    if (reading.isDone()) {
+      for (ByteBuffer chunk : allocated) {
+        if (memory == null) {
+          BufferPool.release(chunk);
+        } else {
+          memory.give(chunk);
+        }
+      }
+      allocated.clear();
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package dev.sluice.core.job;
+
+import dev.sluice.core.Receipt;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A job's writer: takes the chunks from the pipe, writes each through the stages in order and
+ * releases it back to the reader, then commits. With a {@link WorkerPool} the stages run on its
+ * workers, the calling thread parking meanwhile; without one they run on the calling thread. Either
+ * way the stages see one call at a time, in order, and never hold a chunk after {@code write}.
+ *
+ * <p>Chunks are written in runs: after the chunk it waited for, the writer keeps taking the chunks
+ * the reader has filled meanwhile, without waiting, until none is ready or the run reaches {@link
+ * #RUN_BYTES} (so jobs sharing a pool take turns). On a worker that is one hand-off per run instead
+ * of two thread wake-ups per chunk, and a job's deflater and digest state stay on one core for the
+ * run.
+ */
+final class ChunkWriter {
+
+  /** Called after each chunk the stages accepted, with its length and the time they took. */
+  interface Progress {
+    void chunkWritten(int length, long nanos);
+  }
+
+  private static final long RUN_BYTES = 4L << 20;
+  private static final long READER_GRACE_NANOS = 1_000_000L;
+
+  private final ChunkPipe pipe;
+  private final Stage head;
+  private final WorkerPool pool;
+  private final BooleanSupplier stopping;
+  private final Progress progress;
+
+  /**
+   * Writes from {@code pipe} into {@code head}, on {@code pool} unless it is null; stops at the
+   * next chunk once {@code stopping} says so.
+   */
+  ChunkWriter(
+      ChunkPipe pipe, Stage head, WorkerPool pool, BooleanSupplier stopping, Progress progress) {
+    this.pipe = pipe;
+    this.head = head;
+    this.pool = pool;
+    this.stopping = stopping;
+    this.progress = progress;
+  }
+
+  /** Writes every chunk until the reader ends the pipe or the job stops. */
+  void writeAll() throws IOException {
+    ByteBuffer first;
+    while ((first = pipe.take()) != null) {
+      if (!writeRunFrom(first)) {
+        return;
+      }
+    }
+  }
+
+  /** Commits the stages, on the pool if there is one. */
+  Receipt commit() throws IOException {
+    return pool == null ? head.commit() : pool.run(head::commit);
+  }
+
+  /** Writes a run starting with {@code first}; false once the job stops. */
+  private boolean writeRunFrom(ByteBuffer first) throws IOException {
+    if (pool == null) {
+      return writeRun(first);
+    }
+    boolean[] started = {false};
+    try {
+      return pool.run(
+          () -> {
+            started[0] = true;
+            return writeRun(first);
+          });
+    } finally {
+      if (!started[0]) { // withdrawn before a worker took it: the chunk is still ours
+        pipe.release(first);
+      }
+    }
+  }
+
+  /**
+   * Writes {@code first} and the chunks ready after it. On a worker, when the next chunk is not
+   * filled yet and no other work waits for a worker, waits up to {@link #READER_GRACE_NANOS} for
+   * it: the reader (woken when the worker released a chunk) is usually a moment behind, and ending
+   * the run there costs two hand-offs and moves the job's state to whichever worker takes its next
+   * run.
+   */
+  private boolean writeRun(ByteBuffer first) throws IOException {
+    long budget = RUN_BYTES - first.remaining();
+    if (!write(first)) {
+      return false;
+    }
+    while (budget > 0) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("interrupted between chunks");
+      }
+      ByteBuffer chunk = pipe.poll();
+      if (chunk == null && pool != null && !pool.hasWaitingWork()) {
+        chunk = pipe.poll(READER_GRACE_NANOS);
+      }
+      if (chunk == null) {
+        return true; // the reader is behind (or done): the next take waits for it
+      }
+      budget -= chunk.remaining();
+      if (!write(chunk)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Writes one chunk and releases it; false if the job is stopping and it was released unwritten.
+   */
+  private boolean write(ByteBuffer chunk) throws IOException {
+    if (stopping.getAsBoolean()) { // failed or cancelled from this thread: no interrupt came
+      pipe.release(chunk);
+      return false;
+    }
+    int length = chunk.remaining();
+    long start = System.nanoTime();
+    try {
+      head.write(chunk);
+    } finally {
+      pipe.release(chunk);
+    }
+    progress.chunkWritten(length, System.nanoTime() - start);
+    return true;
+  }
+}
