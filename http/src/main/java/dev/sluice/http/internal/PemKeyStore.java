@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -43,6 +44,7 @@ public final class PemKeyStore {
   public static KeyStore load(Path certPem, Path keyPem) throws IOException {
     List<Certificate> chain = certificates(certPem);
     PrivateKey key = privateKey(keyPem);
+    requireMatch(key, chain.get(0), keyPem);
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -52,6 +54,40 @@ public final class PemKeyStore {
       throw new IllegalArgumentException(
           "the key of " + keyPem.getFileName() + " does not fit the certificate: " + e.getMessage(),
           e);
+    }
+  }
+
+  /** Signs a few bytes with {@code key} and checks them with the leaf certificate's public key. */
+  private static void requireMatch(PrivateKey key, Certificate leaf, Path keyPem) {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
+          default -> null; // RSASSA-PSS needs parameters: the TLS handshake checks it
+        };
+    if (algorithm == null) {
+      return;
+    }
+    byte[] probe = "sluice".getBytes(StandardCharsets.US_ASCII);
+    boolean fits;
+    try {
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(leaf.getPublicKey());
+      verifier.update(probe);
+      fits = verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      fits = false;
+    }
+    if (!fits) {
+      throw new IllegalArgumentException(
+          "the key of "
+              + keyPem.getFileName()
+              + " does not fit the certificate (the first one of the chain)");
     }
   }
 
