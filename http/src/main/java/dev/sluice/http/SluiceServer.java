@@ -190,14 +190,14 @@ public final class SluiceServer implements AutoCloseable {
       HttpConnectionFactory http11 = new HttpConnectionFactory(http);
       http11.setInputBufferSize(64 * 1024); // fewer, larger reads for multi-gigabyte uploads
       return config.h2c()
-          ? new ConnectionFactory[] {http11, new HTTP2CServerConnectionFactory(http)}
+          ? new ConnectionFactory[] {http11, bounded(new HTTP2CServerConnectionFactory(http))}
           : new ConnectionFactory[] {http11};
     }
     HttpConfiguration https = new HttpConfiguration(http);
     https.addCustomizer(new SecureRequestCustomizer());
     HttpConnectionFactory http11 = new HttpConnectionFactory(https);
     http11.setInputBufferSize(64 * 1024);
-    HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(https);
+    HTTP2ServerConnectionFactory h2 = bounded(new HTTP2ServerConnectionFactory(https));
     ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
     alpn.setDefaultProtocol(http11.getProtocol());
     SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -207,6 +207,19 @@ public final class SluiceServer implements AutoCloseable {
     return new ConnectionFactory[] {
       new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2, http11
     };
+  }
+
+  /**
+   * HTTP/2 with receive windows that keep what a connection's clients may send ahead of the
+   * handlers near an HTTP/1.1 connection's input buffer: 512 KiB a connection, 256 KiB a stream
+   * (Jetty's defaults: 1 MiB and 512 KiB), and at most 64 streams at once on one connection.
+   */
+  private static <F extends org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory>
+      F bounded(F h2) {
+    h2.setInitialSessionRecvWindow(512 * 1024);
+    h2.setInitialStreamRecvWindow(256 * 1024);
+    h2.setMaxConcurrentStreams(64);
+    return h2;
   }
 
   /** Starts a server with no extra routes. */

@@ -158,6 +158,16 @@ class AccessLogIT {
     }
   }
 
+  @Test
+  void livenessProbesAnsweredOnTheIoThreadAreNotLoggedButReadinessProbesAre() throws Exception {
+    try (TestServer server = start(LogFormat.TEXT, null)) {
+      assertThat(server.get("/health").statusCode()).isEqualTo(200);
+      assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
+      eventually(() -> assertThat(textLinesFor("/health/ready")).hasSize(1));
+      assertThat(textLinesFor("/health")).isEmpty();
+    }
+  }
+
   private static JsonNode read(ObjectMapper json, String line) {
     try {
       return json.readTree(line);

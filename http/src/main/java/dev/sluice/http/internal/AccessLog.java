@@ -36,6 +36,7 @@ public final class AccessLog implements RequestLog {
 
   private static final Logger WARN = LoggerFactory.getLogger(AccessLog.class);
   private static final String ABORT = AccessLog.class.getName() + ".abort";
+  private static final String UNLOGGED = AccessLog.class.getName() + ".unlogged";
   private static final JsonFactory JSON = new JsonFactory();
 
   private final LogFormat format;
@@ -66,8 +67,19 @@ public final class AccessLog implements RequestLog {
         "{} {} aborted after {} bytes: {}", what, Secrets.redact(exchange.path()), bytes, reason);
   }
 
+  /**
+   * Leaves {@code request} out of the access log: for liveness probes answered on an I/O thread,
+   * which must never wait on a log destination (a full pipe, a slow disk).
+   */
+  public static void skip(Request request) {
+    request.setAttribute(UNLOGGED, Boolean.TRUE);
+  }
+
   @Override
   public void log(Request request, Response response) {
+    if (request.getAttribute(UNLOGGED) != null) {
+      return;
+    }
     long nanos = Math.max(1, NanoTime.since(request.getBeginNanoTime()));
     long in = Request.getContentBytesRead(request);
     long out = Response.getContentBytesWritten(response);
@@ -79,7 +91,7 @@ public final class AccessLog implements RequestLog {
     Entry entry =
         new Entry(
             Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString(),
-            Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request),
+            client(Request.getRemoteAddr(request), Request.getRemotePort(request)),
             request.getMethod(),
             Secrets.redact(url),
             request.getConnectionMetaData().getProtocol(),
@@ -90,6 +102,11 @@ public final class AccessLog implements RequestLog {
             mibPerSecond,
             abort == null ? null : abort.toString());
     lines.accept(format == LogFormat.JSON ? json(entry) : text(entry));
+  }
+
+  /** {@code 127.0.0.1:5000}, {@code [::1]:5000}. */
+  private static String client(String address, int port) {
+    return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
   }
 
   private record Entry(
