@@ -10,6 +10,7 @@ module dev.sluice.cli {
   requires dev.sluice.jdbc;
   requires dev.sluice.redis;
   requires info.picocli;
+  requires java.logging;
   requires com.fasterxml.jackson.databind;
 
   uses dev.sluice.core.endpoint.EndpointProvider;

@@ -4,6 +4,9 @@ module dev.sluice.http {
   requires transitive org.eclipse.jetty.server; // handlers are Jetty Request.Handlers
   requires org.eclipse.jetty.http;
   requires org.eclipse.jetty.io;
+  requires org.eclipse.jetty.http2.common;
+  requires org.eclipse.jetty.http2.server;
+  requires org.eclipse.jetty.alpn.server;
   requires transitive org.eclipse.jetty.util;
   requires micrometer.core;
   requires micrometer.registry.prometheus;

@@ -24,6 +24,7 @@ public final class Main {
     // picocli looks for Groovy's Closure class once, and the miss searches every jar of the class
     // path: ~70 ms of each command's start-up. Sluice has no Groovy closures in its annotations.
     System.setProperty("picocli.disable.closures", "true");
+    Logging.installDefaults();
   }
 
   private Main() {}

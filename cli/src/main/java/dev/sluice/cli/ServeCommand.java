@@ -2,10 +2,13 @@ package dev.sluice.cli;
 
 import dev.sluice.core.Secrets;
 import dev.sluice.core.blob.BlobStore;
+import dev.sluice.http.LogFormat;
 import dev.sluice.http.ServerConfig;
 import dev.sluice.http.SluiceServer;
 import dev.sluice.http.TablesHandler;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,10 +35,13 @@ import picocli.CommandLine.Option;
       "  SLUICE_TOKEN=s3cret sluice serve --port 9000  # writes need Authorization: Bearer s3cret",
       "  curl -T big.iso localhost:8080/objects/isos/big.iso",
       "  curl -r 0-99 localhost:8080/objects/isos/big.iso",
+      "  sluice serve --tls-cert cert.pem --tls-key key.pem  # HTTPS: HTTP/2 or HTTP/1.1 (ALPN)",
       "",
       "Environment: SLUICE_BIND, SLUICE_PORT, SLUICE_STORE, SLUICE_TOKEN, SLUICE_MAX_BODY,",
       "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE (seconds), SLUICE_WORKERS,",
-      "SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES, SLUICE_MAX_CONNECTIONS.",
+      "SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES, SLUICE_MAX_CONNECTIONS,",
+      "SLUICE_LOG_FORMAT, SLUICE_LOG_LEVEL, SLUICE_ACCESS_LOG, SLUICE_TLS_CERT, SLUICE_TLS_KEY,",
+      "SLUICE_H2C (true/false), SLUICE_CORS_ORIGIN (comma-separated).",
     })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -150,9 +156,54 @@ public final class ServeCommand implements Callable<Integer> {
       })
   String db;
 
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description = "Log and access lines as name=value text (default) or one JSON object a line.")
+  String logFormat;
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      description = "error, warn, info (default), debug or trace: the server's lines on stderr.")
+  String logLevel;
+
+  @Option(
+      names = "--access-log",
+      paramLabel = "FILE|-|off",
+      description = "A line per request to FILE (appended), - for stdout (default), or off.")
+  String accessLog;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
+      description = "Certificate chain (PEM, leaf first): serve HTTPS, HTTP/2 or HTTP/1.1 by ALPN.")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
+      description = "The certificate's private key: unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY).")
+  Path tlsKey;
+
+  @Option(
+      names = "--h2c",
+      description = "Without TLS, speak HTTP/2 in cleartext too (prior knowledge or Upgrade).")
+  Boolean h2c;
+
+  @Option(
+      names = "--cors-origin",
+      paramLabel = "ORIGIN",
+      split = ",",
+      description =
+          "Browser origins allowed to call the server (repeat or comma-separate; * for any).")
+  List<String> corsOrigins;
+
   @Override
   public Integer call() throws Exception {
-    ServerConfig config = config(System.getenv());
+    Map<String, String> env = System.getenv();
+    ServerConfig config = config(env);
+    Logging.configure(config.logFormat(), logLevel(env), accessTarget(env));
     BlobStore blobs = new Endpoints().openStore(config.store(), Map.of());
     SluiceServer server =
         SluiceServer.builder(config, blobs)
@@ -193,6 +244,24 @@ public final class ServeCommand implements Callable<Integer> {
       return "jdbc:h2:" + java.nio.file.Path.of("sluice-tables.h2", "db").toAbsolutePath();
     }
     return "jdbc:h2:" + java.nio.file.Path.of(store + ".h2", "db").toAbsolutePath();
+  }
+
+  /** {@code --log-level}, else {@code SLUICE_LOG_LEVEL}, else info. */
+  java.util.logging.Level logLevel(Map<String, String> env) {
+    return Logging.level(setting(logLevel, env, "SLUICE_LOG_LEVEL", "info"));
+  }
+
+  /** {@code --access-log}, else {@code SLUICE_ACCESS_LOG}, else stdout. */
+  Logging.AccessTarget accessTarget(Map<String, String> env) {
+    return Logging.AccessTarget.parse(setting(accessLog, env, "SLUICE_ACCESS_LOG", "-"));
+  }
+
+  private static String setting(String flag, Map<String, String> env, String name, String dflt) {
+    if (flag != null) {
+      return flag;
+    }
+    String value = env.get(name);
+    return value == null || value.isBlank() ? dflt : value;
   }
 
   /** The configuration: flags over {@code SLUICE_*} variables of {@code env} over defaults. */
@@ -243,6 +312,22 @@ public final class ServeCommand implements Callable<Integer> {
     if (maxConnections != null) {
       b.maxConnections(maxConnections);
     }
+    if (logFormat != null) {
+      b.logFormat(LogFormat.parse(logFormat));
+    }
+    if (tlsCert != null) {
+      b.tlsCert(tlsCert);
+    }
+    if (tlsKey != null) {
+      b.tlsKey(tlsKey);
+    }
+    if (h2c != null) {
+      b.h2c(h2c);
+    }
+    if (corsOrigins != null) {
+      b.corsOrigins(corsOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList());
+    }
+    b.accessLog(!(accessTarget(env) instanceof Logging.AccessTarget.Off));
     return b.build();
   }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.http.ServerConfig;
 import dev.sluice.http.UrlSigner;
@@ -81,5 +82,71 @@ class ServeCommandTest {
     assertThat(DurationConverter.parse("10m")).isEqualTo(Duration.ofMinutes(10));
     assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(DurationConverter.parse("45")).isEqualTo(Duration.ofSeconds(45));
+  }
+
+  @Test
+  void loggingTlsAndCorsFlagsOverrideTheEnvironment() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve)
+        .parseArgs(
+            "--log-format",
+            "json",
+            "--access-log",
+            "off",
+            "--cors-origin",
+            "https://a.example,https://b.example",
+            "--h2c");
+    var config = serve.config(Map.of("SLUICE_LOG_FORMAT", "text", "SLUICE_ACCESS_LOG", "-"));
+    assertThat(config.logFormat()).isEqualTo(dev.sluice.http.LogFormat.JSON);
+    assertThat(config.accessLog()).isFalse();
+    assertThat(config.corsOrigins()).containsExactly("https://a.example", "https://b.example");
+    assertThat(config.h2c()).isTrue();
+
+    var fromEnv =
+        new ServeCommand()
+            .config(
+                Map.of(
+                    "SLUICE_LOG_FORMAT",
+                    "json",
+                    "SLUICE_CORS_ORIGIN",
+                    "*",
+                    "SLUICE_ACCESS_LOG",
+                    "off"));
+    assertThat(fromEnv.logFormat()).isEqualTo(dev.sluice.http.LogFormat.JSON);
+    assertThat(fromEnv.corsOrigins()).containsExactly("*");
+    assertThat(fromEnv.accessLog()).isFalse();
+    assertThat(new ServeCommand().config(Map.of()).accessLog()).isTrue();
+  }
+
+  @Test
+  void logLevelsComeFromTheFlagOrTheEnvironmentAndBadOnesNameTheChoices() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs("--log-level", "debug");
+    assertThat(serve.logLevel(Map.of("SLUICE_LOG_LEVEL", "error")))
+        .isEqualTo(java.util.logging.Level.FINE);
+    assertThat(new ServeCommand().logLevel(Map.of("SLUICE_LOG_LEVEL", "warn")))
+        .isEqualTo(java.util.logging.Level.WARNING);
+    assertThat(new ServeCommand().logLevel(Map.of())).isEqualTo(java.util.logging.Level.INFO);
+    assertThatThrownBy(() -> new ServeCommand().logLevel(Map.of("SLUICE_LOG_LEVEL", "loud")))
+        .hasMessage("log level must be error, warn, info, debug, trace or off: loud");
+    assertThatThrownBy(
+            () -> {
+              ServeCommand bad = new ServeCommand();
+              new CommandLine(bad).parseArgs("--log-format", "xml");
+              bad.config(Map.of());
+            })
+        .hasMessage("log format must be text or json: xml");
+  }
+
+  @Test
+  void aCertificateWithoutItsKeyIsRefusedBeforeStarting() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs("--tls-cert", "cert.pem");
+    assertThatThrownBy(() -> serve.config(Map.of()))
+        .hasMessage("TLS needs both a certificate and its key: no key given");
+    ServeCommand both = new ServeCommand();
+    new CommandLine(both).parseArgs("--tls-cert", "c.pem", "--tls-key", "k.pem", "--h2c");
+    assertThatThrownBy(() -> both.config(Map.of()))
+        .hasMessage("h2c is HTTP/2 in cleartext: over TLS, HTTP/2 is offered by ALPN already");
   }
 }

@@ -46,13 +46,20 @@ class ServeProcessIT {
     return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
   }
 
+  /** The start-up line on stdout (log lines on stderr, merged here, may come before it). */
   private static Matcher startupLine(Process process) throws IOException {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    Matcher m = line == null ? null : URL.matcher(line);
-    assertThat(m != null && m.find()).as("start-up line: %s", line).isTrue();
-    return m;
+    List<String> seen = new ArrayList<>();
+    String line;
+    while ((line = out.readLine()) != null && seen.size() < 20) {
+      seen.add(line);
+      Matcher m = URL.matcher(line);
+      if (m.find()) {
+        return m;
+      }
+    }
+    throw new AssertionError("no start-up line in " + seen);
   }
 
   @Test
@@ -151,6 +158,95 @@ class ServeProcessIT {
       double seconds = (System.nanoTime() - start) / 1e9;
       assertThat(seconds).as("seconds from SIGTERM to exit").isLessThan(1.0);
       assertThat(server.exitValue()).isEqualTo(143);
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+
+  @Test
+  void jsonLogsAndAnAccessLogFileRecordRequestsAndTheDrain() throws Exception {
+    Path accessLog = dir.resolve("access.log");
+    Path output = dir.resolve("output.log"); // stdout and stderr, read once the server is gone
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(List.of("-Xmx128m", "-XX:+UseSerialGC", "-jar"));
+    command.add(JAR.toAbsolutePath().toString());
+    command.addAll(
+        List.of(
+            "serve",
+            "--port",
+            "0",
+            "--log-format",
+            "json",
+            "--access-log",
+            accessLog.toString(),
+            "--token",
+            "s3cret"));
+    Process server =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    try {
+      String base =
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> {
+                    Matcher m = URL.matcher(Files.readString(output));
+                    return m.find() ? m.group(1) : null;
+                  },
+                  java.util.Objects::nonNull);
+      HttpResponse<String> put =
+          client.send(
+              HttpRequest.newBuilder(URI.create(base + "/objects/j.bin"))
+                  .header("Authorization", "Bearer s3cret")
+                  .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[1000]))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).isEqualTo(201);
+      String signed =
+          new dev.sluice.http.UrlSigner("s3cret")
+              .signedPath("j.bin", java.time.Instant.now().plusSeconds(60));
+      assertThat(
+              client
+                  .send(
+                      HttpRequest.newBuilder(URI.create(base + signed)).build(),
+                      HttpResponse.BodyHandlers.ofByteArray())
+                  .body())
+          .hasSize(1000);
+      server.destroy(); // SIGTERM
+      assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+      var json = new com.fasterxml.jackson.databind.ObjectMapper();
+      List<String> access = Files.readAllLines(accessLog);
+      assertThat(access).hasSize(2);
+      var get = json.readTree(access.get(1));
+      assertThat(get.get("method").asText()).isEqualTo("GET");
+      assertThat(get.get("status").asInt()).isEqualTo(200);
+      assertThat(get.get("bytes_out").asLong()).isEqualTo(1000);
+      assertThat(get.get("url").asText())
+          .startsWith("/objects/j.bin?expires=")
+          .endsWith("&sig=***");
+      assertThat(String.join("\n", access))
+          .doesNotContain(signed.substring(signed.indexOf("sig=") + 4));
+
+      List<String> messages = new ArrayList<>();
+      String printed = Files.readString(output);
+      for (String line : printed.lines().toList()) {
+        if (line.startsWith("{")) {
+          var record = json.readTree(line);
+          assertThat(record.get("level").asText()).isIn("INFO", "WARN", "ERROR");
+          messages.add(record.get("message").asText());
+        }
+      }
+      assertThat(messages)
+          .anySatisfy(m -> assertThat(m).startsWith("listening on http://"))
+          .anySatisfy(m -> assertThat(m).startsWith("draining: 0 transfers in flight"))
+          .anySatisfy(m -> assertThat(m).startsWith("drained"))
+          .anySatisfy(m -> assertThat(m).isEqualTo("stopped"));
+      assertThat(printed).doesNotContain("s3cret");
     } finally {
       server.destroyForcibly();
     }

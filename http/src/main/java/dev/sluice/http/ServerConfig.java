@@ -1,7 +1,10 @@
 package dev.sluice.http;
 
 import dev.sluice.core.ByteSize;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,6 +42,18 @@ import java.util.Map;
  *     before it is refused with 503 and {@code Retry-After} (default 500 ms)
  * @param maxConnections the most client connections open at once (default 384); past it the server
  *     stops accepting until one closes, and the rest wait in the kernel's accept queue
+ * @param logFormat how access log lines are written: {@code TEXT} ({@code name=value} pairs) or
+ *     {@code JSON} (one object a line)
+ * @param accessLog whether each request gets an access log line (SLF4J logger {@code
+ *     dev.sluice.access}, INFO); default on
+ * @param tlsCert a PEM file with the server's certificate chain (leaf first); with {@code tlsKey},
+ *     the server speaks HTTPS only, HTTP/2 or HTTP/1.1 as ALPN picks; null for cleartext
+ * @param tlsKey a PEM file with the certificate's unencrypted PKCS#8 private key ({@code BEGIN
+ *     PRIVATE KEY}); null for cleartext
+ * @param h2c whether a cleartext server also speaks HTTP/2 (prior knowledge or {@code Upgrade:
+ *     h2c}); not with TLS, where ALPN offers HTTP/2 already
+ * @param corsOrigins the origins a browser page may call the server from ({@code *} for any); empty
+ *     for no CORS headers at all (default)
  */
 public record ServerConfig(
     String bind,
@@ -60,7 +75,13 @@ public record ServerConfig(
     int maxTransfers,
     int maxOpenFiles,
     Duration admissionWait,
-    int maxConnections) {
+    int maxConnections,
+    LogFormat logFormat,
+    boolean accessLog,
+    Path tlsCert,
+    Path tlsKey,
+    boolean h2c,
+    List<String> corsOrigins) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -83,6 +104,19 @@ public record ServerConfig(
     if (admissionWait == null || admissionWait.isNegative()) {
       throw new IllegalArgumentException("admissionWait must be >= 0: " + admissionWait);
     }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException(
+          "TLS needs both a certificate and its key: "
+              + (tlsCert == null ? "no certificate given" : "no key given"));
+    }
+    if (h2c && tlsCert != null) {
+      throw new IllegalArgumentException(
+          "h2c is HTTP/2 in cleartext: over TLS, HTTP/2 is offered by ALPN already");
+    }
+    if (logFormat == null) {
+      logFormat = LogFormat.TEXT;
+    }
+    corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
     if (token != null && token.isEmpty()) {
       token = null;
     }
@@ -92,6 +126,11 @@ public record ServerConfig(
     if (value < 0) {
       throw new IllegalArgumentException(name + " must be >= 0: " + value);
     }
+  }
+
+  /** True when the server speaks HTTPS (a certificate and key are configured). */
+  public boolean tls() {
+    return tlsCert != null;
   }
 
   /** True when a token is configured and requests must authenticate. */
@@ -127,7 +166,9 @@ public record ServerConfig(
    * SLUICE_BIND}, {@code SLUICE_PORT}, {@code SLUICE_STORE}, {@code SLUICE_TOKEN}, {@code
    * SLUICE_MAX_BODY}, {@code SLUICE_RATE}, {@code SLUICE_MAX_RATE}, {@code SLUICE_GLOBAL_RATE},
    * {@code SLUICE_GRACE} (seconds), {@code SLUICE_WORKERS}, {@code SLUICE_MEMORY_BUDGET}, {@code
-   * SLUICE_MAX_TRANSFERS}, {@code SLUICE_MAX_OPEN_FILES}, {@code SLUICE_MAX_CONNECTIONS}.
+   * SLUICE_MAX_TRANSFERS}, {@code SLUICE_MAX_OPEN_FILES}, {@code SLUICE_MAX_CONNECTIONS}, {@code
+   * SLUICE_LOG_FORMAT}, {@code SLUICE_TLS_CERT}, {@code SLUICE_TLS_KEY}, {@code SLUICE_H2C} ({@code
+   * true}/{@code false}), {@code SLUICE_CORS_ORIGIN} (comma-separated).
    *
    * @throws IllegalArgumentException naming the variable whose value is malformed
    */
@@ -147,7 +188,28 @@ public record ServerConfig(
     ifSet(env, "SLUICE_MAX_TRANSFERS", v -> b.maxTransfers(Integer.parseInt(v.trim())));
     ifSet(env, "SLUICE_MAX_OPEN_FILES", v -> b.maxOpenFiles(Integer.parseInt(v.trim())));
     ifSet(env, "SLUICE_MAX_CONNECTIONS", v -> b.maxConnections(Integer.parseInt(v.trim())));
+    ifSet(env, "SLUICE_LOG_FORMAT", v -> b.logFormat(LogFormat.parse(v)));
+    ifSet(env, "SLUICE_TLS_CERT", v -> b.tlsCert(Path.of(v.trim())));
+    ifSet(env, "SLUICE_TLS_KEY", v -> b.tlsKey(Path.of(v.trim())));
+    ifSet(env, "SLUICE_H2C", v -> b.h2c(parseBoolean(v)));
+    ifSet(env, "SLUICE_CORS_ORIGIN", v -> b.corsOrigins(origins(v)));
     return b;
+  }
+
+  private static boolean parseBoolean(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default -> throw new IllegalArgumentException("must be true or false");
+    };
+  }
+
+  /** A comma-separated list of origins (or {@code *}), blanks dropped. */
+  public static List<String> origins(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(","))
+        .map(String::trim)
+        .filter(o -> !o.isEmpty())
+        .toList();
   }
 
   private static void ifSet(
@@ -186,6 +248,12 @@ public record ServerConfig(
     private int maxOpenFiles;
     private Duration admissionWait = Duration.ofMillis(500);
     private int maxConnections = 384;
+    private LogFormat logFormat = LogFormat.TEXT;
+    private boolean accessLog = true;
+    private Path tlsCert;
+    private Path tlsKey;
+    private boolean h2c;
+    private List<String> corsOrigins = List.of();
 
     private Builder() {}
 
@@ -293,6 +361,42 @@ public record ServerConfig(
       return this;
     }
 
+    /** Text or JSON access log lines. */
+    public Builder logFormat(LogFormat format) {
+      this.logFormat = format;
+      return this;
+    }
+
+    /** Whether each request gets an access log line (default on). */
+    public Builder accessLog(boolean on) {
+      this.accessLog = on;
+      return this;
+    }
+
+    /** The PEM certificate chain for HTTPS; set together with {@link #tlsKey}. */
+    public Builder tlsCert(Path pem) {
+      this.tlsCert = pem;
+      return this;
+    }
+
+    /** The PEM (PKCS#8, unencrypted) private key for HTTPS. */
+    public Builder tlsKey(Path pem) {
+      this.tlsKey = pem;
+      return this;
+    }
+
+    /** Whether cleartext connections may speak HTTP/2 too. */
+    public Builder h2c(boolean on) {
+      this.h2c = on;
+      return this;
+    }
+
+    /** The origins browser pages may call from; {@code *} for any, empty for no CORS. */
+    public Builder corsOrigins(List<String> origins) {
+      this.corsOrigins = origins;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           bind,
@@ -314,7 +418,13 @@ public record ServerConfig(
           maxTransfers,
           maxOpenFiles,
           admissionWait,
-          maxConnections);
+          maxConnections,
+          logFormat,
+          accessLog,
+          tlsCert,
+          tlsKey,
+          h2c,
+          corsOrigins);
     }
   }
 }

@@ -9,13 +9,17 @@ import dev.sluice.core.job.JobRegistry;
 import dev.sluice.core.job.MemoryBudget;
 import dev.sluice.core.job.SchedulerLag;
 import dev.sluice.core.job.WorkerPool;
+import dev.sluice.http.internal.AccessLog;
 import dev.sluice.http.internal.Admission;
 import dev.sluice.http.internal.Auth;
+import dev.sluice.http.internal.Cors;
 import dev.sluice.http.internal.Deliveries;
 import dev.sluice.http.internal.JettyErrors;
 import dev.sluice.http.internal.Keys;
 import dev.sluice.http.internal.LivenessFirst;
 import dev.sluice.http.internal.MinimumReadRate;
+import dev.sluice.http.internal.PemKeyStore;
+import dev.sluice.http.internal.Readiness;
 import dev.sluice.http.internal.Router;
 import dev.sluice.http.internal.ServerContext;
 import dev.sluice.http.internal.ServerMetrics;
@@ -25,16 +29,28 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Sluice HTTP server: Jetty 12 on virtual threads serving {@code /objects} (streaming upload
@@ -50,8 +66,15 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  * <p>{@link #shutdown} drains: new requests get 503, transfers in flight may finish within the
  * grace period, the rest are aborted with {@link AbortReason#SHUTDOWN}. Extra routes (e.g. {@code
  * /tables/}) plug in as Jetty request handlers with {@link Builder#route}.
+ *
+ * <p>With a certificate and key ({@link ServerConfig#tlsCert()}) it speaks HTTPS only, HTTP/2 or
+ * HTTP/1.1 as ALPN picks; in cleartext HTTP/1.1, plus HTTP/2 with {@link ServerConfig#h2c()}. It
+ * logs through SLF4J: an access line per request (logger {@code dev.sluice.access}), and start,
+ * drain and stop on the logger of this class.
  */
 public final class SluiceServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SluiceServer.class);
 
   private final ServerConfig config;
   private final BlobStore store;
@@ -63,7 +86,9 @@ public final class SluiceServer implements AutoCloseable {
   private final Object shutdownLock = new Object();
   private boolean shutDown; // guarded by shutdownLock
 
-  private SluiceServer(ServerConfig config, BlobStore store, List<Router.Extra> extras) {
+  private SluiceServer(
+      ServerConfig config, BlobStore store, List<Router.Extra> extras, Consumer<String> accessLog)
+      throws java.io.IOException {
     this.config = config;
     this.store = store;
     this.registry = new JobRegistry();
@@ -113,9 +138,7 @@ public final class SluiceServer implements AutoCloseable {
         UriCompliance.DEFAULT.with("SLUICE", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
     http.setRequestHeaderSize(config.maxRequestHeaderSize());
     http.setOutputBufferSize(32 * 1024);
-    HttpConnectionFactory http11 = new HttpConnectionFactory(http);
-    http11.setInputBufferSize(64 * 1024); // fewer, larger reads for multi-gigabyte uploads
-    this.connector = new ServerConnector(jetty, 1, 1, http11);
+    this.connector = new ServerConnector(jetty, 1, 1, connectionFactories(config, http));
     connector.setHost(config.bind());
     connector.setPort(config.port());
     connector.setIdleTimeout(config.idleTimeout().toMillis());
@@ -125,9 +148,18 @@ public final class SluiceServer implements AutoCloseable {
     // instead of each taking an fd, buffers and a parse before the others are answered
     jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
     // against slow-drip uploads; downloads may be throttled far below any floor, so none there
-    jetty.setHandler(
+    // /health/ready probes the store on a virtual thread, before the router's shutdown gate
+    Handler routes = new Readiness(router, store, router::draining, handlers);
+    Handler front =
         new LivenessFirst(
-            new MinimumReadRate(router, config.minRequestDataRate()), handlers, router::draining));
+            new MinimumReadRate(routes, config.minRequestDataRate()), handlers, router::draining);
+    if (!config.corsOrigins().isEmpty()) {
+      front = new Cors(front, config.corsOrigins()); // preflights never reach the router
+    }
+    jetty.setHandler(front);
+    if (config.accessLog()) {
+      jetty.setRequestLog(new AccessLog(config.logFormat(), accessLog));
+    }
     // no graceful phase in Jetty's stop: shutdown() has drained the transfers already, and a
     // graceful stop only waited for idle keep-alive connections (1.5 s per SIGTERM, issue 12)
     jetty.setStopTimeout(0);
@@ -142,6 +174,49 @@ public final class SluiceServer implements AutoCloseable {
   private static ArrayByteBufferPool connectionBuffers() {
     long keep = 8L << 20;
     return new ArrayByteBufferPool(0, 0, -1, -1, keep, keep);
+  }
+
+  /**
+   * What the connector speaks: HTTP/1.1 (and h2c when asked) in cleartext; with TLS, HTTP/2 and
+   * HTTP/1.1 behind ALPN. Over TLS or HTTP/2 every body goes through Jetty's own write path: a
+   * download's bytes are copied into the connection's buffers, never handed to the socket directly.
+   */
+  private static ConnectionFactory[] connectionFactories(
+      ServerConfig config, HttpConfiguration http) throws java.io.IOException {
+    if (!config.tls()) {
+      HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+      http11.setInputBufferSize(64 * 1024); // fewer, larger reads for multi-gigabyte uploads
+      return config.h2c()
+          ? new ConnectionFactory[] {http11, bounded(new HTTP2CServerConnectionFactory(http))}
+          : new ConnectionFactory[] {http11};
+    }
+    HttpConfiguration https = new HttpConfiguration(http);
+    https.addCustomizer(new SecureRequestCustomizer());
+    HttpConnectionFactory http11 = new HttpConnectionFactory(https);
+    http11.setInputBufferSize(64 * 1024);
+    HTTP2ServerConnectionFactory h2 = bounded(new HTTP2ServerConnectionFactory(https));
+    ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+    alpn.setDefaultProtocol(http11.getProtocol());
+    SslContextFactory.Server tls = new SslContextFactory.Server();
+    tls.setKeyStore(PemKeyStore.load(config.tlsCert(), config.tlsKey()));
+    tls.setKeyStorePassword(PemKeyStore.ALIAS);
+    tls.setCipherComparator(HTTP2Cipher.COMPARATOR);
+    return new ConnectionFactory[] {
+      new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2, http11
+    };
+  }
+
+  /**
+   * HTTP/2 with receive windows that keep what a connection's clients may send ahead of the
+   * handlers near an HTTP/1.1 connection's input buffer: 512 KiB a connection, 256 KiB a stream
+   * (Jetty's defaults: 1 MiB and 512 KiB), and at most 64 streams at once on one connection.
+   */
+  private static <F extends org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory>
+      F bounded(F h2) {
+    h2.setInitialSessionRecvWindow(512 * 1024);
+    h2.setInitialStreamRecvWindow(256 * 1024);
+    h2.setMaxConcurrentStreams(64);
+    return h2;
   }
 
   /** Starts a server with no extra routes. */
@@ -159,6 +234,7 @@ public final class SluiceServer implements AutoCloseable {
     private final ServerConfig config;
     private final BlobStore store;
     private final List<Router.Extra> extras = new ArrayList<>();
+    private Consumer<String> accessLog = AccessLog.toSlf4j();
 
     private Builder(ServerConfig config, BlobStore store) {
       this.config = config;
@@ -178,10 +254,25 @@ public final class SluiceServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sends each access line (text or JSON as {@link ServerConfig#logFormat()} says, no line break)
+     * to {@code lines} instead of the SLF4J logger {@code dev.sluice.access}; {@code lines} is
+     * called from many threads at once.
+     */
+    public Builder accessLog(Consumer<String> lines) {
+      this.accessLog = java.util.Objects.requireNonNull(lines);
+      return this;
+    }
+
     /** Binds and starts serving. */
     public SluiceServer start() throws Exception {
-      SluiceServer server = new SluiceServer(config, store, extras);
+      SluiceServer server = new SluiceServer(config, store, extras, accessLog);
       server.jetty.start();
+      LOG.info(
+          "listening on {} ({}) · store {}",
+          server.baseUrl(),
+          String.join(", ", server.connector.getProtocols()),
+          Secrets.redact(store.describe()));
       return server;
     }
   }
@@ -191,9 +282,9 @@ public final class SluiceServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** {@code http://HOST:PORT}. */
+  /** {@code http://HOST:PORT}, or {@code https://HOST:PORT} with TLS. */
   public String baseUrl() {
-    return "http://" + config.bind() + ":" + port();
+    return (config.tls() ? "https://" : "http://") + config.bind() + ":" + port();
   }
 
   /** One line saying where the server listens, where it stores and how auth is set. */
@@ -223,12 +314,22 @@ public final class SluiceServer implements AutoCloseable {
       shutDown = true;
     }
     router.drain();
+    LOG.info(
+        "draining: {} transfers in flight get {} s to finish; new requests get 503",
+        registry.jobs().size(),
+        grace.toSeconds());
     long end = System.nanoTime() + grace.toNanos();
     boolean drained = registry.awaitIdle(grace) && awaitAdmitted(end);
+    if (drained) {
+      LOG.info("drained: every transfer finished");
+    } else {
+      LOG.warn("grace period over: aborting {} transfers (SHUTDOWN)", registry.jobs().size());
+    }
     // uploads and downloads still running are cancelled with SHUTDOWN and waited for; then the lag
     // probe and the workers stop
     registry.shutdown(Duration.ZERO);
     jetty.stop();
+    LOG.info("stopped");
     return drained;
   }
 

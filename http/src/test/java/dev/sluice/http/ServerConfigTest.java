@@ -87,4 +87,41 @@ class ServerConfigTest {
     assertThatThrownBy(() -> ServerConfig.builder().memoryBudget(-1).build())
         .hasMessage("memoryBudget must be >= 0: -1");
   }
+
+  @Test
+  void loggingTlsAndCorsSettingsComeFromTheEnvironment() {
+    ServerConfig config =
+        ServerConfig.fromEnvironment(
+                Map.of(
+                    "SLUICE_LOG_FORMAT", "JSON",
+                    "SLUICE_H2C", "true",
+                    "SLUICE_CORS_ORIGIN", " https://a.example , https://b.example ,"))
+            .build();
+    assertThat(config.logFormat()).isEqualTo(LogFormat.JSON);
+    assertThat(config.h2c()).isTrue();
+    assertThat(config.corsOrigins()).containsExactly("https://a.example", "https://b.example");
+    assertThat(config.accessLog()).isTrue();
+    assertThat(config.tls()).isFalse();
+
+    ServerConfig tls =
+        ServerConfig.fromEnvironment(
+                Map.of("SLUICE_TLS_CERT", "cert.pem", "SLUICE_TLS_KEY", "key.pem"))
+            .build();
+    assertThat(tls.tls()).isTrue();
+    assertThat(tls.tlsKey()).hasToString("key.pem");
+  }
+
+  @Test
+  void malformedLoggingAndH2cValuesNameTheVariableAndTheRule() {
+    assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("SLUICE_H2C", "maybe")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("SLUICE_H2C=maybe: must be true or false");
+    assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("SLUICE_LOG_FORMAT", "xml")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("SLUICE_LOG_FORMAT=xml: log format must be text or json: xml");
+    assertThatThrownBy(
+            () -> ServerConfig.fromEnvironment(Map.of("SLUICE_TLS_KEY", "key.pem")).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("TLS needs both a certificate and its key: no certificate given");
+  }
 }

@@ -35,6 +35,13 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(UnaryOperator<ServerConfig.Builder> settings) throws Exception {
+    return start(settings, UnaryOperator.identity());
+  }
+
+  /** A server with {@code settings}, built with {@code extras} (e.g. an access log sink). */
+  static TestServer start(
+      UnaryOperator<ServerConfig.Builder> settings, UnaryOperator<SluiceServer.Builder> extras)
+      throws Exception {
     Path dir = Files.createTempDirectory("sluice-http-it");
     FileBlobStore store = FileBlobStore.open(dir.resolve("data"));
     ServerConfig config =
@@ -42,7 +49,7 @@ final class TestServer implements AutoCloseable {
             .apply(
                 ServerConfig.builder().port(0).store(dir.toString()).grace(Duration.ofSeconds(2)))
             .build();
-    return new TestServer(dir, store, SluiceServer.start(config, store));
+    return new TestServer(dir, store, extras.apply(SluiceServer.builder(config, store)).start());
   }
 
   URI uri(String pathAndQuery) {

@@ -212,6 +212,21 @@ public final class PostgresBlobStore implements BlobStore {
     }
   }
 
+  /** Ready when the database takes a connection and answers a query on the blob table. */
+  @Override
+  public void checkReady() throws IOException {
+    try (Connection connection = Database.connect(url);
+        Statement statement = connection.createStatement()) {
+      statement.setQueryTimeout(5);
+      statement.executeQuery("SELECT 1 FROM " + table + " WHERE false").close();
+    } catch (SQLException e) {
+      throw new IOException(
+          "PostgreSQL did not answer a query on the blob table: "
+              + dev.sluice.core.Secrets.redact(e.getMessage()),
+          e);
+    }
+  }
+
   @Override
   public String describe() {
     return Database.redact(url) + "#" + table;

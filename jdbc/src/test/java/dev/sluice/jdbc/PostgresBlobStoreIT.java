@@ -200,4 +200,17 @@ class PostgresBlobStoreIT extends SinkContract {
       throw new IllegalStateException(e);
     }
   }
+
+  @Test
+  void isReadyWhileItsTableAnswersAndNotWhenTheTableIsGone() throws Exception {
+    store.checkReady();
+    TestDatabases.execute(db, "ALTER TABLE " + table + " RENAME TO " + table + "_away");
+    try {
+      assertThatThrownBy(store::checkReady)
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("PostgreSQL did not answer a query on the blob table");
+    } finally {
+      TestDatabases.execute(db, "ALTER TABLE " + table + "_away RENAME TO " + table);
+    }
+  }
 }

@@ -166,6 +166,16 @@ public final class RedisBlobStore implements BlobStore {
     }
   }
 
+  /** Ready when Redis answers {@code PING}. */
+  @Override
+  public void checkReady() throws IOException {
+    try {
+      redis.ping();
+    } catch (RuntimeException e) {
+      throw new IOException("Redis did not answer PING: " + Secrets.redact(e.getMessage()), e);
+    }
+  }
+
   @Override
   public String describe() {
     return Secrets.redact(description);

@@ -307,4 +307,15 @@ class RedisBlobStoreIT {
     assertThatThrownBy(() -> channel.read(ByteBuffer.allocate(10)))
         .isInstanceOf(java.nio.channels.ClosedChannelException.class);
   }
+
+  @Test
+  void isReadyWhileRedisAnswersPingAndNotOnceItCannotBeReached() throws Exception {
+    store.checkReady();
+    try (var unreachable = RedisClient.create("127.0.0.1", 1);
+        RedisBlobStore gone = RedisBlobStore.builder(unreachable).prefix(redis.prefix).build()) {
+      assertThatThrownBy(gone::checkReady)
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("Redis did not answer PING");
+    }
+  }
 }

@@ -166,6 +166,24 @@ public final class S3BlobStore implements BlobStore {
     }
   }
 
+  /** Ready when the bucket answers {@code HeadBucket}: it exists and the credentials may use it. */
+  @Override
+  public void checkReady() throws IOException {
+    try {
+      client.headBucket(b -> b.bucket(root.bucket()));
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+      throw new IOException("the bucket does not exist", e);
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      throw new IOException(
+          "HeadBucket answered HTTP "
+              + e.statusCode()
+              + (e.statusCode() == 404 ? " (no such bucket)" : ""),
+          e);
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      throw new IOException("S3 did not answer HeadBucket: " + Secrets.redact(e.getMessage()), e);
+    }
+  }
+
   @Override
   public String describe() {
     return Secrets.redact(root.toString());

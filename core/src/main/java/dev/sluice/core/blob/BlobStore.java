@@ -46,6 +46,22 @@ public interface BlobStore extends AutoCloseable {
   boolean delete(String key, Precondition precondition) throws IOException;
 
   /**
+   * Checks, cheaply, that the store can serve requests now: a server's readiness probe calls it
+   * (often, and from many threads at once), so it reads nothing but a single round trip, e.g. a
+   * folder's attributes, S3's {@code HeadBucket}, a database's {@code SELECT 1}, Redis's {@code
+   * PING}. The default looks up a key that is not expected to exist.
+   *
+   * @throws IOException if the store cannot serve; the message says what failed in a sentence fit
+   *     for a log (no credential), and is never shown to clients
+   */
+  default void checkReady() throws IOException {
+    Optional<Blob> probe = find("sluice-readiness-probe");
+    if (probe.isPresent()) {
+      probe.get().close();
+    }
+  }
+
+  /**
    * Where the store keeps its blobs, for start-up lines and logs, e.g. {@code file:./sluice-data},
    * with any credential masked by {@link Secrets#redact}.
    */

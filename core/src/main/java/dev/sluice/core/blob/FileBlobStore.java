@@ -140,6 +140,17 @@ public final class FileBlobStore implements BlobStore {
     }
   }
 
+  /** Ready when the store's folder still exists and this process may write into it. */
+  @Override
+  public void checkReady() throws IOException {
+    if (!Files.isDirectory(root)) {
+      throw new IOException("the store folder is gone");
+    }
+    if (!Files.isWritable(root)) {
+      throw new IOException("the store folder is not writable");
+    }
+  }
+
   /**
    * Deletes the temporary files (and then empty folders) that no upload has written for {@code
    * staleAfter}: those a killed process left. Returns how many files it deleted.

@@ -181,6 +181,7 @@ public final class Deliveries {
         throw changed; // nothing sent: the caller looks the key up again
       }
       AbortReason reason = e instanceof AbortCause c ? c.reason() : AbortReason.SOURCE_FAILED;
+      AccessLog.aborted(exchange, "download", reason, body == null ? 0 : body.written());
       context
           .metrics()
           .ended(

@@ -19,7 +19,8 @@ import org.eclipse.jetty.util.Callback;
  * connections (issue 12's abuse run: 1,100 downloads and 300 uploads arriving together) a liveness
  * probe queued behind them answered after 0.4–1.3 s, long enough for a load balancer to take a
  * healthy node out. Answering it before any queue keeps liveness independent of load. A draining
- * server's {@code /health} still goes to the router, which answers 503.
+ * server's {@code /health} still goes to the router, which answers 503. For the same reason such an
+ * answer gets no access log line.
  *
  * <p>Thread-safe; stateless but for the constant answer.
  */
@@ -55,6 +56,7 @@ public final class LivenessFirst extends Handler.Wrapper {
             && "/health".equals(Request.getPathInContext(request))
             && !draining.getAsBoolean();
     if (probe) {
+      AccessLog.skip(request); // nothing on this thread may wait on a log destination
       response.setStatus(200);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, OK.length);

@@ -79,7 +79,8 @@ public final class Uploads {
             key,
             body,
             new BlobSpec(contentType, !refuseOverwrite, digests.sha256(), precondition),
-            digests);
+            digests,
+            exchange);
     exchange.header(HttpHeader.LOCATION, ObjectPaths.of(key));
     exchange.respond(201, describe(key, report));
   }
@@ -91,6 +92,16 @@ public final class Uploads {
    * @throws IngestionException for a client disconnect (no response can be sent)
    */
   IngestionReport store(String key, Source body, BlobSpec spec, DigestHeaders digests)
+      throws Exception {
+    return store(key, body, spec, digests, null);
+  }
+
+  /**
+   * As {@link #store(String, Source, BlobSpec, DigestHeaders)}; a transfer cut off (client gone,
+   * shutdown, too slow) is named in the access line of {@code exchange}, when there is one.
+   */
+  IngestionReport store(
+      String key, Source body, BlobSpec spec, DigestHeaders digests, Exchange exchange)
       throws Exception {
     Sink sink;
     try {
@@ -129,8 +140,19 @@ public final class Uploads {
       context
           .metrics()
           .ended(Direction.UPLOAD, e.reason(), e.report().bytesIn(), e.report().duration());
+      if (exchange != null && cutOff(e.reason())) {
+        AccessLog.aborted(exchange, "upload", e.reason(), e.report().bytesIn());
+      }
       throw problemFor(key, e);
     }
+  }
+
+  /** A transfer stopped from outside, not refused for what it carried. */
+  private static boolean cutOff(AbortReason reason) {
+    return reason == AbortReason.CLIENT_DISCONNECT
+        || reason == AbortReason.SHUTDOWN
+        || reason == AbortReason.TIMEOUT
+        || reason == AbortReason.CANCELLED;
   }
 
   private static IngestionReport await(IngestionJob job) throws Exception {
