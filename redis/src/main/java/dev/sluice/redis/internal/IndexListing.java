@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ZRangeParams;
 
 /**
  * The blobs of a store in key order, read from its key index ({@link BlobKeys#index()}) with {@code
@@ -49,7 +50,9 @@ public final class IndexListing implements Iterator<BlobEntry> {
           if (lastBatch) {
             return false;
           }
-          List<String> read = redis.zrangeByLex(keys.index(), lowerBound, "+", 0, BATCH);
+          List<String> read =
+              redis.zrange(
+                  keys.index(), ZRangeParams.zrangeByLexParams(lowerBound, "+").limit(0, BATCH));
           lastBatch = read.size() < BATCH;
           batch.addAll(read);
           if (read.isEmpty()) {
