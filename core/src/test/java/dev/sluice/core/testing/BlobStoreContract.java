@@ -10,6 +10,7 @@ import dev.sluice.core.blob.Blob;
 import dev.sluice.core.blob.BlobEntry;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.ObjectKeys;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
 import dev.sluice.core.delivery.Conditionals;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -544,11 +546,21 @@ public abstract class BlobStoreContract {
           "ls/\ufffd", // EF BF BD: before the emoji in UTF-8, after it in UTF-16
           "ls/\ud83d\ude00"); // F0 9F 98 80
 
+  /**
+   * The order the store lists keys in: {@link ObjectKeys#ORDER} (UTF-8 bytes), as {@link
+   * BlobStore#list} asks. Override only for a test server known to differ (s3proxy sorts by UTF-16
+   * unit, where S3 sorts by UTF-8 byte).
+   */
+  protected Comparator<String> keyOrder() {
+    return ObjectKeys.ORDER;
+  }
+
   private List<String> storeListed(BlobStore store) throws IOException {
     List<String> keys = new ArrayList<>();
     for (String name : LISTED) {
       keys.add(key(name));
     }
+    keys.sort(keyOrder());
     List<String> shuffled = new ArrayList<>(keys);
     java.util.Collections.shuffle(shuffled, new java.util.Random(7));
     for (String key : shuffled) {
@@ -617,7 +629,7 @@ public abstract class BlobStoreContract {
         .containsExactlyElementsOf(keys.subList(3, keys.size()));
     // a cursor before the prefix lists it all; one after it, nothing
     assertThat(keysOf(store, listedPrefix(), "")).hasSize(keys.size());
-    assertThat(keysOf(store, listedPrefix(), listedPrefix() + "\ud83d\ude01")).isEmpty();
+    assertThat(keysOf(store, listedPrefix(), keys.get(keys.size() - 1) + "x")).isEmpty();
   }
 
   @Test
