@@ -144,7 +144,8 @@ final class IngestCommand implements Callable<Integer> {
     spec.addOption(
         option(
             "--window", "N", Integer.class, "Chunks read ahead of the destination (default 4)."));
-    spec.addOption(flag("--force", "Replace DST if it is an existing file."));
+    spec.addOption(
+        flag("--force", "Replace DST if it exists (a file, an S3 object, a Redis blob)."));
     spec.addOption(flag("--fsync", "Force a file DST to disk before it becomes visible."));
     spec.addOption(flag("--json", "Print the report as JSON instead of the summary line."));
     spec.addOption(flag("--no-progress", "No progress bar (shown only on a terminal)."));
@@ -180,6 +181,7 @@ final class IngestCommand implements Callable<Integer> {
     List<WriteOption> fileOptions = new ArrayList<>();
     if (force) {
       fileOptions.add(WriteOption.REPLACE_EXISTING);
+      options.put(EndpointProvider.OVERWRITE, "true"); // one rule for files, S3, Redis…
     }
     if (fsync) {
       fileOptions.add(WriteOption.FSYNC);

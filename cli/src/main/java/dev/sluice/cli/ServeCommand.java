@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
       "  curl -r 0-99 localhost:8080/objects/isos/big.iso",
       "",
       "Environment: SLUICE_BIND, SLUICE_PORT, SLUICE_STORE, SLUICE_TOKEN, SLUICE_MAX_BODY,",
-      "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE (seconds), SLUICE_WORKERS,",
+      "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE, SLUICE_WORKERS,",
       "SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES, SLUICE_MAX_CONNECTIONS.",
     })
 public final class ServeCommand implements Callable<Integer> {
@@ -70,23 +70,26 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate",
-      paramLabel = "SIZE",
-      converter = SizeConverter.class,
-      description = "Bytes/s for a download that asks none with ?rate= (default unthrottled).")
+      paramLabel = "SIZE/s",
+      converter = RateConverter.class,
+      description = "Rate of a download that asks none with ?rate= (default unthrottled).")
   Long rate;
 
   @Option(
       names = "--max-rate",
-      paramLabel = "SIZE",
-      converter = SizeConverter.class,
-      description = "Cap on the ?rate= a client may ask for.")
+      paramLabel = "SIZE/s",
+      converter = RateConverter.class,
+      description = {
+        "Fastest any one download goes: a higher ?rate= is lowered to it,",
+        "and a download that asks no rate gets it too."
+      })
   Long maxRate;
 
   @Option(
       names = "--global-rate",
-      paramLabel = "SIZE",
-      converter = SizeConverter.class,
-      description = "Bytes/s shared by all downloads together.")
+      paramLabel = "SIZE/s",
+      converter = RateConverter.class,
+      description = "Rate shared by all downloads together.")
   Long globalRate;
 
   @Option(
