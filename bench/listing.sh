@@ -52,14 +52,15 @@ server=$(pgrep -f "sluice.jar serve --port $port" | head -1 || true)
 
 echo "listing: $keys keys, $(nproc) cores, $(date -u +%FT%TZ)"
 cpu_of() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; } # user + sys, in seconds
-echo "round limit entries pages wall_s server_cpu_s rss_after_mib"
+echo "round limit entries pages wall_s server_cpu_s rss_after_mib peak_rss_mib"
 for round in $(seq 1 "$rounds"); do
   for limit in 100000 1000; do
     before=$(cpu_of "$server")
     read -r entries pages wall < <(python3 bench/listing/list_all.py "$port" "$limit")
     cpu=$(awk -v a="$before" -v b="$(cpu_of "$server")" 'BEGIN {printf "%.2f", b - a}')
     rss=$(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$server/status")
-    echo "$round $limit $entries $pages $wall $cpu $rss"
+    hwm=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$server/status")
+    echo "$round $limit $entries $pages $wall $cpu $rss $hwm"
   done
 done
 echo "server peak RSS (VmHWM): $(awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$server/status")"

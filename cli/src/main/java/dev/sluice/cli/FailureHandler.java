@@ -38,7 +38,9 @@ final class FailureHandler implements IExecutionExceptionHandler {
     for (Throwable cause = e.getCause();
         cause != null && seen.add(cause);
         cause = cause.getCause()) {
-      String more = describeOne(cause);
+      // a cause adds its message; its type's meaning only when nothing was said yet
+      boolean says = cause.getMessage() != null && !cause.getMessage().isBlank();
+      String more = says || line.isEmpty() ? describeOne(cause) : "";
       if (!more.isEmpty() && !line.contains(more)) {
         line = line.isEmpty() ? more : line + ": " + more;
       }
@@ -63,6 +65,9 @@ final class FailureHandler implements IExecutionExceptionHandler {
       return fs.getMessage();
     }
     String message = e.getMessage();
+    if (e.getCause() != null && e.getCause().toString().equals(message)) {
+      return ""; // new IOException(cause) says only the cause's class: let the cause speak
+    }
     if (message == null || message.isBlank()) {
       return meaning(e);
     }
@@ -77,8 +82,7 @@ final class FailureHandler implements IExecutionExceptionHandler {
     if (e instanceof java.net.ConnectException) {
       return "connection refused";
     }
-    if (e instanceof java.net.http.HttpTimeoutException
-        || e instanceof java.net.SocketTimeoutException) {
+    if (e instanceof java.net.SocketTimeoutException) {
       return "timed out";
     }
     if (e instanceof java.nio.channels.ClosedChannelException

@@ -78,8 +78,9 @@ final class IngestCommand implements Callable<Integer> {
     spec.usageMessage()
         .sortOptions(false)
         .description(
-            "Copies SRC to DST through optional transforms (digest, gzip, limits) in",
-            "fixed-size chunks, with memory that stays flat whatever the size.",
+            "Copies SRC to DST in fixed-size chunks, with flat memory.",
+            "Optional transforms on the way: digests, gzip, size and rate limits; memory",
+            "stays flat whatever the size.",
             "A file DST is written to a temporary file beside it and renamed into place",
             "only when everything succeeded: a failure or Ctrl-C leaves nothing behind.")
         .footerHeading("%nExamples:%n")

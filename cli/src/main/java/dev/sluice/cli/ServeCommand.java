@@ -22,9 +22,11 @@ import picocli.CommandLine.Option;
     versionProvider = VersionProvider.class,
     sortOptions = false,
     description = {
-      "Serves objects over HTTP: PUT/POST uploads stream into the store with digests",
-      "verified in-stream; GET/HEAD deliver them with ranges, conditionals and throttling.",
-      "Routes: /objects/KEY, POST /objects (multipart), /tables/TABLE, /health, /metrics, /jobs.",
+      "Serves objects over HTTP, streaming uploads into the store.",
+      "PUT/POST uploads stream into the store with digests verified in-stream; GET/HEAD",
+      "deliver them with ranges, conditionals and throttling; GET /objects lists them.",
+      "Routes: /objects/KEY, GET /objects (listing), POST /objects (multipart), /tables/TABLE,",
+      "/health, /metrics, /jobs.",
     },
     footerHeading = "%nExamples:%n",
     footer = {
