@@ -112,7 +112,9 @@ class RedisIngestIT {
         .isZero();
 
     assertThat(Files.readAllBytes(dir.resolve("out.bin"))).isEqualTo(bytes);
-    assertThat(keys()).hasSize(1 + 11).contains(prefix + ":blob:files/in.bin");
+    assertThat(keys())
+        .hasSize(1 + 11 + 1)
+        .contains(prefix + ":blob:files/in.bin", prefix + ":index");
   }
 
   @Test

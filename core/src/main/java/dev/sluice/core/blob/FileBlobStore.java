@@ -338,24 +338,48 @@ public final class FileBlobStore implements BlobStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Walks the folders in key order ({@link FileListing}), holding at most a few thousand names
-   * per folder level; ETag and content type come from each file's sidecar, as {@link #find} gives
-   * them. Files the store did not write (copied in by hand) are listed like blobs; names no key is
-   * stored as (beginning with {@code .}) are skipped.
+   * <p>Walks the folders in key order ({@link FileListing}), holding at most {@code 1024} names per
+   * folder level; ETag and content type come from each file's sidecar, as {@link #find} gives them.
+   * Files the store did not write (copied in by hand) are listed like blobs; names no key is stored
+   * as (beginning with {@code .}) are skipped.
    */
   @Override
   public Stream<BlobEntry> list(String prefix, String after) throws IOException {
     FileListing listing =
         new FileListing(
-            root, prefix == null ? "" : prefix, after == null ? "" : after, this::entry);
+            root, prefix == null ? "" : prefix, after == null ? "" : after, new Describer());
     return StreamSupport.stream(
         Spliterators.spliteratorUnknownSize(
             listing, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT),
         false);
   }
 
-  /** The listing entry of the file holding {@code key}, described as {@link #find} would. */
-  private Optional<BlobEntry> entry(String key, Path file) throws IOException {
+  /**
+   * Describes a listing's files as {@link #find} would; one per listing, so it may remember the
+   * last sidecar folder it looked for: files copied in by hand have none, and a folder of them then
+   * costs one look, not a failed open per file.
+   */
+  private final class Describer implements FileListing.Describer {
+    private Path sidecarFolder;
+    private boolean sidecarFolderExists;
+
+    @Override
+    public Optional<BlobEntry> describe(String key, Path file) throws IOException {
+      Path sidecar = sidecarPath(key);
+      if (!sidecar.getParent().equals(sidecarFolder)) {
+        sidecarFolder = sidecar.getParent();
+        sidecarFolderExists = Files.isDirectory(sidecarFolder);
+      }
+      return entry(key, file, sidecarFolderExists ? sidecar : null);
+    }
+  }
+
+  /**
+   * The listing entry of the file holding {@code key}, with the metadata of {@code sidecarPath}
+   * (null: none) when it still matches the file.
+   */
+  private static Optional<BlobEntry> entry(String key, Path file, Path sidecarPath)
+      throws IOException {
     BasicFileAttributes attributes;
     try {
       attributes = Files.readAttributes(file, BasicFileAttributes.class);
@@ -366,7 +390,9 @@ public final class FileBlobStore implements BlobStore {
       return Optional.empty();
     }
     Optional<Sidecar> sidecar =
-        Sidecar.read(sidecarPath(key)).filter(found -> found.describes(attributes));
+        sidecarPath == null
+            ? Optional.empty()
+            : Sidecar.read(sidecarPath).filter(found -> found.describes(attributes));
     String etag =
         '"' + sidecar.map(Sidecar::sha256).orElseGet(() -> FileBlob.identity(attributes)) + '"';
     return Optional.of(

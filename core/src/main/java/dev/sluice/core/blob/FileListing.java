@@ -35,7 +35,7 @@ import java.util.PriorityQueue;
 final class FileListing implements Iterator<BlobEntry> {
 
   /** The most children of one folder held at once. */
-  static final int WINDOW = 4096;
+  static final int WINDOW = 1024;
 
   /** Describes the file holding {@code key}; empty if it is gone or not a blob. */
   interface Describer {
