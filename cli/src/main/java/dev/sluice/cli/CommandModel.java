@@ -39,10 +39,12 @@ final class CommandModel {
             .build());
   }
 
-  /** A positional parameter at {@code index}. */
+  /** A required positional parameter at {@code index}: missing, it is a usage error (exit 2). */
   static PositionalParamSpec parameter(int index, String label, String... description) {
     return PositionalParamSpec.builder()
         .index(String.valueOf(index))
+        .arity("1")
+        .required(true)
         .paramLabel(label)
         .type(String.class)
         .description(description)

@@ -11,6 +11,7 @@ import dev.sluice.core.blob.FileBlobStore;
 import dev.sluice.core.endpoint.EndpointProvider;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,12 +85,48 @@ final class Endpoints {
    */
   BlobStore openStore(String location, Map<String, String> options) throws IOException {
     if (!hasScheme(location)) {
-      return FileBlobStore.open(Path.of(location));
+      return FileBlobStore.open(storeFolder(Path.of(location)));
     }
     if (location.startsWith("file:")) {
-      return FileBlobStore.open(Path.of(URI.create(location)));
+      return FileBlobStore.open(storeFolder(Path.of(URI.create(location))));
     }
-    return provider(location).openStore(location, options);
+    for (EndpointProvider provider : providers()) {
+      if (provider.handles(location) && !provider.storeForms().isEmpty()) {
+        return provider.openStore(location, options);
+      }
+    }
+    throw new IllegalArgumentException(
+        "unsupported store '" + location + "': supported are " + supportedStoreForms());
+  }
+
+  /**
+   * A store folder is created when missing, but only inside a folder that exists: a typo such as
+   * {@code /nonexistent/x} is refused rather than creating a tree nobody asked for.
+   */
+  private static Path storeFolder(Path folder) {
+    Path parent = folder.toAbsolutePath().normalize().getParent();
+    if (!Files.isDirectory(folder) && parent != null && !Files.isDirectory(parent)) {
+      throw new IllegalArgumentException(
+          "cannot create the store folder "
+              + folder
+              + ": its parent "
+              + parent
+              + " does not exist (create it first, or pick another --store)");
+    }
+    return folder;
+  }
+
+  /** Every form a {@code --store} location can take, for help and error messages. */
+  String supportedStoreForms() {
+    List<String> forms = new ArrayList<>();
+    forms.add("a folder path (created if missing, inside an existing folder)");
+    forms.add("file:URI");
+    for (EndpointProvider provider : providers()) {
+      if (!provider.storeForms().isEmpty()) {
+        forms.add(provider.storeForms());
+      }
+    }
+    return String.join(", ", forms);
   }
 
   /** True when {@code location} is standard input/output or a local file. */
@@ -136,7 +173,9 @@ final class Endpoints {
     forms.add("a file path (write ./NAME for a name with ':')");
     forms.add("file:URI");
     for (EndpointProvider provider : providers()) {
-      forms.add(provider.forms());
+      if (!provider.forms().isEmpty()) {
+        forms.add(provider.forms());
+      }
     }
     return String.join(", ", forms);
   }

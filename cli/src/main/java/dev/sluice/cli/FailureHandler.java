@@ -2,6 +2,9 @@ package dev.sluice.cli;
 
 import dev.sluice.core.Secrets;
 import java.nio.file.FileSystemException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -24,8 +27,29 @@ final class FailureHandler implements IExecutionExceptionHandler {
     return ExitCodes.FAILURE;
   }
 
-  /** A one-line reason: the message, or the exception's type when it has none. */
+  /**
+   * A one-line reason: the message, followed by what each cause adds to it (a library's "see cause"
+   * is useless without the cause), and never a class name.
+   */
   static String describe(Throwable e) {
+    String line = describeOne(e);
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    seen.add(e);
+    for (Throwable cause = e.getCause();
+        cause != null && seen.add(cause);
+        cause = cause.getCause()) {
+      // a cause adds its message; its type's meaning only when nothing was said yet
+      boolean says = cause.getMessage() != null && !cause.getMessage().isBlank();
+      String more = says || line.isEmpty() ? describeOne(cause) : "";
+      if (!more.isEmpty() && !line.contains(more)) {
+        line = line.isEmpty() ? more : line + ": " + more;
+      }
+    }
+    return line.isEmpty() ? "unexpected failure (SLUICE_DEBUG=1 prints the details)" : line;
+  }
+
+  /** What one exception says: its message, or what its type means when it has none. */
+  private static String describeOne(Throwable e) {
     if (e instanceof java.nio.file.FileAlreadyExistsException exists) {
       return exists.getFile() + " already exists (use --force to replace it)";
     }
@@ -41,9 +65,33 @@ final class FailureHandler implements IExecutionExceptionHandler {
       return fs.getMessage();
     }
     String message = e.getMessage();
+    if (e.getCause() != null && e.getCause().toString().equals(message)) {
+      return ""; // new IOException(cause) says only the cause's class: let the cause speak
+    }
     if (message == null || message.isBlank()) {
-      return e.getClass().getSimpleName();
+      return meaning(e);
+    }
+    if (e instanceof java.net.UnknownHostException) {
+      return "unknown host " + message;
     }
     return message.replace('\n', ' ');
+  }
+
+  /** The meaning of an exception without a message, in words. */
+  private static String meaning(Throwable e) {
+    if (e instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    if (e instanceof java.net.SocketTimeoutException) {
+      return "timed out";
+    }
+    if (e instanceof java.nio.channels.ClosedChannelException
+        || e instanceof java.io.EOFException) {
+      return "the connection closed early";
+    }
+    if (e instanceof java.net.UnknownHostException) {
+      return "unknown host";
+    }
+    return "";
   }
 }

@@ -78,8 +78,9 @@ final class IngestCommand implements Callable<Integer> {
     spec.usageMessage()
         .sortOptions(false)
         .description(
-            "Copies SRC to DST through optional transforms (digest, gzip, limits) in",
-            "fixed-size chunks, with memory that stays flat whatever the size.",
+            "Copies SRC to DST in fixed-size chunks, with flat memory.",
+            "Optional transforms on the way: digests, gzip, size and rate limits; memory",
+            "stays flat whatever the size.",
             "A file DST is written to a temporary file beside it and renamed into place",
             "only when everything succeeded: a failure or Ctrl-C leaves nothing behind.")
         .footerHeading("%nExamples:%n")
@@ -144,7 +145,8 @@ final class IngestCommand implements Callable<Integer> {
     spec.addOption(
         option(
             "--window", "N", Integer.class, "Chunks read ahead of the destination (default 4)."));
-    spec.addOption(flag("--force", "Replace DST if it is an existing file."));
+    spec.addOption(
+        flag("--force", "Replace DST if it exists (a file, an S3 object, a Redis blob)."));
     spec.addOption(flag("--fsync", "Force a file DST to disk before it becomes visible."));
     spec.addOption(flag("--json", "Print the report as JSON instead of the summary line."));
     spec.addOption(flag("--no-progress", "No progress bar (shown only on a terminal)."));
@@ -180,6 +182,7 @@ final class IngestCommand implements Callable<Integer> {
     List<WriteOption> fileOptions = new ArrayList<>();
     if (force) {
       fileOptions.add(WriteOption.REPLACE_EXISTING);
+      options.put(EndpointProvider.OVERWRITE, "true"); // one rule for files, S3, Redis…
     }
     if (fsync) {
       fileOptions.add(WriteOption.FSYNC);

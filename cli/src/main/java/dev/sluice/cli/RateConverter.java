@@ -8,8 +8,7 @@ final class RateConverter implements ITypeConverter<Long> {
 
   @Override
   public Long convert(String value) {
-    String size = value.endsWith("/s") ? value.substring(0, value.length() - 2) : value;
-    long bytesPerSecond = ByteSize.parse(size);
+    long bytesPerSecond = ByteSize.parseRate(value);
     if (bytesPerSecond <= 0) {
       throw new IllegalArgumentException("rate must be > 0 bytes per second: " + value);
     }

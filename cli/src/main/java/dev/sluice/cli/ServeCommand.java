@@ -25,9 +25,11 @@ import picocli.CommandLine.Option;
     versionProvider = VersionProvider.class,
     sortOptions = false,
     description = {
-      "Serves objects over HTTP: PUT/POST uploads stream into the store with digests",
-      "verified in-stream; GET/HEAD deliver them with ranges, conditionals and throttling.",
-      "Routes: /objects/KEY, POST /objects (multipart), /tables/TABLE, /health, /metrics, /jobs.",
+      "Serves objects over HTTP, streaming uploads into the store.",
+      "PUT/POST uploads stream into the store with digests verified in-stream; GET/HEAD",
+      "deliver them with ranges, conditionals and throttling; GET /objects lists them.",
+      "Routes: /objects/KEY, GET /objects (listing), POST /objects (multipart), /tables/TABLE,",
+      "/health, /metrics, /jobs.",
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -38,7 +40,7 @@ import picocli.CommandLine.Option;
       "  sluice serve --tls-cert cert.pem --tls-key key.pem  # HTTPS: HTTP/2 or HTTP/1.1 (ALPN)",
       "",
       "Environment: SLUICE_BIND, SLUICE_PORT, SLUICE_STORE, SLUICE_TOKEN, SLUICE_MAX_BODY,",
-      "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE (seconds), SLUICE_WORKERS,",
+      "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE, SLUICE_WORKERS,",
       "SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES, SLUICE_MAX_CONNECTIONS,",
       "SLUICE_LOG_FORMAT, SLUICE_LOG_LEVEL, SLUICE_ACCESS_LOG, SLUICE_TLS_CERT, SLUICE_TLS_KEY,",
       "SLUICE_H2C (true/false), SLUICE_CORS_ORIGIN (comma-separated).",
@@ -76,23 +78,26 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate",
-      paramLabel = "SIZE",
-      converter = SizeConverter.class,
-      description = "Bytes/s for a download that asks none with ?rate= (default unthrottled).")
+      paramLabel = "SIZE/s",
+      converter = RateConverter.class,
+      description = "Rate of a download that asks none with ?rate= (default unthrottled).")
   Long rate;
 
   @Option(
       names = "--max-rate",
-      paramLabel = "SIZE",
-      converter = SizeConverter.class,
-      description = "Cap on the ?rate= a client may ask for.")
+      paramLabel = "SIZE/s",
+      converter = RateConverter.class,
+      description = {
+        "Fastest any one download goes: a higher ?rate= is lowered to it,",
+        "and a download that asks no rate gets it too."
+      })
   Long maxRate;
 
   @Option(
       names = "--global-rate",
-      paramLabel = "SIZE",
-      converter = SizeConverter.class,
-      description = "Bytes/s shared by all downloads together.")
+      paramLabel = "SIZE/s",
+      converter = RateConverter.class,
+      description = "Rate shared by all downloads together.")
   Long globalRate;
 
   @Option(

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     sortOptions = false,
     description = {
-      "Prints an expiring read link for KEY, signed with the server's token",
-      "(--token or SLUICE_TOKEN): the server accepts it for GET/HEAD of that key only.",
+      "Prints an expiring read link for KEY.",
+      "The link is signed with the server's token (--token or SLUICE_TOKEN): the server",
+      "accepts it for GET/HEAD of that key only.",
     },
     footerHeading = "%nExamples:%n",
     footer = {

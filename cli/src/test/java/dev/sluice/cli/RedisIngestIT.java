@@ -112,6 +112,28 @@ class RedisIngestIT {
         .isZero();
 
     assertThat(Files.readAllBytes(dir.resolve("out.bin"))).isEqualTo(bytes);
-    assertThat(keys()).hasSize(1 + 11).contains(prefix + ":blob:files/in.bin");
+    assertThat(keys())
+        .hasSize(1 + 11 + 1)
+        .contains(prefix + ":blob:files/in.bin", prefix + ":index");
+  }
+
+  @Test
+  void anExistingBlobIsReplacedOnlyWithForceAsAFileIs() throws IOException {
+    Path first = Files.writeString(dir.resolve("first.txt"), "first");
+    Path second = Files.writeString(dir.resolve("second.txt"), "second");
+    String url = "redis://127.0.0.1:6379/0/once.txt?prefix=" + prefix;
+    assertThat(sluice("ingest", first.toString(), url)).as(err.toString()).isZero();
+
+    assertThat(sluice("ingest", second.toString(), url)).isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo(
+            "sluice: "
+                + prefix
+                + ":blob:once.txt already exists (use --force to replace it)"
+                + System.lineSeparator());
+
+    assertThat(sluice("ingest", second.toString(), url, "--force")).isZero();
+    assertThat(sluice("ingest", url, dir.resolve("back.txt").toString())).isZero();
+    assertThat(Files.readString(dir.resolve("back.txt"))).isEqualTo("second");
   }
 }

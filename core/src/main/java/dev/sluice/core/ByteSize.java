@@ -49,6 +49,26 @@ public final class ByteSize {
     }
   }
 
+  /**
+   * Parses a rate in bytes per second: a size as {@link #parse} reads it, with or without {@code
+   * /s} ({@code 1MiB/s} and {@code 1MiB} are the same rate). The one syntax for every rate: flags,
+   * environment variables and the server's {@code ?rate=}.
+   *
+   * @throws IllegalArgumentException naming the input and the accepted forms
+   */
+  public static long parseRate(String text) {
+    String trimmed = text == null ? null : text.trim();
+    if (trimmed != null && trimmed.regionMatches(true, trimmed.length() - 2, "/s", 0, 2)) {
+      trimmed = trimmed.substring(0, trimmed.length() - 2);
+    }
+    try {
+      return parse(trimmed);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "invalid rate '" + text + "': expected a size per second, e.g. 1MiB/s or 1MiB", e);
+    }
+  }
+
   /** Prints {@code bytes} with the largest binary unit that keeps one or more whole units. */
   public static String format(long bytes) {
     if (bytes < 1024) {

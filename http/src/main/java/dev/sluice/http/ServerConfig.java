@@ -179,10 +179,10 @@ public record ServerConfig(
     ifSet(env, "SLUICE_STORE", b::store);
     ifSet(env, "SLUICE_TOKEN", b::token);
     ifSet(env, "SLUICE_MAX_BODY", v -> b.maxBodySize(ByteSize.parse(v)));
-    ifSet(env, "SLUICE_RATE", v -> b.defaultRate(ByteSize.parse(v)));
-    ifSet(env, "SLUICE_MAX_RATE", v -> b.maxRate(ByteSize.parse(v)));
-    ifSet(env, "SLUICE_GLOBAL_RATE", v -> b.globalRate(ByteSize.parse(v)));
-    ifSet(env, "SLUICE_GRACE", v -> b.grace(Duration.ofSeconds(Long.parseLong(v.trim()))));
+    ifSet(env, "SLUICE_RATE", v -> b.defaultRate(ByteSize.parseRate(v)));
+    ifSet(env, "SLUICE_MAX_RATE", v -> b.maxRate(ByteSize.parseRate(v)));
+    ifSet(env, "SLUICE_GLOBAL_RATE", v -> b.globalRate(ByteSize.parseRate(v)));
+    ifSet(env, "SLUICE_GRACE", v -> b.grace(parseDuration(v)));
     ifSet(env, "SLUICE_WORKERS", v -> b.workers(Integer.parseInt(v.trim())));
     ifSet(env, "SLUICE_MEMORY_BUDGET", v -> b.memoryBudget(ByteSize.parse(v)));
     ifSet(env, "SLUICE_MAX_TRANSFERS", v -> b.maxTransfers(Integer.parseInt(v.trim())));
@@ -210,6 +210,32 @@ public record ServerConfig(
         .map(String::trim)
         .filter(o -> !o.isEmpty())
         .toList();
+  }
+
+  private static final java.util.regex.Pattern DURATION =
+      java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
+
+  /**
+   * Parses a duration as the flags and {@code SLUICE_*} variables take it: digits with an optional
+   * unit {@code ms}, {@code s} (the default), {@code m}, {@code h} or {@code d}, e.g. {@code 30s}.
+   *
+   * @throws IllegalArgumentException naming the input and the accepted forms
+   */
+  public static Duration parseDuration(String value) {
+    java.util.regex.Matcher m =
+        DURATION.matcher(value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "invalid duration '" + value + "': expected digits with ms, s, m, h or d, e.g. 30s, 10m");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2) == null ? "s" : m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
+      default -> Duration.ofSeconds(n);
+    };
   }
 
   private static void ifSet(

@@ -290,6 +290,12 @@ class ConditionalWritesIT {
     }
 
     @Override
+    public java.util.stream.Stream<dev.sluice.core.blob.BlobEntry> list(String prefix, String after)
+        throws IOException {
+      return delegate.list(prefix, after);
+    }
+
+    @Override
     public boolean delete(String key, Precondition precondition) throws IOException {
       return delegate.delete(key, precondition);
     }

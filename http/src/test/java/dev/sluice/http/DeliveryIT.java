@@ -198,7 +198,7 @@ class DeliveryIT {
     HttpResponse<byte[]> get = server.get("/objects/d/data.bin?rate=fast");
     assertThat(get.statusCode()).isEqualTo(400);
     assertThat(new String(get.body(), StandardCharsets.UTF_8))
-        .contains("rate: invalid size 'fast'");
+        .contains("rate: invalid rate 'fast'");
   }
 
   @Test

@@ -12,13 +12,16 @@ import dev.sluice.core.endpoint.EndpointProvider;
 import dev.sluice.core.job.Ingestion;
 import dev.sluice.core.job.IngestionException;
 import dev.sluice.core.job.IngestionReport;
+import dev.sluice.http.internal.HttpSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -150,5 +153,81 @@ class HttpSourceIT {
           .isInstanceOf(IOException.class)
           .hasMessage("GET " + url + " answered 404, expected 200");
     }
+  }
+
+  @Test
+  void aServerThatRestartsMidBodyIsAskedAgainAfterABackoffAndTheDownloadResumes() throws Exception {
+    AtomicInteger ranged = new AtomicInteger();
+    AtomicReference<String> etag = new AtomicReference<>("\"v1\"");
+    HttpServer first = flakyServer(1, etag, ranged); // drops after 1 MB
+    int port = first.getAddress().getPort();
+    AtomicReference<HttpServer> restarted = new AtomicReference<>();
+    List<Integer> pauses = new ArrayList<>();
+    HttpSource.Backoff restartOnSecondPause =
+        attempt -> {
+          pauses.add(attempt);
+          if (attempt == 1) {
+            first.stop(0); // down: the first retry finds nothing listening
+          } else if (attempt == 2) {
+            try {
+              HttpServer again = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+              AtomicInteger noCuts = new AtomicInteger();
+              again.createContext(
+                  "/blob",
+                  exchange -> {
+                    try (exchange) {
+                      serve(exchange, etag.get(), noCuts, ranged);
+                    }
+                  });
+              again.start();
+              restarted.set(again);
+            } catch (IOException e) {
+              throw new AssertionError("cannot listen on port " + port + " again", e);
+            }
+          }
+        };
+    String url = "http://127.0.0.1:" + port + "/blob";
+    try {
+      HttpSource source = HttpSource.open(java.net.URI.create(url), 5, restartOnSecondPause);
+      Path copy = dir.resolve("restarted.bin");
+      IngestionReport report =
+          Ingestion.from(source)
+              .through(Transforms.sha256(sha256(DATA)))
+              .to(Sinks.file(copy))
+              .run();
+      assertThat(Files.readAllBytes(copy)).isEqualTo(DATA);
+      assertThat(report.bytesIn()).isEqualTo(DATA.length);
+      assertThat(pauses).containsExactly(1, 2);
+      assertThat(ranged.get()).as("one Range request, to the restarted server").isEqualTo(1);
+    } finally {
+      first.stop(0);
+      if (restarted.get() != null) {
+        restarted.get().stop(0);
+      }
+    }
+  }
+
+  @Test
+  void aServerThatStaysDownFailsTheDownloadNamingTheUrlAndTheCause() throws Exception {
+    HttpServer server = flakyServer(1, new AtomicReference<>("\"v1\""), new AtomicInteger());
+    String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/blob";
+    HttpSource source = HttpSource.open(java.net.URI.create(url), 3, attempt -> server.stop(0));
+    assertThatThrownBy(() -> Ingestion.from(source).to(Sinks.discard()).run())
+        .isInstanceOf(IngestionException.class)
+        .hasMessageContaining("GET " + url + " broke off at byte 1000000 of 3000000")
+        .hasMessageContaining("3 retries did not resume it")
+        .hasStackTraceContaining("GET " + url + " failed: connection refused");
+  }
+
+  @Test
+  void anUnreachableUrlFailsAtOnceNamingTheUrlAndTheCause() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port + "/nothing";
+    assertThatThrownBy(() -> provider(url).openSource(url, Map.of()))
+        .isInstanceOf(IOException.class)
+        .hasMessage("GET " + url + " failed: connection refused");
   }
 }

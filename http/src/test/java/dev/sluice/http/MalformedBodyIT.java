@@ -130,6 +130,12 @@ class MalformedBodyIT {
           }
 
           @Override
+          public java.util.stream.Stream<dev.sluice.core.blob.BlobEntry> list(
+              String prefix, String after) {
+            throw new IllegalStateException("boom in /var/lib/secret-place");
+          }
+
+          @Override
           public String describe() {
             return "broken";
           }
@@ -149,6 +155,14 @@ class MalformedBodyIT {
           .doesNotContain("IllegalStateException")
           .doesNotContain("java.")
           .doesNotContain("/var/lib");
+      var listing =
+          client.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(broke.baseUrl() + "/objects"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(listing.statusCode()).isEqualTo(500);
+      assertThat(listing.body()).contains("internal error").doesNotContain("/var/lib");
     }
   }
 }

@@ -266,6 +266,12 @@ class UploadOffloadIT {
     }
 
     @Override
+    public java.util.stream.Stream<dev.sluice.core.blob.BlobEntry> list(String prefix, String after)
+        throws IOException {
+      return delegate.list(prefix, after);
+    }
+
+    @Override
     public boolean delete(String key, dev.sluice.core.blob.Precondition precondition)
         throws IOException {
       return delegate.delete(key, precondition);

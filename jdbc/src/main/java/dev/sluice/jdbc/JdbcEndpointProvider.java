@@ -30,6 +30,16 @@ public final class JdbcEndpointProvider implements EndpointProvider {
   }
 
   @Override
+  public String forms() {
+    return "jdbc:URL --table T or --query SQL (rows in and out)";
+  }
+
+  @Override
+  public String storeForms() {
+    return "jdbc:postgresql://HOST/DB (objects as large objects)";
+  }
+
+  @Override
   public Sink openSink(String location, Map<String, String> options) throws IOException {
     String table = options.get("table");
     if (table == null) {

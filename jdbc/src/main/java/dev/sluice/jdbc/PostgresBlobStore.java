@@ -2,11 +2,13 @@ package dev.sluice.jdbc;
 
 import dev.sluice.core.Sink;
 import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobEntry;
 import dev.sluice.core.blob.BlobSink;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
+import dev.sluice.jdbc.internal.BlobRows;
 import dev.sluice.jdbc.internal.Database;
 import dev.sluice.jdbc.internal.LargeObjectBlob;
 import dev.sluice.jdbc.internal.LargeObjectWriter;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Blobs held in PostgreSQL as large objects, with a small table mapping each key to its object's
@@ -126,6 +129,7 @@ public final class PostgresBlobStore implements BlobStore {
               + " (key text PRIMARY KEY, oid oid NOT NULL, size bigint NOT NULL,"
               + " sha256 text NOT NULL, content_type text NOT NULL, etag text NOT NULL,"
               + " last_modified timestamptz NOT NULL)");
+      statement.execute(BlobRows.createIndex(table));
       Retired.createTable(statement, table);
     } catch (SQLException e) {
       throw Database.failure("cannot create the blob table " + table, e);
@@ -166,6 +170,17 @@ public final class PostgresBlobStore implements BlobStore {
     } catch (SQLException e) {
       throw Database.failure("cannot look up " + key, e);
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A keyset query in {@code COLLATE "C"} order (by UTF-8 byte) over the table's {@code _key_c}
+   * index, read through a cursor on its own connection, which closing the stream releases.
+   */
+  @Override
+  public Stream<BlobEntry> list(String prefix, String after) throws IOException {
+    return BlobRows.list(url, table, prefix == null ? "" : prefix, after == null ? "" : after);
   }
 
   @Override

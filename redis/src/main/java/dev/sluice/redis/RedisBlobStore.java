@@ -3,6 +3,7 @@ package dev.sluice.redis;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobEntry;
 import dev.sluice.core.blob.BlobSink;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
@@ -11,6 +12,7 @@ import dev.sluice.core.blob.PreconditionFailedException;
 import dev.sluice.redis.internal.BlobCommands;
 import dev.sluice.redis.internal.BlobKeys;
 import dev.sluice.redis.internal.ChunkedBlobWriter;
+import dev.sluice.redis.internal.IndexListing;
 import dev.sluice.redis.internal.Manifest;
 import dev.sluice.redis.internal.RedisBlob;
 import dev.sluice.redis.internal.UploadIds;
@@ -19,6 +21,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -48,9 +54,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * }
  * }
  *
- * <p>Left out: Redis Cluster (the scripts derive chunk key names instead of declaring them), and
- * listing. A reader still streaming a version {@code retiredGrace} after it was replaced or deleted
- * fails with an {@link IOException} naming the blob rather than returning mixed content.
+ * <p>The sorted set {@code P:index} holds the key of every visible blob, added and removed by the
+ * same scripts that publish and delete manifests, so {@link #list} sees exactly the committed blobs
+ * (blobs committed by a version without the index are listed once written again).
+ *
+ * <p>Left out: Redis Cluster (the scripts derive chunk key names instead of declaring them). A
+ * reader still streaming a version {@code retiredGrace} after it was replaced or deleted fails with
+ * an {@link IOException} naming the blob rather than returning mixed content.
  */
 public final class RedisBlobStore implements BlobStore {
 
@@ -150,6 +160,20 @@ public final class RedisBlobStore implements BlobStore {
     } catch (JedisException e) {
       throw new IOException("redis failed while deleting " + keys.manifest(key), e);
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code ZRANGEBYLEX} over the key index in batches, each key described from its manifest.
+   */
+  @Override
+  public Stream<BlobEntry> list(String prefix, String after) {
+    IndexListing listing =
+        new IndexListing(redis, keys, prefix == null ? "" : prefix, after == null ? "" : after);
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(listing, Spliterator.ORDERED | Spliterator.NONNULL),
+        false);
   }
 
   private boolean exists(String key) throws IOException {

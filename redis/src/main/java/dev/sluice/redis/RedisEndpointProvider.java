@@ -70,7 +70,11 @@ public final class RedisEndpointProvider implements EndpointProvider {
     RedisBlobStore store = store(at);
     try {
       return new ClosingSink(
-          store.create(at.key(), new BlobSpec(options.get("content-type"), true, null)), store);
+          store.create(
+              at.key(),
+              new BlobSpec(
+                  options.get("content-type"), Boolean.parseBoolean(options.get(OVERWRITE)), null)),
+          store);
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -146,6 +150,11 @@ public final class RedisEndpointProvider implements EndpointProvider {
       store.close();
       throw e;
     }
+  }
+
+  @Override
+  public String storeForms() {
+    return "redis://HOST:PORT/DB[?prefix=P]";
   }
 
   @Override

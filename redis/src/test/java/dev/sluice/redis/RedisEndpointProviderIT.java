@@ -62,7 +62,9 @@ class RedisEndpointProviderIT {
     assertThat(out.bytesOut()).isEqualTo(size);
     assertThat(out.digests().get("sha256")).isEqualTo(in.digests().get("sha256"));
     assertThat(in.receipt().details()).containsEntry("chunks", "31");
-    assertThat(redis.keys()).hasSize(1 + 31).contains(redis.prefix + ":blob:blobs/generated.bin");
+    assertThat(redis.keys())
+        .hasSize(1 + 31 + 1) // manifest, chunks, key index
+        .contains(redis.prefix + ":blob:blobs/generated.bin", redis.prefix + ":index");
     assertThat(redis.client.hget(redis.prefix + ":blob:blobs/generated.bin", "contentType"))
         .isEqualTo("application/x-test");
   }

@@ -4,17 +4,26 @@ import dev.sluice.core.ForwardingSink;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobEntry;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
 import dev.sluice.s3.internal.S3Blob;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.util.Iterator;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Blobs under an S3 prefix: key {@code a/b.bin} of {@code s3://bucket/data} is the object {@code
@@ -146,6 +155,61 @@ public final class S3BlobStore implements BlobStore {
   @Override
   public Optional<Blob> find(String key) throws IOException {
     return S3Blob.head(client, locate(key));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>ListObjectsV2 pages (up to 1,000 keys each) under the store's prefix, with {@code
+   * StartAfter}, fetched as the stream is consumed. S3 lists keys in UTF-8 byte order. An entry's
+   * content type is null: a listing does not carry it ({@link #find} does).
+   */
+  @Override
+  public Stream<BlobEntry> list(String prefix, String after) throws IOException {
+    String base = root.key();
+    String startAfter = after == null || after.isEmpty() ? null : base + after;
+    ListObjectsV2Request request =
+        ListObjectsV2Request.builder()
+            .bucket(root.bucket())
+            .prefix(base + (prefix == null ? "" : prefix))
+            .startAfter(startAfter)
+            .build();
+    Iterator<S3Object> objects;
+    try {
+      objects = client.listObjectsV2Paginator(request).contents().iterator();
+    } catch (SdkException e) {
+      throw new IOException("listing " + root + " failed: " + e.getMessage(), e);
+    }
+    Iterator<S3Object> failingAsUnchecked =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            try {
+              return objects.hasNext();
+            } catch (SdkException e) {
+              throw new UncheckedIOException(
+                  new IOException("listing " + root + " failed: " + e.getMessage(), e));
+            }
+          }
+
+          @Override
+          public S3Object next() {
+            return objects.next();
+          }
+        };
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(
+                failingAsUnchecked, Spliterator.ORDERED | Spliterator.NONNULL),
+            false)
+        .filter(object -> object.key().length() > base.length())
+        .map(
+            object ->
+                new BlobEntry(
+                    object.key().substring(base.length()),
+                    object.size(),
+                    object.eTag(),
+                    object.lastModified(),
+                    null));
   }
 
   @Override

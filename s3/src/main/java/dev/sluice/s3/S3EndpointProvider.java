@@ -15,6 +15,7 @@ import dev.sluice.s3.internal.S3Source;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileAlreadyExistsException;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -74,25 +75,42 @@ public final class S3EndpointProvider implements EndpointProvider {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An existing object is replaced only with {@link #OVERWRITE} ({@code --force}): otherwise a
+   * HEAD refuses it before any byte is sent, and the upload's commit is conditional ({@code
+   * If-None-Match: *}) against one created meanwhile.
+   */
   @Override
-  public Sink openSink(String location, Map<String, String> options) {
+  public Sink openSink(String location, Map<String, String> options) throws IOException {
     S3Location object = S3Location.parseObject(location);
     UnaryOperator<S3Upload.Builder> settings = uploadSettings(options);
     boolean sha256Metadata = sha256Metadata(options, false);
+    boolean overwrite = Boolean.parseBoolean(options.get(OVERWRITE));
     String expectedSha256 = options.get(EXPECTED_SHA256);
     S3Client client = S3ClientSettings.from(options, env).newClient();
     try {
+      if (!overwrite && S3Blob.head(client, object).isPresent()) {
+        throw new FileAlreadyExistsException(object.toString());
+      }
       return new ClientClosingSink(
           settings
               .apply(S3Upload.builder(client, object))
               .expectedSha256(expectedSha256)
               .sha256Metadata(sha256Metadata)
+              .overwrite(overwrite)
               .build(),
           client);
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       client.close();
       throw e;
     }
+  }
+
+  @Override
+  public String storeForms() {
+    return "s3://BUCKET[/PREFIX]";
   }
 
   @Override

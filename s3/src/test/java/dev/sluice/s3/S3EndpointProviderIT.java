@@ -55,6 +55,23 @@ class S3EndpointProviderIT {
   }
 
   @Test
+  void anExistingObjectIsReplacedOnlyWithOverwriteAsAFileIsOnlyWithForce() throws Exception {
+    String location = "s3://" + bucket + "/once.bin";
+    Ingestion.from(Sources.generated(1000, 1))
+        .to(provider(location).openSink(location, options))
+        .run();
+    assertThatThrownBy(() -> provider(location).openSink(location, options))
+        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
+        .hasMessage(location);
+    Map<String, String> force = new HashMap<>(options);
+    force.put(EndpointProvider.OVERWRITE, "true");
+    Ingestion.from(Sources.generated(2000, 2))
+        .to(provider(location).openSink(location, force))
+        .run();
+    assertThat(provider(location).openSource(location, options).length()).isEqualTo(2000);
+  }
+
+  @Test
   void aFileGoesToS3AndComesBackIdentical(@TempDir Path dir) throws Exception {
     Path original = dir.resolve("original.bin");
     Ingestion.from(Sources.generated(12L << 20, 5)).to(Sinks.file(original)).run();

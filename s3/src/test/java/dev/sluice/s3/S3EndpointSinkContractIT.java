@@ -41,7 +41,7 @@ class S3EndpointSinkContractIT extends SinkContract {
   }
 
   @Override
-  protected Sink newSink() {
+  protected Sink newSink() throws java.io.IOException {
     key = "endpoint-" + KEYS.incrementAndGet();
     return new S3EndpointProvider(Map.of()).openSink("s3://" + bucket + "/" + key, s3.options());
   }

@@ -4,6 +4,7 @@ import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Keyed blobs: the server's storage (a folder, an S3 prefix, a database).
@@ -31,6 +32,25 @@ public interface BlobStore extends AutoCloseable {
 
   /** The blob under {@code key}, if there is one. */
   Optional<Blob> find(String key) throws IOException;
+
+  /**
+   * The blobs whose keys start with {@code prefix} and sort after {@code after}, in key order
+   * ({@link ObjectKeys#ORDER}), read lazily as the stream is consumed: a listing of any length
+   * holds only a store-sized batch at a time. Close the stream (try-with-resources) to release what
+   * a batch holds open. A failure while reading fails the stream with an {@link
+   * java.io.UncheckedIOException}. Blobs written or removed while a listing runs may or may not
+   * appear; a key is never listed twice.
+   *
+   * {@snippet :
+   * try (Stream<BlobEntry> page = store.list("videos/", lastKeySeen).limit(1000)) {
+   *   page.forEach(entry -> System.out.println(entry.key() + " " + entry.size()));
+   * }
+   * }
+   *
+   * @param prefix what every listed key starts with; {@code ""} for every key
+   * @param after only keys after this one (exclusive); {@code ""} to start at the beginning
+   */
+  Stream<BlobEntry> list(String prefix, String after) throws IOException;
 
   /** Removes the blob under {@code key}; returns false if there was none. */
   default boolean delete(String key) throws IOException {

@@ -16,6 +16,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * A {@link BlobStore} over a folder: key {@code a/b/c} is the file {@code a/b/c} under the root, so
@@ -366,6 +370,75 @@ public final class FileBlobStore implements BlobStore {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Walks the folders in key order ({@link FileListing}), holding at most {@code 1024} names per
+   * folder level; ETag and content type come from each file's sidecar, as {@link #find} gives them.
+   * Files the store did not write (copied in by hand) are listed like blobs; names no key is stored
+   * as (beginning with {@code .}) are skipped.
+   */
+  @Override
+  public Stream<BlobEntry> list(String prefix, String after) throws IOException {
+    FileListing listing =
+        new FileListing(
+            root, prefix == null ? "" : prefix, after == null ? "" : after, new Describer());
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(
+            listing, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT),
+        false);
+  }
+
+  /**
+   * Describes a listing's files as {@link #find} would; one per listing, so it may remember the
+   * last sidecar folder it looked for: files copied in by hand have none, and a folder of them then
+   * costs one look, not a failed open per file.
+   */
+  private final class Describer implements FileListing.Describer {
+    private Path sidecarFolder;
+    private boolean sidecarFolderExists;
+
+    @Override
+    public Optional<BlobEntry> describe(String key, Path file) throws IOException {
+      Path sidecar = sidecarPath(key);
+      if (!sidecar.getParent().equals(sidecarFolder)) {
+        sidecarFolder = sidecar.getParent();
+        sidecarFolderExists = Files.isDirectory(sidecarFolder);
+      }
+      return entry(key, file, sidecarFolderExists ? sidecar : null);
+    }
+  }
+
+  /**
+   * The listing entry of the file holding {@code key}, with the metadata of {@code sidecarPath}
+   * (null: none) when it still matches the file.
+   */
+  private static Optional<BlobEntry> entry(String key, Path file, Path sidecarPath)
+      throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // deleted since the folder was read
+    }
+    if (!attributes.isRegularFile()) {
+      return Optional.empty();
+    }
+    Optional<Sidecar> sidecar =
+        sidecarPath == null
+            ? Optional.empty()
+            : Sidecar.read(sidecarPath).filter(found -> found.describes(attributes));
+    String etag =
+        '"' + sidecar.map(Sidecar::sha256).orElseGet(() -> FileBlob.identity(attributes)) + '"';
+    return Optional.of(
+        new BlobEntry(
+            key,
+            attributes.size(),
+            etag,
+            attributes.lastModifiedTime().toInstant(),
+            sidecar.map(Sidecar::contentType).orElse("application/octet-stream")));
+  }
+
   /** Stops the periodic sweeps. */
   @Override
   public void close() {
@@ -411,7 +484,7 @@ public final class FileBlobStore implements BlobStore {
     return path;
   }
 
-  private static String encode(String segment) {
+  static String encode(String segment) {
     String escaped = segment.replace("%", "%25");
     return escaped.startsWith(".") ? "%2E" + escaped.substring(1) : escaped;
   }

@@ -1,8 +1,11 @@
 package dev.sluice.core.blob;
 
+import java.util.Comparator;
+
 /**
  * The rules every object key obeys, whatever the store: shared by the HTTP layer and every {@link
- * BlobStore} so that a key accepted once is accepted everywhere.
+ * BlobStore} so that a key accepted once is accepted everywhere. Keys sort by their UTF-8 bytes
+ * ({@link #ORDER}), as S3, PostgreSQL's {@code "C"} collation and Redis's lexical ranges sort them.
  *
  * <p>A key is one or more {@code /}-separated segments, at most {@value #MAX_BYTES} bytes of UTF-8.
  * It may not be absolute ({@code /a}, {@code C:\a}, {@code \a}), have an empty segment ({@code
@@ -14,7 +17,29 @@ public final class ObjectKeys {
   /** The longest key, in bytes of UTF-8. */
   public static final int MAX_BYTES = 1024;
 
+  /**
+   * Key order: by Unicode code point, which is the order of the keys' UTF-8 bytes (unlike {@link
+   * String#compareTo}, which compares UTF-16 units and puts U+E000–U+FFFF after supplementary
+   * characters).
+   */
+  public static final Comparator<String> ORDER = ObjectKeys::compare;
+
   private ObjectKeys() {}
+
+  private static int compare(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int x = a.codePointAt(i);
+      int y = b.codePointAt(j);
+      if (x != y) {
+        return Integer.compare(x, y);
+      }
+      i += Character.charCount(x);
+      j += Character.charCount(y);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
 
   /**
    * Returns {@code key} if it obeys the rules.

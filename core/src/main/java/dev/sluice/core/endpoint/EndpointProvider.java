@@ -30,15 +30,31 @@ public interface EndpointProvider {
   /** Option key: the lowercase hex SHA-256 of the bytes the sink will receive, when known. */
   String EXPECTED_SHA256 = "expected-sha256";
 
+  /**
+   * Option key: {@code "true"} when the command line allows replacing an existing destination
+   * ({@code --force}). Without it a sink that would replace an object refuses with {@link
+   * java.nio.file.FileAlreadyExistsException}, as a file destination does: one overwrite rule for
+   * every destination.
+   */
+  String OVERWRITE = "overwrite";
+
   /** True if this provider handles {@code location}. */
   boolean handles(String location);
 
   /**
-   * The location forms this provider handles, for help and error messages, e.g. {@code
-   * s3://BUCKET/KEY}.
+   * The location forms this provider reads or writes, for help and error messages, e.g. {@code
+   * s3://BUCKET/KEY}; empty to list none.
    */
   default String forms() {
-    return getClass().getSimpleName();
+    return "";
+  }
+
+  /**
+   * The store locations {@link #openStore} takes, for help and error messages, e.g. {@code
+   * s3://BUCKET[/PREFIX]}; empty when the provider opens no store.
+   */
+  default String storeForms() {
+    return "";
   }
 
   /** Opens {@code location} for reading. */

@@ -7,8 +7,10 @@ import dev.sluice.core.DigestMismatchException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobEntry;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.ObjectKeys;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
 import dev.sluice.core.delivery.Conditionals;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -527,6 +531,141 @@ public abstract class BlobStoreContract {
       }
     }
     return out.toByteArray();
+  }
+
+  /** The keys the listing tests store, in key order (UTF-8 bytes), all under {@code ls/}. */
+  private static final List<String> LISTED =
+      List.of(
+          "ls/%41", // '%' 0x25: the file store escapes it
+          "ls/.hidden", // '.' 0x2E: the file store stores a leading dot escaped
+          "ls/b-1", // '-' 0x2D sorts before '/' 0x2F ...
+          "ls/b/c", // ... so a "folder" b/ sorts between b-1 and b0
+          "ls/b0",
+          "ls/z/y/x",
+          "ls/\u00e9", // é: C3 A9
+          "ls/\ufffd", // EF BF BD: before the emoji in UTF-8, after it in UTF-16
+          "ls/\ud83d\ude00"); // F0 9F 98 80
+
+  /**
+   * The order the store lists keys in: {@link ObjectKeys#ORDER} (UTF-8 bytes), as {@link
+   * BlobStore#list} asks. Override only for a test server known to differ (s3proxy sorts by UTF-16
+   * unit, where S3 sorts by UTF-8 byte).
+   */
+  protected Comparator<String> keyOrder() {
+    return ObjectKeys.ORDER;
+  }
+
+  private List<String> storeListed(BlobStore store) throws IOException {
+    List<String> keys = new ArrayList<>();
+    for (String name : LISTED) {
+      keys.add(key(name));
+    }
+    keys.sort(keyOrder());
+    List<String> shuffled = new ArrayList<>(keys);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(7));
+    for (String key : shuffled) {
+      put(store, key, TestData.random(10 + key.length()), new BlobSpec("text/plain", true, null));
+    }
+    put(store, key("lt"), TestData.random(3), BlobSpec.defaults()); // outside the prefix
+    return keys;
+  }
+
+  /** What the keys of {@link #storeListed} start with in this store. */
+  private String listedPrefix() {
+    String first = key("ls/x");
+    return first.substring(0, first.length() - 1);
+  }
+
+  private static List<String> keysOf(BlobStore store, String prefix, String after)
+      throws IOException {
+    try (Stream<BlobEntry> entries = store.list(prefix, after)) {
+      return entries.map(BlobEntry::key).toList();
+    }
+  }
+
+  @Test
+  public void aListingGivesTheKeysUnderAPrefixInUtf8Order() throws IOException {
+    BlobStore store = store();
+    List<String> keys = storeListed(store);
+    assertThat(keysOf(store, listedPrefix(), "")).containsExactlyElementsOf(keys);
+    String b = listedPrefix() + "b";
+    assertThat(keysOf(store, b, "")).containsExactly(keys.get(2), keys.get(3), keys.get(4));
+    assertThat(keysOf(store, listedPrefix() + "q", "")).isEmpty();
+  }
+
+  @Test
+  public void aListingEntryDescribesTheBlobAsFindDoes() throws IOException {
+    BlobStore store = store();
+    List<String> keys = storeListed(store);
+    try (Stream<BlobEntry> entries = store.list(listedPrefix(), "")) {
+      for (BlobEntry entry : entries.toList()) {
+        Blob blob = store.find(entry.key()).orElseThrow();
+        assertThat(entry.size()).as(entry.key()).isEqualTo(blob.size());
+        assertThat(entry.etag()).as(entry.key()).isEqualTo(blob.etag());
+        assertThat(entry.lastModified().getEpochSecond())
+            .as(entry.key())
+            .isEqualTo(blob.lastModified().getEpochSecond());
+        if (entry.contentType() != null) {
+          assertThat(entry.contentType()).isEqualTo("text/plain");
+        }
+      }
+    }
+    assertThat(keys).hasSize(LISTED.size());
+  }
+
+  @Test
+  public void aListingResumesAfterAnyKeyWithoutRepeatingOne() throws IOException {
+    BlobStore store = store();
+    List<String> keys = storeListed(store);
+    for (int i = 0; i < keys.size(); i++) {
+      assertThat(keysOf(store, listedPrefix(), keys.get(i)))
+          .as("after %s", keys.get(i))
+          .containsExactlyElementsOf(keys.subList(i + 1, keys.size()));
+    }
+    // a cursor that is no key, or a folder's name, starts at the next key
+    assertThat(keysOf(store, listedPrefix(), listedPrefix() + "b"))
+        .containsExactlyElementsOf(keys.subList(2, keys.size()));
+    assertThat(keysOf(store, listedPrefix(), listedPrefix() + "b/"))
+        .containsExactlyElementsOf(keys.subList(3, keys.size()));
+    // a cursor before the prefix lists it all; one after it, nothing
+    assertThat(keysOf(store, listedPrefix(), "")).hasSize(keys.size());
+    assertThat(keysOf(store, listedPrefix(), keys.get(keys.size() - 1) + "x")).isEmpty();
+  }
+
+  @Test
+  public void pagesOfAListingJoinIntoTheWholeListing() throws IOException {
+    BlobStore store = store();
+    List<String> keys = storeListed(store);
+    List<String> seen = new ArrayList<>();
+    String after = "";
+    while (true) {
+      List<String> page;
+      try (Stream<BlobEntry> entries = store.list(listedPrefix(), after).limit(2)) {
+        page = entries.map(BlobEntry::key).toList();
+      }
+      if (page.isEmpty()) {
+        break;
+      }
+      seen.addAll(page);
+      after = page.get(page.size() - 1);
+    }
+    assertThat(seen).containsExactlyElementsOf(keys);
+  }
+
+  @Test
+  public void aDeletedOrAbortedBlobIsNotListed() throws IOException {
+    BlobStore store = store();
+    List<String> keys = storeListed(store);
+    assertThat(store.delete(keys.get(3))).isTrue();
+    Sink aborted = store.create(key("ls/c"), BlobSpec.defaults());
+    aborted.write(ByteBuffer.wrap(TestData.random(100)));
+    aborted.abort(new IOException("test abort"));
+    Sink open = store.create(key("ls/d"), BlobSpec.defaults());
+    open.write(ByteBuffer.wrap(TestData.random(100)));
+    List<String> expected = new ArrayList<>(keys);
+    expected.remove(3);
+    assertThat(keysOf(store, listedPrefix(), "")).containsExactlyElementsOf(expected);
+    open.abort(new IOException("test abort"));
   }
 
   protected static String sha256(byte[] bytes) {

@@ -45,6 +45,11 @@ public final class Deliveries {
     this.delivery = delivery;
   }
 
+  /** {@code GET} or {@code HEAD /objects?prefix=P&after=K&limit=N}: see {@link Listings}. */
+  public void list(Exchange exchange) throws IOException {
+    new Listings(store).list(exchange);
+  }
+
   /** {@code GET} or {@code HEAD /objects/KEY}. */
   public void get(Exchange exchange, String key) throws IOException {
     Pace pace = context.throttle().forTransfer(exchange.query("rate"));

@@ -192,8 +192,13 @@ public final class Router extends Handler.Abstract {
     }
     switch (path) {
       case "/objects", "/objects/" -> {
+        if (method.equals("GET") || method.equals("HEAD")) {
+          auth.requireToken(exchange); // a listing names every key: a signed link is for one
+          deliveries.list(exchange);
+          return;
+        }
         if (!method.equals("POST")) {
-          throw notAllowed(method, path, "POST");
+          throw notAllowed(method, path, "GET, HEAD, POST");
         }
         auth.requireToken(exchange);
         String prefix = exchange.query("prefix");

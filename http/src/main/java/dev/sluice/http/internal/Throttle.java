@@ -68,7 +68,7 @@ public final class Throttle {
     long rate = defaultRate;
     if (requested != null) {
       try {
-        rate = dev.sluice.core.ByteSize.parse(requested);
+        rate = dev.sluice.core.ByteSize.parseRate(requested);
       } catch (IllegalArgumentException e) {
         throw new HttpProblem(400, "rate: " + e.getMessage());
       }

@@ -6,6 +6,7 @@ import dev.sluice.core.LimitExceededException;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Source;
 import dev.sluice.core.Transforms;
+import dev.sluice.core.blob.Blob;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.InsufficientStorageException;
@@ -17,10 +18,12 @@ import dev.sluice.core.job.IngestionException;
 import dev.sluice.core.job.IngestionJob;
 import dev.sluice.core.job.IngestionListener;
 import dev.sluice.core.job.IngestionReport;
+import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -72,6 +75,7 @@ public final class Uploads {
     }
     Precondition precondition = conditionals.precondition("PUT");
     String contentType = exchange.header(HttpHeader.CONTENT_TYPE);
+    boolean replacing = !refuseOverwrite && exists(key);
     Source body =
         new RequestBodySource(exchange.request(), "request body of PUT /objects/" + key, declared);
     IngestionReport report =
@@ -82,7 +86,26 @@ public final class Uploads {
             digests,
             exchange);
     exchange.header(HttpHeader.LOCATION, ObjectPaths.of(key));
-    exchange.respond(201, describe(key, report));
+    // RFC 9110 §9.3.4: 201 for a new object, 200 for one that replaced another
+    exchange.respond(replacing ? 200 : 201, describe(key, report));
+  }
+
+  /**
+   * Whether an object is stored under {@code key} now, before the upload: a concurrent writer may
+   * create one meanwhile, and the answer then says 201 for what became a replacement.
+   */
+  private boolean exists(String key) throws IOException {
+    Optional<Blob> found;
+    try {
+      found = store.find(key);
+    } catch (IllegalArgumentException e) {
+      return false; // the store refuses the key: create() says why, as a 400
+    }
+    if (found.isEmpty()) {
+      return false;
+    }
+    found.get().close();
+    return true;
   }
 
   /**

@@ -18,12 +18,13 @@ import redis.clients.jedis.exceptions.JedisDataException;
 public final class BlobCommands {
 
   /**
-   * KEYS[1] manifest. ARGV[1] "1" if an existing blob may be replaced; ARGV[2] the new upload's
-   * chunk key prefix; ARGV[3] its chunk count; ARGV[4] the key's chunk root (old upload id
-   * follows); ARGV[5] the upload id the manifest must name ("" none, "*" any); ARGV[6] how long the
-   * old version's chunks stay readable, in ms (0: unlinked at once); ARGV[7..] manifest field/value
-   * pairs. Checks the expected version and every new chunk, removes their staging TTL, swaps the
-   * manifest and retires the old version's chunks.
+   * KEYS[1] manifest, KEYS[2] the key index. ARGV[1] "1" if an existing blob may be replaced;
+   * ARGV[2] the new upload's chunk key prefix; ARGV[3] its chunk count; ARGV[4] the key's chunk
+   * root (old upload id follows); ARGV[5] the upload id the manifest must name ("" none, "*" any);
+   * ARGV[6] how long the old version's chunks stay readable, in ms (0: unlinked at once); ARGV[7]
+   * the blob's key; ARGV[8..] manifest field/value pairs. Checks the expected version and every new
+   * chunk, removes their staging TTL, swaps the manifest, indexes the key and retires the old
+   * version's chunks.
    */
   private static final String COMMIT =
       """
@@ -48,7 +49,8 @@ public final class BlobCommands {
       end
       local old = redis.call('HMGET', manifest, 'uploadId', 'chunks')
       redis.call('DEL', manifest)
-      redis.call('HSET', manifest, unpack(ARGV, 7))
+      redis.call('HSET', manifest, unpack(ARGV, 8))
+      redis.call('ZADD', KEYS[2], 0, ARGV[7])
       if old[1] and old[2] then
         local grace = tonumber(ARGV[6])
         for i = 0, tonumber(old[2]) - 1 do
@@ -63,9 +65,9 @@ public final class BlobCommands {
       """;
 
   /**
-   * KEYS[1] manifest. ARGV[1] the key's chunk root; ARGV[2] the upload id the manifest must name
-   * ("" none, "*" any); ARGV[3] the grace of the old chunks in ms. Removes the manifest, then
-   * retires its chunks.
+   * KEYS[1] manifest, KEYS[2] the key index. ARGV[1] the key's chunk root; ARGV[2] the upload id
+   * the manifest must name ("" none, "*" any); ARGV[3] the grace of the old chunks in ms; ARGV[4]
+   * the blob's key. Removes the manifest and its index entry, then retires its chunks.
    */
   private static final String DELETE =
       """
@@ -77,6 +79,7 @@ public final class BlobCommands {
         return 0
       end
       redis.call('DEL', KEYS[1])
+      redis.call('ZREM', KEYS[2], ARGV[4])
       local grace = tonumber(ARGV[3])
       for i = 0, tonumber(old[2]) - 1 do
         if grace > 0 then
@@ -119,12 +122,13 @@ public final class BlobCommands {
     args.add(keys.chunkRoot(key));
     args.add(expectedUploadId);
     args.add(Long.toString(graceMillis));
+    args.add(key);
     for (Map.Entry<String, String> field : manifest.toHash().entrySet()) {
       args.add(field.getKey());
       args.add(field.getValue());
     }
     try {
-      redis.eval(COMMIT, List.of(keys.manifest(key)), args);
+      redis.eval(COMMIT, List.of(keys.manifest(key), keys.index()), args);
     } catch (JedisDataException e) {
       String message = String.valueOf(e.getMessage());
       // Redis puts "ERR " before a script's error reply
@@ -165,8 +169,8 @@ public final class BlobCommands {
       removed =
           redis.eval(
               DELETE,
-              List.of(keys.manifest(key)),
-              List.of(keys.chunkRoot(key), expectedUploadId, Long.toString(graceMillis)));
+              List.of(keys.manifest(key), keys.index()),
+              List.of(keys.chunkRoot(key), expectedUploadId, Long.toString(graceMillis), key));
     } catch (JedisDataException e) {
       if (String.valueOf(e.getMessage()).contains("SLUICE_CHANGED")) {
         throw new Changed(keys.manifest(key));

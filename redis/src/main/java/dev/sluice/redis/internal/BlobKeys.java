@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Where a blob store under {@code prefix} keeps its keys: the manifest of blob {@code KEY} is the
  * hash {@code PREFIX:blob:KEY}, its chunks are the strings {@code PREFIX:chunk:KEY:UPLOAD:N} (N
- * from 0). Manifests and chunks live in separate namespaces, so no blob key can name another blob's
- * chunk.
+ * from 0); the sorted set {@code PREFIX:index} holds every visible blob's key (score 0, so ordered
+ * by its bytes), kept by the scripts that publish and delete. Manifests, chunks and the index live
+ * in separate namespaces, so no blob key can name another blob's chunk or the index.
  */
 public record BlobKeys(String prefix) {
 
@@ -19,6 +20,11 @@ public record BlobKeys(String prefix) {
   /** The manifest hash of {@code key}. */
   public String manifest(String key) {
     return prefix + ":blob:" + key;
+  }
+
+  /** The sorted set of the keys of every visible blob, for listing. */
+  public String index() {
+    return prefix + ":index";
   }
 
   /** What the chunk keys of every upload of {@code key} start with; the upload id follows. */
