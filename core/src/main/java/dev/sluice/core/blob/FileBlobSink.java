@@ -140,41 +140,69 @@ final class FileBlobSink implements Sink {
       } catch (IOException e) {
         throw outOfSpace(e);
       }
-      String sha256 = HexFormat.of().formatHex(digest.digest());
-      String expected = spec.expectedSha256();
-      if (expected != null && !expected.toLowerCase(Locale.ROOT).equals(sha256)) {
-        throw new DigestMismatchException("sha256", expected.toLowerCase(Locale.ROOT), sha256);
-      }
-      BasicFileAttributes attributes = Files.readAttributes(temporary, BasicFileAttributes.class);
-      try {
-        sidecarTemporary =
-            Sidecar.describing(spec.contentType(), sha256, attributes).writeTemporary(sidecar);
-      } catch (IOException e) {
-        throw outOfSpace(e);
-      }
-      lock.lock();
-      try {
-        if (!folders.satisfies(key, spec.precondition())) {
-          throw new PreconditionFailedException(key);
-        }
-        publish();
-        temporary = null;
-        Sidecar.publish(sidecarTemporary, sidecar);
-        sidecarTemporary = null;
-      } finally {
-        lock.unlock();
-      }
-      ended = true;
-      return Receipt.of(target.toString())
-          .with("key", key)
-          .with("bytes", written)
-          .with("sha256", sha256)
-          .with("etag", '"' + sha256 + '"')
-          .with("contentType", spec.contentType());
+      return verifyAndPublish(HexFormat.of().formatHex(digest.digest()));
     } catch (IOException | RuntimeException | Error e) {
       abort(e);
       throw e;
     }
+  }
+
+  /**
+   * Ends the sink by publishing {@code staged}, a complete file written elsewhere on the store's
+   * file system, instead of what was written here: {@code sha256} is its hash. Moves (never copies)
+   * the file; on failure it is deleted, as an aborted sink's temporary file is.
+   */
+  Receipt adopt(Path staged, String sha256) throws IOException {
+    if (ended || channel != null) {
+      throw new IllegalStateException("the sink for key " + key + " has already been written");
+    }
+    temporary = staged;
+    written = Files.size(staged);
+    try {
+      try {
+        Files.createDirectories(target.getParent());
+      } catch (FileAlreadyExistsException e) {
+        throw notAFolder();
+      }
+      return verifyAndPublish(sha256);
+    } catch (IOException | RuntimeException | Error e) {
+      abort(e);
+      throw e;
+    }
+  }
+
+  /** Verifies, then moves the temporary file and its sidecar into place under the key's lock. */
+  private Receipt verifyAndPublish(String sha256) throws IOException {
+    String expected = spec.expectedSha256();
+    if (expected != null && !expected.toLowerCase(Locale.ROOT).equals(sha256)) {
+      throw new DigestMismatchException("sha256", expected.toLowerCase(Locale.ROOT), sha256);
+    }
+    BasicFileAttributes attributes = Files.readAttributes(temporary, BasicFileAttributes.class);
+    try {
+      sidecarTemporary =
+          Sidecar.describing(spec.contentType(), sha256, attributes).writeTemporary(sidecar);
+    } catch (IOException e) {
+      throw outOfSpace(e);
+    }
+    lock.lock();
+    try {
+      if (!folders.satisfies(key, spec.precondition())) {
+        throw new PreconditionFailedException(key);
+      }
+      publish();
+      temporary = null;
+      Sidecar.publish(sidecarTemporary, sidecar);
+      sidecarTemporary = null;
+    } finally {
+      lock.unlock();
+    }
+    ended = true;
+    return Receipt.of(target.toString())
+        .with("key", key)
+        .with("bytes", written)
+        .with("sha256", sha256)
+        .with("etag", '"' + sha256 + '"')
+        .with("contentType", spec.contentType());
   }
 
   /** Moves the data file into place: replacing atomically, or failing if the key exists. */

@@ -1,5 +1,6 @@
 package dev.sluice.core.blob;
 
+import dev.sluice.core.Receipt;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import java.io.IOException;
@@ -219,6 +220,28 @@ public final class FileBlobStore implements BlobStore {
       throw new PreconditionFailedException(key);
     }
     return new FileBlobSink(key, target, sidecarPath(key), spec, lockOf(key), new Folders());
+  }
+
+  /**
+   * Publishes {@code staged}, a complete file on this store's file system (a resumable upload's
+   * staging file, say), as the blob under {@code key}: the same checks, lock, precondition and
+   * atomic rename as a committed {@link #create} sink, without copying a byte. {@code sha256} is
+   * the file's hex SHA-256, which the caller computed; the spec's expected hash is checked against
+   * it. The file is moved, or deleted if publishing fails.
+   *
+   * @throws IllegalArgumentException as {@link #create} does
+   * @throws java.nio.file.FileAlreadyExistsException, {@link PreconditionFailedException} or {@link
+   *     dev.sluice.core.DigestMismatchException} when the blob may not be published
+   */
+  public Receipt publish(String key, BlobSpec spec, Path staged, String sha256) throws IOException {
+    Sink sink;
+    try {
+      sink = create(key, spec);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(staged);
+      throw e;
+    }
+    return ((FileBlobSink) sink).adopt(staged, sha256);
   }
 
   /**
