@@ -39,6 +39,8 @@ import java.util.Map;
  *     before it is refused with 503 and {@code Retry-After} (default 500 ms)
  * @param maxConnections the most client connections open at once (default 384); past it the server
  *     stops accepting until one closes, and the rest wait in the kernel's accept queue
+ * @param uploadExpiry how long a resumable upload (tus or IETF) lives after it is created, complete
+ *     or not, before the sweeper deletes it (default 24 hours)
  */
 public record ServerConfig(
     String bind,
@@ -60,7 +62,8 @@ public record ServerConfig(
     int maxTransfers,
     int maxOpenFiles,
     Duration admissionWait,
-    int maxConnections) {
+    int maxConnections,
+    Duration uploadExpiry) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -85,6 +88,9 @@ public record ServerConfig(
     }
     if (token != null && token.isEmpty()) {
       token = null;
+    }
+    if (uploadExpiry == null || uploadExpiry.isNegative() || uploadExpiry.isZero()) {
+      throw new IllegalArgumentException("uploadExpiry must be > 0: " + uploadExpiry);
     }
   }
 
@@ -186,6 +192,7 @@ public record ServerConfig(
     private int maxOpenFiles;
     private Duration admissionWait = Duration.ofMillis(500);
     private int maxConnections = 384;
+    private Duration uploadExpiry = Duration.ofHours(24);
 
     private Builder() {}
 
@@ -293,6 +300,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** How long a resumable upload lives after it is created. */
+    public Builder uploadExpiry(Duration expiry) {
+      this.uploadExpiry = expiry;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           bind,
@@ -314,7 +327,8 @@ public record ServerConfig(
           maxTransfers,
           maxOpenFiles,
           admissionWait,
-          maxConnections);
+          maxConnections,
+          uploadExpiry);
     }
   }
 }

@@ -3,12 +3,15 @@ package dev.sluice.http;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.FileBlobStore;
 import dev.sluice.core.delivery.Delivery;
 import dev.sluice.core.delivery.RangeLimits;
 import dev.sluice.core.job.JobRegistry;
 import dev.sluice.core.job.MemoryBudget;
 import dev.sluice.core.job.SchedulerLag;
 import dev.sluice.core.job.WorkerPool;
+import dev.sluice.core.upload.FileUploadStore;
+import dev.sluice.core.upload.UploadStore;
 import dev.sluice.http.internal.Admission;
 import dev.sluice.http.internal.Auth;
 import dev.sluice.http.internal.Deliveries;
@@ -16,11 +19,13 @@ import dev.sluice.http.internal.JettyErrors;
 import dev.sluice.http.internal.Keys;
 import dev.sluice.http.internal.LivenessFirst;
 import dev.sluice.http.internal.MinimumReadRate;
+import dev.sluice.http.internal.ResumableUploads;
 import dev.sluice.http.internal.Router;
 import dev.sluice.http.internal.ServerContext;
 import dev.sluice.http.internal.ServerMetrics;
 import dev.sluice.http.internal.Throttle;
 import dev.sluice.http.internal.Transfers;
+import dev.sluice.http.internal.UploadSweeper;
 import dev.sluice.http.internal.Uploads;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,10 +66,12 @@ public final class SluiceServer implements AutoCloseable {
   private final Transfers transfers;
   private final JobRegistry registry;
   private final Admission admission;
+  private final UploadSweeper sweeper; // null without resumable uploads
   private final Object shutdownLock = new Object();
   private boolean shutDown; // guarded by shutdownLock
 
-  private SluiceServer(ServerConfig config, BlobStore store, List<Router.Extra> extras) {
+  private SluiceServer(
+      ServerConfig config, BlobStore store, UploadStore uploadStore, List<Router.Extra> extras) {
     this.config = config;
     this.store = store;
     this.transfers = new Transfers();
@@ -86,6 +93,14 @@ public final class SluiceServer implements AutoCloseable {
     metrics.admission(admission);
     ServerContext context =
         new ServerContext(config, transfers, metrics, throttle, registry, lag, workers, admission);
+    ResumableUploads resumable =
+        uploadStore == null
+            ? null
+            : new ResumableUploads(uploadStore, store, context, Clock.systemUTC());
+    this.sweeper =
+        resumable == null
+            ? null
+            : UploadSweeper.start(resumable, metrics, config.uploadExpiry(), Clock.systemUTC());
     Keys keys = new Keys();
     Delivery delivery = Delivery.of(new RangeLimits(config.maxRanges(), 80, 1));
     this.router =
@@ -95,6 +110,7 @@ public final class SluiceServer implements AutoCloseable {
             keys,
             new Uploads(store, context),
             new Deliveries(store, context, delivery),
+            resumable,
             extras);
 
     // accepting and selecting on platform threads, handlers on virtual threads: a liveness probe is
@@ -151,10 +167,20 @@ public final class SluiceServer implements AutoCloseable {
     private final ServerConfig config;
     private final BlobStore store;
     private final List<Router.Extra> extras = new ArrayList<>();
+    private UploadStore uploads;
 
     private Builder(ServerConfig config, BlobStore store) {
       this.config = config;
       this.store = store;
+    }
+
+    /**
+     * Where resumable uploads (tus 1.0, the IETF draft) are kept; by default, for a {@link
+     * FileBlobStore}, its own {@link FileUploadStore}; other stores serve none unless given one.
+     */
+    public Builder uploads(UploadStore uploads) {
+      this.uploads = uploads;
+      return this;
     }
 
     /**
@@ -172,7 +198,11 @@ public final class SluiceServer implements AutoCloseable {
 
     /** Binds and starts serving. */
     public SluiceServer start() throws Exception {
-      SluiceServer server = new SluiceServer(config, store, extras);
+      UploadStore uploadStore = uploads;
+      if (uploadStore == null && store instanceof FileBlobStore files) {
+        uploadStore = FileUploadStore.open(files);
+      }
+      SluiceServer server = new SluiceServer(config, store, uploadStore, extras);
       server.jetty.start();
       return server;
     }
@@ -223,6 +253,9 @@ public final class SluiceServer implements AutoCloseable {
     }
     registry.shutdown(Duration.ZERO); // any upload left is cancelled; the lag probe, workers stop
     jetty.stop();
+    if (sweeper != null) {
+      sweeper.close();
+    }
     return drained;
   }
 

@@ -29,6 +29,7 @@ final class FileUploadAppend implements UploadAppend {
   private final CountDownLatch ended = new CountDownLatch(1);
   private final List<Runnable> onSuperseded = new CopyOnWriteArrayList<>();
   private volatile boolean superseded;
+  private boolean discardOnAbort;
   private long position;
   private boolean done;
 
@@ -63,6 +64,11 @@ final class FileUploadAppend implements UploadAppend {
     if (superseded) {
       action.run();
     }
+  }
+
+  @Override
+  public void discardOnAbort() {
+    discardOnAbort = true;
   }
 
   /** Ends this append from another request: its next write fails, its callbacks run. */
@@ -130,7 +136,7 @@ final class FileUploadAppend implements UploadAppend {
     }
     done = true;
     try {
-      if (isDigestMismatch(cause)) {
+      if (discardOnAbort || isDigestMismatch(cause)) {
         channel.truncate(start); // the checksum failed: none of these bytes count
         channel.force(false);
         channel.close();

@@ -16,7 +16,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -310,19 +309,17 @@ public final class FileUploadStore implements UploadStore {
   }
 
   @Override
-  public List<Upload> expired(Instant now) throws IOException {
-    List<Upload> expired = new ArrayList<>();
+  public List<Upload> list() throws IOException {
+    List<Upload> all = new ArrayList<>();
     try (Stream<Path> files = Files.list(folder)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         String name = file.getFileName().toString();
         if (name.endsWith(".upload")) {
-          find(name.substring(0, name.length() - ".upload".length()))
-              .filter(upload -> upload.expiredAt(now))
-              .ifPresent(expired::add);
+          find(name.substring(0, name.length() - ".upload".length())).ifPresent(all::add);
         }
       }
     }
-    return expired;
+    return all;
   }
 
   @Override

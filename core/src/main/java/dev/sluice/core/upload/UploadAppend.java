@@ -23,4 +23,10 @@ public interface UploadAppend extends Sink {
    * request feeding it, close its connection): the append's next write fails either way.
    */
   void onSuperseded(Runnable action);
+
+  /**
+   * From now on an abort discards this append's bytes whatever its cause: for a request that
+   * carries a checksum of its content, which an interrupted body cannot meet.
+   */
+  void discardOnAbort();
 }

@@ -68,8 +68,13 @@ public interface UploadStore extends AutoCloseable {
   /** Deletes the upload and its bytes, ending any append in progress; false if there was none. */
   boolean cancel(String id) throws IOException;
 
+  /** Every upload, complete or not, for a sweeper and for metrics. */
+  List<Upload> list() throws IOException;
+
   /** Uploads (complete or not) whose expiry is not after {@code now}, for a sweeper to cancel. */
-  List<Upload> expired(Instant now) throws IOException;
+  default List<Upload> expired(Instant now) throws IOException {
+    return list().stream().filter(upload -> upload.expiredAt(now)).toList();
+  }
 
   @Override
   default void close() throws IOException {}
