@@ -142,6 +142,14 @@ public final class ServeCommand implements Callable<Integer> {
   Integer maxConnections;
 
   @Option(
+      names = "--upload-expiry",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "How long a resumable (tus or IETF) upload lives before it is swept (default 24h).")
+  Duration uploadExpiry;
+
+  @Option(
       names = "--db",
       paramLabel = "JDBC_URL",
       description = {
@@ -242,6 +250,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (maxConnections != null) {
       b.maxConnections(maxConnections);
+    }
+    if (uploadExpiry != null) {
+      b.uploadExpiry(uploadExpiry);
     }
     return b.build();
   }
