@@ -30,6 +30,7 @@ final class FileUploadAppend implements UploadAppend {
   private final List<Runnable> onSuperseded = new CopyOnWriteArrayList<>();
   private volatile boolean superseded;
   private boolean discardOnAbort;
+  private boolean digestValid = true;
   private long position;
   private boolean done;
 
@@ -97,11 +98,17 @@ final class FileUploadAppend implements UploadAppend {
     if (length != Upload.UNKNOWN_LENGTH && chunk.remaining() > length - position) {
       throw new LimitExceededException("the data sent for upload " + id, length);
     }
-    if (digest != null) {
-      digest.update(chunk.duplicate());
+    ByteBuffer written = chunk.duplicate();
+    try {
+      while (chunk.hasRemaining()) {
+        position += channel.write(chunk);
+      }
+    } catch (IOException | RuntimeException e) {
+      digestValid = false; // part of the chunk may be in the file: completion re-reads it
+      throw e;
     }
-    while (chunk.hasRemaining()) {
-      position += channel.write(chunk);
+    if (digest != null) {
+      digest.update(written);
     }
   }
 
@@ -121,10 +128,14 @@ final class FileUploadAppend implements UploadAppend {
 
   private void keep() throws IOException {
     done = true;
-    try (channel) {
-      channel.force(false);
+    MessageDigest covering = null; // the digest, if it covers exactly the file's bytes
+    try (FileChannel file = reopened()) {
+      if (digest != null && digestValid && file.size() == position) {
+        covering = digest;
+      }
+      file.force(false);
     } finally {
-      store.ended(this, position, digest);
+      store.ended(this, position, covering);
       ended.countDown();
     }
   }
@@ -137,10 +148,11 @@ final class FileUploadAppend implements UploadAppend {
     done = true;
     try {
       if (discardOnAbort || isDigestMismatch(cause)) {
-        channel.truncate(start); // the checksum failed: none of these bytes count
-        channel.force(false);
-        channel.close();
-        store.ended(this, start, null);
+        try (FileChannel file = reopened()) {
+          file.truncate(start); // the checksum failed: none of these bytes count
+          file.force(false);
+        }
+        store.ended(this, start, null, true);
         ended.countDown();
       } else {
         keep();
@@ -155,6 +167,17 @@ final class FileUploadAppend implements UploadAppend {
       store.ended(this, start, null);
       ended.countDown();
     }
+  }
+
+  /**
+   * The append's channel, or the staging file opened again when an interrupted write closed it (the
+   * engine interrupts a writer to stop it; the bytes written are in the file all the same).
+   */
+  private FileChannel reopened() throws IOException {
+    if (channel.isOpen()) {
+      return channel;
+    }
+    return FileChannel.open(store.dataFile(id), java.nio.file.StandardOpenOption.WRITE);
   }
 
   private static boolean isDigestMismatch(Throwable cause) {

@@ -185,10 +185,23 @@ public final class FileUploadStore implements UploadStore {
     }
   }
 
-  /** Called by an append as it ends: its digest now covers the upload up to {@code offset}. */
+  /**
+   * Called by an append as it ends: {@code digest} covers the upload up to {@code offset}, or is
+   * null when no digest does (completion then re-reads the file).
+   */
   void ended(FileUploadAppend append, long offset, MessageDigest digest) {
+    ended(append, offset, digest, false);
+  }
+
+  /**
+   * As {@link #ended(FileUploadAppend, long, MessageDigest)}; {@code discarded}: the append's bytes
+   * were cut off again, so the digest kept from before it still holds.
+   */
+  void ended(FileUploadAppend append, long offset, MessageDigest digest, boolean discarded) {
     if (digest != null) {
       hashes.put(append.id(), new Hashed(offset, digest));
+    } else if (!discarded) {
+      hashes.remove(append.id());
     }
     active.remove(append.id(), append);
   }
@@ -402,6 +415,11 @@ public final class FileUploadStore implements UploadStore {
     } catch (IOException e) {
       // not every platform can open a folder; the entries are durable at the next sync
     }
+  }
+
+  /** The staging file of upload {@code id}. */
+  Path dataFile(String id) {
+    return data(id);
   }
 
   private Path data(String id) {

@@ -107,6 +107,26 @@ class FileUploadStoreTest {
   }
 
   @Test
+  void aWriteInterruptedByTheEngineKeepsTheFileAndItsHashConsistent() throws IOException {
+    byte[] data = new byte[10_000];
+    new Random(3).nextBytes(data);
+    Upload upload = create("k.bin", data.length);
+    UploadAppend append = uploads.append(upload.id(), 0);
+    append(append, data, 0, 4000);
+    Thread.currentThread().interrupt(); // as the engine stops a writer: the channel closes
+    assertThatThrownBy(() -> append(append, data, 4000, 6000))
+        .isInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+    assertThat(Thread.interrupted()).isTrue();
+    append.abort(new IOException("client went away"));
+    long offset = uploads.find(upload.id()).orElseThrow().offset();
+    assertThat(offset).isEqualTo(4000);
+    UploadAppend rest = uploads.append(upload.id(), offset);
+    append(rest, data, (int) offset, data.length);
+    rest.commit();
+    assertThat(uploads.complete(upload.id()).details()).containsEntry("sha256", sha256(data));
+  }
+
+  @Test
   void bytesPastTheDeclaredLengthAreRefused() throws IOException {
     Upload upload = create("k", 3);
     UploadAppend append = uploads.append(upload.id(), 0);

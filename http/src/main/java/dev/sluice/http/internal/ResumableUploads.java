@@ -283,6 +283,9 @@ public final class ResumableUploads {
     }
     long reached = appender.append(exchange, protocol, upload, offset, declared);
     exchange.header("Upload-Offset", Long.toString(reached));
+    if (!protocol.tus() && !complete && protocol.completesAtLength()) {
+      complete = upload.lengthKnown() && reached == upload.length();
+    }
     if (protocol.tus()) {
       if (upload.lengthKnown() && reached == upload.length()) {
         publish(exchange, protocol, upload);

@@ -63,6 +63,24 @@ record UploadProtocol(boolean tus, int interopVersion) {
     return new UploadProtocol(false, version);
   }
 
+  /**
+   * The last interop version whose client completes by length: tus-js-client 4.3.1 (sending 5 or 6)
+   * marks a chunk {@code Upload-Complete: ?1} only when it covers the whole file (its file source's
+   * {@code slice} tests the chunk's size against the file's), so the last of several chunks says
+   * {@code ?0}, and it then takes {@code Upload-Offset == Upload-Length} as done.
+   */
+  static final int COMPLETES_AT_LENGTH_UNTIL = 6;
+
+  /**
+   * Whether an upload whose bytes reach its declared length is complete without {@code
+   * Upload-Complete: ?1}: always in tus; for the draft only with the interop versions of clients
+   * that rely on it ({@link #COMPLETES_AT_LENGTH_UNTIL}), since the draft itself says the offset
+   * may equal the length while the upload is still incomplete.
+   */
+  boolean completesAtLength() {
+    return tus || (interopVersion >= 0 && interopVersion <= COMPLETES_AT_LENGTH_UNTIL);
+  }
+
   /** Whether an append's body must be labelled {@link #PARTIAL_UPLOAD}. */
   boolean requiresPartialUploadType() {
     return !tus && (interopVersion < 0 || interopVersion >= PARTIAL_UPLOAD_REQUIRED_FROM);
