@@ -71,7 +71,11 @@ public final class SluiceServer implements AutoCloseable {
   private boolean shutDown; // guarded by shutdownLock
 
   private SluiceServer(
-      ServerConfig config, BlobStore store, UploadStore uploadStore, List<Router.Extra> extras) {
+      ServerConfig config,
+      BlobStore store,
+      UploadStore uploadStore,
+      Clock uploadClock,
+      List<Router.Extra> extras) {
     this.config = config;
     this.store = store;
     this.transfers = new Transfers();
@@ -94,13 +98,11 @@ public final class SluiceServer implements AutoCloseable {
     ServerContext context =
         new ServerContext(config, transfers, metrics, throttle, registry, lag, workers, admission);
     ResumableUploads resumable =
-        uploadStore == null
-            ? null
-            : new ResumableUploads(uploadStore, store, context, Clock.systemUTC());
+        uploadStore == null ? null : new ResumableUploads(uploadStore, store, context, uploadClock);
     this.sweeper =
         resumable == null
             ? null
-            : UploadSweeper.start(resumable, metrics, config.uploadExpiry(), Clock.systemUTC());
+            : UploadSweeper.start(resumable, metrics, config.uploadExpiry(), uploadClock);
     Keys keys = new Keys();
     Delivery delivery = Delivery.of(new RangeLimits(config.maxRanges(), 80, 1));
     this.router =
@@ -168,6 +170,7 @@ public final class SluiceServer implements AutoCloseable {
     private final BlobStore store;
     private final List<Router.Extra> extras = new ArrayList<>();
     private UploadStore uploads;
+    private Clock uploadClock = Clock.systemUTC();
 
     private Builder(ServerConfig config, BlobStore store) {
       this.config = config;
@@ -196,13 +199,19 @@ public final class SluiceServer implements AutoCloseable {
       return this;
     }
 
+    /** The clock resumable uploads expire by (tests advance one); the system's by default. */
+    public Builder uploadClock(Clock clock) {
+      this.uploadClock = java.util.Objects.requireNonNull(clock);
+      return this;
+    }
+
     /** Binds and starts serving. */
     public SluiceServer start() throws Exception {
       UploadStore uploadStore = uploads;
       if (uploadStore == null && store instanceof FileBlobStore files) {
         uploadStore = FileUploadStore.open(files);
       }
-      SluiceServer server = new SluiceServer(config, store, uploadStore, extras);
+      SluiceServer server = new SluiceServer(config, store, uploadStore, uploadClock, extras);
       server.jetty.start();
       return server;
     }
@@ -268,6 +277,14 @@ public final class SluiceServer implements AutoCloseable {
       Thread.sleep(10);
     }
     return true;
+  }
+
+  /**
+   * Deletes the expired resumable uploads now, as the sweeper does every tenth of {@code
+   * --upload-expiry}; returns how many incomplete ones it deleted (0 without resumable uploads).
+   */
+  public int sweepExpiredUploads() throws java.io.IOException {
+    return sweeper == null ? 0 : sweeper.sweep();
   }
 
   /** Blocks until the server has stopped. */

@@ -412,9 +412,35 @@ class ResumableUploadIT {
     assertThat(server.get("/objects/race.bin").body()).isEqualTo(data);
   }
 
+  /** A clock the test moves. */
+  static final class ManualClock extends java.time.Clock {
+    private volatile java.time.Instant now = java.time.Instant.now();
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
   @Test
   void expiredUploadsAre410ForTusAnd404ForTheDraftThenSwept() throws Exception {
-    try (TestServer shortLived = TestServer.start(b -> b.uploadExpiry(Duration.ofSeconds(1)))) {
+    ManualClock clock = new ManualClock();
+    try (TestServer shortLived =
+        TestServer.start(b -> b.uploadExpiry(Duration.ofHours(1)), clock)) {
       HttpResponse<String> created =
           shortLived.sendText(
               shortLived
@@ -424,29 +450,67 @@ class ResumableUploadIT {
                   .header("Upload-Length", "10")
                   .build());
       String upload = created.headers().firstValue("Location").orElseThrow();
-      eventually(
-          () ->
-              assertThat(
-                      shortLived
-                          .sendText(
-                              shortLived
-                                  .request(upload)
-                                  .method("HEAD", BodyPublishers.noBody())
-                                  .header("Tus-Resumable", "1.0.0")
-                                  .build())
-                          .statusCode())
-                  .isIn(410, 404));
-      eventually(
-          () ->
-              assertThat(shortLived.metric("sluice_uploads_resumable_total{event=\"expired\""))
-                  .isEqualTo(1));
-      assertThat(
+      HttpRequest tusHead =
+          shortLived
+              .request(upload)
+              .method("HEAD", BodyPublishers.noBody())
+              .header("Tus-Resumable", "1.0.0")
+              .build();
+      HttpRequest ietfHead =
+          shortLived.request(upload).method("HEAD", BodyPublishers.noBody()).build();
+      assertThat(shortLived.sendText(tusHead).statusCode()).isEqualTo(200);
+
+      clock.advance(Duration.ofMinutes(61));
+      assertThat(shortLived.sendText(tusHead).statusCode()).isEqualTo(410);
+      assertThat(shortLived.sendText(ietfHead).statusCode()).isEqualTo(404);
+      HttpResponse<String> append =
+          shortLived.sendText(
               shortLived
-                  .sendText(
-                      shortLived.request(upload).method("HEAD", BodyPublishers.noBody()).build())
-                  .statusCode())
-          .isEqualTo(404);
+                  .request(upload)
+                  .method("PATCH", BodyPublishers.ofByteArray(new byte[1]))
+                  .header("Tus-Resumable", "1.0.0")
+                  .header("Upload-Offset", "0")
+                  .header("Content-Type", "application/offset+octet-stream")
+                  .build());
+      assertThat(append.statusCode()).isEqualTo(410);
+
+      assertThat(shortLived.server.sweepExpiredUploads()).isEqualTo(1);
+      assertThat(shortLived.metric("sluice_uploads_resumable_total{event=\"expired\""))
+          .isEqualTo(1);
+      assertThat(shortLived.sendText(tusHead).statusCode()).isEqualTo(404);
+      try (Stream<Path> files =
+          Files.list(shortLived.dir.resolve("data").resolve(".sluice-uploads"))) {
+        assertThat(files).isEmpty();
+      }
     }
+  }
+
+  @Test
+  void aSecondPatchEndsTheFirstAndIsHeldToItsDurableOffset() throws Exception {
+    byte[] data = TestServer.bytes(100_000, 8);
+    String upload = tusCreate("race2.bin", data.length);
+    try (Socket stalled = server.socket()) {
+      OutputStream out = stalled.getOutputStream();
+      TestServer.write(
+          out,
+          "PATCH "
+              + upload
+              + " HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+              + "Content-Type: application/offset+octet-stream\r\nContent-Length: "
+              + data.length
+              + "\r\n\r\n");
+      out.write(data, 0, 40_000);
+      out.flush();
+      eventually(() -> assertThat(server.metric("sluice_bytes_in")).isEqualTo(40_000));
+      // a client that thinks the first request failed starts again from 0: told where it is
+      HttpResponse<String> again = tusPatch(upload, 0, data);
+      assertThat(again.statusCode()).isEqualTo(409);
+      assertThat(again.headers().firstValue("Upload-Offset")).contains("40000");
+      assertThat(stalled.getInputStream().readAllBytes()).isNotNull(); // closed by the server
+    }
+    HttpResponse<String> rest = tusPatch(upload, 40_000, Arrays.copyOfRange(data, 40_000, 100_000));
+    assertThat(rest.statusCode()).isEqualTo(204);
+    assertThat(server.get("/objects/race2.bin").body()).isEqualTo(data);
   }
 
   @Test

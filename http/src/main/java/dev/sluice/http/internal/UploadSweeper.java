@@ -46,7 +46,7 @@ public final class UploadSweeper implements AutoCloseable {
   }
 
   /** Cancels every expired upload now; returns how many incomplete ones expired. */
-  int sweep() throws java.io.IOException {
+  public synchronized int sweep() throws java.io.IOException {
     Instant now = clock.instant();
     int expired = 0;
     int incomplete = 0;
