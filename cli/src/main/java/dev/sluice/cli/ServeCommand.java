@@ -162,10 +162,13 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ServerConfig config = config(System.getenv());
     BlobStore blobs = new Endpoints().openStore(config.store(), Map.of());
-    SluiceServer server =
+    SluiceServer.Builder builder =
         SluiceServer.builder(config, blobs)
-            .route("/tables/", new TablesHandler(database(config.store())))
-            .start();
+            .route("/tables/", new TablesHandler(database(config.store())));
+    if (blobs instanceof dev.sluice.s3.S3BlobStore s3) {
+      builder.uploads(s3.uploads(java.time.Clock.systemUTC())); // resumable uploads into S3 too
+    }
+    SluiceServer server = builder.start();
     Thread drain =
         new Thread(
             () -> {

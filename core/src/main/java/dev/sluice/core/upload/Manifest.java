@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -26,25 +25,7 @@ final class Manifest {
 
   /** Writes {@code upload} (its offset is not kept) to {@code path}, durably and atomically. */
   static void write(Path path, Upload upload) throws IOException {
-    Properties p = new Properties();
-    p.setProperty("id", upload.id());
-    p.setProperty("key", upload.key());
-    p.setProperty("length", Long.toString(upload.length()));
-    p.setProperty("complete", Boolean.toString(upload.complete()));
-    p.setProperty("contentType", upload.contentType());
-    p.setProperty("owner", upload.owner());
-    p.setProperty("created", upload.created().toString());
-    p.setProperty("expires", upload.expires().toString());
-    p.setProperty("overwrite", Boolean.toString(upload.overwrite()));
-    if (upload.metadata() != null) {
-      p.setProperty("metadata", upload.metadata());
-    }
-    if (upload.expectedSha256() != null) {
-      p.setProperty("expectedSha256", upload.expectedSha256());
-    }
-    if (upload.sha256() != null) {
-      p.setProperty("sha256", upload.sha256());
-    }
+    Properties p = upload.toProperties();
     Path temporary = path.resolveSibling(path.getFileName() + ".tmp");
     try (FileChannel channel =
         FileChannel.open(
@@ -70,26 +51,6 @@ final class Manifest {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
-    try {
-      long length = Long.parseLong(p.getProperty("length"));
-      boolean complete = Boolean.parseBoolean(p.getProperty("complete"));
-      return Optional.of(
-          new Upload(
-              p.getProperty("id"),
-              p.getProperty("key"),
-              length,
-              complete ? length : offset,
-              complete,
-              p.getProperty("contentType"),
-              p.getProperty("metadata"),
-              p.getProperty("owner"),
-              Instant.parse(p.getProperty("created")),
-              Instant.parse(p.getProperty("expires")),
-              Boolean.parseBoolean(p.getProperty("overwrite")),
-              p.getProperty("expectedSha256"),
-              p.getProperty("sha256")));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
+    return Upload.fromProperties(p, offset);
   }
 }
