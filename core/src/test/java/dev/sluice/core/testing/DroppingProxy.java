@@ -1,4 +1,4 @@
-package dev.sluice.http;
+package dev.sluice.core.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,7 @@ import java.util.Arrays;
  * connections together) pass the next of its cut points, closes that connection on both sides: a
  * network that drops.
  */
-final class DroppingProxy implements AutoCloseable {
+public final class DroppingProxy implements AutoCloseable {
 
   private final ServerSocket listener;
   private final int targetPort;
@@ -22,7 +22,7 @@ final class DroppingProxy implements AutoCloseable {
   private int next; // guarded by this
 
   /** Forwards to {@code targetPort}, dropping the connection at each of {@code cuts} (bytes). */
-  DroppingProxy(int targetPort, long... cuts) throws IOException {
+  public DroppingProxy(int targetPort, long... cuts) throws IOException {
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.targetPort = targetPort;
     this.cuts = cuts.clone();
@@ -30,12 +30,12 @@ final class DroppingProxy implements AutoCloseable {
     Thread.ofPlatform().daemon().name("dropping-proxy").start(this::accept);
   }
 
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 
   /** How many connections were dropped so far. */
-  synchronized int drops() {
+  public synchronized int drops() {
     return next;
   }
 
