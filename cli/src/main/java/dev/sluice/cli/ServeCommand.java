@@ -167,6 +167,8 @@ public final class ServeCommand implements Callable<Integer> {
             .route("/tables/", new TablesHandler(database(config.store())));
     if (blobs instanceof dev.sluice.s3.S3BlobStore s3) {
       builder.uploads(s3.uploads(java.time.Clock.systemUTC())); // resumable uploads into S3 too
+    } else if (blobs instanceof dev.sluice.redis.RedisBlobStore chunks) {
+      builder.uploads(chunks.uploads(java.time.Clock.systemUTC()));
     }
     SluiceServer server = builder.start();
     Thread drain =
