@@ -169,6 +169,8 @@ public final class ServeCommand implements Callable<Integer> {
       builder.uploads(s3.uploads(java.time.Clock.systemUTC())); // resumable uploads into S3 too
     } else if (blobs instanceof dev.sluice.redis.RedisBlobStore chunks) {
       builder.uploads(chunks.uploads(java.time.Clock.systemUTC()));
+    } else if (blobs instanceof dev.sluice.jdbc.PostgresBlobStore objects) {
+      builder.uploads(objects.uploads(java.time.Clock.systemUTC()));
     }
     SluiceServer server = builder.start();
     Thread drain =

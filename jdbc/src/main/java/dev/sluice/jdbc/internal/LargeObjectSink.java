@@ -43,6 +43,7 @@ public final class LargeObjectSink implements Sink {
   private final long oid;
   private final LargeObject object;
   private final byte[] scratch = new byte[SCRATCH];
+  private final String knownSha256; // an adopted object's hash; null when this sink writes
   private long written;
   private boolean ended;
 
@@ -50,6 +51,39 @@ public final class LargeObjectSink implements Sink {
   public LargeObjectSink(
       Connection connection, String table, String key, BlobSpec spec, Duration retiredGrace)
       throws IOException {
+    this(connection, table, key, spec, retiredGrace, -1, 0, null);
+  }
+
+  /**
+   * A sink that writes nothing and publishes an existing large object on commit (a resumable
+   * upload's): {@code oid} holds {@code size} bytes hashing to {@code sha256}. Takes over {@code
+   * connection}; an abort rolls back and leaves the object as it was.
+   */
+  public static LargeObjectSink adopting(
+      Connection connection,
+      String table,
+      String key,
+      BlobSpec spec,
+      Duration retiredGrace,
+      long oid,
+      long size,
+      String sha256)
+      throws IOException {
+    return new LargeObjectSink(connection, table, key, spec, retiredGrace, oid, size, sha256);
+  }
+
+  private LargeObjectSink(
+      Connection connection,
+      String table,
+      String key,
+      BlobSpec spec,
+      Duration retiredGrace,
+      long adoptedOid,
+      long adoptedSize,
+      String knownSha256)
+      throws IOException {
+    this.knownSha256 = knownSha256;
+    this.written = adoptedSize;
     this.connection = connection;
     this.retiredGrace = retiredGrace;
     this.table = table;
@@ -69,9 +103,14 @@ public final class LargeObjectSink implements Sink {
       if (!spec.precondition().holds(etagOf(current), modifiedOf(current))) {
         throw new PreconditionFailedException(key);
       }
-      LargeObjectManager objects = connection.unwrap(PGConnection.class).getLargeObjectAPI();
-      oid = objects.createLO(LargeObjectManager.READWRITE);
-      object = objects.open(oid, LargeObjectManager.WRITE);
+      if (knownSha256 != null) {
+        oid = adoptedOid;
+        object = null;
+      } else {
+        LargeObjectManager objects = connection.unwrap(PGConnection.class).getLargeObjectAPI();
+        oid = objects.createLO(LargeObjectManager.READWRITE);
+        object = objects.open(oid, LargeObjectManager.WRITE);
+      }
     } catch (SQLException e) {
       Database.rollbackAndClose(connection, e);
       throw Database.failure("cannot store " + key, e);
@@ -83,7 +122,7 @@ public final class LargeObjectSink implements Sink {
 
   @Override
   public void write(ByteBuffer chunk) throws IOException {
-    if (ended) {
+    if (ended || object == null) {
       throw new IllegalStateException("the sink for key " + key + " has already ended");
     }
     try {
@@ -105,8 +144,10 @@ public final class LargeObjectSink implements Sink {
       throw new IllegalStateException("the sink for key " + key + " has already ended");
     }
     try {
-      object.close();
-      String sha256 = HexFormat.of().formatHex(digest.digest());
+      if (object != null) {
+        object.close();
+      }
+      String sha256 = knownSha256 != null ? knownSha256 : HexFormat.of().formatHex(digest.digest());
       String expected = spec.expectedSha256();
       if (expected != null && !expected.toLowerCase(Locale.ROOT).equals(sha256)) {
         throw new DigestMismatchException("sha256", expected.toLowerCase(Locale.ROOT), sha256);
