@@ -153,6 +153,14 @@ public final class ServeCommand implements Callable<Integer> {
   Integer maxConnections;
 
   @Option(
+      names = "--upload-expiry",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "How long a resumable (tus or IETF) upload lives before it is swept (default 24h).")
+  Duration uploadExpiry;
+
+  @Option(
       names = "--db",
       paramLabel = "JDBC_URL",
       description = {
@@ -210,10 +218,17 @@ public final class ServeCommand implements Callable<Integer> {
     ServerConfig config = config(env);
     Logging.configure(config.logFormat(), logLevel(env), accessTarget(env));
     BlobStore blobs = new Endpoints().openStore(config.store(), Map.of());
-    SluiceServer server =
+    SluiceServer.Builder builder =
         SluiceServer.builder(config, blobs)
-            .route("/tables/", new TablesHandler(database(config.store())))
-            .start();
+            .route("/tables/", new TablesHandler(database(config.store())));
+    if (blobs instanceof dev.sluice.s3.S3BlobStore s3) {
+      builder.uploads(s3.uploads(java.time.Clock.systemUTC())); // resumable uploads into S3 too
+    } else if (blobs instanceof dev.sluice.redis.RedisBlobStore chunks) {
+      builder.uploads(chunks.uploads(java.time.Clock.systemUTC()));
+    } else if (blobs instanceof dev.sluice.jdbc.PostgresBlobStore objects) {
+      builder.uploads(objects.uploads(java.time.Clock.systemUTC()));
+    }
+    SluiceServer server = builder.start();
     Thread drain =
         new Thread(
             () -> {
@@ -333,6 +348,9 @@ public final class ServeCommand implements Callable<Integer> {
       b.corsOrigins(corsOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList());
     }
     b.accessLog(!(accessTarget(env) instanceof Logging.AccessTarget.Off));
+    if (uploadExpiry != null) {
+      b.uploadExpiry(uploadExpiry);
+    }
     return b.build();
   }
 }

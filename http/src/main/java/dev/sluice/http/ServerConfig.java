@@ -54,6 +54,8 @@ import java.util.Map;
  *     h2c}); not with TLS, where ALPN offers HTTP/2 already
  * @param corsOrigins the origins a browser page may call the server from ({@code *} for any); empty
  *     for no CORS headers at all (default)
+ * @param uploadExpiry how long a resumable upload (tus or IETF) lives after it is created, complete
+ *     or not, before the sweeper deletes it (default 24 hours)
  */
 public record ServerConfig(
     String bind,
@@ -81,7 +83,8 @@ public record ServerConfig(
     Path tlsCert,
     Path tlsKey,
     boolean h2c,
-    List<String> corsOrigins) {
+    List<String> corsOrigins,
+    Duration uploadExpiry) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -119,6 +122,9 @@ public record ServerConfig(
     corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
     if (token != null && token.isEmpty()) {
       token = null;
+    }
+    if (uploadExpiry == null || uploadExpiry.isNegative() || uploadExpiry.isZero()) {
+      throw new IllegalArgumentException("uploadExpiry must be > 0: " + uploadExpiry);
     }
   }
 
@@ -280,6 +286,7 @@ public record ServerConfig(
     private Path tlsKey;
     private boolean h2c;
     private List<String> corsOrigins = List.of();
+    private Duration uploadExpiry = Duration.ofHours(24);
 
     private Builder() {}
 
@@ -423,6 +430,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** How long a resumable upload lives after it is created. */
+    public Builder uploadExpiry(Duration expiry) {
+      this.uploadExpiry = expiry;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           bind,
@@ -450,7 +463,8 @@ public record ServerConfig(
           tlsCert,
           tlsKey,
           h2c,
-          corsOrigins);
+          corsOrigins,
+          uploadExpiry);
     }
   }
 }

@@ -3,12 +3,15 @@ package dev.sluice.http;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.blob.FileBlobStore;
 import dev.sluice.core.delivery.Delivery;
 import dev.sluice.core.delivery.RangeLimits;
 import dev.sluice.core.job.JobRegistry;
 import dev.sluice.core.job.MemoryBudget;
 import dev.sluice.core.job.SchedulerLag;
 import dev.sluice.core.job.WorkerPool;
+import dev.sluice.core.upload.FileUploadStore;
+import dev.sluice.core.upload.UploadStore;
 import dev.sluice.http.internal.AccessLog;
 import dev.sluice.http.internal.Admission;
 import dev.sluice.http.internal.Auth;
@@ -20,10 +23,12 @@ import dev.sluice.http.internal.LivenessFirst;
 import dev.sluice.http.internal.MinimumReadRate;
 import dev.sluice.http.internal.PemKeyStore;
 import dev.sluice.http.internal.Readiness;
+import dev.sluice.http.internal.ResumableUploads;
 import dev.sluice.http.internal.Router;
 import dev.sluice.http.internal.ServerContext;
 import dev.sluice.http.internal.ServerMetrics;
 import dev.sluice.http.internal.Throttle;
+import dev.sluice.http.internal.UploadSweeper;
 import dev.sluice.http.internal.Uploads;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,11 +88,17 @@ public final class SluiceServer implements AutoCloseable {
   private final Router router;
   private final JobRegistry registry;
   private final Admission admission;
+  private final UploadSweeper sweeper; // null without resumable uploads
   private final Object shutdownLock = new Object();
   private boolean shutDown; // guarded by shutdownLock
 
   private SluiceServer(
-      ServerConfig config, BlobStore store, List<Router.Extra> extras, Consumer<String> accessLog)
+      ServerConfig config,
+      BlobStore store,
+      UploadStore uploadStore,
+      Clock uploadClock,
+      List<Router.Extra> extras,
+      Consumer<String> accessLog)
       throws java.io.IOException {
     this.config = config;
     this.store = store;
@@ -109,6 +120,12 @@ public final class SluiceServer implements AutoCloseable {
     metrics.admission(admission);
     ServerContext context =
         new ServerContext(config, metrics, throttle, registry, lag, workers, admission);
+    ResumableUploads resumable =
+        uploadStore == null ? null : new ResumableUploads(uploadStore, store, context, uploadClock);
+    this.sweeper =
+        resumable == null
+            ? null
+            : UploadSweeper.start(resumable, metrics, config.uploadExpiry(), uploadClock);
     Keys keys = new Keys();
     Delivery delivery = Delivery.of(new RangeLimits(config.maxRanges(), 80, 1));
     this.router =
@@ -118,6 +135,7 @@ public final class SluiceServer implements AutoCloseable {
             keys,
             new Uploads(store, context),
             new Deliveries(store, context, delivery),
+            resumable,
             extras);
 
     // accepting and selecting on platform threads, handlers on virtual threads: a liveness probe is
@@ -235,10 +253,21 @@ public final class SluiceServer implements AutoCloseable {
     private final BlobStore store;
     private final List<Router.Extra> extras = new ArrayList<>();
     private Consumer<String> accessLog = AccessLog.toSlf4j();
+    private UploadStore uploads;
+    private Clock uploadClock = Clock.systemUTC();
 
     private Builder(ServerConfig config, BlobStore store) {
       this.config = config;
       this.store = store;
+    }
+
+    /**
+     * Where resumable uploads (tus 1.0, the IETF draft) are kept; by default, for a {@link
+     * FileBlobStore}, its own {@link FileUploadStore}; other stores serve none unless given one.
+     */
+    public Builder uploads(UploadStore uploads) {
+      this.uploads = uploads;
+      return this;
     }
 
     /**
@@ -264,9 +293,20 @@ public final class SluiceServer implements AutoCloseable {
       return this;
     }
 
+    /** The clock resumable uploads expire by (tests advance one); the system's by default. */
+    public Builder uploadClock(Clock clock) {
+      this.uploadClock = java.util.Objects.requireNonNull(clock);
+      return this;
+    }
+
     /** Binds and starts serving. */
     public SluiceServer start() throws Exception {
-      SluiceServer server = new SluiceServer(config, store, extras, accessLog);
+      UploadStore uploadStore = uploads;
+      if (uploadStore == null && store instanceof FileBlobStore files) {
+        uploadStore = FileUploadStore.open(files);
+      }
+      SluiceServer server =
+          new SluiceServer(config, store, uploadStore, uploadClock, extras, accessLog);
       server.jetty.start();
       LOG.info(
           "listening on {} ({}) · store {}",
@@ -329,6 +369,9 @@ public final class SluiceServer implements AutoCloseable {
     // probe and the workers stop
     registry.shutdown(Duration.ZERO);
     jetty.stop();
+    if (sweeper != null) {
+      sweeper.close();
+    }
     LOG.info("stopped");
     return drained;
   }
@@ -342,6 +385,14 @@ public final class SluiceServer implements AutoCloseable {
       Thread.sleep(10);
     }
     return true;
+  }
+
+  /**
+   * Deletes the expired resumable uploads now, as the sweeper does every tenth of {@code
+   * --upload-expiry}; returns how many incomplete ones it deleted (0 without resumable uploads).
+   */
+  public int sweepExpiredUploads() throws java.io.IOException {
+    return sweeper == null ? 0 : sweeper.sweep();
   }
 
   /** Blocks until the server has stopped. */

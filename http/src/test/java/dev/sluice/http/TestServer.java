@@ -52,6 +52,20 @@ final class TestServer implements AutoCloseable {
     return new TestServer(dir, store, extras.apply(SluiceServer.builder(config, store)).start());
   }
 
+  /** As {@link #start(UnaryOperator)}, with resumable uploads expiring by {@code uploadClock}. */
+  static TestServer start(UnaryOperator<ServerConfig.Builder> settings, java.time.Clock uploadClock)
+      throws Exception {
+    Path dir = Files.createTempDirectory("sluice-http-it");
+    FileBlobStore store = FileBlobStore.open(dir.resolve("data"));
+    ServerConfig config =
+        settings
+            .apply(
+                ServerConfig.builder().port(0).store(dir.toString()).grace(Duration.ofSeconds(2)))
+            .build();
+    return new TestServer(
+        dir, store, SluiceServer.builder(config, store).uploadClock(uploadClock).start());
+  }
+
   URI uri(String pathAndQuery) {
     return URI.create(server.baseUrl() + pathAndQuery);
   }

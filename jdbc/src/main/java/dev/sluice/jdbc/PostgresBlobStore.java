@@ -137,6 +137,14 @@ public final class PostgresBlobStore implements BlobStore {
     return new PostgresBlobStore(url, table, retiredGrace);
   }
 
+  /**
+   * Resumable uploads into this store (see {@link PostgresUploadStore}), in {@code TABLE_uploads},
+   * created if missing.
+   */
+  public PostgresUploadStore uploads(java.time.Clock clock) throws IOException {
+    return new PostgresUploadStore(url, table, retiredGrace, clock);
+  }
+
   @Override
   public Sink create(String key, BlobSpec spec) throws IOException {
     return BlobSink.of(

@@ -100,6 +100,14 @@ public final class RedisBlobStore implements BlobStore {
     return builder(redis).build();
   }
 
+  /**
+   * Resumable uploads into this store (see {@link RedisUploadStore}): their bytes are this store's
+   * chunks, their state a hash under the same prefix.
+   */
+  public RedisUploadStore uploads(java.time.Clock clock) {
+    return new RedisUploadStore(redis, keys, keys.prefix(), chunkSize, retiredGrace, clock);
+  }
+
   /** Starts configuring a store on {@code redis} (a {@code RedisClient}, say). */
   public static Builder builder(UnifiedJedis redis) {
     return new Builder(redis);

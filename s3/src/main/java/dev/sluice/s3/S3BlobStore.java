@@ -260,9 +260,22 @@ public final class S3BlobStore implements BlobStore {
     }
   }
 
+  /**
+   * Resumable uploads into this store's bucket and prefix (see {@link S3UploadStore}), sharing its
+   * client; they keep their state under the prefix's {@code .sluice-uploads/}, a key this store
+   * refuses.
+   */
+  public S3UploadStore uploads(java.time.Clock clock) {
+    return new S3UploadStore(client, root, clock, S3UploadStore.MIN_PART_SIZE);
+  }
+
   private S3Location locate(String key) {
     if (key == null || key.isEmpty()) {
       throw new IllegalArgumentException("key must not be empty");
+    }
+    if (key.startsWith(".sluice-uploads/")) {
+      throw new IllegalArgumentException(
+          "invalid key \"" + key + "\": .sluice-uploads/ holds the store's resumable uploads");
     }
     if (root.key().length() + key.length() > 1024) {
       throw new IllegalArgumentException(

@@ -83,8 +83,12 @@ public final class BlobSink implements Sink {
     if (!ended.compareAndSet(false, true)) {
       throw new IllegalStateException("the sink " + this + " has already ended");
     }
+    return publish(digest == null ? null : HexFormat.of().formatHex(digest.digest()), size);
+  }
+
+  /** Checks the expected digest and publishes, or discards the writer on any failure. */
+  private Receipt publish(String sha256, long size) throws IOException {
     try {
-      String sha256 = digest == null ? null : HexFormat.of().formatHex(digest.digest());
       if (expectedSha256 != null && !expectedSha256.equals(sha256)) {
         throw new DigestMismatchException("sha256", expectedSha256, sha256);
       }
@@ -93,6 +97,24 @@ public final class BlobSink implements Sink {
       writer.discard(e);
       throw e;
     }
+  }
+
+  /**
+   * Ends the sink by publishing content its writer already holds, written elsewhere and never
+   * through {@link #write} (a resumable upload's staged bytes): {@code sha256} is their hex
+   * SHA-256, which the caller computed, and is checked against the expected one like a commit's;
+   * {@code size} their length. The writer is discarded if publishing fails.
+   *
+   * @throws IllegalStateException if the sink was written to or has ended
+   */
+  public Receipt commitWritten(String sha256, long size) throws IOException {
+    if (this.size != 0) {
+      throw new IllegalStateException("the sink " + this + " was written to");
+    }
+    if (!ended.compareAndSet(false, true)) {
+      throw new IllegalStateException("the sink " + this + " has already ended");
+    }
+    return publish(sha256 == null ? null : sha256.toLowerCase(Locale.ROOT), size);
   }
 
   @Override

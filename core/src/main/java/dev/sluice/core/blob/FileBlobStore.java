@@ -1,5 +1,6 @@
 package dev.sluice.core.blob;
 
+import dev.sluice.core.Receipt;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.core.file.TemporaryFile;
@@ -240,6 +241,11 @@ public final class FileBlobStore implements BlobStore {
    */
   @Override
   public Sink create(String key, BlobSpec spec) throws IOException {
+    return BlobSink.of(checkedWriter(key, spec), spec.expectedSha256());
+  }
+
+  /** A writer for {@code key}, once the key, the spec and the folders allow one. */
+  private FileBlobWriter checkedWriter(String key, BlobSpec spec) throws IOException {
     Path target = dataPath(key);
     checkSpec(spec);
     if (Files.isDirectory(target) && !removeEmptyTree(target)) {
@@ -255,9 +261,31 @@ public final class FileBlobStore implements BlobStore {
     if (spec.precondition() != Precondition.NONE && !satisfies(key, spec.precondition())) {
       throw new PreconditionFailedException(key);
     }
-    return BlobSink.of(
-        new FileBlobWriter(key, target, sidecarPath(key), spec, lockOf(key), new Folders()),
-        spec.expectedSha256());
+    return new FileBlobWriter(key, target, sidecarPath(key), spec, lockOf(key), new Folders());
+  }
+
+  /**
+   * Publishes {@code staged}, a complete file on this store's file system (a resumable upload's
+   * staging file, say), as the blob under {@code key}: the same checks, lock, precondition and
+   * atomic rename as a committed {@link #create} sink, without copying a byte. {@code sha256} is
+   * the file's hex SHA-256, which the caller computed; the spec's expected hash is checked against
+   * it. The file is moved, or deleted if publishing fails.
+   *
+   * @throws IllegalArgumentException as {@link #create} does
+   * @throws java.nio.file.FileAlreadyExistsException, {@link PreconditionFailedException} or {@link
+   *     dev.sluice.core.DigestMismatchException} when the blob may not be published
+   */
+  public Receipt publish(String key, BlobSpec spec, Path staged, String sha256) throws IOException {
+    BlobSink sink;
+    try {
+      FileBlobWriter writer = checkedWriter(key, spec);
+      writer.adopt(staged);
+      sink = BlobSink.of(writer, spec.expectedSha256());
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(staged);
+      throw e;
+    }
+    return sink.commitWritten(sha256, Files.size(staged));
   }
 
   /**

@@ -56,6 +56,22 @@ final class FileBlobWriter implements BlobWriter {
     }
   }
 
+  /**
+   * Takes {@code staged}, a complete file on the store's file system, as the data to publish
+   * instead of writing any: see {@link BlobSink#commitWritten}.
+   */
+  void adopt(Path staged) throws IOException {
+    if (data != null) {
+      throw new IllegalStateException("the writer for key " + key + " has been written to");
+    }
+    try {
+      Files.createDirectories(target.getParent());
+    } catch (FileAlreadyExistsException e) {
+      throw notAFolder();
+    }
+    data = TemporaryFile.adopt(staged);
+  }
+
   /** The temporary data file, created with its folders at the first write. */
   private TemporaryFile data() throws IOException {
     if (data == null) {

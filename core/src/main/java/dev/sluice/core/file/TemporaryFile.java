@@ -85,6 +85,15 @@ public final class TemporaryFile {
     }
   }
 
+  /**
+   * Takes over {@code written}, a complete file written elsewhere on the target's file system (a
+   * resumable upload's staging file, say): {@link #publish} moves it, never copies it, and {@link
+   * #discard} deletes it.
+   */
+  public static TemporaryFile adopt(Path written) throws IOException {
+    return new TemporaryFile(written, FileChannel.open(written, StandardOpenOption.READ));
+  }
+
   /** The channel to write to; owned by this file, closed when it is published or discarded. */
   public FileChannel channel() {
     return channel;

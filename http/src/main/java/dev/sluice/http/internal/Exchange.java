@@ -163,9 +163,13 @@ public final class Exchange {
   }
 
   private void writeJson(int status, Object body) throws IOException {
+    writeJson(status, body, "application/json");
+  }
+
+  private void writeJson(int status, Object body, String contentType) throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
     boolean head = "HEAD".equals(method());
     write(ByteBuffer.wrap(head ? new byte[0] : bytes), true);
@@ -200,9 +204,12 @@ public final class Exchange {
 
   private void writeProblem(HttpProblem problem) throws IOException {
     problem.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-    Map<String, Object> body = new LinkedHashMap<>();
+    Map<String, Object> body = new LinkedHashMap<>(problem.members());
     body.put("status", problem.status());
     body.put("error", Secrets.redact(problem.getMessage()));
-    writeJson(problem.status(), body);
+    writeJson(
+        problem.status(),
+        body,
+        problem.members().isEmpty() ? "application/json" : "application/problem+json");
   }
 }

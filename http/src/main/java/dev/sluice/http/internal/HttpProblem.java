@@ -10,15 +10,26 @@ public final class HttpProblem extends RuntimeException {
 
   private final int status;
   private final transient Map<String, String> headers;
+  private final transient Map<String, Object> members;
 
   public HttpProblem(int status, String message) {
     this(status, message, Map.of());
   }
 
   public HttpProblem(int status, String message, Map<String, String> headers) {
+    this(status, message, headers, Map.of());
+  }
+
+  /**
+   * A problem answered as {@code application/problem+json} (RFC 9457) when {@code members} is not
+   * empty: its members ({@code type}, {@code title}, extensions) come before status and error.
+   */
+  public HttpProblem(
+      int status, String message, Map<String, String> headers, Map<String, Object> members) {
     super(message, null, false, false);
     this.status = status;
     this.headers = Map.copyOf(headers);
+    this.members = Map.copyOf(members);
   }
 
   /** The HTTP status to answer with. */
@@ -29,5 +40,10 @@ public final class HttpProblem extends RuntimeException {
   /** Extra response headers, e.g. {@code Content-Range} for a 416. */
   public Map<String, String> headers() {
     return headers;
+  }
+
+  /** RFC 9457 members ({@code type}, {@code title}, extensions); empty for a plain problem. */
+  public Map<String, Object> members() {
+    return members;
   }
 }

@@ -48,6 +48,7 @@ public final class Router extends Handler.Abstract {
   private final Keys keys;
   private final Uploads uploads;
   private final Deliveries deliveries;
+  private final ResumableUploads resumable; // null when the store keeps no resumable uploads
   private final List<Extra> extras;
   private volatile boolean draining;
 
@@ -57,6 +58,7 @@ public final class Router extends Handler.Abstract {
       Keys keys,
       Uploads uploads,
       Deliveries deliveries,
+      ResumableUploads resumable,
       List<Extra> extras) {
     super(InvocationType.BLOCKING);
     this.context = context;
@@ -64,6 +66,7 @@ public final class Router extends Handler.Abstract {
     this.keys = keys;
     this.uploads = uploads;
     this.deliveries = deliveries;
+    this.resumable = resumable;
     this.extras = List.copyOf(extras);
   }
 
@@ -171,8 +174,23 @@ public final class Router extends Handler.Abstract {
       throw new HttpProblem(
           503, "the server is shutting down", Map.of("Retry-After", "5", "Connection", "close"));
     }
+    if (resumable != null && path.startsWith(ResumableUploads.PATH)) {
+      routeUpload(exchange, path.substring(ResumableUploads.PATH.length()));
+      return;
+    }
     if (path.startsWith(ObjectPaths.PREFIX)) {
       String key = keys.fromPath(exchange.rawPath());
+      if (resumable != null && method.equals("OPTIONS")) {
+        resumable.options(exchange);
+        return;
+      }
+      if (resumable != null
+          && (method.equals("POST") || method.equals("PUT"))
+          && UploadProtocol.isCreation(exchange)) {
+        auth.requireToken(exchange);
+        resumable.create(exchange, key);
+        return;
+      }
       switch (method) {
         case "GET", "HEAD" -> {
           auth.requireRead(exchange, key);
@@ -236,6 +254,25 @@ public final class Router extends Handler.Abstract {
         }
         throw new HttpProblem(404, "no route for " + method + " " + path);
       }
+    }
+  }
+
+  /** {@code /uploads/ID}: a resumable upload's resource (tus 1.0 or the IETF draft). */
+  private void routeUpload(Exchange exchange, String id) throws Exception {
+    String method = exchange.method();
+    if (method.equals("OPTIONS")) {
+      resumable.options(exchange);
+      return;
+    }
+    auth.requireToken(exchange);
+    if (method.equals("POST") && "PATCH".equals(exchange.header("X-HTTP-Method-Override"))) {
+      method = "PATCH"; // tus clients behind proxies that drop PATCH
+    }
+    switch (method) {
+      case "HEAD" -> resumable.head(exchange, id);
+      case "PATCH" -> resumable.patch(exchange, id);
+      case "DELETE" -> resumable.delete(exchange, id);
+      default -> throw notAllowed(method, exchange.path(), "HEAD, PATCH, DELETE, OPTIONS");
     }
   }
 

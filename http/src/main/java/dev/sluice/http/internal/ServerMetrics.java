@@ -65,6 +65,32 @@ public final class ServerMetrics {
   }
 
   /**
+   * Counts one event of a resumable upload (tus or IETF): {@code created}, {@code resumed} (an
+   * offset asked for to continue an incomplete upload), {@code completed}, {@code cancelled} or
+   * {@code expired}.
+   */
+  public void resumableUpload(String event) {
+    Counter.builder("sluice.uploads.resumable")
+        .tag("event", event)
+        .description("Resumable uploads by event: created, resumed, completed, cancelled, expired")
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * Publishes the resumable uploads in progress (incomplete, as of the last sweep) and those
+   * receiving bytes now.
+   */
+  public void resumableUploads(DoubleSupplier inProgress, DoubleSupplier appending) {
+    Gauge.builder("sluice.uploads.in.progress", inProgress, DoubleSupplier::getAsDouble)
+        .description("Incomplete resumable uploads in the store, as of the last sweep")
+        .register(registry);
+    Gauge.builder("sluice.uploads.appending", appending, DoubleSupplier::getAsDouble)
+        .description("Resumable uploads receiving bytes now")
+        .register(registry);
+  }
+
+  /**
    * Publishes admission control: the memory budget and what of it is reserved, requests waiting to
    * be admitted, the transfer and open-file caps, and refusals by the limit that was reached.
    */

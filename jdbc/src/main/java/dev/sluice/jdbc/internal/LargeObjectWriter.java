@@ -35,12 +35,39 @@ public final class LargeObjectWriter implements BlobWriter {
   private final Duration retiredGrace;
   private final long oid;
   private final LargeObject object;
-  private final ArrayWrites writes;
+  private final ArrayWrites writes; // null for an adopted object
   private boolean committed;
 
   /** Takes over {@code connection} and creates the large object. */
   public LargeObjectWriter(
       Connection connection, String table, String key, BlobSpec spec, Duration retiredGrace)
+      throws IOException {
+    this(connection, table, key, spec, retiredGrace, -1);
+  }
+
+  /**
+   * A writer that writes nothing and publishes an existing large object (a resumable upload's),
+   * {@code oid}, through {@link BlobSink#commitWritten}. Takes over {@code connection}; a discard
+   * rolls back and leaves the object as it was.
+   */
+  public static LargeObjectWriter adopting(
+      Connection connection,
+      String table,
+      String key,
+      BlobSpec spec,
+      Duration retiredGrace,
+      long oid)
+      throws IOException {
+    return new LargeObjectWriter(connection, table, key, spec, retiredGrace, oid);
+  }
+
+  private LargeObjectWriter(
+      Connection connection,
+      String table,
+      String key,
+      BlobSpec spec,
+      Duration retiredGrace,
+      long adoptedOid)
       throws IOException {
     this.connection = connection;
     this.retiredGrace = retiredGrace;
@@ -56,10 +83,16 @@ public final class LargeObjectWriter implements BlobWriter {
       if (!spec.precondition().holds(etagOf(current), modifiedOf(current))) {
         throw new PreconditionFailedException(key);
       }
-      LargeObjectManager objects = connection.unwrap(PGConnection.class).getLargeObjectAPI();
-      oid = objects.createLO(LargeObjectManager.READWRITE);
-      object = objects.open(oid, LargeObjectManager.WRITE);
-      writes = new ArrayWrites(object::write);
+      if (adoptedOid >= 0) {
+        oid = adoptedOid;
+        object = null;
+        writes = null;
+      } else {
+        LargeObjectManager objects = connection.unwrap(PGConnection.class).getLargeObjectAPI();
+        oid = objects.createLO(LargeObjectManager.READWRITE);
+        object = objects.open(oid, LargeObjectManager.WRITE);
+        writes = new ArrayWrites(object::write);
+      }
     } catch (SQLException e) {
       Database.rollbackAndClose(connection, e);
       throw Database.failure("cannot store " + key, e);
@@ -71,6 +104,9 @@ public final class LargeObjectWriter implements BlobWriter {
 
   @Override
   public void write(ByteBuffer chunk) throws IOException {
+    if (writes == null) {
+      throw new IllegalStateException("the object for key " + key + " was adopted, not written");
+    }
     try {
       writes.write(chunk);
     } catch (SQLException e) {
@@ -81,7 +117,9 @@ public final class LargeObjectWriter implements BlobWriter {
   @Override
   public Receipt publish(String sha256, long size) throws IOException {
     try {
-      object.close();
+      if (object != null) {
+        object.close();
+      }
       String etag = '"' + sha256 + '"';
       Long replaced = point(sha256, etag, size);
       if (replaced != null) {

@@ -1,0 +1,130 @@
+package dev.sluice.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.core.testing.DroppingProxy;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The real tus-js-client (npm, 4.3, run by Node 20 from {@code src/test/node}) uploads a large file
+ * in 5 MiB chunks through a proxy that drops the connection at random offsets, in its tus 1.0 mode
+ * and in both its IETF-draft modes; the object must end with the source's SHA-256 and no staged
+ * bytes left. {@code npm ci} runs first when {@code node_modules} is missing; a missing Node fails
+ * the test.
+ */
+class TusJsClientIT {
+
+  private static final Path NODE_DIR = Path.of("src", "test", "node");
+  private static final int MIB = 1 << 20;
+
+  /** The upload's size: 64 MiB, or {@code -Dsluice.tus.mib=N}. */
+  private static final int SIZE = Integer.getInteger("sluice.tus.mib", 64) * MIB;
+
+  @TempDir static Path files;
+  static Path source;
+  static String sourceSha256;
+
+  TestServer server;
+
+  @BeforeAll
+  static void prepare() throws Exception {
+    if (!Files.isDirectory(NODE_DIR.resolve("node_modules").resolve("tus-js-client"))) {
+      run(List.of("npm", "ci"), 300);
+    }
+    source = files.resolve("source.bin");
+    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+    Random random = new Random(2026);
+    byte[] block = new byte[MIB];
+    try (OutputStream out = Files.newOutputStream(source)) {
+      for (int written = 0; written < SIZE; written += MIB) {
+        random.nextBytes(block);
+        sha256.update(block);
+        out.write(block);
+      }
+    }
+    sourceSha256 = HexFormat.of().formatHex(sha256.digest());
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    server = TestServer.start(b -> b.maxBodySize(1L << 30));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"tus-v1", "ietf-draft-03", "ietf-draft-05"})
+  void uploadsThroughDroppedConnectionsWithTheRightSha256(String protocol) throws Exception {
+    Random random = new Random(protocol.hashCode());
+    long[] cuts = new long[3];
+    for (int i = 0; i < cuts.length; i++) {
+      cuts[i] = (long) (MIB + random.nextDouble() * (SIZE - 2L * MIB));
+    }
+    try (DroppingProxy proxy = new DroppingProxy(server.server.port(), cuts)) {
+      String key = "tus-js/" + protocol + ".bin";
+      String output =
+          run(
+              List.of(
+                  "node",
+                  "upload.cjs",
+                  "http://127.0.0.1:" + proxy.port() + "/objects/" + key,
+                  source.toAbsolutePath().toString(),
+                  protocol,
+                  Integer.toString(5 * MIB)),
+              600);
+      assertThat(output).startsWith("ok http://127.0.0.1:" + proxy.port() + "/uploads/");
+      assertThat(proxy.drops()).isEqualTo(cuts.length);
+
+      var head = server.send(server.request("/objects/" + key).HEAD().build());
+      assertThat(head.statusCode()).isEqualTo(200);
+      assertThat(head.headers().firstValue("Content-Length")).contains(Integer.toString(SIZE));
+      assertThat(head.headers().firstValue("ETag")).contains('"' + sourceSha256 + '"');
+      assertThat(server.store.find(key).orElseThrow().sha256()).contains(sourceSha256);
+      assertThat(stagedFiles()).isZero();
+      assertThat(server.metric("sluice_uploads_resumable_total{event=\"completed\"")).isEqualTo(1);
+      assertThat(server.metric("sluice_uploads_resumable_total{event=\"resumed\""))
+          .isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  private long stagedFiles() throws IOException {
+    try (Stream<Path> staged = Files.list(server.store.root().resolve(".sluice-uploads"))) {
+      return staged.filter(f -> f.getFileName().toString().endsWith(".data")).count();
+    }
+  }
+
+  /** Runs {@code command} in the node folder and returns its output; fails unless it exits 0. */
+  private static String run(List<String> command, int timeoutSeconds) throws Exception {
+    Process process =
+        new ProcessBuilder(command).directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
+    byte[] out = process.getInputStream().readAllBytes();
+    boolean ended = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+    String output = new String(out, StandardCharsets.UTF_8).strip();
+    if (!ended) {
+      process.destroyForcibly();
+    }
+    assertThat(ended && process.exitValue() == 0)
+        .as("%s exited %s: %s", command, ended ? process.exitValue() : "(timed out)", output)
+        .isTrue();
+    return output;
+  }
+}

@@ -1,0 +1,34 @@
+// Uploads one file to a Sluice server with the real tus-js-client, as a user's program would.
+// Usage: node upload.cjs ENDPOINT FILE PROTOCOL CHUNK_SIZE [TOKEN]
+// PROTOCOL is tus-js-client's option: tus-v1, ietf-draft-03 or ietf-draft-05.
+// Prints "ok UPLOAD_URL" and exits 0, or "error MESSAGE" and exits 2.
+'use strict'
+const fs = require('node:fs')
+const tus = require('tus-js-client')
+
+const [endpoint, file, protocol, chunkSize, token] = process.argv.slice(2)
+let retries = 0
+const upload = new tus.Upload(fs.createReadStream(file), {
+  endpoint,
+  protocol,
+  chunkSize: Number(chunkSize),
+  retryDelays: Array(30).fill(100),
+  headers: token ? { Authorization: `Bearer ${token}` } : {},
+  metadata: { filename: 'upload.bin', filetype: 'application/octet-stream' },
+  onShouldRetry(error) {
+    // tus-js-client's own rule (retry unless a 4xx other than 409 or 423), counting the retries
+    retries++
+    if (process.env.SLUICE_TUS_DEBUG) console.error(`retry after: ${error.message}`)
+    const status = error.originalResponse ? error.originalResponse.getStatus() : 0
+    return !(status >= 400 && status < 500) || status === 409 || status === 423
+  },
+  onError(error) {
+    console.log(`error ${error.message}`)
+    process.exit(2)
+  },
+  onSuccess() {
+    console.log(`ok ${upload.url} retries=${retries}`)
+    process.exit(0)
+  },
+})
+upload.start()

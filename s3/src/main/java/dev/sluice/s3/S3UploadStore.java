@@ -1,0 +1,696 @@
+package dev.sluice.s3;
+
+import dev.sluice.core.DigestMismatchException;
+import dev.sluice.core.Receipt;
+import dev.sluice.core.upload.NewUpload;
+import dev.sluice.core.upload.Upload;
+import dev.sluice.core.upload.UploadAppend;
+import dev.sluice.core.upload.UploadException;
+import dev.sluice.core.upload.UploadException.Problem;
+import dev.sluice.core.upload.UploadStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Resumable uploads into S3: one multipart upload per resumable upload, created on the target key
+ * when the upload is, with parts of one fixed size (at least 5 MiB, so equal-sized parts suit every
+ * S3-compatible store), and the bytes after the last whole part kept as a staging object.
+ *
+ * <p>Under the store's prefix, {@code .sluice-uploads/ID.upload} is the manifest (the upload, the
+ * multipart upload's id, the part size) and {@code .sluice-uploads/ID.tail.N} is the tail that
+ * follows part {@code N}. The offset is the size of parts 1..N ({@code ListParts}) plus the tail's,
+ * {@code N} being the highest tail there is: an append uploads each part it fills and, when it
+ * ends, writes the new tail under the new part count, then deletes the old tail. A crash between
+ * the two leaves the newer tail in force; a crash before leaves the older one, and any part
+ * uploaded after it is overwritten by the next append (and left out of the completion). An append
+ * discarded for a checksum writes no tail, which rolls it back the same way. Completion uploads the
+ * tail as the last part, completes the multipart upload ({@code If-None-Match: *} when overwriting
+ * is refused) and stores the SHA-256 in the object's metadata with a server-side copy (objects up
+ * to 5 GiB, the single-copy limit). Cancel and expiry abort the multipart upload.
+ *
+ * <p>An append holds one part in memory (the part size). The whole-object SHA-256 is carried across
+ * appends in memory; after a restart completion reads the completed object back to hash it, and, if
+ * a whole-object digest was expected and differs, deletes it again.
+ */
+public final class S3UploadStore implements UploadStore {
+
+  /** The smallest part S3 accepts but for the last. */
+  public static final int MIN_PART_SIZE = 5 << 20;
+
+  private static final int MAX_PARTS = 10_000;
+  private static final String FOLDER = ".sluice-uploads/";
+  private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+  private static final Duration SUPERSEDE_WAIT = Duration.ofSeconds(30);
+  private static final long MAX_SINGLE_COPY = 5L << 30;
+
+  private final S3Client client;
+  private final S3Location root;
+  private final Clock clock;
+  private final int minPartSize;
+  private final SecureRandom random = new SecureRandom();
+  private final Lock[] locks = new Lock[64];
+  private final ConcurrentHashMap<String, S3UploadAppend> active = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Hashed> hashes = new ConcurrentHashMap<>();
+
+  record Hashed(long offset, MessageDigest digest) {}
+
+  /** What the store reads of one incomplete upload's parts and tail. */
+  record State(Upload upload, String multipartId, int partSize, int parts, long tail) {}
+
+  /**
+   * Uploads under {@code root} (the blob store's {@code s3://bucket/prefix}), with parts of at
+   * least {@code minPartSize} bytes (at least {@link #MIN_PART_SIZE}).
+   */
+  public S3UploadStore(S3Client client, S3Location root, Clock clock, int minPartSize) {
+    if (minPartSize < MIN_PART_SIZE) {
+      throw new IllegalArgumentException(
+          "minPartSize must be >= " + MIN_PART_SIZE + ": " + minPartSize);
+    }
+    String prefix = root.key();
+    if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+      prefix = prefix + "/";
+    }
+    this.client = client;
+    this.root = new S3Location(root.bucket(), prefix);
+    this.clock = clock;
+    this.minPartSize = minPartSize;
+    for (int i = 0; i < locks.length; i++) {
+      locks[i] = new ReentrantLock();
+    }
+  }
+
+  @Override
+  public Upload create(NewUpload spec) throws IOException {
+    byte[] bytes = new byte[16];
+    random.nextBytes(bytes);
+    String id = HexFormat.of().formatHex(bytes);
+    Upload upload =
+        new Upload(
+            id,
+            spec.key(),
+            spec.length(),
+            0,
+            false,
+            spec.contentType(),
+            spec.metadata(),
+            spec.owner(),
+            clock.instant(),
+            spec.expires(),
+            spec.overwrite(),
+            spec.expectedSha256(),
+            null);
+    int partSize = partSize(spec.length());
+    S3Location target = target(spec.key());
+    try {
+      String multipartId =
+          client
+              .createMultipartUpload(
+                  b -> {
+                    b.bucket(target.bucket()).key(target.key()).contentType(spec.contentType());
+                    if (spec.expectedSha256() != null) {
+                      b.metadata(Map.of("sha256", spec.expectedSha256()));
+                    }
+                  })
+              .uploadId();
+      put(tailKey(id, 0), new byte[0], 0);
+      writeManifest(upload, multipartId, partSize);
+    } catch (SdkException e) {
+      throw new IOException("creating an upload to " + target + " failed: " + e.getMessage(), e);
+    }
+    return upload;
+  }
+
+  private int partSize(long length) {
+    if (length <= 0) {
+      return minPartSize;
+    }
+    long needed = (length + MAX_PARTS - 1) / MAX_PARTS;
+    long mib = 1 << 20;
+    return (int) Math.max(minPartSize, (needed + mib - 1) / mib * mib);
+  }
+
+  @Override
+  public Optional<Upload> find(String id) throws IOException {
+    return state(id).map(State::upload);
+  }
+
+  /** The upload's state from S3, or empty when it has none (or lost a part of it). */
+  Optional<State> state(String id) throws IOException {
+    if (!ID.matcher(id).matches()) {
+      return Optional.empty();
+    }
+    Properties manifest;
+    try {
+      manifest = readManifest(id);
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw new IOException("reading upload " + id + " failed: " + e.getMessage(), e);
+    }
+    String multipartId = manifest.getProperty("multipartId");
+    int partSize = Integer.parseInt(manifest.getProperty("partSize", "0"));
+    Optional<Upload> recorded = Upload.fromProperties(manifest, 0);
+    if (recorded.isEmpty() || recorded.get().complete()) {
+      return recorded.map(u -> new State(u, multipartId, partSize, 0, 0));
+    }
+    try {
+      int parts = -1;
+      long tail = 0;
+      for (S3Object object : listTails(id)) {
+        int n = Integer.parseInt(object.key().substring(object.key().lastIndexOf('.') + 1));
+        if (n > parts) {
+          parts = n;
+          tail = object.size();
+        }
+      }
+      if (parts < 0) {
+        return Optional.empty(); // lost its tail: the upload cannot continue
+      }
+      long inParts = 0;
+      int contiguous = 0;
+      for (Part part : listParts(recorded.get().key(), multipartId)) {
+        if (part.partNumber() <= parts) {
+          inParts += part.size();
+          contiguous++;
+        }
+      }
+      if (contiguous != parts) {
+        return Optional.empty();
+      }
+      Upload upload = Upload.fromProperties(manifest, inParts + tail).orElseThrow();
+      return Optional.of(new State(upload, multipartId, partSize, parts, tail));
+    } catch (SdkException e) {
+      if (S3ErrorsView.status(e) == 404) {
+        return Optional.empty(); // the multipart upload is gone (aborted, expired by S3)
+      }
+      throw new IOException("reading upload " + id + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<Upload> settle(String id) throws IOException {
+    if (!ID.matcher(id).matches()) {
+      return Optional.empty();
+    }
+    Lock lock = lockOf(id);
+    lock.lock();
+    try {
+      endActive(id);
+      return find(id);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public UploadAppend append(String id, long offset) throws IOException {
+    Lock lock = lockOf(id);
+    lock.lock();
+    try {
+      endActive(id);
+      State state = existing(id);
+      if (state.upload().complete()) {
+        throw new UploadException(Problem.COMPLETED, "upload " + id + " is already complete");
+      }
+      if (offset != state.upload().offset()) {
+        throw UploadException.mismatchingOffset(id, state.upload().offset(), offset);
+      }
+      byte[] part = new byte[state.partSize()];
+      int buffered = (int) state.tail();
+      if (buffered > 0) {
+        readFully(tailKey(id, state.parts()), part, buffered);
+      }
+      Hashed hashed = hashes.get(id);
+      MessageDigest digest =
+          hashed != null && hashed.offset() == offset
+              ? copy(hashed.digest())
+              : offset == 0 ? sha256() : null;
+      S3UploadAppend append = new S3UploadAppend(this, state, part, buffered, digest);
+      active.put(id, append);
+      return append;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Uploads part {@code number} of {@code state}'s multipart upload; returns its ETag. */
+  String uploadPart(State state, int number, byte[] data, int length) throws IOException {
+    S3Location target = target(state.upload().key());
+    try {
+      return client
+          .uploadPart(
+              b ->
+                  b.bucket(target.bucket())
+                      .key(target.key())
+                      .uploadId(state.multipartId())
+                      .partNumber(number)
+                      .contentLength((long) length),
+              RequestBody.fromInputStream(new ByteArrayInputStream(data, 0, length), length))
+          .eTag();
+    } catch (SdkException e) {
+      throw new IOException(
+          "uploading part " + number + " of upload " + state.upload().id() + " failed", e);
+    }
+  }
+
+  /** Makes {@code data[0..length)} the tail after part {@code parts}, replacing the old tail. */
+  void writeTail(State state, int parts, byte[] data, int length) throws IOException {
+    String id = state.upload().id();
+    try {
+      put(tailKey(id, parts), data, length);
+      if (parts != state.parts()) {
+        delete(tailKey(id, state.parts()));
+      }
+    } catch (SdkException e) {
+      throw new IOException("storing the tail of upload " + id + " failed", e);
+    }
+  }
+
+  /** Called by an append as it ends; {@code digest} covers the upload up to {@code offset}. */
+  void ended(S3UploadAppend append, long offset, MessageDigest digest, boolean discarded) {
+    String id = append.id();
+    if (digest != null) {
+      hashes.put(id, new Hashed(offset, digest));
+    } else if (!discarded) {
+      hashes.remove(id);
+    }
+    active.remove(id, append);
+  }
+
+  @Override
+  public Upload declareLength(String id, long length) throws IOException {
+    if (length < 0) {
+      throw new IllegalArgumentException("length must be >= 0: " + length);
+    }
+    Lock lock = lockOf(id);
+    lock.lock();
+    try {
+      endActive(id);
+      State state = existing(id);
+      Upload upload = state.upload();
+      if (upload.lengthKnown()) {
+        if (upload.length() != length) {
+          throw new UploadException(
+              Problem.INCONSISTENT_LENGTH,
+              "upload " + id + " was declared " + upload.length() + " bytes long, not " + length);
+        }
+        return upload;
+      }
+      if (upload.offset() > length) {
+        throw new UploadException(
+            Problem.INCONSISTENT_LENGTH,
+            "upload " + id + " already holds " + upload.offset() + " bytes, more than " + length);
+      }
+      if ((length + state.partSize() - 1) / state.partSize() > MAX_PARTS) {
+        throw new UploadException(
+            Problem.INCONSISTENT_LENGTH,
+            "upload "
+                + id
+                + " cannot hold "
+                + length
+                + " bytes in "
+                + MAX_PARTS
+                + " parts of "
+                + state.partSize());
+      }
+      Upload declared = upload.withLength(length);
+      writeManifest(declared, state.multipartId(), state.partSize());
+      return declared;
+    } catch (SdkException e) {
+      throw new IOException("declaring the length of upload " + id + " failed", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Receipt complete(String id) throws IOException {
+    Lock lock = lockOf(id);
+    lock.lock();
+    try {
+      endActive(id);
+      State state = existing(id);
+      Upload upload = state.upload();
+      if (upload.complete()) {
+        throw new UploadException(Problem.COMPLETED, "upload " + id + " is already complete");
+      }
+      if (upload.lengthKnown() && upload.offset() != upload.length()) {
+        throw new UploadException(
+            Problem.INCONSISTENT_LENGTH,
+            "upload "
+                + id
+                + " holds "
+                + upload.offset()
+                + " bytes but was declared "
+                + upload.length()
+                + " bytes long");
+      }
+      Hashed hashed = hashes.remove(id);
+      String sha256 =
+          hashed != null && hashed.offset() == upload.offset()
+              ? HexFormat.of().formatHex(hashed.digest().digest())
+              : null;
+      if (sha256 != null
+          && upload.expectedSha256() != null
+          && !upload.expectedSha256().equalsIgnoreCase(sha256)) {
+        cancel(id);
+        throw new DigestMismatchException("sha256", upload.expectedSha256(), sha256);
+      }
+      S3Location target = target(upload.key());
+      String etag;
+      try {
+        etag = completeMultipart(state, target);
+      } catch (S3Exception e) {
+        cancelQuietly(id);
+        if (!upload.overwrite() && S3ErrorsView.status(e) == 412) {
+          throw new FileAlreadyExistsException(
+              upload.key(), null, "an object exists and overwrite is off");
+        }
+        throw new IOException("completing upload " + id + " failed: " + e.getMessage(), e);
+      }
+      try {
+        if (sha256 == null) {
+          sha256 = hashObject(target);
+          if (upload.expectedSha256() != null
+              && !upload.expectedSha256().equalsIgnoreCase(sha256)) {
+            delete(target.key());
+            discard(id);
+            throw new DigestMismatchException("sha256", upload.expectedSha256(), sha256);
+          }
+        }
+        if (upload.expectedSha256() == null && upload.offset() <= MAX_SINGLE_COPY) {
+          String hex = sha256;
+          etag =
+              client
+                  .copyObject(
+                      b ->
+                          b.sourceBucket(target.bucket())
+                              .sourceKey(target.key())
+                              .destinationBucket(target.bucket())
+                              .destinationKey(target.key())
+                              .copySourceIfMatch(etagOf(target))
+                              .metadataDirective(MetadataDirective.REPLACE)
+                              .contentType(upload.contentType())
+                              .metadata(Map.of("sha256", hex)))
+                  .copyObjectResult()
+                  .eTag();
+        }
+        for (S3Object tail : listTails(id)) {
+          delete(tail.key());
+        }
+        writeManifest(upload.completed(sha256), state.multipartId(), state.partSize());
+      } catch (SdkException e) {
+        throw new IOException("completing upload " + id + " failed: " + e.getMessage(), e);
+      }
+      return Receipt.of(target.toString())
+          .with("key", upload.key())
+          .with("bytes", upload.offset())
+          .with("sha256", sha256)
+          .with("etag", etag)
+          .with("upload", id)
+          .with("offset", upload.offset());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private String completeMultipart(State state, S3Location target) throws IOException {
+    String id = state.upload().id();
+    List<CompletedPart> parts = new ArrayList<>();
+    for (Part part : listParts(state.upload().key(), state.multipartId())) {
+      if (part.partNumber() <= state.parts()) {
+        parts.add(CompletedPart.builder().partNumber(part.partNumber()).eTag(part.eTag()).build());
+      }
+    }
+    if (state.tail() > 0 || parts.isEmpty()) {
+      byte[] tail = new byte[(int) state.tail()];
+      if (tail.length > 0) {
+        readFully(tailKey(id, state.parts()), tail, tail.length);
+      }
+      int number = state.parts() + 1;
+      parts.add(
+          CompletedPart.builder()
+              .partNumber(number)
+              .eTag(uploadPart(state, number, tail, tail.length))
+              .build());
+    }
+    return client
+        .completeMultipartUpload(
+            b -> {
+              b.bucket(target.bucket())
+                  .key(target.key())
+                  .uploadId(state.multipartId())
+                  .multipartUpload(m -> m.parts(parts));
+              if (!state.upload().overwrite()) {
+                b.ifNoneMatch("*");
+              }
+            })
+        .eTag();
+  }
+
+  private String etagOf(S3Location target) {
+    return client.headObject(b -> b.bucket(target.bucket()).key(target.key())).eTag();
+  }
+
+  private String hashObject(S3Location target) throws IOException {
+    MessageDigest digest = sha256();
+    byte[] buffer = new byte[64 * 1024];
+    try (InputStream in = client.getObject(b -> b.bucket(target.bucket()).key(target.key()))) {
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  @Override
+  public boolean cancel(String id) throws IOException {
+    if (!ID.matcher(id).matches()) {
+      return false;
+    }
+    Lock lock = lockOf(id);
+    lock.lock();
+    try {
+      endActive(id);
+      return discard(id);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void cancelQuietly(String id) {
+    try {
+      discard(id);
+    } catch (IOException | SdkException e) {
+      // the completion's failure is the one to report; the sweeper tries again
+    }
+  }
+
+  /** Aborts the multipart upload (if still open) and deletes the tails and the manifest. */
+  private boolean discard(String id) throws IOException {
+    hashes.remove(id);
+    Properties manifest;
+    try {
+      manifest = readManifest(id);
+    } catch (NoSuchKeyException e) {
+      return false;
+    }
+    try {
+      Optional<Upload> upload = Upload.fromProperties(manifest, 0);
+      String multipartId = manifest.getProperty("multipartId");
+      if (upload.isPresent() && !upload.get().complete() && multipartId != null) {
+        S3Location target = target(upload.get().key());
+        try {
+          client.abortMultipartUpload(
+              b -> b.bucket(target.bucket()).key(target.key()).uploadId(multipartId));
+        } catch (S3Exception e) {
+          if (S3ErrorsView.status(e) != 404) {
+            throw e;
+          }
+        }
+      }
+      for (S3Object tail : listTails(id)) {
+        delete(tail.key());
+      }
+      delete(manifestKey(id));
+      return true;
+    } catch (SdkException e) {
+      throw new IOException("cancelling upload " + id + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<Upload> list() throws IOException {
+    List<Upload> all = new ArrayList<>();
+    try {
+      for (S3Object object :
+          client
+              .listObjectsV2Paginator(b -> b.bucket(root.bucket()).prefix(root.key() + FOLDER))
+              .contents()) {
+        String name = object.key().substring((root.key() + FOLDER).length());
+        if (name.endsWith(".upload")) {
+          find(name.substring(0, name.length() - ".upload".length())).ifPresent(all::add);
+        }
+      }
+    } catch (SdkException e) {
+      throw new IOException("listing uploads failed: " + e.getMessage(), e);
+    }
+    return all;
+  }
+
+  @Override
+  public String toString() {
+    return "S3UploadStore(" + root + ")";
+  }
+
+  private void endActive(String id) throws IOException {
+    S3UploadAppend running = active.get(id);
+    if (running == null) {
+      return;
+    }
+    running.supersede();
+    try {
+      if (!running.awaitEnd(SUPERSEDE_WAIT)) {
+        throw new UploadException(
+            Problem.BUSY, "an earlier request to upload " + id + " has not ended yet");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for an append to end");
+    }
+  }
+
+  private State existing(String id) throws IOException {
+    return state(id).orElseThrow(() -> new UploadException(Problem.NOT_FOUND, "no upload " + id));
+  }
+
+  private List<S3Object> listTails(String id) {
+    String prefix = root.key() + FOLDER + id + ".tail.";
+    return client
+        .listObjectsV2Paginator(b -> b.bucket(root.bucket()).prefix(prefix))
+        .contents()
+        .stream()
+        .toList();
+  }
+
+  private List<Part> listParts(String key, String multipartId) {
+    S3Location target = target(key);
+    return client
+        .listPartsPaginator(b -> b.bucket(target.bucket()).key(target.key()).uploadId(multipartId))
+        .parts()
+        .stream()
+        .toList();
+  }
+
+  private void writeManifest(Upload upload, String multipartId, int partSize) {
+    Properties p = upload.toProperties();
+    p.setProperty("multipartId", multipartId);
+    p.setProperty("partSize", Integer.toString(partSize));
+    StringWriter out = new StringWriter();
+    try {
+      p.store(out, null);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to a string failed", e);
+    }
+    byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+    put(manifestKey(upload.id()), bytes, bytes.length);
+  }
+
+  private Properties readManifest(String id) throws IOException {
+    Properties p = new Properties();
+    byte[] bytes =
+        client.getObjectAsBytes(b -> b.bucket(root.bucket()).key(manifestKey(id))).asByteArray();
+    p.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+    return p;
+  }
+
+  private void readFully(String key, byte[] into, int length) throws IOException {
+    try (InputStream in = client.getObject(b -> b.bucket(root.bucket()).key(key))) {
+      int read = in.readNBytes(into, 0, length);
+      if (read != length) {
+        throw new IOException("the tail " + key + " holds " + read + " bytes, not " + length);
+      }
+    } catch (SdkException e) {
+      throw new IOException("reading " + key + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void put(String key, byte[] data, int length) {
+    client.putObject(
+        b -> b.bucket(root.bucket()).key(key).contentLength((long) length),
+        RequestBody.fromInputStream(new ByteArrayInputStream(data, 0, length), length));
+  }
+
+  private void delete(String key) {
+    client.deleteObject(b -> b.bucket(root.bucket()).key(key));
+  }
+
+  private S3Location target(String key) {
+    return root.resolve(key);
+  }
+
+  private String manifestKey(String id) {
+    return root.key() + FOLDER + id + ".upload";
+  }
+
+  private String tailKey(String id, int parts) {
+    return root.key() + FOLDER + id + ".tail." + String.format("%05d", parts);
+  }
+
+  private Lock lockOf(String id) {
+    return locks[Math.floorMod(id.hashCode(), locks.length)];
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+
+  private static MessageDigest copy(MessageDigest digest) {
+    try {
+      return (MessageDigest) digest.clone();
+    } catch (CloneNotSupportedException e) {
+      return null;
+    }
+  }
+
+  /** S3 error statuses, as the store's internals read them. */
+  private static final class S3ErrorsView {
+    static int status(Throwable e) {
+      return e instanceof S3Exception s3 ? s3.statusCode() : -1;
+    }
+  }
+}
