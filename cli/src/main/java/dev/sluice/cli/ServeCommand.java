@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
       "",
       "Environment: SLUICE_BIND, SLUICE_PORT, SLUICE_STORE, SLUICE_TOKEN, SLUICE_MAX_BODY,",
       "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE (seconds), SLUICE_WORKERS,",
-      "SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES, SLUICE_MAX_CONNECTIONS.",
+      "SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES, SLUICE_MAX_CONNECTIONS,",
+      "SLUICE_COORD, SLUICE_NODE_ID.",
     })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -142,6 +143,22 @@ public final class ServeCommand implements Callable<Integer> {
   Integer maxConnections;
 
   @Option(
+      names = "--coord",
+      paramLabel = "URL",
+      description = {
+        "Run as one node of a cluster coordinated through redis://HOST:PORT or",
+        "jdbc:postgresql://...: --global-rate is then the limit of all nodes together and",
+        "/jobs?scope=cluster lists every node's transfers. Use a store all nodes share."
+      })
+  String coord;
+
+  @Option(
+      names = "--node-id",
+      paramLabel = "ID",
+      description = "This node's id in the cluster (default: generated).")
+  String nodeId;
+
+  @Option(
       names = "--db",
       paramLabel = "JDBC_URL",
       description = {
@@ -242,6 +259,12 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (maxConnections != null) {
       b.maxConnections(maxConnections);
+    }
+    if (coord != null) {
+      b.coord(coord);
+    }
+    if (nodeId != null) {
+      b.nodeId(nodeId);
     }
     return b.build();
   }

@@ -39,6 +39,9 @@ import java.util.Map;
  *     before it is refused with 503 and {@code Retry-After} (default 500 ms)
  * @param maxConnections the most client connections open at once (default 384); past it the server
  *     stops accepting until one closes, and the rest wait in the kernel's accept queue
+ * @param coord the coordination store that makes this server a node of a cluster: {@code redis://…}
+ *     or {@code jdbc:postgresql://…}; null for a server alone (the default)
+ * @param nodeId this node's id in the cluster; null generates one (ignored without {@code coord})
  */
 public record ServerConfig(
     String bind,
@@ -60,7 +63,9 @@ public record ServerConfig(
     int maxTransfers,
     int maxOpenFiles,
     Duration admissionWait,
-    int maxConnections) {
+    int maxConnections,
+    String coord,
+    String nodeId) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -85,6 +90,21 @@ public record ServerConfig(
     }
     if (token != null && token.isEmpty()) {
       token = null;
+    }
+    if (coord != null && coord.isBlank()) {
+      coord = null;
+    }
+    if (coord != null
+        && !coord.startsWith("redis://")
+        && !coord.startsWith("rediss://")
+        && !coord.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException(
+          "coord must be redis://, rediss:// or jdbc:postgresql://: "
+              + dev.sluice.core.Secrets.redact(coord));
+    }
+    if (nodeId != null && !nodeId.isBlank() && !nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new IllegalArgumentException(
+          "nodeId must be 1 to 64 letters, digits, '.', '_' or '-': " + nodeId);
     }
   }
 
@@ -127,7 +147,8 @@ public record ServerConfig(
    * SLUICE_BIND}, {@code SLUICE_PORT}, {@code SLUICE_STORE}, {@code SLUICE_TOKEN}, {@code
    * SLUICE_MAX_BODY}, {@code SLUICE_RATE}, {@code SLUICE_MAX_RATE}, {@code SLUICE_GLOBAL_RATE},
    * {@code SLUICE_GRACE} (seconds), {@code SLUICE_WORKERS}, {@code SLUICE_MEMORY_BUDGET}, {@code
-   * SLUICE_MAX_TRANSFERS}, {@code SLUICE_MAX_OPEN_FILES}, {@code SLUICE_MAX_CONNECTIONS}.
+   * SLUICE_MAX_TRANSFERS}, {@code SLUICE_MAX_OPEN_FILES}, {@code SLUICE_MAX_CONNECTIONS}, {@code
+   * SLUICE_COORD}, {@code SLUICE_NODE_ID}.
    *
    * @throws IllegalArgumentException naming the variable whose value is malformed
    */
@@ -147,6 +168,8 @@ public record ServerConfig(
     ifSet(env, "SLUICE_MAX_TRANSFERS", v -> b.maxTransfers(Integer.parseInt(v.trim())));
     ifSet(env, "SLUICE_MAX_OPEN_FILES", v -> b.maxOpenFiles(Integer.parseInt(v.trim())));
     ifSet(env, "SLUICE_MAX_CONNECTIONS", v -> b.maxConnections(Integer.parseInt(v.trim())));
+    ifSet(env, "SLUICE_COORD", b::coord);
+    ifSet(env, "SLUICE_NODE_ID", b::nodeId);
     return b;
   }
 
@@ -186,6 +209,8 @@ public record ServerConfig(
     private int maxOpenFiles;
     private Duration admissionWait = Duration.ofMillis(500);
     private int maxConnections = 384;
+    private String coord;
+    private String nodeId;
 
     private Builder() {}
 
@@ -293,6 +318,18 @@ public record ServerConfig(
       return this;
     }
 
+    /** The coordination store that makes this server a node of a cluster; null for none. */
+    public Builder coord(String url) {
+      this.coord = url;
+      return this;
+    }
+
+    /** This node's id in the cluster; null generates one. */
+    public Builder nodeId(String id) {
+      this.nodeId = id;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           bind,
@@ -314,7 +351,9 @@ public record ServerConfig(
           maxTransfers,
           maxOpenFiles,
           admissionWait,
-          maxConnections);
+          maxConnections,
+          coord,
+          nodeId);
     }
   }
 }

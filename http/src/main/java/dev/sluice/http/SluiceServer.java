@@ -11,6 +11,7 @@ import dev.sluice.core.job.SchedulerLag;
 import dev.sluice.core.job.WorkerPool;
 import dev.sluice.http.internal.Admission;
 import dev.sluice.http.internal.Auth;
+import dev.sluice.http.internal.Cluster;
 import dev.sluice.http.internal.Deliveries;
 import dev.sluice.http.internal.JettyErrors;
 import dev.sluice.http.internal.Keys;
@@ -62,6 +63,7 @@ public final class SluiceServer implements AutoCloseable {
   private final Transfers transfers;
   private final JobRegistry registry;
   private final Admission admission;
+  private final Cluster cluster; // null for a server alone
   private final Object shutdownLock = new Object();
   private boolean shutDown; // guarded by shutdownLock
 
@@ -69,13 +71,20 @@ public final class SluiceServer implements AutoCloseable {
     this.config = config;
     this.store = store;
     this.transfers = new Transfers();
+    this.cluster = config.coord() == null ? null : Cluster.join(config, transfers);
     this.registry = new JobRegistry();
     SchedulerLag lag = registry.own(SchedulerLag.start());
-    ServerMetrics metrics = new ServerMetrics(transfers);
+    ServerMetrics metrics = new ServerMetrics(transfers, cluster == null ? null : cluster.nodeId());
     metrics.schedulerLag("p50", () -> lag.snapshot().p50Nanos() / 1e9);
     metrics.schedulerLag("p99", () -> lag.snapshot().p99Nanos() / 1e9);
     metrics.schedulerLag("max", () -> lag.snapshot().maxNanos() / 1e9);
-    Throttle throttle = new Throttle(config.globalRate(), config.defaultRate(), config.maxRate());
+    Throttle throttle =
+        cluster == null
+            ? new Throttle(config.globalRate(), config.defaultRate(), config.maxRate())
+            : cluster.throttle(config);
+    if (cluster != null) {
+      metrics.cluster(cluster);
+    }
     WorkerPool workers =
         config.workers() == 0 ? null : registry.own(WorkerPool.of(config.workers()));
     this.admission =
@@ -86,7 +95,8 @@ public final class SluiceServer implements AutoCloseable {
             config.admissionWait());
     metrics.admission(admission);
     ServerContext context =
-        new ServerContext(config, transfers, metrics, throttle, registry, lag, workers, admission);
+        new ServerContext(
+            config, transfers, metrics, throttle, registry, lag, workers, admission, cluster);
     Keys keys = new Keys();
     Delivery delivery = Delivery.of(new RangeLimits(config.maxRanges(), 80, 1));
     this.router =
@@ -184,7 +194,17 @@ public final class SluiceServer implements AutoCloseable {
     /** Binds and starts serving. */
     public SluiceServer start() throws Exception {
       SluiceServer server = new SluiceServer(config, store, extras);
-      server.jetty.start();
+      try {
+        server.jetty.start();
+      } catch (Exception e) {
+        if (server.cluster != null) {
+          server.cluster.close();
+        }
+        throw e;
+      }
+      if (server.cluster != null) {
+        server.cluster.start(server.baseUrl());
+      }
       return server;
     }
   }
@@ -199,12 +219,23 @@ public final class SluiceServer implements AutoCloseable {
     return "http://" + config.bind() + ":" + port();
   }
 
+  /**
+   * The coordination store's answer to one round trip, for a readiness probe; empty for a server
+   * alone (no {@code --coord}), which has no store to wait for.
+   */
+  public java.util.Optional<dev.sluice.coord.Probe> coordinationProbe() {
+    return cluster == null ? java.util.Optional.empty() : java.util.Optional.of(cluster.probe());
+  }
+
   /** One line saying where the server listens, where it stores and how auth is set. */
   public String startupLine() {
     return "sluice: serving on "
         + baseUrl()
         + " · store "
         + Secrets.redact(store.describe())
+        + (cluster == null
+            ? ""
+            : " · cluster node " + cluster.nodeId() + " via " + cluster.coordination().describe())
         + " · auth "
         + (config.authRequired()
             ? "token (writes need Authorization: Bearer; reads the token or a signed link)"
@@ -234,6 +265,9 @@ public final class SluiceServer implements AutoCloseable {
     }
     registry.shutdown(Duration.ZERO); // any upload left is cancelled; the lag probe, workers stop
     jetty.stop();
+    if (cluster != null) {
+      cluster.close(); // releases this node's leases, leaves the node list
+    }
     return drained;
   }
 

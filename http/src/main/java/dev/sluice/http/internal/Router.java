@@ -212,7 +212,7 @@ public final class Router extends Handler.Abstract {
       case "/jobs" -> {
         requireGet(method, path);
         auth.requireToken(exchange);
-        exchange.respond(200, Map.of("transfers", context.transfers().describe()));
+        exchange.respond(200, Cluster.jobs(context, exchange.query("scope")));
       }
       default -> {
         for (Extra extra : extras) {

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * What every handler shares: the configuration, the running transfers, meters, pacing, the job
  * registry uploads run under, the scheduler-lag probe, the worker pool uploads run on (null when
- * they run inline) and admission control.
+ * they run inline), admission control, and the cluster this server is a node of (null when it runs
+ * alone, without {@code --coord}).
  */
 public record ServerContext(
     ServerConfig config,
@@ -22,7 +23,21 @@ public record ServerContext(
     JobRegistry registry,
     SchedulerLag lag,
     WorkerPool workers,
-    Admission admission) {
+    Admission admission,
+    Cluster cluster) {
+
+  /** The context of a server that runs alone. */
+  public ServerContext(
+      ServerConfig config,
+      Transfers transfers,
+      ServerMetrics metrics,
+      Throttle throttle,
+      JobRegistry registry,
+      SchedulerLag lag,
+      WorkerPool workers,
+      Admission admission) {
+    this(config, transfers, metrics, throttle, registry, lag, workers, admission, null);
+  }
 
   /**
    * Starts an upload's ingestion, tracked by the registry; its transforms and sink run on {@link
