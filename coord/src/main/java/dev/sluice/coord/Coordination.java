@@ -29,12 +29,20 @@ public interface Coordination extends AutoCloseable {
 
   /**
    * Opens the coordination store at {@code url}: {@code redis://[user:password@]host[:port][/db]}
-   * ({@code rediss://} for TLS) or {@code jdbc:postgresql://…}.
+   * ({@code rediss://} for TLS) or {@code jdbc:postgresql://…}. A {@code namespace=NAME} query
+   * parameter overrides the options' namespace, so that clusters can share one store.
    *
    * @throws IllegalArgumentException if no provider accepts {@code url}, or it is malformed
    * @throws CoordinationException if the store does not answer
    */
   static Coordination open(String url, CoordinationOptions options) {
+    java.util.regex.Matcher ns =
+        java.util.regex.Pattern.compile("([?&])namespace=([^&]*)&?").matcher(url);
+    if (ns.find()) {
+      options = options.withNamespace(ns.group(2));
+      String rest = url.substring(0, ns.start()) + ns.group(1) + url.substring(ns.end());
+      url = rest.endsWith("?") || rest.endsWith("&") ? rest.substring(0, rest.length() - 1) : rest;
+    }
     for (CoordinationProvider provider :
         ServiceLoader.load(CoordinationProvider.class, Coordination.class.getClassLoader())) {
       if (provider.accepts(url)) {

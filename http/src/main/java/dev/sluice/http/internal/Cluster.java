@@ -74,7 +74,10 @@ public final class Cluster implements AutoCloseable {
       long burst = Throttle.globalBurst(rate);
       globalTokens =
           new ClusterTokens(
-              coordination.sharedBucket("global-rate", rate, burst), rate, burst, () -> liveNodes);
+              coordination.sharedBucket("global-rate-" + rate, rate, burst),
+              rate,
+              burst,
+              () -> liveNodes);
     }
     return new Throttle(rate, config.defaultRate(), config.maxRate(), globalTokens);
   }
