@@ -36,6 +36,11 @@ done
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 [ -n "$store" ] || store="$dir/store"
+case "$store" in # a folder: absolute, since the nodes run in --dir
+  *://* | jdbc:*) ;;
+  /*) ;;
+  *) mkdir -p "$store" && store=$(cd "$store" && pwd) ;;
+esac
 
 nginx_bin() {
   command -v nginx 2>/dev/null || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || {

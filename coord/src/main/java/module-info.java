@@ -17,6 +17,7 @@ module dev.sluice.coord {
   exports dev.sluice.coord;
   exports dev.sluice.coord.redis;
   exports dev.sluice.coord.postgres;
+  exports dev.sluice.coord.local;
 
   uses dev.sluice.coord.CoordinationProvider;
 

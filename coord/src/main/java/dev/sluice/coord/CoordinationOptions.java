@@ -37,7 +37,7 @@ public record CoordinationOptions(
     }
   }
 
-  /** Lease 10 s renewed every 3 s, node TTL 10 s, namespace {@code sluice}, connect 1 s. */
+  /** Lease 10 s renewed every 3 s, node TTL 10 s, namespace {@code sluice}, connect 2 s. */
   public static CoordinationOptions defaults() {
     return new CoordinationOptions(
         null,
@@ -45,7 +45,7 @@ public record CoordinationOptions(
         Duration.ofSeconds(3),
         Duration.ofSeconds(10),
         "sluice",
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(2));
   }
 
   public CoordinationOptions withNodeId(String id) {

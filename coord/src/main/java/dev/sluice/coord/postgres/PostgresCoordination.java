@@ -81,7 +81,8 @@ public final class PostgresCoordination implements Coordination {
     config.setMaximumPoolSize(4);
     config.setMinimumIdle(1);
     config.setPoolName("sluice-coord");
-    config.setConnectionTimeout(Math.max(250, options.connectTimeout().toMillis()));
+    config.setConnectionTimeout(
+        Math.max(5000, options.connectTimeout().toMillis())); // a busy server forks slowly
     config.setInitializationFailTimeout(-1); // fail in createTables below, with our message
     HikariDataSource pool = new HikariDataSource(config);
     try {

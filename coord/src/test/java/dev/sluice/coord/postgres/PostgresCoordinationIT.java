@@ -1,6 +1,8 @@
 package dev.sluice.coord.postgres;
 
+import dev.sluice.coord.Coordination;
 import dev.sluice.coord.CoordinationContract;
+import dev.sluice.coord.CoordinationOptions;
 import dev.sluice.coord.TestStores;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,8 +13,8 @@ import java.sql.Statement;
 class PostgresCoordinationIT extends CoordinationContract {
 
   @Override
-  protected String url() {
-    return TestStores.postgres();
+  protected Coordination connect(CoordinationOptions options) {
+    return Coordination.open(TestStores.postgres(), options);
   }
 
   @Override
@@ -23,12 +25,5 @@ class PostgresCoordinationIT extends CoordinationContract {
         st.execute("DROP TABLE IF EXISTS " + namespace + "_" + table);
       }
     }
-  }
-
-  @Override
-  protected String unreachableUrl() {
-    return "jdbc:postgresql://127.0.0.1:"
-        + TestStores.closedPort()
-        + "/test?user=postgres&password=s3cret&connectTimeout=1";
   }
 }

@@ -1,6 +1,8 @@
 package dev.sluice.coord.redis;
 
+import dev.sluice.coord.Coordination;
 import dev.sluice.coord.CoordinationContract;
+import dev.sluice.coord.CoordinationOptions;
 import dev.sluice.coord.TestStores;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
@@ -10,8 +12,8 @@ import redis.clients.jedis.resps.ScanResult;
 class RedisCoordinationIT extends CoordinationContract {
 
   @Override
-  protected String url() {
-    return TestStores.redis();
+  protected Coordination connect(CoordinationOptions options) {
+    return Coordination.open(TestStores.redis(), options);
   }
 
   @Override
@@ -27,10 +29,5 @@ class RedisCoordinationIT extends CoordinationContract {
         cursor = page.getCursor();
       } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     }
-  }
-
-  @Override
-  protected String unreachableUrl() {
-    return "redis://:s3cret@127.0.0.1:" + TestStores.closedPort() + "/0";
   }
 }
