@@ -54,6 +54,7 @@ public final class LeaseKeeper implements AutoCloseable {
       return null; // this node holds it already
     }
     long fence;
+    long asked = System.nanoTime(); // the store's lease time runs from no earlier than this
     try {
       fence = store.grant(name, lease.token);
     } catch (RuntimeException e) {
@@ -65,7 +66,7 @@ public final class LeaseKeeper implements AutoCloseable {
       return null;
     }
     lease.fence = fence;
-    lease.renewedAt = System.nanoTime();
+    lease.renewedAt = asked;
     long every = renewEvery.toNanos();
     lease.renewal = renewer.scheduleAtFixedRate(lease::renew, every, every, TimeUnit.NANOSECONDS);
     return lease;
@@ -182,9 +183,10 @@ public final class LeaseKeeper implements AutoCloseable {
       if (ended.get()) {
         return;
       }
+      long asked = System.nanoTime();
       try {
         if (store.renew(name, token)) {
-          renewedAt = System.nanoTime();
+          renewedAt = asked;
           return;
         }
         LOG.warn("lease {} was taken over: its holder is told to stop", name);
