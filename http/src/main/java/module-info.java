@@ -1,6 +1,7 @@
 /** The Jetty 12 server (uploads, delivery, tables, metrics) and the HTTP source. */
 module dev.sluice.http {
   requires transitive dev.sluice.core;
+  requires transitive dev.sluice.coord; // SluiceServer.coordinationProbe()
   requires transitive org.eclipse.jetty.server; // handlers are Jetty Request.Handlers
   requires org.eclipse.jetty.http;
   requires org.eclipse.jetty.io;

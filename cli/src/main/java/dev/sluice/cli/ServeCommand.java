@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
       "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE, SLUICE_WORKERS,",
       "SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES, SLUICE_MAX_CONNECTIONS,",
       "SLUICE_LOG_FORMAT, SLUICE_LOG_LEVEL, SLUICE_ACCESS_LOG, SLUICE_TLS_CERT, SLUICE_TLS_KEY,",
-      "SLUICE_H2C (true/false), SLUICE_CORS_ORIGIN (comma-separated).",
+      "SLUICE_H2C (true/false), SLUICE_CORS_ORIGIN (comma-separated),",
+      "SLUICE_COORD, SLUICE_NODE_ID.",
     })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -159,6 +160,22 @@ public final class ServeCommand implements Callable<Integer> {
       description =
           "How long a resumable (tus or IETF) upload lives before it is swept (default 24h).")
   Duration uploadExpiry;
+
+  @Option(
+      names = "--coord",
+      paramLabel = "URL",
+      description = {
+        "Run as one node of a cluster coordinated through redis://HOST:PORT or",
+        "jdbc:postgresql://...: --global-rate is then the limit of all nodes together and",
+        "/jobs?scope=cluster lists every node's transfers. Use a store all nodes share."
+      })
+  String coord;
+
+  @Option(
+      names = "--node-id",
+      paramLabel = "ID",
+      description = "This node's id in the cluster (default: generated).")
+  String nodeId;
 
   @Option(
       names = "--db",
@@ -350,6 +367,12 @@ public final class ServeCommand implements Callable<Integer> {
     b.accessLog(!(accessTarget(env) instanceof Logging.AccessTarget.Off));
     if (uploadExpiry != null) {
       b.uploadExpiry(uploadExpiry);
+    }
+    if (coord != null) {
+      b.coord(coord);
+    }
+    if (nodeId != null) {
+      b.nodeId(nodeId);
     }
     return b.build();
   }

@@ -56,6 +56,9 @@ import java.util.Map;
  *     for no CORS headers at all (default)
  * @param uploadExpiry how long a resumable upload (tus or IETF) lives after it is created, complete
  *     or not, before the sweeper deletes it (default 24 hours)
+ * @param coord the coordination store that makes this server a node of a cluster: {@code redis://…}
+ *     or {@code jdbc:postgresql://…}; null for a server alone (the default)
+ * @param nodeId this node's id in the cluster; null generates one (ignored without {@code coord})
  */
 public record ServerConfig(
     String bind,
@@ -84,7 +87,9 @@ public record ServerConfig(
     Path tlsKey,
     boolean h2c,
     List<String> corsOrigins,
-    Duration uploadExpiry) {
+    Duration uploadExpiry,
+    String coord,
+    String nodeId) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -125,6 +130,21 @@ public record ServerConfig(
     }
     if (uploadExpiry == null || uploadExpiry.isNegative() || uploadExpiry.isZero()) {
       throw new IllegalArgumentException("uploadExpiry must be > 0: " + uploadExpiry);
+    }
+    if (coord != null && coord.isBlank()) {
+      coord = null;
+    }
+    if (coord != null
+        && !coord.startsWith("redis://")
+        && !coord.startsWith("rediss://")
+        && !coord.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException(
+          "coord must be redis://, rediss:// or jdbc:postgresql://: "
+              + dev.sluice.core.Secrets.redact(coord));
+    }
+    if (nodeId != null && !nodeId.isBlank() && !nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new IllegalArgumentException(
+          "nodeId must be 1 to 64 letters, digits, '.', '_' or '-': " + nodeId);
     }
   }
 
@@ -174,7 +194,8 @@ public record ServerConfig(
    * {@code SLUICE_GRACE} (seconds), {@code SLUICE_WORKERS}, {@code SLUICE_MEMORY_BUDGET}, {@code
    * SLUICE_MAX_TRANSFERS}, {@code SLUICE_MAX_OPEN_FILES}, {@code SLUICE_MAX_CONNECTIONS}, {@code
    * SLUICE_LOG_FORMAT}, {@code SLUICE_TLS_CERT}, {@code SLUICE_TLS_KEY}, {@code SLUICE_H2C} ({@code
-   * true}/{@code false}), {@code SLUICE_CORS_ORIGIN} (comma-separated).
+   * true}/{@code false}), {@code SLUICE_CORS_ORIGIN} (comma-separated), {@code SLUICE_COORD},
+   * {@code SLUICE_NODE_ID}.
    *
    * @throws IllegalArgumentException naming the variable whose value is malformed
    */
@@ -199,6 +220,8 @@ public record ServerConfig(
     ifSet(env, "SLUICE_TLS_KEY", v -> b.tlsKey(Path.of(v.trim())));
     ifSet(env, "SLUICE_H2C", v -> b.h2c(parseBoolean(v)));
     ifSet(env, "SLUICE_CORS_ORIGIN", v -> b.corsOrigins(origins(v)));
+    ifSet(env, "SLUICE_COORD", b::coord);
+    ifSet(env, "SLUICE_NODE_ID", b::nodeId);
     return b;
   }
 
@@ -287,6 +310,8 @@ public record ServerConfig(
     private boolean h2c;
     private List<String> corsOrigins = List.of();
     private Duration uploadExpiry = Duration.ofHours(24);
+    private String coord;
+    private String nodeId;
 
     private Builder() {}
 
@@ -436,6 +461,18 @@ public record ServerConfig(
       return this;
     }
 
+    /** The coordination store that makes this server a node of a cluster; null for none. */
+    public Builder coord(String url) {
+      this.coord = url;
+      return this;
+    }
+
+    /** This node's id in the cluster; null generates one. */
+    public Builder nodeId(String id) {
+      this.nodeId = id;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           bind,
@@ -464,7 +501,9 @@ public record ServerConfig(
           tlsKey,
           h2c,
           corsOrigins,
-          uploadExpiry);
+          uploadExpiry,
+          coord,
+          nodeId);
     }
   }
 }

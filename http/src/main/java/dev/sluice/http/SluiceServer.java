@@ -15,6 +15,7 @@ import dev.sluice.core.upload.UploadStore;
 import dev.sluice.http.internal.AccessLog;
 import dev.sluice.http.internal.Admission;
 import dev.sluice.http.internal.Auth;
+import dev.sluice.http.internal.Cluster;
 import dev.sluice.http.internal.Cors;
 import dev.sluice.http.internal.Deliveries;
 import dev.sluice.http.internal.JettyErrors;
@@ -89,6 +90,7 @@ public final class SluiceServer implements AutoCloseable {
   private final JobRegistry registry;
   private final Admission admission;
   private final UploadSweeper sweeper; // null without resumable uploads
+  private final Cluster cluster; // null for a server alone
   private final Object shutdownLock = new Object();
   private boolean shutDown; // guarded by shutdownLock
 
@@ -103,12 +105,19 @@ public final class SluiceServer implements AutoCloseable {
     this.config = config;
     this.store = store;
     this.registry = new JobRegistry();
+    this.cluster = config.coord() == null ? null : Cluster.join(config, registry);
     SchedulerLag lag = registry.own(SchedulerLag.start());
-    ServerMetrics metrics = new ServerMetrics(registry);
+    ServerMetrics metrics = new ServerMetrics(registry, cluster == null ? null : cluster.nodeId());
     metrics.schedulerLag("p50", () -> lag.snapshot().p50Nanos() / 1e9);
     metrics.schedulerLag("p99", () -> lag.snapshot().p99Nanos() / 1e9);
     metrics.schedulerLag("max", () -> lag.snapshot().maxNanos() / 1e9);
-    Throttle throttle = new Throttle(config.globalRate(), config.defaultRate(), config.maxRate());
+    Throttle throttle =
+        cluster == null
+            ? new Throttle(config.globalRate(), config.defaultRate(), config.maxRate())
+            : cluster.throttle(config);
+    if (cluster != null) {
+      metrics.cluster(cluster);
+    }
     WorkerPool workers =
         config.workers() == 0 ? null : registry.own(WorkerPool.of(config.workers()));
     this.admission =
@@ -119,7 +128,7 @@ public final class SluiceServer implements AutoCloseable {
             config.admissionWait());
     metrics.admission(admission);
     ServerContext context =
-        new ServerContext(config, metrics, throttle, registry, lag, workers, admission);
+        new ServerContext(config, metrics, throttle, registry, lag, workers, admission, cluster);
     ResumableUploads resumable =
         uploadStore == null ? null : new ResumableUploads(uploadStore, store, context, uploadClock);
     this.sweeper =
@@ -307,7 +316,17 @@ public final class SluiceServer implements AutoCloseable {
       }
       SluiceServer server =
           new SluiceServer(config, store, uploadStore, uploadClock, extras, accessLog);
-      server.jetty.start();
+      try {
+        server.jetty.start();
+      } catch (Exception e) {
+        if (server.cluster != null) {
+          server.cluster.close();
+        }
+        throw e;
+      }
+      if (server.cluster != null) {
+        server.cluster.start(server.baseUrl());
+      }
       LOG.info(
           "listening on {} ({}) · store {}",
           server.baseUrl(),
@@ -327,12 +346,23 @@ public final class SluiceServer implements AutoCloseable {
     return (config.tls() ? "https://" : "http://") + config.bind() + ":" + port();
   }
 
+  /**
+   * The coordination store's answer to one round trip, for a readiness probe; empty for a server
+   * alone (no {@code --coord}), which has no store to wait for.
+   */
+  public java.util.Optional<dev.sluice.coord.Probe> coordinationProbe() {
+    return cluster == null ? java.util.Optional.empty() : java.util.Optional.of(cluster.probe());
+  }
+
   /** One line saying where the server listens, where it stores and how auth is set. */
   public String startupLine() {
     return "sluice: serving on "
         + baseUrl()
         + " · store "
         + Secrets.redact(store.describe())
+        + (cluster == null
+            ? ""
+            : " · cluster node " + cluster.nodeId() + " via " + cluster.coordination().describe())
         + " · auth "
         + (config.authRequired()
             ? "token (writes need Authorization: Bearer; reads the token or a signed link)"
@@ -369,6 +399,9 @@ public final class SluiceServer implements AutoCloseable {
     // probe and the workers stop
     registry.shutdown(Duration.ZERO);
     jetty.stop();
+    if (cluster != null) {
+      cluster.close(); // releases this node's leases, leaves the node list
+    }
     if (sweeper != null) {
       sweeper.close();
     }

@@ -124,4 +124,28 @@ class ServerConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("TLS needs both a certificate and its key: no certificate given");
   }
+
+  @Test
+  void aServerRunsAloneUnlessACoordinationStoreIsGiven() {
+    assertThat(ServerConfig.builder().build().coord()).isNull();
+    ServerConfig node =
+        ServerConfig.fromEnvironment(
+                Map.of("SLUICE_COORD", "redis://127.0.0.1:6379", "SLUICE_NODE_ID", "n-1"))
+            .build();
+    assertThat(node.coord()).isEqualTo("redis://127.0.0.1:6379");
+    assertThat(node.nodeId()).isEqualTo("n-1");
+    assertThat(ServerConfig.builder().coord("jdbc:postgresql://db/x").build().coord())
+        .isEqualTo("jdbc:postgresql://db/x");
+  }
+
+  @Test
+  void aCoordinationStoreOfAnotherKindIsRefusedWithoutItsPassword() {
+    assertThatThrownBy(() -> ServerConfig.builder().coord("mysql://u:pw@db:3306/x").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("coord must be redis://, rediss:// or jdbc:postgresql://: mysql://")
+        .hasMessageNotContaining("pw");
+    assertThatThrownBy(() -> ServerConfig.builder().nodeId("two words").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("nodeId must be 1 to 64 letters, digits, '.', '_' or '-': two words");
+  }
 }

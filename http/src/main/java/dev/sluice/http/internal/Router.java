@@ -5,13 +5,10 @@ import dev.sluice.core.ClientDisconnectedException;
 import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.job.IngestionException;
-import dev.sluice.core.job.JobStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -238,7 +235,7 @@ public final class Router extends Handler.Abstract {
       case "/jobs" -> {
         requireGet(method, path);
         auth.requireToken(exchange);
-        exchange.respond(200, Map.of("transfers", transfers()));
+        exchange.respond(200, Cluster.jobs(context, exchange.query("scope")));
       }
       default -> {
         for (Extra extra : extras) {
@@ -278,27 +275,6 @@ public final class Router extends Handler.Abstract {
 
   private static Callback callbackOf(Exchange exchange) {
     return Callback.from(exchange::finish, exchange::fail);
-  }
-
-  /**
-   * The running uploads and downloads, oldest first, for {@code /jobs}: id, direction, key, bytes
-   * so far, expected bytes (-1 when unknown), start time, seconds running and the recent rate.
-   */
-  private List<Map<String, Object>> transfers() {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (JobStatus job : context.registry().jobs()) {
-      Map<String, Object> transfer = new LinkedHashMap<>();
-      transfer.put("id", job.id());
-      transfer.put("direction", job.kind());
-      transfer.put("key", job.name());
-      transfer.put("bytes", job.bytesIn());
-      transfer.put("expectedBytes", job.expectedBytes());
-      transfer.put("startedAt", job.startedAt().toString());
-      transfer.put("seconds", job.elapsed().toMillis() / 1000.0);
-      transfer.put("bytesPerSecond", Math.round(job.bytesPerSecond()));
-      out.add(transfer);
-    }
-    return out;
   }
 
   /**

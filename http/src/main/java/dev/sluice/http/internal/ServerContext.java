@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * What every handler shares: the configuration, meters, pacing, the job registry every upload and
  * download is listed in, the scheduler-lag probe, the worker pool uploads run on (null when they
- * run inline) and admission control.
+ * run inline), admission control, and the cluster this server is a node of (null when it runs
+ * alone, without {@code --coord}).
  */
 public record ServerContext(
     ServerConfig config,
@@ -22,7 +23,20 @@ public record ServerContext(
     JobRegistry registry,
     SchedulerLag lag,
     WorkerPool workers,
-    Admission admission) {
+    Admission admission,
+    Cluster cluster) {
+
+  /** The context of a server that runs alone. */
+  public ServerContext(
+      ServerConfig config,
+      ServerMetrics metrics,
+      Throttle throttle,
+      JobRegistry registry,
+      SchedulerLag lag,
+      WorkerPool workers,
+      Admission admission) {
+    this(config, metrics, throttle, registry, lag, workers, admission, null);
+  }
 
   /**
    * Lists a download in the registry until it is closed; a shutdown cancels it like an upload.

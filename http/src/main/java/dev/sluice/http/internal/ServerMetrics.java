@@ -30,6 +30,17 @@ public final class ServerMetrics {
   private final DistributionSummary throughput;
 
   public ServerMetrics(JobRegistry jobs) {
+    this(jobs, null);
+  }
+
+  /**
+   * Meters for one node of a cluster: every meter carries a {@code node} label with {@code node}'s
+   * id (none when {@code node} is null: a server alone).
+   */
+  public ServerMetrics(JobRegistry jobs, String node) {
+    if (node != null) {
+      registry.config().commonTags("node", node);
+    }
     bytesIn =
         Counter.builder("sluice.bytes.in")
             .baseUnit("bytes")
@@ -125,6 +136,23 @@ public final class ServerMetrics {
           .description("Requests refused with 503 because a limit was reached")
           .register(registry);
     }
+  }
+
+  /**
+   * Publishes the cluster's state: the live nodes, whether the coordination store answered the last
+   * heartbeat, and whether downloads share the global rate (1) or pace to this node's share because
+   * the store does not answer (0).
+   */
+  public void cluster(Cluster cluster) {
+    Gauge.builder("sluice.cluster.nodes", cluster, Cluster::liveNodes)
+        .description("Nodes with a recent heartbeat in the coordination store")
+        .register(registry);
+    Gauge.builder("sluice.coordination.reachable", cluster, c -> c.reachable() ? 1 : 0)
+        .description("1 when the coordination store answered the last heartbeat")
+        .register(registry);
+    Gauge.builder("sluice.throttle.shared", cluster, c -> c.sharingGlobalRate() ? 1 : 0)
+        .description("1 when downloads share the cluster's global rate, 0 on this node's share")
+        .register(registry);
   }
 
   /** Publishes a scheduler-lag figure (seconds) under {@code sluice_scheduler_lag_seconds}. */

@@ -29,7 +29,7 @@ public final class Throttle {
   /** The longest a paced writer parks before it looks again. */
   static final Duration SLICE = Duration.ofMillis(100);
 
-  private final Bucket global;
+  private final Tokens global;
   private final long globalBurst;
   private final long defaultRate;
   private final long maxRate;
@@ -40,10 +40,47 @@ public final class Throttle {
    * @param maxRate the cap on a requested rate; 0 for no cap
    */
   public Throttle(long globalRate, long defaultRate, long maxRate) {
-    this.globalBurst = globalRate == 0 ? 0 : Math.max(MAX_CHUNK, globalRate / 10);
-    this.global = globalRate == 0 ? null : bucket(globalRate, globalBurst);
+    this(globalRate, defaultRate, maxRate, null);
+  }
+
+  /**
+   * As {@link #Throttle(long, long, long)}, the global limit's tokens coming from {@code shared}
+   * (e.g. a bucket all nodes of a cluster share) when it is not null.
+   */
+  Throttle(long globalRate, long defaultRate, long maxRate, Tokens shared) {
+    this.globalBurst = globalBurst(globalRate);
+    this.global =
+        globalRate == 0
+            ? null
+            : shared != null ? shared : Tokens.of(bucket(globalRate, globalBurst));
     this.defaultRate = defaultRate == 0 ? 0 : Math.max(MIN_RATE, defaultRate);
     this.maxRate = maxRate == 0 ? 0 : Math.max(MIN_RATE, maxRate);
+  }
+
+  /** The burst of the global bucket: a tenth of a second of the rate, at least one chunk. */
+  static long globalBurst(long globalRate) {
+    return globalRate == 0 ? 0 : Math.max(MAX_CHUNK, globalRate / 10);
+  }
+
+  /** Where tokens come from: a Bucket4j bucket, local or shared by a cluster. */
+  interface Tokens {
+    ConsumptionProbe tryConsumeAndReturnRemaining(long tokens);
+
+    long tryConsumeAsMuchAsPossible(long limit);
+
+    static Tokens of(Bucket bucket) {
+      return new Tokens() {
+        @Override
+        public ConsumptionProbe tryConsumeAndReturnRemaining(long tokens) {
+          return bucket.tryConsumeAndReturnRemaining(tokens);
+        }
+
+        @Override
+        public long tryConsumeAsMuchAsPossible(long limit) {
+          return bucket.tryConsumeAsMuchAsPossible(limit);
+        }
+      };
+    }
   }
 
   private static Bucket bucket(long rate, long burst) {
@@ -120,7 +157,7 @@ public final class Throttle {
      */
     public int acquire(int bytes) throws InterruptedIOException {
       try {
-        long granted = own == null ? bytes : take(own, bytes);
+        long granted = own == null ? bytes : take(Tokens.of(own), bytes);
         if (throttle != null && throttle.global != null) {
           long shared = take(throttle.global, Math.min(granted, throttle.globalBurst));
           if (shared < granted && own != null) {
@@ -136,7 +173,7 @@ public final class Throttle {
     }
 
     /** Takes at least {@code min(max, MIN_CHUNK)} tokens and at most {@code max}. */
-    private static long take(Bucket bucket, long max) throws InterruptedException {
+    private static long take(Tokens bucket, long max) throws InterruptedException {
       long need = Math.min(max, MIN_CHUNK);
       while (true) {
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(need);
