@@ -229,7 +229,7 @@ public final class FileUploadStore implements UploadStore {
             Problem.INCONSISTENT_LENGTH,
             "upload " + id + " already holds " + upload.offset() + " bytes, more than " + length);
       }
-      Upload declared = withLength(upload, length);
+      Upload declared = upload.withLength(length);
       Manifest.write(manifest(id), declared);
       return declared;
     } finally {
@@ -277,21 +277,7 @@ public final class FileUploadStore implements UploadStore {
         discard(id); // publish deleted the staged bytes: the upload cannot complete any more
         throw e;
       }
-      Upload done =
-          new Upload(
-              id,
-              upload.key(),
-              upload.offset(),
-              upload.offset(),
-              true,
-              upload.contentType(),
-              upload.metadata(),
-              upload.owner(),
-              upload.created(),
-              upload.expires(),
-              upload.overwrite(),
-              upload.expectedSha256(),
-              sha256);
+      Upload done = upload.completed(sha256);
       Manifest.write(manifest(id), done);
       return receipt.with("upload", id).with("offset", upload.offset());
     } finally {
@@ -360,23 +346,6 @@ public final class FileUploadStore implements UploadStore {
 
   private Upload existing(String id) throws IOException {
     return find(id).orElseThrow(() -> new UploadException(Problem.NOT_FOUND, "no upload " + id));
-  }
-
-  private static Upload withLength(Upload u, long length) {
-    return new Upload(
-        u.id(),
-        u.key(),
-        length,
-        u.offset(),
-        u.complete(),
-        u.contentType(),
-        u.metadata(),
-        u.owner(),
-        u.created(),
-        u.expires(),
-        u.overwrite(),
-        u.expectedSha256(),
-        u.sha256());
   }
 
   private static byte[] hashFile(Path file) throws IOException {
