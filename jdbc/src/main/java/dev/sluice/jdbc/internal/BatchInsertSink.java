@@ -144,33 +144,27 @@ public final class BatchInsertSink implements RowSink {
       }
       if (counts.length != batched || inserted != batched) {
         throw new IOException(
-            "inserting the rows of lines "
-                + batchFirstLine
-                + "–"
-                + batchLastLine
-                + " into "
-                + target
-                + " inserted "
-                + inserted
-                + " of "
-                + batched
-                + " rows");
+            insertingBatch() + " inserted " + inserted + " of " + batched + " rows");
       }
       rows += batched;
       batched = 0;
     } catch (BatchUpdateException e) {
-      throw Database.failure(
-          "inserting the rows of lines "
-              + batchFirstLine
-              + "–"
-              + batchLastLine
-              + " into "
-              + target
-              + " failed",
-          e);
+      throw Database.failure(insertingBatch() + " failed", e);
     } catch (SQLException e) {
       throw Database.failure("inserting into " + target + " failed", e);
     }
+  }
+
+  /**
+   * What the current batch does, for its failure: {@code inserting the rows of lines 3–7 into T}.
+   */
+  private String insertingBatch() {
+    return "inserting the rows of lines "
+        + batchFirstLine
+        + "–"
+        + batchLastLine
+        + " into "
+        + target;
   }
 
   @Override
