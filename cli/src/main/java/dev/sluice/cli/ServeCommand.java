@@ -25,19 +25,22 @@ import picocli.CommandLine.Option;
       "Serves objects over HTTP, streaming uploads into the store.",
       "PUT/POST uploads stream into the store with digests verified in-stream; GET/HEAD",
       "deliver them with ranges, conditionals and throttling; GET /objects lists them.",
-      "Routes: /objects/KEY, GET /objects (listing), POST /objects (multipart), /tables/TABLE,",
-      "/health, /metrics, /jobs.",
+      "Routes: /objects/KEY, GET /objects (listing), POST /objects (multipart),",
+      "/tables/TABLE, /health, /metrics, /jobs.",
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  sluice serve                                  # 127.0.0.1:8080, ./sluice-data, no auth",
-      "  SLUICE_TOKEN=s3cret sluice serve --port 9000  # writes need Authorization: Bearer s3cret",
+      "  Serve ./sluice-data on 127.0.0.1:8080 without authentication:",
+      "    sluice serve",
+      "  Writes need Authorization: Bearer s3cret:",
+      "    SLUICE_TOKEN=s3cret sluice serve --port 9000",
       "  curl -T big.iso localhost:8080/objects/isos/big.iso",
       "  curl -r 0-99 localhost:8080/objects/isos/big.iso",
       "",
-      "Environment: SLUICE_BIND, SLUICE_PORT, SLUICE_STORE, SLUICE_TOKEN, SLUICE_MAX_BODY,",
-      "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE, SLUICE_WORKERS,",
-      "SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES, SLUICE_MAX_CONNECTIONS.",
+      "Environment: SLUICE_BIND, SLUICE_PORT, SLUICE_STORE, SLUICE_TOKEN,",
+      "SLUICE_MAX_BODY, SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE,",
+      "SLUICE_WORKERS, SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES,",
+      "SLUICE_MAX_CONNECTIONS.",
     })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -81,10 +84,9 @@ public final class ServeCommand implements Callable<Integer> {
       names = "--max-rate",
       paramLabel = "SIZE/s",
       converter = RateConverter.class,
-      description = {
-        "Fastest any one download goes: a higher ?rate= is lowered to it,",
-        "and a download that asks no rate gets it too."
-      })
+      description =
+          "Fastest any one download goes: a higher ?rate= is lowered to it, and a download"
+              + " that asks no rate gets it too.")
   Long maxRate;
 
   @Option(
@@ -111,20 +113,18 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--workers",
       paramLabel = "N",
-      description = {
-        "Platform threads uploads hash and write on, so they never stall other requests",
-        "(default: the number of processors; 0 runs uploads inline on virtual threads)."
-      })
+      description =
+          "Platform threads uploads hash and write on, so they never stall other requests"
+              + " (default: the number of processors; 0 runs uploads inline on virtual threads).")
   Integer workers;
 
   @Option(
       names = "--memory-budget",
       paramLabel = "SIZE",
       converter = SizeConverter.class,
-      description = {
-        "Payload memory all transfers together may hold; past it requests get 503 +",
-        "Retry-After (default: an eighth of the JVM's direct memory, at least 8MiB)."
-      })
+      description =
+          "Payload memory all transfers together may hold; past it requests get 503 and"
+              + " Retry-After (default: an eighth of the JVM's direct memory, at least 8MiB).")
   Long memoryBudget;
 
   @Option(
@@ -149,10 +149,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--db",
       paramLabel = "JDBC_URL",
-      description = {
-        "Database behind /tables/TABLE (default: the --store URL if it is jdbc:,",
-        "else an embedded H2 beside the store folder, DIR.h2/db)."
-      })
+      description =
+          "Database behind /tables/TABLE (default: the --store URL if it is jdbc:, else an"
+              + " embedded H2 database in a folder beside the store folder).")
   String db;
 
   @Override
