@@ -51,7 +51,7 @@ server=$(pgrep -f "sluice.jar serve --port $port" | head -1 || true)
 [ -n "$server" ] || { echo "listing: the server did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
 
 echo "listing: $keys keys, $(nproc) cores, $(date -u +%FT%TZ)"
-echo "server RSS before listing: $(awk '/VmRSS/ {printf "%.1f MiB", $2 / 1024}' "/proc/$server/status")"
+echo "server before listing: RSS $(awk '/VmRSS/ {printf "%.1f MiB", $2 / 1024}' "/proc/$server/status"), peak $(awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$server/status")"
 cpu_of() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; } # user + sys, in seconds
 echo "round limit entries pages wall_s server_cpu_s rss_after_mib peak_rss_mib"
 for round in $(seq 1 "$rounds"); do

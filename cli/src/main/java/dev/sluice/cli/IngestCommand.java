@@ -79,8 +79,7 @@ final class IngestCommand implements Callable<Integer> {
         .sortOptions(false)
         .description(
             "Copies SRC to DST in fixed-size chunks, with flat memory.",
-            "Optional transforms on the way: digests, gzip, size and rate limits; memory",
-            "stays flat whatever the size.",
+            "Optional transforms on the way: digests, gzip, size and rate limits.",
             "A file DST is written to a temporary file beside it and renamed into place",
             "only when everything succeeded: a failure or Ctrl-C leaves nothing behind.")
         .footerHeading("%nExamples:%n")

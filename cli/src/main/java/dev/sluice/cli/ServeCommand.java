@@ -28,23 +28,26 @@ import picocli.CommandLine.Option;
       "Serves objects over HTTP, streaming uploads into the store.",
       "PUT/POST uploads stream into the store with digests verified in-stream; GET/HEAD",
       "deliver them with ranges, conditionals and throttling; GET /objects lists them.",
-      "Routes: /objects/KEY, GET /objects (listing), POST /objects (multipart), /tables/TABLE,",
-      "/health, /metrics, /jobs.",
+      "Routes: /objects/KEY, GET /objects (listing), POST /objects (multipart),",
+      "/tables/TABLE, /health, /metrics, /jobs.",
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  sluice serve                                  # 127.0.0.1:8080, ./sluice-data, no auth",
-      "  SLUICE_TOKEN=s3cret sluice serve --port 9000  # writes need Authorization: Bearer s3cret",
+      "  Serve ./sluice-data on 127.0.0.1:8080 without authentication:",
+      "    sluice serve",
+      "  Writes need Authorization: Bearer s3cret:",
+      "    SLUICE_TOKEN=s3cret sluice serve --port 9000",
       "  curl -T big.iso localhost:8080/objects/isos/big.iso",
       "  curl -r 0-99 localhost:8080/objects/isos/big.iso",
       "  sluice serve --tls-cert cert.pem --tls-key key.pem  # HTTPS: HTTP/2 or HTTP/1.1 (ALPN)",
       "",
-      "Environment: SLUICE_BIND, SLUICE_PORT, SLUICE_STORE, SLUICE_TOKEN, SLUICE_MAX_BODY,",
-      "SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE, SLUICE_GRACE, SLUICE_WORKERS,",
-      "SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS, SLUICE_MAX_OPEN_FILES, SLUICE_MAX_CONNECTIONS,",
-      "SLUICE_LOG_FORMAT, SLUICE_LOG_LEVEL, SLUICE_ACCESS_LOG, SLUICE_TLS_CERT, SLUICE_TLS_KEY,",
-      "SLUICE_H2C (true/false), SLUICE_CORS_ORIGIN (comma-separated),",
-      "SLUICE_COORD, SLUICE_NODE_ID.",
+      "Environment: SLUICE_BIND, SLUICE_PORT, SLUICE_STORE, SLUICE_TOKEN,",
+      "SLUICE_MAX_BODY, SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE,",
+      "SLUICE_GRACE, SLUICE_WORKERS, SLUICE_MEMORY_BUDGET, SLUICE_MAX_TRANSFERS,",
+      "SLUICE_MAX_OPEN_FILES, SLUICE_MAX_CONNECTIONS, SLUICE_LOG_FORMAT,",
+      "SLUICE_LOG_LEVEL, SLUICE_ACCESS_LOG, SLUICE_TLS_CERT, SLUICE_TLS_KEY,",
+      "SLUICE_H2C (true/false), SLUICE_CORS_ORIGIN (comma-separated), SLUICE_COORD,",
+      "SLUICE_NODE_ID, SLUICE_UPLOAD_EXPIRY.",
     })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -88,10 +91,9 @@ public final class ServeCommand implements Callable<Integer> {
       names = "--max-rate",
       paramLabel = "SIZE/s",
       converter = RateConverter.class,
-      description = {
-        "Fastest any one download goes: a higher ?rate= is lowered to it,",
-        "and a download that asks no rate gets it too."
-      })
+      description =
+          "Fastest any one download goes: a higher ?rate= is lowered to it, and a download"
+              + " that asks no rate gets it too.")
   Long maxRate;
 
   @Option(
@@ -118,20 +120,18 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--workers",
       paramLabel = "N",
-      description = {
-        "Platform threads uploads hash and write on, so they never stall other requests",
-        "(default: the number of processors; 0 runs uploads inline on virtual threads)."
-      })
+      description =
+          "Platform threads uploads hash and write on, so they never stall other requests"
+              + " (default: the number of processors; 0 runs uploads inline on virtual threads).")
   Integer workers;
 
   @Option(
       names = "--memory-budget",
       paramLabel = "SIZE",
       converter = SizeConverter.class,
-      description = {
-        "Payload memory all transfers together may hold; past it requests get 503 +",
-        "Retry-After (default: an eighth of the JVM's direct memory, at least 8MiB)."
-      })
+      description =
+          "Payload memory all transfers together may hold; past it requests get 503 and"
+              + " Retry-After (default: an eighth of the JVM's direct memory, at least 8MiB).")
   Long memoryBudget;
 
   @Option(
@@ -180,10 +180,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--db",
       paramLabel = "JDBC_URL",
-      description = {
-        "Database behind /tables/TABLE (default: the --store URL if it is jdbc:,",
-        "else an embedded H2 beside the store folder, DIR.h2/db)."
-      })
+      description =
+          "Database behind /tables/TABLE (default: the --store URL if it is jdbc:, else an"
+              + " embedded H2 database in a folder beside the store folder).")
   String db;
 
   @Option(

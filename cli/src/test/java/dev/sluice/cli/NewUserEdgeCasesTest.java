@@ -180,10 +180,24 @@ class NewUserEdgeCasesTest {
   void serveHelpWrapsBetweenWordsOnly() {
     String help = new CommandLine(new ServeCommand()).getUsageMessage();
     for (String line : help.lines().toList()) {
-      assertThat(line.length()).as(line).isLessThanOrEqualTo(100);
+      assertThat(line.length())
+          .as("wider than the help's 80 columns: %s", line)
+          .isLessThanOrEqualTo(80);
+      // a line picocli had to break itself starts at column 0 with the rest of a sentence
+      if (!line.isEmpty() && !line.startsWith(" ")) {
+        assertThat(line)
+            .as("a line that is no heading or paragraph start")
+            .matches(
+                "(Usage:|Serves|PUT/POST|deliver|Routes:|/tables/|Examples:|Environment:|"
+                    + "SLUICE_).*");
+      }
     }
-    // every word of the descriptions is whole on some line
-    assertThat(help).contains("ulimit -n", "processors;", "Retry-After");
-    assertThat(help.lines()).noneMatch(line -> line.matches(".*\\w-$"));
+    String words = help.replaceAll("\\s+", " ");
+    assertThat(words)
+        .contains(
+            "Serve ./sluice-data on 127.0.0.1:8080 without authentication:",
+            "a quarter of ulimit -n",
+            "an eighth of the JVM's direct memory, at least 8MiB",
+            "SLUICE_MAX_BODY, SLUICE_RATE,");
   }
 }

@@ -222,6 +222,7 @@ public record ServerConfig(
     ifSet(env, "SLUICE_CORS_ORIGIN", v -> b.corsOrigins(origins(v)));
     ifSet(env, "SLUICE_COORD", b::coord);
     ifSet(env, "SLUICE_NODE_ID", b::nodeId);
+    ifSet(env, "SLUICE_UPLOAD_EXPIRY", v -> b.uploadExpiry(parseDuration(v)));
     return b;
   }
 
