@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * #release releases} it, which makes it the writer's next claim. {@code claim} answers {@code null}
  * while fewer than {@code capacity} chunks go round, and the writer then brings a new one, so at
  * most {@code capacity} chunks ever exist. A writer handing over buffers it does not own (a
- * parser's slice) pushes one and claims it back, which waits until the reader has used it all.
+ * parser's slice) uses a pipe of capacity 1: it pushes the buffer, then claims it back, which waits
+ * until the reader has used it all.
  *
  * <p>Ending: the writer {@linkplain #close() closes} (the reader sees the end after the chunks
  * already pushed) or {@linkplain #fail fails} (the reader's next call throws, pushed chunks are
