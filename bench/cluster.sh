@@ -8,15 +8,18 @@
 #          through nginx (each client downloads again as soon as it is done), 15 s windows, rounds
 #          alternating 1,3,1,3…; CPU seconds of the nodes and nginx beside the wall time, and the
 #          load average (the machine is shared: other builds run beside the benchmark).
-# Usage: bench/cluster.sh [rate|scale|all] [--rounds 3] [--port 28080]
+# Usage: bench/cluster.sh [rate|scale|all] [--rounds 3] [--port 28080] [--coord URL]
+# (--coord: the coordination store, default redis://127.0.0.1:6379; e.g. jdbc:postgresql://…)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
 [ $# -gt 0 ] && shift
 rounds=3
 port=28080
+coord=redis://127.0.0.1:6379
 while [ $# -gt 0 ]; do
   case "$1" in
+    --coord) coord=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -55,7 +58,8 @@ hz=$(getconf CLK_TCK)
 
 start_cluster() { # nodes, serve flags…
   local n=$1; shift
-  bash scripts/cluster.sh start --dir "$data" --port "$port" --nodes "$n" --store "$data/store" -- "$@" >/dev/null
+  bash scripts/cluster.sh start --dir "$data" --port "$port" --nodes "$n" --store "$data/store" \
+    --coord "$coord" -- "$@" >/dev/null
 }
 
 window() { # nodes, seconds, label: bytes and CPU over a window while the clients run
@@ -87,6 +91,7 @@ finish_clients() {
 }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# coordination: ${coord%%\?*}"
 echo "# JDK: $(. scripts/find-jdk.sh; sluice_find_jdk; "$JAVA_HOME/bin/java" -version 2>&1 | head -1); nginx $(nginx -v 2>&1 | cut -d/ -f2)"
 
 if [ "$what" = rate ] || [ "$what" = all ]; then

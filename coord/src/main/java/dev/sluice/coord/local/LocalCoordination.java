@@ -44,13 +44,14 @@ public final class LocalCoordination implements Coordination {
 
   private final Memory memory;
   private final CoordinationOptions options;
+  private final Store store = new Store();
   private final LeaseKeeper leases;
 
   private LocalCoordination(Memory memory, CoordinationOptions options) {
     this.memory = memory;
     this.options = options;
     this.leases =
-        new LeaseKeeper(new Store(), options.nodeId(), options.leaseTime(), options.renewEvery());
+        new LeaseKeeper(store, options.nodeId(), options.leaseTime(), options.renewEvery());
     memory.members.add(this);
   }
 
@@ -125,7 +126,7 @@ public final class LocalCoordination implements Coordination {
 
   @Override
   public void requestRelease(String name) {
-    new Store().requestRelease(name);
+    store.requestRelease(name);
   }
 
   @Override

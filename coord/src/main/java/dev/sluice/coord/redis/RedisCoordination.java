@@ -57,6 +57,7 @@ public final class RedisCoordination implements Coordination {
   private final String server;
   private final CoordinationOptions options;
   private final String ns;
+  private final Store store = new Store();
   private final LeaseKeeper leases;
   private final ProxyManager<byte[]> buckets;
   private volatile Subscriber subscriber;
@@ -69,7 +70,7 @@ public final class RedisCoordination implements Coordination {
     this.options = options;
     this.ns = options.namespace();
     this.leases =
-        new LeaseKeeper(new Store(), options.nodeId(), options.leaseTime(), options.renewEvery());
+        new LeaseKeeper(store, options.nodeId(), options.leaseTime(), options.renewEvery());
     this.buckets =
         Bucket4jJedis.casBasedBuilder(redis)
             .expirationAfterWrite(
@@ -233,7 +234,7 @@ public final class RedisCoordination implements Coordination {
 
   @Override
   public void requestRelease(String name) {
-    new Store().requestRelease(name);
+    store.requestRelease(name);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,23 +29,31 @@ final class ClusterTokens implements Throttle.Tokens {
   /** How long a node waits before asking an empty shared bucket again. */
   static final Duration PAUSE = Duration.ofMillis(10);
 
-  private final Bucket shared;
+  private final Throttle.Tokens shared;
+  private final LongSupplier nanos;
   private final long rate;
   private final long burst;
   private final IntSupplier liveNodes;
-  private volatile long retryAt; // System.nanoTime() before which the local share is used
+  private volatile long retryAt; // the clock's time before which the local share is used
   private volatile boolean degraded;
   private volatile Local local; // the fallback bucket and the node count it was sized for
   private final long batch;
   private final Object lock = new Object();
   private long
       reservoir; // tokens taken from the shared bucket, not handed out yet; guarded by lock
-  private long askAgainAt; // System.nanoTime() before which the empty shared bucket is not asked
+  private long askAgainAt; // the clock's time before which the empty shared bucket is not asked
 
   private record Local(int nodes, Throttle.Tokens tokens) {}
 
   ClusterTokens(Bucket shared, long rate, long burst, IntSupplier liveNodes) {
+    this(Throttle.Tokens.of(shared), rate, burst, liveNodes, System::nanoTime);
+  }
+
+  /** As above, with the shared tokens and the clock ({@link System#nanoTime()}) given. */
+  ClusterTokens(
+      Throttle.Tokens shared, long rate, long burst, IntSupplier liveNodes, LongSupplier nanos) {
     this.shared = shared;
+    this.nanos = nanos;
     this.rate = rate;
     this.burst = burst;
     this.liveNodes = liveNodes;
@@ -61,7 +70,7 @@ final class ClusterTokens implements Throttle.Tokens {
     if (useShared()) {
       try {
         synchronized (lock) {
-          long now = System.nanoTime();
+          long now = nanos.getAsLong();
           if (reservoir < tokens && now - askAgainAt >= 0) {
             fetch(Math.max(tokens, batch) - reservoir, now);
           }
@@ -85,7 +94,7 @@ final class ClusterTokens implements Throttle.Tokens {
     if (useShared()) {
       try {
         synchronized (lock) {
-          long now = System.nanoTime();
+          long now = nanos.getAsLong();
           if (reservoir < limit && now - askAgainAt >= 0) {
             fetch(limit - reservoir, now);
           }
@@ -111,7 +120,7 @@ final class ClusterTokens implements Throttle.Tokens {
   }
 
   private boolean useShared() {
-    return !degraded || System.nanoTime() - retryAt >= 0;
+    return !degraded || nanos.getAsLong() - retryAt >= 0;
   }
 
   private void recovered() {
@@ -122,7 +131,7 @@ final class ClusterTokens implements Throttle.Tokens {
   }
 
   private void failed(RuntimeException e) {
-    retryAt = System.nanoTime() + RETRY.toNanos();
+    retryAt = nanos.getAsLong() + RETRY.toNanos();
     if (!degraded) {
       degraded = true;
       LOG.warn(
