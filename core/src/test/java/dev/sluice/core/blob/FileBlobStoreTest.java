@@ -505,4 +505,15 @@ class FileBlobStoreTest {
     String given = System.getProperty("sluice.small-fs", System.getenv("SLUICE_SMALL_FS"));
     return given == null || given.isBlank() ? null : Path.of(given);
   }
+
+  @Test
+  void isReadyWhileItsFolderExistsAndSaysSoWithoutThePathOnceItIsGone() throws Exception {
+    store.checkReady();
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    assertThatThrownBy(store::checkReady)
+        .isInstanceOf(IOException.class)
+        .hasMessage("the store folder is gone");
+  }
 }
