@@ -176,7 +176,7 @@ public final class SluiceServer implements AutoCloseable {
     jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
     // against slow-drip uploads; downloads may be throttled far below any floor, so none there
     // /health/ready probes the store on a virtual thread, before the router's shutdown gate
-    Handler routes = new Readiness(router, store, router::draining, handlers);
+    Handler routes = new Readiness(router, store, cluster, router::draining, handlers);
     Handler front =
         new LivenessFirst(
             new MinimumReadRate(routes, config.minRequestDataRate()), handlers, router::draining);

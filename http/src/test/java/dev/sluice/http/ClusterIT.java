@@ -132,6 +132,12 @@ class ClusterIT {
     return JSON.readTree(r.body());
   }
 
+  private HttpResponse<String> ready(SluiceServer server) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/health/ready")).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private String metrics(SluiceServer server) throws Exception {
     return client
         .send(
@@ -245,6 +251,8 @@ class ClusterIT {
       put(a, "d.bin", data);
       assertThat(getAsync(a, "/objects/d.bin").get().body()).isEqualTo(data);
       assertThat(a.coordinationProbe().orElseThrow().reachable()).isTrue();
+      assertThat(ready(a).statusCode()).isEqualTo(200);
+      assertThat(ready(a).body()).contains("\"coordination\":\"ok\"");
 
       proxy.cut();
       // downloads go on, neither refused nor unthrottled: paced by this node's share
@@ -257,6 +265,12 @@ class ClusterIT {
       assertThat(a.coordinationProbe().orElseThrow().reachable()).isFalse();
       assertThat(a.coordinationProbe().orElseThrow().problem())
           .startsWith("coordination store redis://127.0.0.1:" + proxy.port() + "/0");
+      HttpResponse<String> notReady = ready(a);
+      assertThat(notReady.statusCode()).as(notReady.body()).isEqualTo(503);
+      assertThat(notReady.body().replaceAll("\\s", ""))
+          .isEqualTo(
+              "{\"status\":\"notready\",\"checks\":"
+                  + "{\"store\":\"ok\",\"coordination\":\"failing\",\"server\":\"ok\"}}");
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> metrics(a).contains("sluice_coordination_reachable{node=\"node-a\"} 0.0"));
@@ -273,6 +287,7 @@ class ClusterIT {
                 assertThat(m).contains("sluice_coordination_reachable{node=\"node-a\"} 1.0");
               });
       assertThat(a.coordinationProbe().orElseThrow().reachable()).isTrue();
+      assertThat(ready(a).statusCode()).isEqualTo(200);
     }
     assertThat(Files.exists(dir.resolve("data").resolve("d.bin"))).isTrue();
   }

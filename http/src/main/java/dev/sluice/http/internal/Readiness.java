@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * {@code GET}/{@code HEAD /health/ready}, the readiness probe: 200 when the store answers its cheap
  * check ({@link BlobStore#checkReady}) within {@link #TIMEOUT} and the server is not draining, else
  * 503. The JSON body names each check and its outcome, e.g. {@code {"status":"not ready","checks":
- * {"store":"failing","server":"ok"}}}; why the store failed goes to the log only (it may name a
- * host or a path), never to the client. Open to anyone, like {@code /health}. Every other request
- * goes to the handler behind.
+ * {"store":"failing","server":"ok"}}}; a node of a cluster also checks its coordination store
+ * ({@code "coordination"}). Why a check failed goes to the log only (it may name a host or a path),
+ * never to the client. Open to anyone, like {@code /health}. Every other request goes to the
+ * handler behind.
  *
  * <p>Runs on the request's virtual thread; the store's check runs on its own virtual thread so a
  * hung store answers "timed out" instead of holding the probe. Thread-safe.
@@ -40,12 +41,19 @@ public final class Readiness extends Handler.Wrapper {
   private static final String PATH = "/health/ready";
 
   private final BlobStore store;
+  private final Cluster cluster; // null for a server alone
   private final BooleanSupplier draining;
   private final Executor checks;
 
-  public Readiness(Handler next, BlobStore store, BooleanSupplier draining, Executor checks) {
+  /**
+   * @param cluster the cluster this server is a node of, whose coordination store is checked too;
+   *     null for a server alone
+   */
+  public Readiness(
+      Handler next, BlobStore store, Cluster cluster, BooleanSupplier draining, Executor checks) {
     super(next);
     this.store = store;
+    this.cluster = cluster;
     this.draining = draining;
     this.checks = checks;
   }
@@ -60,7 +68,10 @@ public final class Readiness extends Handler.Wrapper {
       return super.handle(request, response, callback); // the router's 405
     }
     Map<String, String> results = new LinkedHashMap<>();
-    results.put("store", checkStore());
+    results.put("store", check("the store", store::checkReady));
+    if (cluster != null) {
+      results.put("coordination", check("the coordination store", this::checkCoordination));
+    }
     results.put("server", draining.getAsBoolean() ? "draining" : "ok");
     boolean ready = results.values().stream().allMatch("ok"::equals);
     Map<String, Object> body = new LinkedHashMap<>();
@@ -75,13 +86,28 @@ public final class Readiness extends Handler.Wrapper {
     return true;
   }
 
-  /** "ok", "failing" or "timed out"; the cause of a failure is logged, not answered. */
-  private String checkStore() {
+  private void checkCoordination() throws java.io.IOException {
+    dev.sluice.coord.Probe probe = cluster.probe();
+    if (!probe.reachable()) {
+      throw new java.io.IOException(probe.problem());
+    }
+  }
+
+  /** One check that may fail with an {@link java.io.IOException}. */
+  private interface Check {
+    void run() throws java.io.IOException;
+  }
+
+  /**
+   * "ok", "failing" or "timed out" for {@code what}; the cause of a failure is logged, not
+   * answered.
+   */
+  private String check(String what, Check readiness) {
     CompletableFuture<Void> check =
         CompletableFuture.runAsync(
             () -> {
               try {
-                store.checkReady();
+                readiness.run();
               } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
               }
@@ -92,12 +118,12 @@ public final class Readiness extends Handler.Wrapper {
       return "ok";
     } catch (TimeoutException e) {
       check.cancel(true);
-      LOG.warn("not ready: the store's check took longer than {} s", TIMEOUT.toSeconds());
+      LOG.warn("not ready: {}'s check took longer than {} s", what, TIMEOUT.toSeconds());
       return "timed out";
     } catch (ExecutionException e) {
       Throwable cause =
           e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
-      LOG.warn("not ready: {}", Secrets.redact(String.valueOf(cause.getMessage())));
+      LOG.warn("not ready: {}: {}", what, Secrets.redact(String.valueOf(cause.getMessage())));
       return "failing";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
