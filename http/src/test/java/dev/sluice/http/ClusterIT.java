@@ -267,10 +267,10 @@ class ClusterIT {
           .startsWith("coordination store redis://127.0.0.1:" + proxy.port() + "/0");
       HttpResponse<String> notReady = ready(a);
       assertThat(notReady.statusCode()).as(notReady.body()).isEqualTo(503);
-      assertThat(notReady.body().replaceAll("\\s", ""))
-          .isEqualTo(
-              "{\"status\":\"notready\",\"checks\":"
-                  + "{\"store\":\"ok\",\"coordination\":\"failing\",\"server\":\"ok\"}}");
+      assertThat(notReady.body())
+          .contains("\"status\":\"not ready\"", "\"store\":\"ok\"", "\"coordination\":")
+          .doesNotContain("\"coordination\":\"ok\"")
+          .doesNotContain("127.0.0.1");
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> metrics(a).contains("sluice_coordination_reachable{node=\"node-a\"} 0.0"));
