@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
 
 /**
  * {@code GET} and {@code HEAD /objects/KEY}: the response is decided by core's {@link Delivery}
@@ -107,6 +108,8 @@ public final class Deliveries {
             context.admission().admit(Direction.DOWNLOAD, "GET /objects/" + key, pace.chunkSize());
         Transfer transfer =
             context.transfers().open(Direction.DOWNLOAD, key, plan.contentLength())) {
+      transfer.client(Request.getRemoteAddr(exchange.request()));
+      transfer.rateLimit(pace.rate());
       ByteBuffer buffer = ticket.buffer(pace.chunkSize());
       try {
         head(exchange, blob, plan, gzip, notModifiedTag);

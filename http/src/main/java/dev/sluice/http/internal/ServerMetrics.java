@@ -12,6 +12,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
@@ -144,6 +146,43 @@ public final class ServerMetrics {
   /** A download that carried a Range header; {@code kind} is single, multiple, unsatisfiable… */
   public void rangeRequest(String kind) {
     registry.counter("sluice.range.requests", "kind", kind).increment();
+  }
+
+  /** Bytes received in upload bodies since start-up. */
+  public double bytesInTotal() {
+    return bytesIn.count();
+  }
+
+  /** Bytes sent in download bodies since start-up. */
+  public double bytesOutTotal() {
+    return bytesOut.count();
+  }
+
+  /** Chunks written since start-up. */
+  public long chunkWrites() {
+    return chunkWrite.count();
+  }
+
+  /** The time all chunk writes since start-up took together, in nanoseconds. */
+  public double chunkWriteNanosTotal() {
+    return chunkWrite.totalTime(TimeUnit.NANOSECONDS);
+  }
+
+  /** The slowest chunk write of the recent past (Micrometer's decaying maximum), in nanoseconds. */
+  public double chunkWriteMaxNanos() {
+    return chunkWrite.max(TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The count of each {@code name} counter by the value of its tag {@code tag}, e.g. the aborts by
+   * reason; a series of the same tag value (other tags differing) is summed.
+   */
+  public Map<String, Double> countsBy(String name, String tag) {
+    Map<String, Double> out = new TreeMap<>();
+    for (Counter c : registry.find(name).counters()) {
+      out.merge(c.getId().getTag(tag), c.count(), Double::sum);
+    }
+    return out;
   }
 
   /** The Prometheus text exposition. */

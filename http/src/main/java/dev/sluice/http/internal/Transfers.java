@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The transfers running in the server, uploads and downloads alike: listed by {@code /jobs},
@@ -41,6 +42,10 @@ public final class Transfers {
     private final AtomicLong bytes = new AtomicLong();
     private volatile Consumer<AbortReason> canceller;
     private volatile AbortReason cancelReason;
+    private volatile String client;
+    private volatile long rateLimit;
+    private volatile boolean offloaded;
+    private volatile LongSupplier inFlightBytes = () -> 0;
 
     private Transfer(Direction direction, String key, long expectedBytes) {
       this.direction = direction;
@@ -51,6 +56,26 @@ public final class Transfers {
     /** Counts {@code n} more bytes moved. */
     public void add(long n) {
       bytes.addAndGet(n);
+    }
+
+    /** The client's address, as listed by {@code /jobs}. */
+    public void client(String address) {
+      this.client = address;
+    }
+
+    /** The bytes/s this transfer is throttled to; 0 when it is not. */
+    public void rateLimit(long bytesPerSecond) {
+      this.rateLimit = bytesPerSecond;
+    }
+
+    /** Marks this transfer as writing on the worker pool rather than its request's thread. */
+    public void offloaded(boolean onWorkers) {
+      this.offloaded = onWorkers;
+    }
+
+    /** Where to read the bytes read but not yet accepted by the sink (an upload's engine). */
+    public void inFlightBytes(LongSupplier bytes) {
+      this.inFlightBytes = bytes;
     }
 
     /** Sets how to stop this transfer; called with the reason. */
@@ -95,6 +120,10 @@ public final class Transfers {
       out.put("expectedBytes", expectedBytes);
       out.put("startedAt", startedAtText);
       out.put("seconds", (System.nanoTime() - startNanos) / 1_000_000 / 1000.0);
+      out.put("client", client);
+      out.put("rateLimit", rateLimit);
+      out.put("offloaded", offloaded);
+      out.put("inFlightBytes", inFlightBytes.getAsLong());
       return out;
     }
 
@@ -153,6 +182,16 @@ public final class Transfers {
         idle.wait(Math.max(1, left / 1_000_000));
       }
     }
+    return true;
+  }
+
+  /** Cancels the running transfer {@code id} with {@code reason}; false when none runs. */
+  public boolean cancel(long id, AbortReason reason) {
+    Transfer transfer = active.get(id);
+    if (transfer == null) {
+      return false;
+    }
+    transfer.cancel(reason);
     return true;
   }
 

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
 
 /**
  * Streams request bodies into the store through the ingestion engine: {@code PUT /objects/KEY} (the
@@ -81,7 +82,8 @@ public final class Uploads {
             key,
             body,
             new BlobSpec(contentType, !refuseOverwrite, digests.sha256(), precondition),
-            digests);
+            digests,
+            Request.getRemoteAddr(exchange.request()));
     exchange.header(HttpHeader.LOCATION, ObjectPaths.of(key));
     exchange.respond(201, describe(key, report));
   }
@@ -92,7 +94,8 @@ public final class Uploads {
    * @throws HttpProblem with the status matching why it was aborted
    * @throws IngestionException for a client disconnect (no response can be sent)
    */
-  IngestionReport store(String key, Source body, BlobSpec spec, DigestHeaders digests)
+  IngestionReport store(
+      String key, Source body, BlobSpec spec, DigestHeaders digests, String client)
       throws Exception {
     Sink sink;
     try {
@@ -122,9 +125,12 @@ public final class Uploads {
       ingestion.through(Transforms.md5(digests.md5()));
     }
     Transfer transfer = context.transfers().open(Direction.UPLOAD, key, body.length());
+    transfer.client(client);
+    transfer.offloaded(context.workers() != null);
     ingestion.to(sink).listener(new Meter(transfer));
     try (transfer) {
       IngestionJob job = context.start(ingestion);
+      transfer.inFlightBytes(() -> Math.max(0, job.bytesIn() - job.bytesOut()));
       transfer.onCancel(job::cancel);
       try {
         IngestionReport report = await(job);
