@@ -8,9 +8,18 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,35 +29,48 @@ import java.util.function.DoubleSupplier;
 /**
  * The server's meters, scraped as Prometheus text at {@code /metrics}: bytes in and out, active
  * transfers, per-transfer throughput, chunk-write latency, scheduler lag, aborts by reason and
- * range requests by kind.
+ * range requests by kind; and the JVM's and the process's (memory pools, buffer pools, GC, threads,
+ * classes, CPU, open files). Every counter is there, at zero, from start-up; every series has a
+ * HELP text. {@link #close} unhooks the GC listener.
  */
-public final class ServerMetrics {
+public final class ServerMetrics implements AutoCloseable {
+
+  /** The kinds of range request counted by {@link #rangeRequest}. */
+  static final List<String> RANGE_KINDS =
+      List.of("single", "multiple", "unsatisfiable", "ignored", "conditional");
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter bytesIn;
   private final Counter bytesOut;
-  private final Timer chunkWrite;
+  private final Map<Direction, Timer> chunkWrite = new EnumMap<>(Direction.class);
   private final DistributionSummary throughput;
+  private final JvmGcMetrics gc = new JvmGcMetrics();
 
   public ServerMetrics(Transfers transfers) {
     bytesIn =
-        Counter.builder("sluice.bytes.in")
+        Counter.builder("sluice.received")
             .baseUnit("bytes")
             .description("Bytes received in upload bodies")
             .register(registry);
     bytesOut =
-        Counter.builder("sluice.bytes.out")
+        Counter.builder("sluice.sent")
             .baseUnit("bytes")
             .description("Bytes sent in download bodies")
             .register(registry);
-    chunkWrite =
-        Timer.builder("sluice.chunk.write")
-            .description("Time to write one chunk to the sink (upload) or the client (download)")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofNanos(10_000))
-            .maximumExpectedValue(Duration.ofSeconds(10))
-            .register(registry);
+    for (Direction d : Direction.values()) {
+      chunkWrite.put(
+          d,
+          Timer.builder("sluice.chunk.write")
+              .tag("direction", name(d))
+              .description(
+                  "Time to write one chunk to the store (upload) or the client's connection"
+                      + " (download)")
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofNanos(10_000))
+              .maximumExpectedValue(Duration.ofSeconds(10))
+              .register(registry));
+    }
     throughput =
         DistributionSummary.builder("sluice.transfer.throughput")
             .baseUnit("mebibytes.per.second")
@@ -59,7 +81,49 @@ public final class ServerMetrics {
           .tag("direction", name(d))
           .description("Transfers running now")
           .register(registry);
+      for (String outcome : new String[] {"committed", "aborted"}) {
+        transfersEnded(d, outcome);
+      }
+      for (AbortReason reason : AbortReason.values()) {
+        aborts(d, reason);
+      }
     }
+    for (String kind : RANGE_KINDS) {
+      rangeRequests(kind);
+    }
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  private Counter transfersEnded(Direction direction, String outcome) {
+    return Counter.builder("sluice.transfers")
+        .tag("direction", name(direction))
+        .tag("outcome", outcome)
+        .description("Transfers ended, by outcome: committed (complete) or aborted")
+        .register(registry);
+  }
+
+  private Counter aborts(Direction direction, AbortReason reason) {
+    return Counter.builder("sluice.aborts")
+        .tag("direction", name(direction))
+        .tag("reason", reason.name())
+        .description("Transfers aborted, by reason")
+        .register(registry);
+  }
+
+  private Counter rangeRequests(String kind) {
+    return Counter.builder("sluice.range.requests")
+        .tag("kind", kind)
+        .description(
+            "Downloads that carried a Range header, by what was answered: single, multiple"
+                + " (multipart/byteranges), unsatisfiable (416), ignored (full body), conditional"
+                + " (304/412)")
+        .register(registry);
   }
 
   private static String name(Enum<?> value) {
@@ -120,24 +184,16 @@ public final class ServerMetrics {
     bytesOut.increment(n);
   }
 
-  public void chunkWritten(long nanos) {
-    chunkWrite.record(nanos, TimeUnit.NANOSECONDS);
+  /** One chunk of a transfer in {@code direction} took {@code nanos} to write. */
+  public void chunkWritten(Direction direction, long nanos) {
+    chunkWrite.get(direction).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** A transfer ended: committed ({@code reason} null) or aborted with {@code reason}. */
   public void ended(Direction direction, AbortReason reason, long bytes, Duration took) {
-    registry
-        .counter(
-            "sluice.transfers",
-            "direction",
-            name(direction),
-            "outcome",
-            reason == null ? "committed" : "aborted")
-        .increment();
+    transfersEnded(direction, reason == null ? "committed" : "aborted").increment();
     if (reason != null) {
-      registry
-          .counter("sluice.aborts", "direction", name(direction), "reason", reason.name())
-          .increment();
+      aborts(direction, reason).increment();
     } else if (took.toNanos() > 0) {
       throughput.record(bytes / (1024.0 * 1024.0) / (took.toNanos() / 1e9));
     }
@@ -145,7 +201,7 @@ public final class ServerMetrics {
 
   /** A download that carried a Range header; {@code kind} is single, multiple, unsatisfiable… */
   public void rangeRequest(String kind) {
-    registry.counter("sluice.range.requests", "kind", kind).increment();
+    rangeRequests(kind).increment();
   }
 
   /** Bytes received in upload bodies since start-up. */
@@ -160,17 +216,20 @@ public final class ServerMetrics {
 
   /** Chunks written since start-up. */
   public long chunkWrites() {
-    return chunkWrite.count();
+    return chunkWrite.values().stream().mapToLong(Timer::count).sum();
   }
 
   /** The time all chunk writes since start-up took together, in nanoseconds. */
   public double chunkWriteNanosTotal() {
-    return chunkWrite.totalTime(TimeUnit.NANOSECONDS);
+    return chunkWrite.values().stream().mapToDouble(t -> t.totalTime(TimeUnit.NANOSECONDS)).sum();
   }
 
   /** The slowest chunk write of the recent past (Micrometer's decaying maximum), in nanoseconds. */
   public double chunkWriteMaxNanos() {
-    return chunkWrite.max(TimeUnit.NANOSECONDS);
+    return chunkWrite.values().stream()
+        .mapToDouble(t -> t.max(TimeUnit.NANOSECONDS))
+        .max()
+        .orElse(0);
   }
 
   /**
@@ -188,5 +247,11 @@ public final class ServerMetrics {
   /** The Prometheus text exposition. */
   public String scrape() {
     return registry.scrape();
+  }
+
+  /** Unhooks the GC notification listener. */
+  @Override
+  public void close() {
+    gc.close();
   }
 }

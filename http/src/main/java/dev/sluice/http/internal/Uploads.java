@@ -265,7 +265,7 @@ public final class Uploads {
     public void onChunk(int bytes, long writeNanos) {
       transfer.add(bytes);
       context.metrics().bytesIn(bytes);
-      context.metrics().chunkWritten(writeNanos);
+      context.metrics().chunkWritten(Direction.UPLOAD, writeNanos);
     }
   }
 }
