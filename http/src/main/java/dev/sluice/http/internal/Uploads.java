@@ -17,6 +17,7 @@ import dev.sluice.core.job.IngestionException;
 import dev.sluice.core.job.IngestionJob;
 import dev.sluice.core.job.IngestionListener;
 import dev.sluice.core.job.IngestionReport;
+import dev.sluice.core.job.ReportSchema;
 import dev.sluice.http.internal.Transfers.Direction;
 import dev.sluice.http.internal.Transfers.Transfer;
 import java.nio.file.FileAlreadyExistsException;
@@ -241,7 +242,23 @@ public final class Uploads {
     out.put("mibPerSecond", Math.round(report.mibPerSecond() * 10) / 10.0);
     out.put("chunks", report.chunks());
     out.put("chunkWriteP99Ms", report.chunkWriteLatency().p99().toNanos() / 1e6);
+    out.put("report", report(key, report));
     return out;
+  }
+
+  /**
+   * The report in the schema the CLI's {@code --json} prints too, with the object's path in place
+   * of the store's location (a server path is never shown).
+   */
+  private static Map<String, Object> report(String key, IngestionReport report) {
+    Map<String, Object> fields = ReportSchema.fields(report);
+    if (report.receipt() != null) {
+      Map<String, Object> receipt = new LinkedHashMap<>();
+      receipt.put("location", ObjectPaths.of(key));
+      receipt.put("details", report.receipt().details());
+      fields.put("receipt", receipt);
+    }
+    return fields;
   }
 
   static String sha256(IngestionReport report) {
