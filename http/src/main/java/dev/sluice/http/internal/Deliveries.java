@@ -179,7 +179,8 @@ public final class Deliveries {
               Direction.DOWNLOAD,
               null,
               body.written(),
-              Duration.ofNanos(System.nanoTime() - start));
+              Duration.ofNanos(System.nanoTime() - start),
+              gzip ? "gzip" : ServerMetrics.BASELINE);
       exchange.finish();
     } catch (IOException | RuntimeException e) {
       if (e instanceof BlobChangedException changed && !exchange.response().isCommitted()) {

@@ -35,6 +35,12 @@ import java.util.function.DoubleSupplier;
  */
 public final class ServerMetrics implements AutoCloseable {
 
+  /**
+   * The pipeline label of a transfer that adds nothing to what every transfer does (an upload's
+   * SHA-256 and size limit; a download's plain copy).
+   */
+  public static final String BASELINE = "baseline";
+
   /** The kinds of range request counted by {@link #rangeRequest}. */
   static final List<String> RANGE_KINDS =
       List.of("single", "multiple", "unsatisfiable", "ignored", "conditional");
@@ -44,7 +50,6 @@ public final class ServerMetrics implements AutoCloseable {
   private final Counter bytesIn;
   private final Counter bytesOut;
   private final Map<Direction, Timer> chunkWrite = new EnumMap<>(Direction.class);
-  private final DistributionSummary throughput;
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
   public ServerMetrics(Transfers transfers) {
@@ -71,12 +76,8 @@ public final class ServerMetrics implements AutoCloseable {
               .maximumExpectedValue(Duration.ofSeconds(10))
               .register(registry));
     }
-    throughput =
-        DistributionSummary.builder("sluice.transfer.throughput")
-            .baseUnit("mebibytes.per.second")
-            .description("Throughput of each finished transfer")
-            .register(registry);
     for (Direction d : Direction.values()) {
+      throughput(d, BASELINE);
       Gauge.builder("sluice.transfers.active", transfers, t -> t.count(d))
           .tag("direction", name(d))
           .description("Transfers running now")
@@ -98,6 +99,21 @@ public final class ServerMetrics implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+  }
+
+  /**
+   * The throughput of committed transfers in {@code direction} whose pipeline is {@code pipeline}:
+   * {@link #BASELINE}, or the transforms applied (e.g. {@code sha512}, {@code gzip}).
+   */
+  private DistributionSummary throughput(Direction direction, String pipeline) {
+    return DistributionSummary.builder("sluice.transfer.throughput")
+        .baseUnit("mebibytes.per.second")
+        .tag("direction", name(direction))
+        .tag("pipeline", pipeline)
+        .description(
+            "Throughput of each committed transfer, by its pipeline: baseline (what every transfer"
+                + " does) or the transforms it added")
+        .register(registry);
   }
 
   private Counter transfersEnded(Direction direction, String outcome) {
@@ -189,13 +205,25 @@ public final class ServerMetrics implements AutoCloseable {
     chunkWrite.get(direction).record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** A transfer ended: committed ({@code reason} null) or aborted with {@code reason}. */
+  /**
+   * A transfer with the {@link #BASELINE} pipeline ended; see {@link #ended(Direction, AbortReason,
+   * long, Duration, String)}.
+   */
   public void ended(Direction direction, AbortReason reason, long bytes, Duration took) {
+    ended(direction, reason, bytes, took, BASELINE);
+  }
+
+  /**
+   * A transfer ended: committed ({@code reason} null) or aborted with {@code reason}; {@code
+   * pipeline} names the transforms it added to the baseline, from a small fixed set (a label).
+   */
+  public void ended(
+      Direction direction, AbortReason reason, long bytes, Duration took, String pipeline) {
     transfersEnded(direction, reason == null ? "committed" : "aborted").increment();
     if (reason != null) {
       aborts(direction, reason).increment();
     } else if (took.toNanos() > 0) {
-      throughput.record(bytes / (1024.0 * 1024.0) / (took.toNanos() / 1e9));
+      throughput(direction, pipeline).record(bytes / (1024.0 * 1024.0) / (took.toNanos() / 1e9));
     }
   }
 

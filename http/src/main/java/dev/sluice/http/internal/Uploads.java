@@ -135,7 +135,9 @@ public final class Uploads {
       transfer.onCancel(job::cancel);
       try {
         IngestionReport report = await(job);
-        context.metrics().ended(Direction.UPLOAD, null, report.bytesIn(), report.duration());
+        context
+            .metrics()
+            .ended(Direction.UPLOAD, null, report.bytesIn(), report.duration(), pipeline(digests));
         return report;
       } catch (IngestionException e) {
         context
@@ -259,6 +261,13 @@ public final class Uploads {
       fields.put("receipt", receipt);
     }
     return fields;
+  }
+
+  /** The throughput label of an upload: the digests it checks beyond the SHA-256 every one has. */
+  private static String pipeline(DigestHeaders digests) {
+    String extra =
+        (digests.sha512() != null ? "+sha512" : "") + (digests.md5() != null ? "+md5" : "");
+    return extra.isEmpty() ? ServerMetrics.BASELINE : extra.substring(1);
   }
 
   static String sha256(IngestionReport report) {
