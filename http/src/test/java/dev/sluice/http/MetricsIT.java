@@ -76,12 +76,13 @@ class MetricsIT {
       for (AbortReason reason : AbortReason.values()) {
         expected.add("sluice_aborts_total{direction=\"" + d + "\",reason=\"" + reason + "\"} 0.0");
       }
-      expected.add("sluice_chunk_write_seconds_count{direction=\"" + d + "\"} 0");
       expected.add(
           "sluice_transfer_throughput_mebibytes_per_second_count{direction=\""
               + d
               + "\",pipeline=\"baseline\"} 0");
     }
+    expected.add("sluice_chunk_write_seconds_count{direction=\"upload\",sink=\"file\"} 0");
+    expected.add("sluice_chunk_write_seconds_count{direction=\"download\",sink=\"client\"} 0");
     for (String kind : List.of("single", "multiple", "unsatisfiable", "ignored", "conditional")) {
       expected.add("sluice_range_requests_total{kind=\"" + kind + "\"} 0.0");
     }

@@ -59,7 +59,8 @@ final class ResponseChannel implements WritableByteChannel {
         src.limit(src.position() + n);
         long start = System.nanoTime();
         send(src);
-        metrics.chunkWritten(Transfers.Direction.DOWNLOAD, System.nanoTime() - start);
+        metrics.chunkWritten(
+            Transfers.Direction.DOWNLOAD, ServerMetrics.CLIENT, System.nanoTime() - start);
         metrics.bytesOut(n);
         transfer.add(n);
         written += n;

@@ -18,11 +18,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
@@ -41,6 +41,9 @@ public final class ServerMetrics implements AutoCloseable {
    */
   public static final String BASELINE = "baseline";
 
+  /** The sink label of a download's chunk writes: the client's connection. */
+  public static final String CLIENT = "client";
+
   /** The kinds of range request counted by {@link #rangeRequest}. */
   static final List<String> RANGE_KINDS =
       List.of("single", "multiple", "unsatisfiable", "ignored", "conditional");
@@ -49,7 +52,7 @@ public final class ServerMetrics implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter bytesIn;
   private final Counter bytesOut;
-  private final Map<Direction, Timer> chunkWrite = new EnumMap<>(Direction.class);
+  private final Map<String, Timer> chunkWrite = new ConcurrentHashMap<>();
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
   public ServerMetrics(Transfers transfers) {
@@ -63,19 +66,7 @@ public final class ServerMetrics implements AutoCloseable {
             .baseUnit("bytes")
             .description("Bytes sent in download bodies")
             .register(registry);
-    for (Direction d : Direction.values()) {
-      chunkWrite.put(
-          d,
-          Timer.builder("sluice.chunk.write")
-              .tag("direction", name(d))
-              .description(
-                  "Time to write one chunk to the store (upload) or the client's connection"
-                      + " (download)")
-              .publishPercentileHistogram()
-              .minimumExpectedValue(Duration.ofNanos(10_000))
-              .maximumExpectedValue(Duration.ofSeconds(10))
-              .register(registry));
-    }
+    chunkWriteTimer(Direction.DOWNLOAD, CLIENT);
     for (Direction d : Direction.values()) {
       throughput(d, BASELINE);
       Gauge.builder("sluice.transfers.active", transfers, t -> t.count(d))
@@ -200,9 +191,39 @@ public final class ServerMetrics implements AutoCloseable {
     bytesOut.increment(n);
   }
 
-  /** One chunk of a transfer in {@code direction} took {@code nanos} to write. */
-  public void chunkWritten(Direction direction, long nanos) {
-    chunkWrite.get(direction).record(nanos, TimeUnit.NANOSECONDS);
+  /**
+   * One chunk of a transfer in {@code direction} took {@code nanos} to write to {@code sink}: the
+   * store's kind for an upload ({@link #sinkOf}), {@link #CLIENT} for a download.
+   */
+  public void chunkWritten(Direction direction, String sink, long nanos) {
+    chunkWriteTimer(direction, sink).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Registers (once) the chunk-write latency of {@code direction} into {@code sink}, at zero. */
+  public Timer chunkWriteTimer(Direction direction, String sink) {
+    return chunkWrite.computeIfAbsent(
+        name(direction) + "/" + sink,
+        k ->
+            Timer.builder("sluice.chunk.write")
+                .tag("direction", name(direction))
+                .tag("sink", sink)
+                .description(
+                    "Time to write one chunk to the sink: the store (upload) or the client's"
+                        + " connection (download)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry));
+  }
+
+  /**
+   * The sink label of a store: the scheme its description starts with ({@code file}, {@code s3},
+   * {@code jdbc}, {@code redis}), or {@code store} when there is none.
+   */
+  public static String sinkOf(String storeDescription) {
+    int colon = storeDescription == null ? -1 : storeDescription.indexOf(':');
+    String scheme = colon <= 0 ? "" : storeDescription.substring(0, colon);
+    return scheme.matches("[a-z][a-z0-9+.-]{0,15}") ? scheme : "store";
   }
 
   /**

@@ -38,11 +38,14 @@ import org.eclipse.jetty.server.Request;
 public final class Uploads {
 
   private final BlobStore store;
+  private final String sink; // the label of its chunk-write latency: the store's kind
   private final ServerContext context;
 
   public Uploads(BlobStore store, ServerContext context) {
     this.store = store;
     this.context = context;
+    this.sink = ServerMetrics.sinkOf(store.describe());
+    context.metrics().chunkWriteTimer(Direction.UPLOAD, sink); // at zero from start-up
   }
 
   /** {@code PUT /objects/KEY}. */
@@ -291,7 +294,7 @@ public final class Uploads {
     public void onChunk(int bytes, long writeNanos) {
       transfer.add(bytes);
       context.metrics().bytesIn(bytes);
-      context.metrics().chunkWritten(Direction.UPLOAD, writeNanos);
+      context.metrics().chunkWritten(Direction.UPLOAD, sink, writeNanos);
     }
   }
 }
