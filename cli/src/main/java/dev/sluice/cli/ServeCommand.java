@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
     description = {
       "Serves objects over HTTP: PUT/POST uploads stream into the store with digests",
       "verified in-stream; GET/HEAD deliver them with ranges, conditionals and throttling.",
-      "Routes: /objects/KEY, POST /objects (multipart), /tables/TABLE, /health, /metrics, /jobs.",
+      "Routes: /objects/KEY, POST /objects (multipart), /tables/TABLE, /health, /metrics, /jobs;",
+      "a live dashboard at / (open it in a browser).",
     },
     footerHeading = "%nExamples:%n",
     footer = {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,11 @@ class DashboardIT {
           .doesNotContain("src=\"http", "href=\"http");
     }
     assertThat(server.sendText(server.request("/").DELETE().build()).statusCode()).isEqualTo(405);
+    HttpResponse<byte[]> head =
+        server.send(
+            server.request("/").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
   }
 
   @Test
