@@ -1,7 +1,6 @@
 package dev.sluice.http.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.core.AbortReason;
 import dev.sluice.core.job.MemoryBudget;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +77,7 @@ public final class Dashboard {
           default ->
               throw new HttpProblem(400, "sort must be rate, bytes or started, not '" + sort + "'");
         };
-    List<TransferRow> rows = TransferRow.from(context.transfers().describe());
+    List<TransferRow> rows = TransferRow.running(context);
     rows.sort(order.thenComparingLong(TransferRow::id));
     List<Map<String, Object>> page = new ArrayList<>();
     for (int i = offset; i < Math.min(rows.size(), offset + (long) limit); i++) {
@@ -109,7 +108,7 @@ public final class Dashboard {
     } catch (NumberFormatException e) {
       throw new HttpProblem(400, "a job id is a number, not '" + idText + "'");
     }
-    if (!context.transfers().cancel(id, AbortReason.CANCELLED)) {
+    if (!TransferRow.cancel(context, id)) {
       throw new HttpProblem(404, "no running transfer " + id);
     }
     exchange.respond(202, Map.of("id", id, "cancelled", true));

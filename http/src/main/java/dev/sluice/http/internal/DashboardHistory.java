@@ -108,7 +108,7 @@ final class DashboardHistory implements AutoCloseable {
     Map<Long, Long> bytes = new HashMap<>();
     Map<Long, Double> newRates = new HashMap<>();
     long inFlight = 0;
-    for (TransferRow row : TransferRow.from(context.transfers().describe())) {
+    for (TransferRow row : TransferRow.running(context)) {
       bytes.put(row.id(), row.bytes());
       Long before = lastBytes.get(row.id());
       newRates.put(row.id(), before == null ? 0 : (row.bytes() - before) / seconds);

@@ -1,12 +1,14 @@
 package dev.sluice.http.internal;
 
+import dev.sluice.core.AbortReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One running transfer as the dashboard shows it, read from the {@code /jobs} listing: the one
- * place that knows that listing's field names, so a change of its shape is adapted here only.
+ * place that knows where the running transfers are kept, that listing's field names and how one is
+ * cancelled, so a change of the registry behind {@code /jobs} is adapted here only.
  *
  * @param id the id {@code DELETE /jobs/{id}} cancels
  * @param direction {@code upload} or {@code download}
@@ -28,7 +30,17 @@ record TransferRow(
     boolean offloaded,
     long inFlightBytes) {
 
-  /** The rows of a {@link Transfers#describe()} listing. */
+  /** The transfers running in the server now, oldest first. */
+  static List<TransferRow> running(ServerContext context) {
+    return from(context.transfers().describe());
+  }
+
+  /** Cancels running transfer {@code id} ({@code CANCELLED}); false when none runs. */
+  static boolean cancel(ServerContext context, long id) {
+    return context.transfers().cancel(id, AbortReason.CANCELLED);
+  }
+
+  /** The rows of a {@code /jobs} listing ({@link Transfers#describe()}). */
   static List<TransferRow> from(List<Map<String, Object>> listing) {
     List<TransferRow> rows = new ArrayList<>(listing.size());
     for (Map<String, Object> t : listing) {
