@@ -34,4 +34,23 @@ class UploadReportIT {
       assertThat(put.body()).doesNotContain(server.dir.toString());
     }
   }
+
+  @Test
+  void aRefusedUploadAnswersItsAbortedReport() throws Exception {
+    try (TestServer server = TestServer.start(b -> b)) {
+      String wrong = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+      HttpResponse<String> put =
+          server.put("r/b.bin", bytes(200_000, 8), "Content-Digest", "sha-256=:" + wrong + ":");
+      assertThat(put.statusCode()).isEqualTo(400);
+      JsonNode report = new ObjectMapper().readTree(put.body()).get("report");
+      List<String> names = new ArrayList<>();
+      report.fieldNames().forEachRemaining(names::add);
+      assertThat(names).isEqualTo(ReportSchema.FIELDS);
+      assertThat(report.get("outcome").asText()).isEqualTo("ABORTED");
+      assertThat(report.get("reason").asText()).isEqualTo("DIGEST_MISMATCH");
+      assertThat(report.get("bytesIn").asLong()).isEqualTo(200_000);
+      assertThat(report.get("receipt").isNull()).isTrue();
+      assertThat(put.body()).doesNotContain(server.dir.toString());
+    }
+  }
 }

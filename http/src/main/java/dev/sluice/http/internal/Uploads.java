@@ -146,7 +146,11 @@ public final class Uploads {
         context
             .metrics()
             .ended(Direction.UPLOAD, e.reason(), e.report().bytesIn(), e.report().duration());
-        throw problemFor(key, e);
+        Exception problem = problemFor(key, e);
+        if (problem instanceof HttpProblem answer && answer.status() < 500) {
+          answer.report(report(key, e.report())); // what was read before it was refused
+        }
+        throw problem;
       }
     }
   }
