@@ -104,7 +104,7 @@ public final class SluiceServer implements AutoCloseable {
     this.store = store;
     this.registry = new JobRegistry();
     SchedulerLag lag = registry.own(SchedulerLag.start());
-    ServerMetrics metrics = new ServerMetrics(registry);
+    ServerMetrics metrics = registry.own(new ServerMetrics(registry));
     metrics.schedulerLag("p50", () -> lag.snapshot().p50Nanos() / 1e9);
     metrics.schedulerLag("p99", () -> lag.snapshot().p99Nanos() / 1e9);
     metrics.schedulerLag("max", () -> lag.snapshot().maxNanos() / 1e9);

@@ -5,13 +5,10 @@ import dev.sluice.core.ClientDisconnectedException;
 import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.job.IngestionException;
-import dev.sluice.core.job.JobStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes every request on its virtual thread: the shutdown gate (503), authentication, then {@code
- * /objects}, {@code /health}, {@code /metrics}, {@code /jobs} and any extra routes. Each handler
- * blocks until its response is complete; problems become JSON errors.
+ * /objects}, {@code /health}, {@code /metrics}, {@code /jobs}, the dashboard and any extra routes.
+ * Each handler blocks until its response is complete; problems become JSON errors.
  *
  * <p>What a failure answers: a problem its status and message; a malformed body 400 and one that
  * stalled 408 (with {@code Connection: close}); a client that ended its body early 400, if it can
@@ -50,6 +47,7 @@ public final class Router extends Handler.Abstract {
   private final Deliveries deliveries;
   private final ResumableUploads resumable; // null when the store keeps no resumable uploads
   private final List<Extra> extras;
+  private final Dashboard dashboard;
   private volatile boolean draining;
 
   public Router(
@@ -68,6 +66,7 @@ public final class Router extends Handler.Abstract {
     this.deliveries = deliveries;
     this.resumable = resumable;
     this.extras = List.copyOf(extras);
+    this.dashboard = new Dashboard(context);
   }
 
   /** From now on every request but {@code /metrics} gets 503. */
@@ -208,7 +207,24 @@ public final class Router extends Handler.Abstract {
       }
       return;
     }
+    if (path.startsWith("/jobs/")) {
+      if (!method.equals("DELETE")) {
+        throw notAllowed(method, path, "DELETE");
+      }
+      auth.requireToken(exchange); // cancelling is a write
+      dashboard.cancel(exchange, path.substring("/jobs/".length()));
+      return;
+    }
     switch (path) {
+      case "/", "/dashboard", "/dashboard/" -> {
+        requireGet(method, path);
+        dashboard.page(exchange); // open: the page holds no data
+      }
+      case "/dashboard/data" -> {
+        requireGet(method, path);
+        auth.requireToken(exchange);
+        dashboard.data(exchange);
+      }
       case "/objects", "/objects/" -> {
         if (method.equals("GET") || method.equals("HEAD")) {
           auth.requireToken(exchange); // a listing names every key: a signed link is for one
@@ -238,7 +254,7 @@ public final class Router extends Handler.Abstract {
       case "/jobs" -> {
         requireGet(method, path);
         auth.requireToken(exchange);
-        exchange.respond(200, Map.of("transfers", transfers()));
+        exchange.respond(200, Map.of("transfers", TransferRow.listing(context.registry())));
       }
       default -> {
         for (Extra extra : extras) {
@@ -278,27 +294,6 @@ public final class Router extends Handler.Abstract {
 
   private static Callback callbackOf(Exchange exchange) {
     return Callback.from(exchange::finish, exchange::fail);
-  }
-
-  /**
-   * The running uploads and downloads, oldest first, for {@code /jobs}: id, direction, key, bytes
-   * so far, expected bytes (-1 when unknown), start time, seconds running and the recent rate.
-   */
-  private List<Map<String, Object>> transfers() {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (JobStatus job : context.registry().jobs()) {
-      Map<String, Object> transfer = new LinkedHashMap<>();
-      transfer.put("id", job.id());
-      transfer.put("direction", job.kind());
-      transfer.put("key", job.name());
-      transfer.put("bytes", job.bytesIn());
-      transfer.put("expectedBytes", job.expectedBytes());
-      transfer.put("startedAt", job.startedAt().toString());
-      transfer.put("seconds", job.elapsed().toMillis() / 1000.0);
-      transfer.put("bytesPerSecond", Math.round(job.bytesPerSecond()));
-      out.add(transfer);
-    }
-    return out;
   }
 
   /**
