@@ -92,7 +92,7 @@ class ResumableServeProcessIT {
     return send("GET", base + "/metrics", null)
         .body()
         .lines()
-        .filter(l -> l.startsWith("sluice_bytes_in"))
+        .filter(l -> l.startsWith("sluice_received_bytes_total"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
   }

@@ -28,7 +28,12 @@ class UploadReportIT {
       assertThat(report.get("reason").isNull()).isTrue();
       assertThat(report.get("bytesIn").asLong()).isEqualTo(300_000);
       assertThat(report.get("chunkWriteLatencyMillis").get("p99").isNumber()).isTrue();
-      assertThat(report.get("schedulerLagMillis").get("max").isNumber()).isTrue();
+      // measured only when the lag probe (every 10 ms) woke during the upload: null otherwise,
+      // as ReportSchemaTest checks; a fast machine can finish 300 KB before the next wake-up
+      JsonNode lag = report.get("schedulerLagMillis");
+      assertThat(lag.isNull() || lag.get("max").isNumber())
+          .as("null or measured: %s", lag)
+          .isTrue();
       assertThat(report.get("maxInFlight").asInt()).isPositive();
       assertThat(report.get("receipt").get("location").asText()).isEqualTo("/objects/r/a.bin");
       assertThat(put.body()).doesNotContain(server.dir.toString());
