@@ -108,6 +108,50 @@ class DashboardIT {
     eventually(() -> assertThat(data("").get("aborts").get("CANCELLED").asDouble()).isEqualTo(3));
   }
 
+  @Test
+  void listsAnUploadWithItsClientAndWorkerPoolAndCancelsIt() throws Exception {
+    try (TestServer own = TestServer.start(b -> b.token("s3cret").workers(1));
+        java.net.Socket socket = own.socket()) {
+      java.io.OutputStream out = socket.getOutputStream();
+      TestServer.write(
+          out,
+          "PUT /objects/dash/held.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\n"
+              + "Content-Length: 1048576\r\n\r\n");
+      out.write(bytes(64 * 1024, 5)); // and no more: the upload waits for the rest
+      out.flush();
+      eventually(() -> assertThat(rows(own)).hasSize(1));
+      JsonNode row = rows(own).get(0);
+      assertThat(row.get("direction").asText()).isEqualTo("upload");
+      assertThat(row.get("key").asText()).isEqualTo("dash/held.bin");
+      assertThat(row.get("client").asText()).isEqualTo("127.0.0.1");
+      assertThat(row.get("offloaded").asBoolean()).as("written on the worker pool").isTrue();
+      assertThat(row.get("rateLimit").asLong()).isZero();
+      assertThat(row.get("expectedBytes").asLong()).isEqualTo(1 << 20);
+
+      HttpResponse<String> cancel =
+          own.sendText(
+              own.request("/jobs/" + row.get("id").asLong())
+                  .header(AUTH[0], AUTH[1])
+                  .DELETE()
+                  .build());
+
+      assertThat(cancel.statusCode()).isEqualTo(202);
+      eventually(() -> assertThat(rows(own)).isEmpty());
+      eventually(
+          () ->
+              assertThat(
+                      own.metric("sluice_aborts_total{direction=\"upload\",reason=\"CANCELLED\"}"))
+                  .isOne());
+      assertThat(own.get("/objects/dash/held.bin", AUTH).statusCode()).isEqualTo(404);
+    }
+  }
+
+  private static JsonNode rows(TestServer own) throws Exception {
+    HttpResponse<byte[]> answer = own.get("/dashboard/data", AUTH);
+    assertThat(answer.statusCode()).as(new String(answer.body())).isEqualTo(200);
+    return JSON.readTree(answer.body()).get("transfers").get("rows");
+  }
+
   private static JsonNode data(String query) throws Exception {
     HttpResponse<byte[]> answer = server.get("/dashboard/data" + query, AUTH);
     assertThat(answer.statusCode()).as(new String(answer.body())).isEqualTo(200);
