@@ -6,7 +6,7 @@ import dev.sluice.core.ByteSize;
 import dev.sluice.core.Decimals;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.job.IngestionReport;
-import dev.sluice.core.job.Latency;
+import dev.sluice.core.job.ReportSchema;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,33 +44,19 @@ final class ReportFormat {
   }
 
   /**
-   * The report as one JSON object; {@code error} is the one-line reason of a failure or null.
-   * Locations are shown with their credentials masked.
+   * The report as one JSON object: where it came from and went, the one-line reason of a failure
+   * ({@code error}, or null), then the fields every report shares with the server's ({@link
+   * ReportSchema}). Locations are shown with their credentials masked.
    */
   static String json(IngestionReport report, String source, String destination, String error) {
+    Map<String, Object> fields = ReportSchema.fields(report);
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("outcome", report.outcome().name());
-    json.put("reason", report.reason() == null ? null : report.reason().name());
+    json.put("outcome", fields.get("outcome"));
+    json.put("reason", fields.get("reason"));
     json.put("error", Secrets.redact(error));
     json.put("source", Secrets.redact(source));
     json.put("destination", Secrets.redact(destination));
-    json.put("pipeline", Secrets.redact(report.pipeline()));
-    json.put("bytesIn", report.bytesIn());
-    json.put("bytesOut", report.bytesOut());
-    json.put("chunks", report.chunks());
-    json.put("durationSeconds", seconds(report.duration()));
-    json.put("mibPerSecond", report.mibPerSecond());
-    json.put("chunkWriteLatencyMillis", latency(report.chunkWriteLatency()));
-    json.put("maxInFlight", report.maxInFlight());
-    Map<String, Double> stages = new LinkedHashMap<>();
-    report.stageTimes().forEach((stage, time) -> stages.put(stage, millis(time.toNanos())));
-    json.put("stageMillis", stages);
-    json.put("digests", report.digests());
-    if (report.receipt() != null) {
-      json.put(
-          "receipt",
-          Map.of("location", report.receipt().location(), "details", report.receipt().details()));
-    }
+    json.putAll(fields);
     try {
       return new ObjectMapper().writeValueAsString(json);
     } catch (JsonProcessingException e) {
@@ -78,19 +64,7 @@ final class ReportFormat {
     }
   }
 
-  private static Map<String, Double> latency(Latency latency) {
-    Map<String, Double> millis = new LinkedHashMap<>();
-    millis.put("p50", millis(latency.p50Nanos()));
-    millis.put("p99", millis(latency.p99Nanos()));
-    millis.put("max", millis(latency.maxNanos()));
-    return millis;
-  }
-
   private static double seconds(Duration duration) {
     return duration.toNanos() / 1e9;
-  }
-
-  private static double millis(long nanos) {
-    return nanos / 1e6;
   }
 }

@@ -186,6 +186,13 @@ class IngestCommandTest {
     assertThat(json.get("bytesIn").asLong()).isEqualTo(300_000);
     assertThat(json.get("bytesOut").asLong()).isEqualTo(300_000);
     assertThat(json.get("digests").get("sha256").asText()).isEqualTo(sha256(bytes));
+    // the schema the server's upload answer carries too
+    java.util.List<String> names = new java.util.ArrayList<>();
+    json.fieldNames().forEachRemaining(names::add);
+    assertThat(names)
+        .containsSubsequence(dev.sluice.core.job.ReportSchema.FIELDS)
+        .startsWith("outcome", "reason", "error", "source", "destination");
+    assertThat(json.get("chunkWriteLatencyMillis").get("p99").isNumber()).isTrue();
     assertThat(json.get("receipt").get("location").asText())
         .isEqualTo(dir.resolve("out.bin").toAbsolutePath().toString());
   }

@@ -55,11 +55,18 @@ class ResumableServeProcessIT {
   private static String baseUrl(Process process) throws IOException {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    Matcher m = line == null ? null : URL.matcher(line);
-    assertThat(m != null && m.find()).as("start-up line: %s", line).isTrue();
-    Thread.ofVirtual().start(() -> out.lines().forEach(l -> {})); // keep the pipe drained
-    return m.group(1);
+    // the start-up line is on stdout; log lines on stderr, merged here, may come before it
+    List<String> seen = new ArrayList<>();
+    String line;
+    while ((line = out.readLine()) != null && seen.size() < 20) {
+      seen.add(line);
+      Matcher m = URL.matcher(line);
+      if (m.find()) {
+        Thread.ofVirtual().start(() -> out.lines().forEach(l -> {})); // keep the pipe drained
+        return m.group(1);
+      }
+    }
+    throw new AssertionError("no start-up line in " + seen);
   }
 
   private HttpResponse<String> send(String method, String url, byte[] body, String... headers)
@@ -92,7 +99,7 @@ class ResumableServeProcessIT {
     return send("GET", base + "/metrics", null)
         .body()
         .lines()
-        .filter(l -> l.startsWith("sluice_bytes_in"))
+        .filter(l -> l.startsWith("sluice_received_bytes_total"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
   }

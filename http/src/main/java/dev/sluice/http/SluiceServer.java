@@ -107,7 +107,8 @@ public final class SluiceServer implements AutoCloseable {
     this.registry = new JobRegistry();
     this.cluster = config.coord() == null ? null : Cluster.join(config, registry);
     SchedulerLag lag = registry.own(SchedulerLag.start());
-    ServerMetrics metrics = new ServerMetrics(registry, cluster == null ? null : cluster.nodeId());
+    ServerMetrics metrics =
+        registry.own(new ServerMetrics(registry, cluster == null ? null : cluster.nodeId()));
     metrics.schedulerLag("p50", () -> lag.snapshot().p50Nanos() / 1e9);
     metrics.schedulerLag("p99", () -> lag.snapshot().p99Nanos() / 1e9);
     metrics.schedulerLag("max", () -> lag.snapshot().maxNanos() / 1e9);

@@ -51,7 +51,7 @@ class AdmissionIT {
           .contains("the server is busy: its memory budget of 48.0 KiB is in use")
           .contains("GET /objects/ad/a.bin was not admitted within 200 ms");
 
-      double bytesIn = server.metric("sluice_bytes_in_bytes_total");
+      double bytesIn = server.metric("sluice_received_bytes_total");
       HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       HttpResponse<String> upload =
           http11.send(
@@ -64,7 +64,7 @@ class AdmissionIT {
       assertThat(upload.statusCode()).isEqualTo(503);
       assertThat(upload.headers().firstValue("Retry-After")).hasValue("1");
       assertThat(upload.body()).contains("PUT /objects/ad/b.bin was not admitted");
-      assertThat(server.metric("sluice_bytes_in_bytes_total")).isEqualTo(bytesIn);
+      assertThat(server.metric("sluice_received_bytes_total")).isEqualTo(bytesIn);
       assertThat(server.store.find("ad/b.bin")).isEmpty();
       assertThat(server.metric("sluice_admission_refused_total{limit=\"memory\"")).isEqualTo(2);
 

@@ -40,12 +40,12 @@ class ObservabilityIT {
   @Test
   void metricsCountBytesTransfersLatencyAndSchedulerLag() throws Exception {
     byte[] data = bytes(100_000, 1);
-    double inBefore = server.metric("sluice_bytes_in_bytes_total");
-    double outBefore = server.metric("sluice_bytes_out_bytes_total");
+    double inBefore = server.metric("sluice_received_bytes_total");
+    double outBefore = server.metric("sluice_sent_bytes_total");
     server.put("m/a.bin", data);
     server.get("/objects/m/a.bin");
-    assertThat(server.metric("sluice_bytes_in_bytes_total")).isEqualTo(inBefore + 100_000);
-    assertThat(server.metric("sluice_bytes_out_bytes_total")).isEqualTo(outBefore + 100_000);
+    assertThat(server.metric("sluice_received_bytes_total")).isEqualTo(inBefore + 100_000);
+    assertThat(server.metric("sluice_sent_bytes_total")).isEqualTo(outBefore + 100_000);
     String metrics = server.metrics();
     assertThat(metrics)
         .contains("sluice_transfers_active{direction=\"download\"}")

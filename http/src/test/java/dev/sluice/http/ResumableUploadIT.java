@@ -401,7 +401,7 @@ class ResumableUploadIT {
               + "\r\n\r\n");
       out.write(data, 0, 30_000);
       out.flush();
-      eventually(() -> assertThat(server.metric("sluice_bytes_in")).isEqualTo(30_000));
+      eventually(() -> assertThat(server.metric("sluice_received_bytes_total")).isEqualTo(30_000));
       // the first request still holds its connection open; a HEAD ends it at what it wrote
       HttpResponse<String> head = send("HEAD", upload, null, "Tus-Resumable", "1.0.0");
       assertThat(head.headers().firstValue("Upload-Offset")).contains("30000");
@@ -501,7 +501,7 @@ class ResumableUploadIT {
               + "\r\n\r\n");
       out.write(data, 0, 40_000);
       out.flush();
-      eventually(() -> assertThat(server.metric("sluice_bytes_in")).isEqualTo(40_000));
+      eventually(() -> assertThat(server.metric("sluice_received_bytes_total")).isEqualTo(40_000));
       // a client that thinks the first request failed starts again from 0: told where it is
       HttpResponse<String> again = tusPatch(upload, 0, data);
       assertThat(again.statusCode()).isEqualTo(409);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -46,6 +47,7 @@ public final class Ingestion {
   private JobRegistry registry;
   private String kind = "ingestion";
   private String name;
+  private Map<String, String> attributes = Map.of();
   private WorkerPool offload;
   private SchedulerLag schedulerLag;
   private boolean platformThreads;
@@ -193,11 +195,21 @@ public final class Ingestion {
    * e.g. {@code listedAs("upload", key)}. By default {@code ingestion} and the sink as text.
    */
   public Ingestion listedAs(String kind, String name) {
+    return listedAs(kind, name, Map.of());
+  }
+
+  /**
+   * As {@link #listedAs(String, String)}, with {@code attributes} the registry lists beside it
+   * ({@link JobStatus#attributes()}): what its caller knows of it and the engine does not, e.g. a
+   * server's {@code client} address. Copied; keys and values are the caller's to choose.
+   */
+  public Ingestion listedAs(String kind, String name, Map<String, String> attributes) {
     if (kind == null || name == null) {
       throw new NullPointerException(kind == null ? "kind == null" : "name == null");
     }
     this.kind = kind;
     this.name = name;
+    this.attributes = Map.copyOf(attributes);
     return this;
   }
 
@@ -225,7 +237,7 @@ public final class Ingestion {
             schedulerLag,
             platformThreads,
             memory);
-    return registry == null ? Engine.start(plan) : registry.start(plan, kind, name);
+    return registry == null ? Engine.start(plan) : registry.start(plan, kind, name, attributes);
   }
 
   /**

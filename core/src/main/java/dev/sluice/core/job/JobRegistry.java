@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
 /**
  * The running work of a process or server, and its graceful shutdown: the ingestion jobs started
  * with {@link Ingestion#registry} and the transfers a caller runs itself and {@linkplain #track
- * tracks} here (a server's downloads, say), listed alike by {@link #jobs()}.
+ * tracks} here (a server's downloads, say), listed alike by {@link #jobs()} (with the attributes
+ * their callers gave, e.g. a client's address) and cancelled one at a time by {@link #cancel}.
  *
  * {@snippet :
  * JobRegistry registry = new JobRegistry();
@@ -61,7 +62,7 @@ public final class JobRegistry {
    * Starts {@code plan} and lists it as {@code kind} and {@code name}, or refuses it (ending its
    * source and sink) when shutting down.
    */
-  IngestionJob start(Engine.Plan plan, String kind, String name) {
+  IngestionJob start(Engine.Plan plan, String kind, String name, Map<String, String> attributes) {
     long expected = plan.source().length();
     synchronized (lock) {
       prune();
@@ -77,6 +78,8 @@ public final class JobRegistry {
                 job.pipeline(),
                 job.startedAt(),
                 expected,
+                plan.offload() != null,
+                attributes,
                 nanoTime.getAsLong()));
         return job;
       }
@@ -94,6 +97,18 @@ public final class JobRegistry {
    * @throws ShuttingDownException if the registry is shutting down
    */
   public TrackedTransfer track(String kind, String name, long expectedBytes) {
+    return track(kind, name, expectedBytes, Map.of());
+  }
+
+  /**
+   * As {@link #track(String, String, long)}, with {@code attributes} listed beside it ({@link
+   * JobStatus#attributes()}), e.g. the client's address and the rate it is throttled to.
+   *
+   * @throws ShuttingDownException if the registry is shutting down
+   */
+  public TrackedTransfer track(
+      String kind, String name, long expectedBytes, Map<String, String> attributes) {
+    Map<String, String> listed = Map.copyOf(attributes);
     TrackedTransfer transfer = new TrackedTransfer(kind, name, expectedBytes);
     synchronized (lock) {
       prune();
@@ -108,6 +123,8 @@ public final class JobRegistry {
                 transfer.toString(),
                 transfer.startedAt(),
                 expectedBytes,
+                false,
+                listed,
                 nanoTime.getAsLong()));
         return transfer;
       }
@@ -143,6 +160,25 @@ public final class JobRegistry {
     }
     closeQuietly(resource);
     return resource;
+  }
+
+  /**
+   * Cancels the running job or tracked transfer {@code id} with {@code reason} (e.g. an operator's
+   * {@link AbortReason#CANCELLED}); it then ends as it would on any cancel.
+   *
+   * @return false when none with that id runs
+   */
+  public boolean cancel(long id, AbortReason reason) {
+    Running found;
+    synchronized (lock) {
+      Listed listed = jobs.get(id);
+      if (listed == null || listed.running.isDone()) {
+        return false;
+      }
+      found = listed.running;
+    }
+    found.cancel(reason); // outside the lock: a transfer's canceller runs the caller's code
+    return true;
   }
 
   /** True once {@link #shutdown} has been called: new jobs are refused. */
@@ -390,6 +426,8 @@ public final class JobRegistry {
     final String pipeline;
     final Instant startedAt;
     final long expectedBytes;
+    final boolean offloaded;
+    final Map<String, String> attributes;
     final long startNanos;
     long sampleNanos;
     long sampleBytes;
@@ -403,6 +441,8 @@ public final class JobRegistry {
         String pipeline,
         Instant startedAt,
         long expectedBytes,
+        boolean offloaded,
+        Map<String, String> attributes,
         long startNanos) {
       this.running = running;
       this.id = id;
@@ -411,6 +451,8 @@ public final class JobRegistry {
       this.pipeline = pipeline;
       this.startedAt = startedAt;
       this.expectedBytes = expectedBytes;
+      this.offloaded = offloaded;
+      this.attributes = attributes;
       this.startNanos = startNanos;
       this.sampleNanos = startNanos;
     }
@@ -433,7 +475,9 @@ public final class JobRegistry {
           bytes,
           running.bytesOut(),
           expectedBytes,
-          current);
+          current,
+          offloaded,
+          attributes);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.core.job;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * One running job or tracked transfer as a {@link JobRegistry} sees it at one moment, e.g. for a
@@ -20,6 +21,11 @@ import java.time.Instant;
  * @param expectedBytes the source's length when it started, or -1 when unknown
  * @param bytesPerSecond the recent source rate: over the time between the last two looks at least a
  *     second apart, or since the start before that
+ * @param offloaded true when an ingestion's transforms and sink run on a {@link WorkerPool} ({@link
+ *     Ingestion#offload}); false for a tracked transfer
+ * @param attributes what its caller said of it when it started ({@link Ingestion#listedAs(String,
+ *     String, Map)}, {@link JobRegistry#track(String, String, long, Map)}), e.g. a client's
+ *     address; empty by default, never null
  */
 public record JobStatus(
     long id,
@@ -31,4 +37,11 @@ public record JobStatus(
     long bytesIn,
     long bytesOut,
     long expectedBytes,
-    double bytesPerSecond) {}
+    double bytesPerSecond,
+    boolean offloaded,
+    Map<String, String> attributes) {
+
+  public JobStatus {
+    attributes = Map.copyOf(attributes);
+  }
+}

@@ -15,6 +15,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -116,6 +117,71 @@ class JobRegistryTest {
 
     assertThat(timed.jobs()).isEmpty();
     assertThat(timed.count("download")).isZero();
+  }
+
+  @Test
+  void attributesGivenAtStartAreListedBesideAJobAndATrackedTransfer() throws Exception {
+    WorkerPool workers = registry.own(WorkerPool.of(1));
+    IngestionJob job =
+        Ingestion.from(Sources.generated(64L << 20, 1))
+            .through(Transforms.rate(SLOW))
+            .to(new EndingSink())
+            .chunkSize(16 * 1024)
+            .offload(workers)
+            .listedAs("upload", "a.bin", Map.of("client", "192.0.2.7"))
+            .registry(registry)
+            .start();
+    awaitBytes(job, 1);
+    TrackedTransfer transfer =
+        registry.track("download", "b.bin", 10, Map.of("client", "192.0.2.8", "rateLimit", "4096"));
+
+    JobStatus upload = registry.jobs().get(0);
+    JobStatus download = registry.jobs().get(1);
+
+    assertThat(upload.attributes()).containsExactly(Map.entry("client", "192.0.2.7"));
+    assertThat(upload.offloaded()).as("its sink writes on the worker pool").isTrue();
+    assertThat(download.attributes())
+        .containsOnly(Map.entry("client", "192.0.2.8"), Map.entry("rateLimit", "4096"));
+    assertThat(download.offloaded()).isFalse();
+    transfer.close();
+    job.cancel(AbortReason.CANCELLED);
+  }
+
+  @Test
+  void withoutAttributesNoneAreListed() {
+    TrackedTransfer transfer = registry.track("download", "k", -1);
+
+    assertThat(registry.jobs().get(0).attributes()).isEmpty();
+    assertThat(registry.jobs().get(0).offloaded()).isFalse();
+    transfer.close();
+  }
+
+  @Test
+  void cancelByIdStopsThatJobOrTransferOnlyAndSaysWhetherOneRan() throws Exception {
+    EndingSink sink = new EndingSink();
+    IngestionJob job = startSlow(sink, 1L << 30);
+    awaitBytes(job, 1);
+    TrackedTransfer transfer = registry.track("download", "k", -1);
+    TrackedTransfer other = registry.track("download", "other", -1);
+    AtomicReference<AbortReason> stoppedWith = new AtomicReference<>();
+    transfer.onCancel(stoppedWith::set);
+
+    assertThat(registry.cancel(idOf("k"), AbortReason.CANCELLED)).isTrue();
+    assertThat(registry.cancel(job.id(), AbortReason.CANCELLED)).isTrue();
+
+    assertThat(stoppedWith).hasValue(AbortReason.CANCELLED);
+    assertThat(other.cancelReason()).as("the other one runs on").isNull();
+    assertThatThrownBy(job::get)
+        .cause()
+        .isInstanceOfSatisfying(
+            IngestionException.class, e -> assertThat(e.reason()).isEqualTo(AbortReason.CANCELLED));
+    transfer.close();
+    assertThat(registry.cancel(idOf("other") + 1_000_000, AbortReason.CANCELLED))
+        .as("no such id")
+        .isFalse();
+    long closedId = idOf("other");
+    other.close();
+    assertThat(registry.cancel(closedId, AbortReason.CANCELLED)).as("closed already").isFalse();
   }
 
   @Test

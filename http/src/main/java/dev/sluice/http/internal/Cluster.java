@@ -93,7 +93,7 @@ public final class Cluster implements AutoCloseable {
 
   private void heartbeat() {
     try {
-      List<Map<String, Object>> listed = TransferListing.describe(transfers);
+      List<Map<String, Object>> listed = TransferRow.listing(transfers);
       int count = listed.size();
       if (listed.size() > MAX_LISTED) {
         listed = listed.subList(0, MAX_LISTED);
@@ -181,7 +181,7 @@ public final class Cluster implements AutoCloseable {
    */
   public static Map<String, Object> jobs(ServerContext context, String scope) {
     if (scope == null || scope.isEmpty() || scope.equals("node")) {
-      return Map.of("transfers", TransferListing.describe(context.registry()));
+      return Map.of("transfers", TransferRow.listing(context.registry()));
     }
     if (!scope.equals("cluster")) {
       throw new HttpProblem(400, "scope must be node or cluster: " + scope);
@@ -191,7 +191,7 @@ public final class Cluster implements AutoCloseable {
     out.put("scope", "cluster");
     List<Map<String, Object>> nodes = new ArrayList<>();
     if (cluster == null) {
-      nodes.add(node("local", "", null, TransferListing.describe(context.registry())));
+      nodes.add(node("local", "", null, TransferRow.listing(context.registry())));
       out.put("complete", true);
     } else {
       cluster.listInto(nodes, context.registry(), out);
@@ -215,14 +215,13 @@ public final class Cluster implements AutoCloseable {
     for (NodeInfo info : live) {
       if (info.id().equals(nodeId())) {
         self = true;
-        nodes.add(
-            node(info.id(), info.address(), info.startedAt(), TransferListing.describe(local)));
+        nodes.add(node(info.id(), info.address(), info.startedAt(), TransferRow.listing(local)));
       } else {
         nodes.add(node(info.id(), info.address(), info.startedAt(), parse(info)));
       }
     }
     if (!self) {
-      nodes.add(node(nodeId(), address, startedAt, TransferListing.describe(local)));
+      nodes.add(node(nodeId(), address, startedAt, TransferRow.listing(local)));
     }
   }
 

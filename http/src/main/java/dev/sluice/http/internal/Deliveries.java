@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
 
 /**
  * {@code GET} and {@code HEAD /objects/KEY}: the response is decided by core's {@link Delivery}
@@ -109,7 +110,12 @@ public final class Deliveries {
     // admitted before any header is set: a refusal is a clean 503, not a half-made 200
     try (Admission.Ticket ticket =
             context.admission().admit(Direction.DOWNLOAD, "GET /objects/" + key, pace.chunkSize());
-        TrackedTransfer transfer = context.track(Direction.DOWNLOAD, key, plan.contentLength())) {
+        TrackedTransfer transfer =
+            context.track(
+                Direction.DOWNLOAD,
+                key,
+                plan.contentLength(),
+                TransferRow.attributes(Request.getRemoteAddr(exchange.request()), pace.rate()))) {
       ByteBuffer buffer = ticket.buffer(pace.chunkSize());
       try {
         head(exchange, blob, plan, gzip, notModifiedTag);
@@ -179,7 +185,8 @@ public final class Deliveries {
               Direction.DOWNLOAD,
               null,
               body.written(),
-              Duration.ofNanos(System.nanoTime() - start));
+              Duration.ofNanos(System.nanoTime() - start),
+              gzip ? "gzip" : ServerMetrics.BASELINE);
       exchange.finish();
     } catch (IOException | RuntimeException e) {
       if (e instanceof BlobChangedException changed && !exchange.response().isCommitted()) {

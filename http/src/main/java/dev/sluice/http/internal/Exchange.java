@@ -207,6 +207,9 @@ public final class Exchange {
     Map<String, Object> body = new LinkedHashMap<>(problem.members());
     body.put("status", problem.status());
     body.put("error", Secrets.redact(problem.getMessage()));
+    if (problem.report() != null) {
+      body.put("report", problem.report());
+    }
     writeJson(
         problem.status(),
         body,

@@ -4,13 +4,15 @@ import java.util.Map;
 
 /**
  * A request the server answers with an error status and a JSON body {@code {"status": …, "error":
- * "…"}}. The message names the input and the rule it broke.
+ * "…"}} (and the {@code report} of the transfer it ended, when one is attached). The message names
+ * the input and the rule it broke.
  */
 public final class HttpProblem extends RuntimeException {
 
   private final int status;
   private final transient Map<String, String> headers;
   private final transient Map<String, Object> members;
+  private transient volatile Map<String, Object> report;
 
   public HttpProblem(int status, String message) {
     this(status, message, Map.of());
@@ -35,6 +37,20 @@ public final class HttpProblem extends RuntimeException {
   /** The HTTP status to answer with. */
   public int status() {
     return status;
+  }
+
+  /**
+   * Attaches the report of the transfer this problem ended (in the CLI's {@code --json} schema),
+   * answered as the body's {@code report}; returns this problem.
+   */
+  public HttpProblem report(Map<String, Object> fields) {
+    this.report = fields;
+    return this;
+  }
+
+  /** The report attached with {@link #report(Map)}, or null. */
+  public Map<String, Object> report() {
+    return report;
   }
 
   /** Extra response headers, e.g. {@code Content-Range} for a 416. */

@@ -13,6 +13,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Blocker;
 
 /**
@@ -176,7 +177,13 @@ final class MultipartUpload extends MultiPart.AbstractPartsListener {
           .start(
               () -> {
                 try {
-                  result.complete(uploads.store(key, source, spec, DigestHeaders.NONE));
+                  result.complete(
+                      uploads.store(
+                          key,
+                          source,
+                          spec,
+                          DigestHeaders.NONE,
+                          Request.getRemoteAddr(exchange.request())));
                 } catch (Throwable t) {
                   result.completeExceptionally(t);
                 }

@@ -59,7 +59,7 @@ final class ResponseChannel implements WritableByteChannel {
         src.limit(src.position() + n);
         long start = System.nanoTime();
         send(src);
-        metrics.chunkWritten(System.nanoTime() - start);
+        metrics.chunkWritten(Direction.DOWNLOAD, ServerMetrics.CLIENT, System.nanoTime() - start);
         metrics.bytesOut(n);
         transfer.add(n);
         written += n;

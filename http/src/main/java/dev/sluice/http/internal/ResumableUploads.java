@@ -68,7 +68,7 @@ public final class ResumableUploads {
     this.objects = objects;
     this.context = context;
     this.clock = clock;
-    this.appender = new UploadAppender(uploads, context);
+    this.appender = new UploadAppender(uploads, ServerMetrics.sinkOf(objects.describe()), context);
   }
 
   /** The store of uploads, for the sweeper. */

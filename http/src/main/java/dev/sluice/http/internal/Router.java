@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes every request on its virtual thread: the shutdown gate (503), authentication, then {@code
- * /objects}, {@code /health}, {@code /metrics}, {@code /jobs} and any extra routes. Each handler
- * blocks until its response is complete; problems become JSON errors.
+ * /objects}, {@code /health}, {@code /metrics}, {@code /jobs}, the dashboard and any extra routes.
+ * Each handler blocks until its response is complete; problems become JSON errors.
  *
  * <p>What a failure answers: a problem its status and message; a malformed body 400 and one that
  * stalled 408 (with {@code Connection: close}); a client that ended its body early 400, if it can
@@ -47,6 +47,7 @@ public final class Router extends Handler.Abstract {
   private final Deliveries deliveries;
   private final ResumableUploads resumable; // null when the store keeps no resumable uploads
   private final List<Extra> extras;
+  private final Dashboard dashboard;
   private volatile boolean draining;
 
   public Router(
@@ -65,6 +66,7 @@ public final class Router extends Handler.Abstract {
     this.deliveries = deliveries;
     this.resumable = resumable;
     this.extras = List.copyOf(extras);
+    this.dashboard = new Dashboard(context);
   }
 
   /** From now on every request but {@code /metrics} gets 503. */
@@ -205,7 +207,24 @@ public final class Router extends Handler.Abstract {
       }
       return;
     }
+    if (path.startsWith("/jobs/")) {
+      if (!method.equals("DELETE")) {
+        throw notAllowed(method, path, "DELETE");
+      }
+      auth.requireToken(exchange); // cancelling is a write
+      dashboard.cancel(exchange, path.substring("/jobs/".length()));
+      return;
+    }
     switch (path) {
+      case "/", "/dashboard", "/dashboard/" -> {
+        requireGet(method, path);
+        dashboard.page(exchange); // open: the page holds no data
+      }
+      case "/dashboard/data" -> {
+        requireGet(method, path);
+        auth.requireToken(exchange);
+        dashboard.data(exchange);
+      }
       case "/objects", "/objects/" -> {
         if (method.equals("GET") || method.equals("HEAD")) {
           auth.requireToken(exchange); // a listing names every key: a signed link is for one

@@ -41,11 +41,13 @@ public record ServerContext(
   /**
    * Lists a download in the registry until it is closed; a shutdown cancels it like an upload.
    *
+   * @param attributes listed beside it: {@link TransferRow#attributes}
    * @throws HttpProblem 503 when the registry is shutting down
    */
-  public TrackedTransfer track(Direction direction, String key, long expectedBytes) {
+  public TrackedTransfer track(
+      Direction direction, String key, long expectedBytes, Map<String, String> attributes) {
     try {
-      return registry.track(direction.kind(), key, expectedBytes);
+      return registry.track(direction.kind(), key, expectedBytes, attributes);
     } catch (ShuttingDownException e) {
       throw shuttingDown(e);
     }

@@ -17,6 +17,7 @@ import dev.sluice.core.upload.UploadStore;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.Request;
 
 /**
  * Streams one request body into an upload at an offset through the ingestion engine, so memory
@@ -28,11 +29,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class UploadAppender {
 
   private final UploadStore uploads;
+  private final String sink; // the label of its chunk-write latency: the store's kind
   private final ServerContext context;
   private final AtomicInteger running = new AtomicInteger();
 
-  UploadAppender(UploadStore uploads, ServerContext context) {
+  /**
+   * @param sink the store's kind ({@link ServerMetrics#sinkOf}), labelling chunk-write latency
+   */
+  UploadAppender(UploadStore uploads, String sink, ServerContext context) {
     this.uploads = uploads;
+    this.sink = sink;
     this.context = context;
   }
 
@@ -87,7 +93,10 @@ final class UploadAppender {
     ingestion
         .to(append)
         .listener(new Meter())
-        .listedAs(Direction.UPLOAD.kind(), upload.key() + " (upload)");
+        .listedAs(
+            Direction.UPLOAD.kind(),
+            upload.key() + " (upload)",
+            TransferRow.attributes(Request.getRemoteAddr(exchange.request()), 0));
     running.incrementAndGet();
     try {
       IngestionJob job = context.start(ingestion);
@@ -180,7 +189,7 @@ final class UploadAppender {
     @Override
     public void onChunk(int bytes, long writeNanos) {
       context.metrics().bytesIn(bytes);
-      context.metrics().chunkWritten(writeNanos);
+      context.metrics().chunkWritten(Direction.UPLOAD, sink, writeNanos);
     }
   }
 }

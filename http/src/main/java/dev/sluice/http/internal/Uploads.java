@@ -18,6 +18,7 @@ import dev.sluice.core.job.IngestionException;
 import dev.sluice.core.job.IngestionJob;
 import dev.sluice.core.job.IngestionListener;
 import dev.sluice.core.job.IngestionReport;
+import dev.sluice.core.job.ReportSchema;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
 
 /**
  * Streams request bodies into the store through the ingestion engine: {@code PUT /objects/KEY} (the
@@ -37,11 +39,14 @@ import org.eclipse.jetty.http.HttpHeader;
 public final class Uploads {
 
   private final BlobStore store;
+  private final String sink; // the label of its chunk-write latency: the store's kind
   private final ServerContext context;
 
   public Uploads(BlobStore store, ServerContext context) {
     this.store = store;
     this.context = context;
+    this.sink = ServerMetrics.sinkOf(store.describe());
+    context.metrics().chunkWriteTimer(Direction.UPLOAD, sink); // at zero from start-up
   }
 
   /** {@code PUT /objects/KEY}. */
@@ -84,6 +89,7 @@ public final class Uploads {
             body,
             new BlobSpec(contentType, !refuseOverwrite, digests.sha256(), precondition),
             digests,
+            Request.getRemoteAddr(exchange.request()),
             exchange);
     exchange.header(HttpHeader.LOCATION, ObjectPaths.of(key));
     // RFC 9110 §9.3.4: 201 for a new object, 200 for one that replaced another
@@ -114,17 +120,25 @@ public final class Uploads {
    * @throws HttpProblem with the status matching why it was aborted
    * @throws IngestionException for a client disconnect (no response can be sent)
    */
-  IngestionReport store(String key, Source body, BlobSpec spec, DigestHeaders digests)
+  IngestionReport store(
+      String key, Source body, BlobSpec spec, DigestHeaders digests, String client)
       throws Exception {
-    return store(key, body, spec, digests, null);
+    return store(key, body, spec, digests, client, null);
   }
 
   /**
-   * As {@link #store(String, Source, BlobSpec, DigestHeaders)}; a transfer cut off (client gone,
-   * shutdown, too slow) is named in the access line of {@code exchange}, when there is one.
+   * As {@link #store(String, Source, BlobSpec, DigestHeaders, String)}; a transfer cut off (client
+   * gone, shutdown, too slow) is named in the access line of {@code exchange}, when there is one.
+   *
+   * @param client the client's address listed beside the upload, or null when unknown
    */
   IngestionReport store(
-      String key, Source body, BlobSpec spec, DigestHeaders digests, Exchange exchange)
+      String key,
+      Source body,
+      BlobSpec spec,
+      DigestHeaders digests,
+      String client,
+      Exchange exchange)
       throws Exception {
     Sink sink;
     try {
@@ -153,11 +167,16 @@ public final class Uploads {
     if (digests.md5() != null) {
       ingestion.through(Transforms.md5(digests.md5()));
     }
-    ingestion.to(sink).listener(new Meter()).listedAs(Direction.UPLOAD.kind(), key);
+    ingestion
+        .to(sink)
+        .listener(new Meter())
+        .listedAs(Direction.UPLOAD.kind(), key, TransferRow.attributes(client, 0));
     IngestionJob job = context.start(ingestion);
     try {
       IngestionReport report = await(job);
-      context.metrics().ended(Direction.UPLOAD, null, report.bytesIn(), report.duration());
+      context
+          .metrics()
+          .ended(Direction.UPLOAD, null, report.bytesIn(), report.duration(), pipeline(digests));
       return report;
     } catch (IngestionException e) {
       context
@@ -166,7 +185,11 @@ public final class Uploads {
       if (exchange != null && cutOff(e.reason())) {
         AccessLog.aborted(exchange, "upload", e.reason(), e.report().bytesIn());
       }
-      throw problemFor(key, e);
+      Exception problem = problemFor(key, e);
+      if (problem instanceof HttpProblem answer && answer.status() < 500) {
+        answer.report(report(key, e.report())); // what was read before it was refused
+      }
+      throw problem;
     }
   }
 
@@ -274,7 +297,30 @@ public final class Uploads {
     out.put("mibPerSecond", Math.round(report.mibPerSecond() * 10) / 10.0);
     out.put("chunks", report.chunks());
     out.put("chunkWriteP99Ms", report.chunkWriteLatency().p99().toNanos() / 1e6);
+    out.put("report", report(key, report));
     return out;
+  }
+
+  /**
+   * The report in the schema the CLI's {@code --json} prints too, with the object's path in place
+   * of the store's location (a server path is never shown).
+   */
+  private static Map<String, Object> report(String key, IngestionReport report) {
+    Map<String, Object> fields = ReportSchema.fields(report);
+    if (report.receipt() != null) {
+      Map<String, Object> receipt = new LinkedHashMap<>();
+      receipt.put("location", ObjectPaths.of(key));
+      receipt.put("details", report.receipt().details());
+      fields.put("receipt", receipt);
+    }
+    return fields;
+  }
+
+  /** The throughput label of an upload: the digests it checks beyond the SHA-256 every one has. */
+  private static String pipeline(DigestHeaders digests) {
+    String extra =
+        (digests.sha512() != null ? "+sha512" : "") + (digests.md5() != null ? "+md5" : "");
+    return extra.isEmpty() ? ServerMetrics.BASELINE : extra.substring(1);
   }
 
   static String sha256(IngestionReport report) {
@@ -291,7 +337,7 @@ public final class Uploads {
     @Override
     public void onChunk(int bytes, long writeNanos) {
       context.metrics().bytesIn(bytes);
-      context.metrics().chunkWritten(writeNanos);
+      context.metrics().chunkWritten(Direction.UPLOAD, sink, writeNanos);
     }
   }
 }
