@@ -2,7 +2,7 @@
 # Scale-out (docs/benchmarks.md, "Scale-out (issue 15)"): nodes started by scripts/cluster.sh behind
 # nginx, coordinated through the machine's Redis, over one shared store folder.
 #   rate:  --global-rate 30MiB on 3 nodes, 30 unthrottled curl downloads through nginx (10 a node);
-#          the aggregate is the growth of the nodes' sluice_bytes_out over a 20 s window that opens
+#          the aggregate is the growth of the nodes' sluice_sent_bytes_total over a 20 s window that opens
 #          once every download runs. Target: within 10 % of 30 MiB/s (not 90: one bucket for all).
 #   scale: unthrottled aggregate of 1 node vs 3 nodes, 8 concurrent downloads of a 256 MiB object
 #          through nginx (each client downloads again as soon as it is done), 15 s windows, rounds
@@ -37,10 +37,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bytes_out() { # nodes: the sum of their sluice_bytes_out
+bytes_out() { # nodes: the sum of their sluice_sent_bytes_total
   local sum=0 i v
   for i in $(seq 1 "$1"); do
-    v=$(curl -s "http://127.0.0.1:$((port + i))/metrics" | awk '/^sluice_bytes_out_bytes_total/ {printf "%d", $2}')
+    v=$(curl -s "http://127.0.0.1:$((port + i))/metrics" | awk '/^sluice_sent_bytes_total/ {printf "%d", $2}')
     sum=$((sum + ${v:-0}))
   done
   echo "$sum"

@@ -211,8 +211,8 @@ class ClusterProcessIT {
     double uploaded = 0;
     for (int node = 1; node <= 3; node++) {
       String scrape = metricsOf(node);
-      uploaded += metric(scrape, "sluice_bytes_in_bytes_total");
-      assertThat(metric(scrape, "sluice_bytes_out_bytes_total"))
+      uploaded += metric(scrape, "sluice_received_bytes_total");
+      assertThat(metric(scrape, "sluice_sent_bytes_total"))
           .as("node %d served downloads", node)
           .isPositive();
       assertThat(scrape).contains("node=\"node-" + node + "\"");
@@ -268,7 +268,7 @@ class ClusterProcessIT {
     // per node (three times the rate) would let them through in 0.8 s
     assertThat(seconds).isGreaterThan(2.2);
     for (int node = 1; node <= 3; node++) {
-      assertThat(metric(metricsOf(node), "sluice_bytes_out_bytes_total"))
+      assertThat(metric(metricsOf(node), "sluice_sent_bytes_total"))
           .as("node %d served a share", node)
           .isPositive();
     }
