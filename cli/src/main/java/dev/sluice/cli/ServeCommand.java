@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
       "    SLUICE_TOKEN=s3cret sluice serve --port 9000",
       "  curl -T big.iso localhost:8080/objects/isos/big.iso",
       "  curl -r 0-99 localhost:8080/objects/isos/big.iso",
-      "  sluice serve --tls-cert cert.pem --tls-key key.pem  # HTTPS: HTTP/2 or HTTP/1.1 (ALPN)",
+      "  sluice serve --tls-cert cert.pem --tls-key key.pem  # HTTPS, HTTP/2 by ALPN",
       "",
       "Environment: SLUICE_BIND, SLUICE_PORT, SLUICE_STORE, SLUICE_TOKEN,",
       "SLUICE_MAX_BODY, SLUICE_RATE, SLUICE_MAX_RATE, SLUICE_GLOBAL_RATE,",
