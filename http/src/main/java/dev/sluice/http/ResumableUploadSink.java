@@ -86,6 +86,9 @@ public final class ResumableUploadSink implements Sink {
   private static final Pattern SHA256_FIELD =
       Pattern.compile("\"sha256\"\\s*:\\s*\"([0-9a-f]{64})\"");
 
+  private static final Pattern ERROR_FIELD =
+      Pattern.compile("\"error\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
   private static final HttpClient CLIENT =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -592,11 +595,15 @@ public final class ResumableUploadSink implements Sink {
   private static Refused refused(String what, HttpResponse<String> response) {
     int status = response.statusCode();
     String body = response.body() == null ? "" : response.body().strip();
+    Matcher error = ERROR_FIELD.matcher(body);
+    if (error.find()) {
+      body = error.group(1); // the server's problem details: its reason alone
+    }
     if (body.length() > 300) {
       body = body.substring(0, 300) + "…";
     }
     boolean retryable = status >= 500 || status == 409 || status == 423 || status == 408;
-    return new Refused(what + ": HTTP " + status + (body.isEmpty() ? "" : " " + body), retryable);
+    return new Refused(what + ": HTTP " + status + (body.isEmpty() ? "" : ": " + body), retryable);
   }
 
   private static MessageDigest sha256() {
