@@ -113,7 +113,9 @@ public final class ResumableUploadSink implements Sink {
   private URI upload;
   private long skip; // bytes the server already held when this sink started
   private long accepted; // bytes written to the sink
-  private Attempt attempt;
+  private volatile Attempt attempt;
+  private boolean closing; // commit() closed the writes
+  private boolean completedMeanwhile; // the server had published when asked for the offset
   private int failures;
   private int resumptions;
   private volatile boolean ended;
@@ -254,10 +256,10 @@ public final class ResumableUploadSink implements Sink {
     public ResumableUploadSink build() throws IOException {
       ResumableUploadSink sink = new ResumableUploadSink(this);
       if (resume != null) {
-        long held = sink.resumeAt(resume);
-        if (held >= 0) {
+        Held held = sink.resumeAt(resume);
+        if (held != null && !held.complete()) {
           sink.upload = resume;
-          sink.skip = held;
+          sink.skip = held.offset();
           return sink;
         }
       }
@@ -334,8 +336,9 @@ public final class ResumableUploadSink implements Sink {
       if (attempt == null) {
         attempt = start(accepted, accepted);
       }
-      HttpResponse<String> done;
-      while (true) {
+      closing = true;
+      HttpResponse<String> done = null;
+      while (!completedMeanwhile) {
         attempt.pipe.close();
         try {
           done = attempt.outcome();
@@ -346,11 +349,11 @@ public final class ResumableUploadSink implements Sink {
           resume(e);
         }
       }
-      if (protocol == Protocol.TUS && length < 0) {
+      if (protocol == Protocol.TUS && length < 0 && !completedMeanwhile) {
         done = declareLengthAndFinish();
       }
       String hex = HexFormat.of().formatHex(digest.digest());
-      if (protocol == Protocol.IETF) {
+      if (protocol == Protocol.IETF && done != null) {
         Matcher m = SHA256_FIELD.matcher(done.body());
         if (m.find() && !m.group(1).equals(hex)) {
           throw new IOException(
@@ -438,18 +441,29 @@ public final class ResumableUploadSink implements Sink {
     return target.resolve(location);
   }
 
-  /** The server's offset of {@code upload}, or -1 if it does not know it (any more). */
-  private long resumeAt(URI at) throws IOException {
+  /** What the server holds of an upload: its offset, and whether it published it already. */
+  private record Held(long offset, boolean complete) {}
+
+  /**
+   * What the server holds of the upload at {@code at}, or null if it does not know it (any more).
+   */
+  private Held resumeAt(URI at) throws IOException {
     HttpResponse<String> head = send(request(at).method("HEAD", BodyPublishers.noBody()).build());
     if (head.statusCode() == 404 || head.statusCode() == 410) {
-      return -1;
+      return null;
     }
     if (head.statusCode() / 100 != 2) {
       throw refused("asking the offset of " + at, head);
     }
-    return head.headers()
-        .firstValueAsLong("Upload-Offset")
-        .orElseThrow(() -> new IOException("the server sent no Upload-Offset for " + at));
+    long offset =
+        head.headers()
+            .firstValueAsLong("Upload-Offset")
+            .orElseThrow(() -> new IOException("the server sent no Upload-Offset for " + at));
+    boolean complete =
+        protocol == Protocol.TUS
+            ? head.headers().firstValueAsLong("Upload-Length").orElse(-1) == offset
+            : head.headers().firstValue("Upload-Complete").orElse("").trim().equals("?1");
+    return new Held(offset, complete);
   }
 
   /** Starts the append that sends from {@code offset}: first the replay up to {@code upTo}. */
@@ -506,17 +520,31 @@ public final class ResumableUploadSink implements Sink {
             last);
       }
       pause(failures);
-      long offset;
+      Held held;
       try {
-        offset = resumeAt(upload);
+        held = resumeAt(upload);
       } catch (InterruptedIOException e) {
         throw e;
       } catch (IOException e) {
         last = e;
         continue;
       }
-      if (offset < 0) {
+      if (held == null) {
         throw new IOException("the server no longer knows the upload " + upload + " to " + target);
+      }
+      long offset = held.offset();
+      if (held.complete()) {
+        if (closing && offset == accepted) {
+          completedMeanwhile = true; // the answer was lost, not the upload
+          return;
+        }
+        throw new IOException(
+            "the server completed the upload to "
+                + target
+                + " at "
+                + offset
+                + " bytes of "
+                + accepted);
       }
       if (offset > accepted) {
         throw new IOException(
