@@ -86,6 +86,7 @@ public final class ResumableUploadSink implements Sink {
   private static final Pattern SHA256_FIELD =
       Pattern.compile("\"sha256\"\\s*:\\s*\"([0-9a-f]{64})\"");
 
+  private static final Pattern SHA256_REPR = Pattern.compile("sha-256=:([A-Za-z0-9+/=]+):");
   private static final Pattern ERROR_FIELD =
       Pattern.compile("\"error\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -115,6 +116,7 @@ public final class ResumableUploadSink implements Sink {
   private long accepted; // bytes written to the sink
   private volatile Attempt attempt;
   private boolean closing; // commit() closed the writes
+  private volatile boolean published; // the server made the object visible
   private boolean completedMeanwhile; // the server had published when asked for the offset
   private int failures;
   private int resumptions;
@@ -352,18 +354,23 @@ public final class ResumableUploadSink implements Sink {
       if (protocol == Protocol.TUS && length < 0 && !completedMeanwhile) {
         done = declareLengthAndFinish();
       }
+      published = true; // from here on, nothing to cancel
       String hex = HexFormat.of().formatHex(digest.digest());
+      String stored;
       if (protocol == Protocol.IETF && done != null) {
         Matcher m = SHA256_FIELD.matcher(done.body());
-        if (m.find() && !m.group(1).equals(hex)) {
-          throw new IOException(
-              "the server stored "
-                  + target
-                  + " with SHA-256 "
-                  + m.group(1)
-                  + " but the bytes sent have "
-                  + hex);
-        }
+        stored = m.find() ? m.group(1) : null;
+      } else {
+        stored = storedSha256(); // tus answers no digest: the object's HEAD has it
+      }
+      if (stored != null && !stored.equals(hex)) {
+        throw new IOException(
+            "the server stored "
+                + target
+                + " with SHA-256 "
+                + stored
+                + " but the bytes sent have "
+                + hex);
       }
       ended = true;
       onCompleted.accept(upload);
@@ -389,7 +396,7 @@ public final class ResumableUploadSink implements Sink {
       attempt.pipe.fail(cause);
       attempt.response.cancel(true);
     }
-    if (!keepOnAbort && upload != null) {
+    if (!keepOnAbort && !published && upload != null) {
       try {
         CLIENT.send(request(upload).DELETE().build(), BodyHandlers.discarding());
       } catch (IOException e) {
@@ -572,6 +579,17 @@ public final class ResumableUploadSink implements Sink {
       attempt = start(offset, accepted);
       return;
     }
+  }
+
+  /** The hex SHA-256 the server's {@code HEAD} of the target reports, or null if none. */
+  private String storedSha256() throws IOException {
+    HttpResponse<String> head =
+        send(request(target).method("HEAD", BodyPublishers.noBody()).build());
+    String field = head.headers().firstValue("Repr-Digest").orElse("");
+    Matcher m = SHA256_REPR.matcher(field);
+    return head.statusCode() == 200 && m.find()
+        ? HexFormat.of().formatHex(Base64.getDecoder().decode(m.group(1)))
+        : null;
   }
 
   /** tus with a length unknown at creation: a last, empty PATCH declares it and completes. */
