@@ -134,7 +134,7 @@ class IngestUploadIT {
       int failed =
           sluice("ingest", input.toString(), url, "--token", TOKEN, "--retries", "0", "--resume");
       assertThat(failed).isEqualTo(1);
-      assertThat(err.toString()).contains("failed 1 times");
+      assertThat(err.toString()).contains("failed after 0 retries");
       assertThat(state).exists();
       String upload =
           Files.readAllLines(state).stream()

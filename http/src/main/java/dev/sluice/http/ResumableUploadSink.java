@@ -520,9 +520,10 @@ public final class ResumableUploadSink implements Sink {
         throw new IOException(
             "the upload to "
                 + target
-                + " failed "
-                + failures
-                + " times; last: "
+                + " failed after "
+                + retries
+                + (retries == 1 ? " retry" : " retries")
+                + ": "
                 + last.getMessage(),
             last);
       }
