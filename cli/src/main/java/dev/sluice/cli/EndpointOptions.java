@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The options that endpoints (S3, databases, Redis) read, passed to {@link
+ * The options that endpoints (S3, databases, Redis, HTTP uploads) read, passed to {@link
  * dev.sluice.core.endpoint.EndpointProvider} as a map keyed by the option's name without dashes; an
  * absent key means "not given", a flag given is {@code "true"}. A command adds {@link #group()} to
  * its model and reads the map with {@link #toMap}.
@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class EndpointOptions {
 
   /** Help heading of the group. */
-  static final String HEADING = "%nEndpoint options (databases, S3, Redis):%n";
+  static final String HEADING = "%nEndpoint options (databases, S3, Redis, HTTP uploads):%n";
 
   private EndpointOptions() {}
 
@@ -72,6 +72,32 @@ final class EndpointOptions {
                 "Store the SHA-256 in the S3 object's metadata also",
                 "when --expect-sha256 is not given and the upload",
                 "is multipart: a server-side copy of the object."))
+        .addArg(
+            option(
+                "--protocol",
+                "ietf|tus",
+                String.class,
+                "Resumable upload protocol to an http(s) DST:",
+                "the IETF draft (default) or tus 1.0."))
+        .addArg(
+            option(
+                "--retries",
+                "N",
+                Integer.class,
+                "Times an http(s) upload resumes after a dropped",
+                "connection before it fails (default 8)."))
+        .addArg(
+            flag(
+                "--resume",
+                "Keep the upload's URL beside SRC (.NAME.sluice-upload)",
+                "and continue an interrupted upload of the same",
+                "file from the server's offset."))
+        .addArg(
+            option(
+                "--token",
+                "TOKEN",
+                String.class,
+                "Bearer token for an http(s) DST (default SLUICE_TOKEN)."))
         .build();
   }
 
@@ -99,6 +125,21 @@ final class EndpointOptions {
     put(map, "part-size", positive(spec, "--part-size"));
     put(map, "parallel", positive(spec, "--parallel"));
     putFlag(map, spec, "s3-sha256-metadata");
+    String protocol = value(spec, "--protocol");
+    if (protocol != null) {
+      String lower = protocol.toLowerCase(Locale.ROOT);
+      if (!lower.equals("ietf") && !lower.equals("tus")) {
+        throw new IllegalArgumentException("--protocol must be ietf or tus: " + protocol);
+      }
+      map.put("protocol", lower);
+    }
+    Integer retries = value(spec, "--retries");
+    if (retries != null && retries < 0) {
+      throw new IllegalArgumentException("--retries must be >= 0: " + retries);
+    }
+    put(map, "retries", retries);
+    putFlag(map, spec, "resume");
+    put(map, "token", value(spec, "--token"));
     return map;
   }
 

@@ -292,7 +292,8 @@ class IngestCommandTest {
                 "part-size", "8388608",
                 "s3-path-style", "true",
                 "parallel", "3",
-                "expected-size", "300000"));
+                "expected-size", "300000",
+                "source-file", input.toString()));
 
     assertThat(sluice("ingest", "mem:copy", path("back.bin"))).isZero();
     assertThat(Files.readAllBytes(dir.resolve("back.bin"))).isEqualTo(bytes);
@@ -306,7 +307,14 @@ class IngestCommandTest {
             sluice("ingest", input.toString(), "mem:known", "--expect-sha256", hex.toUpperCase()))
         .isZero();
     assertThat(MemoryEndpointProvider.OPTIONS.get("mem:known"))
-        .isEqualTo(Map.of("expected-size", "300000", "expected-sha256", hex));
+        .isEqualTo(
+            Map.of(
+                "expected-size",
+                "300000",
+                "expected-sha256",
+                hex,
+                "source-file",
+                input.toString()));
 
     assertThat(sluice("ingest", "mem:known", "mem:unknown-length")).isZero();
     assertThat(MemoryEndpointProvider.OPTIONS.get("mem:unknown-length")).isEmpty();

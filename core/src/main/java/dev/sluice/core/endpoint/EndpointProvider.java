@@ -38,6 +38,12 @@ public interface EndpointProvider {
    */
   String OVERWRITE = "overwrite";
 
+  /**
+   * Option key: the path of the local file the sink's bytes come from unchanged, when they do. A
+   * sink that must send bytes again after a failure (a resumable upload) reads them there.
+   */
+  String SOURCE_FILE = "source-file";
+
   /** True if this provider handles {@code location}. */
   boolean handles(String location);
 
