@@ -2,7 +2,7 @@ package dev.sluice.jdbc;
 
 import dev.sluice.core.Receipt;
 import dev.sluice.core.upload.AppendLifecycle;
-import dev.sluice.core.upload.UploadAppend;
+import dev.sluice.core.upload.TrackedAppend;
 import dev.sluice.jdbc.internal.Database;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +17,7 @@ import org.postgresql.largeobject.LargeObjectManager;
  * committing every {@link PostgresUploadStore#CHECKPOINT_BYTES} and when it ends; a discarded
  * append truncates the object back to where it began (see {@link PostgresUploadStore}).
  */
-final class PostgresUploadAppend implements UploadAppend {
+final class PostgresUploadAppend implements TrackedAppend {
 
   private static final int SCRATCH = 64 * 1024;
 
@@ -53,27 +53,13 @@ final class PostgresUploadAppend implements UploadAppend {
     object.seek64(position, LargeObject.SEEK_SET);
   }
 
-  AppendLifecycle lifecycle() {
+  @Override
+  public AppendLifecycle lifecycle() {
     return lifecycle;
   }
 
   private String id() {
     return lifecycle.id();
-  }
-
-  @Override
-  public long startOffset() {
-    return lifecycle.start();
-  }
-
-  @Override
-  public void onSuperseded(Runnable action) {
-    lifecycle.onSuperseded(action);
-  }
-
-  @Override
-  public void discardOnAbort() {
-    lifecycle.discardOnAbort();
   }
 
   @Override

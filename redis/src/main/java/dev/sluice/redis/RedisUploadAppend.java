@@ -2,7 +2,7 @@ package dev.sluice.redis;
 
 import dev.sluice.core.Receipt;
 import dev.sluice.core.upload.AppendLifecycle;
-import dev.sluice.core.upload.UploadAppend;
+import dev.sluice.core.upload.TrackedAppend;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -12,7 +12,7 @@ import java.security.MessageDigest;
  * writes each full chunk, and when it ends writes the partial rest; a discarded append is rolled
  * back to the chunks it began with (see {@link RedisUploadStore}).
  */
-final class RedisUploadAppend implements UploadAppend {
+final class RedisUploadAppend implements TrackedAppend {
 
   private final RedisUploadStore store;
   private final AppendLifecycle lifecycle;
@@ -45,27 +45,13 @@ final class RedisUploadAppend implements UploadAppend {
     this.position = lifecycle.start();
   }
 
-  AppendLifecycle lifecycle() {
+  @Override
+  public AppendLifecycle lifecycle() {
     return lifecycle;
   }
 
   private String id() {
     return lifecycle.id();
-  }
-
-  @Override
-  public long startOffset() {
-    return lifecycle.start();
-  }
-
-  @Override
-  public void onSuperseded(Runnable action) {
-    lifecycle.onSuperseded(action);
-  }
-
-  @Override
-  public void discardOnAbort() {
-    lifecycle.discardOnAbort();
   }
 
   @Override

@@ -2,7 +2,7 @@ package dev.sluice.s3;
 
 import dev.sluice.core.Receipt;
 import dev.sluice.core.upload.AppendLifecycle;
-import dev.sluice.core.upload.UploadAppend;
+import dev.sluice.core.upload.TrackedAppend;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -12,7 +12,7 @@ import java.security.MessageDigest;
  * full part, and when it ends keeps the rest as the new tail (see {@link S3UploadStore}); a
  * discarded append writes no tail, which rolls it back.
  */
-final class S3UploadAppend implements UploadAppend {
+final class S3UploadAppend implements TrackedAppend {
 
   private final S3UploadStore store;
   private final AppendLifecycle lifecycle;
@@ -40,27 +40,13 @@ final class S3UploadAppend implements UploadAppend {
     this.position = lifecycle.start();
   }
 
-  AppendLifecycle lifecycle() {
+  @Override
+  public AppendLifecycle lifecycle() {
     return lifecycle;
   }
 
   private String id() {
     return lifecycle.id();
-  }
-
-  @Override
-  public long startOffset() {
-    return lifecycle.start();
-  }
-
-  @Override
-  public void onSuperseded(Runnable action) {
-    lifecycle.onSuperseded(action);
-  }
-
-  @Override
-  public void discardOnAbort() {
-    lifecycle.discardOnAbort();
   }
 
   @Override

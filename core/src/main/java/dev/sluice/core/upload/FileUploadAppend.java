@@ -11,7 +11,7 @@ import java.security.MessageDigest;
  * digest; both endings force the data to disk and close the file (see {@link UploadAppend} for what
  * each keeps).
  */
-final class FileUploadAppend implements UploadAppend {
+final class FileUploadAppend implements TrackedAppend {
 
   private final FileUploadStore store;
   private final AppendLifecycle lifecycle;
@@ -33,23 +33,9 @@ final class FileUploadAppend implements UploadAppend {
     this.position = start;
   }
 
-  AppendLifecycle lifecycle() {
+  @Override
+  public AppendLifecycle lifecycle() {
     return lifecycle;
-  }
-
-  @Override
-  public long startOffset() {
-    return start;
-  }
-
-  @Override
-  public void onSuperseded(Runnable action) {
-    lifecycle.onSuperseded(action);
-  }
-
-  @Override
-  public void discardOnAbort() {
-    lifecycle.discardOnAbort();
   }
 
   @Override
