@@ -1,14 +1,13 @@
 package dev.sluice.jdbc;
 
-import dev.sluice.core.DigestMismatchException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.blob.BlobSink;
 import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.upload.AppendTracker;
 import dev.sluice.core.upload.NewUpload;
 import dev.sluice.core.upload.Upload;
 import dev.sluice.core.upload.UploadAppend;
-import dev.sluice.core.upload.UploadException;
-import dev.sluice.core.upload.UploadException.Problem;
+import dev.sluice.core.upload.UploadPreconditions;
 import dev.sluice.core.upload.UploadStore;
 import dev.sluice.jdbc.internal.Database;
 import dev.sluice.jdbc.internal.LargeObjectWriter;
@@ -16,8 +15,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,10 +27,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
 import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
@@ -52,20 +45,12 @@ public final class PostgresUploadStore implements UploadStore {
   /** Bytes an append writes between commits. */
   static final int CHECKPOINT_BYTES = 8 << 20;
 
-  private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-  private static final Duration SUPERSEDE_WAIT = Duration.ofSeconds(30);
-
   private final String url;
   private final String table;
   private final String uploads;
   private final Duration retiredGrace;
   private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
-  private final Lock[] locks = new Lock[64];
-  private final ConcurrentHashMap<String, PostgresUploadAppend> active = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Hashed> hashes = new ConcurrentHashMap<>();
-
-  record Hashed(long offset, MessageDigest digest) {}
+  private final AppendTracker appends = new AppendTracker();
 
   record Row(Upload upload, long oid) {}
 
@@ -76,9 +61,6 @@ public final class PostgresUploadStore implements UploadStore {
     this.uploads = table + "_uploads";
     this.retiredGrace = retiredGrace;
     this.clock = clock;
-    for (int i = 0; i < locks.length; i++) {
-      locks[i] = new ReentrantLock();
-    }
     try (Connection connection = Database.connect(url);
         Statement statement = connection.createStatement()) {
       statement.execute(
@@ -92,24 +74,8 @@ public final class PostgresUploadStore implements UploadStore {
 
   @Override
   public Upload create(NewUpload spec) throws IOException {
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    String id = HexFormat.of().formatHex(bytes);
-    Upload upload =
-        new Upload(
-            id,
-            spec.key(),
-            spec.length(),
-            0,
-            false,
-            spec.contentType(),
-            spec.metadata(),
-            spec.owner(),
-            clock.instant(),
-            spec.expires(),
-            spec.overwrite(),
-            spec.expectedSha256(),
-            null);
+    Upload upload = Upload.of(spec, clock.instant());
+    String id = upload.id();
     try (Connection connection = Database.connect(url)) {
       connection.setAutoCommit(false);
       long oid = objects(connection).createLO(LargeObjectManager.READWRITE);
@@ -134,7 +100,7 @@ public final class PostgresUploadStore implements UploadStore {
   }
 
   Optional<Row> row(String id) throws IOException {
-    if (!ID.matcher(id).matches()) {
+    if (!Upload.isId(id)) {
       return Optional.empty();
     }
     try (Connection connection = Database.connect(url)) {
@@ -170,144 +136,83 @@ public final class PostgresUploadStore implements UploadStore {
 
   @Override
   public Optional<Upload> settle(String id) throws IOException {
-    if (!ID.matcher(id).matches()) {
+    if (!Upload.isId(id)) {
       return Optional.empty();
     }
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      return find(id);
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(id, () -> find(id));
   }
 
   @Override
   public UploadAppend append(String id, long offset) throws IOException {
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      Row row = existing(id);
-      Upload upload = row.upload();
-      if (upload.complete()) {
-        throw new UploadException(Problem.COMPLETED, "upload " + id + " is already complete");
-      }
-      if (offset != upload.offset()) {
-        throw UploadException.mismatchingOffset(id, upload.offset(), offset);
-      }
-      Hashed hashed = hashes.get(id);
-      MessageDigest digest =
-          hashed != null && hashed.offset() == offset
-              ? copy(hashed.digest())
-              : offset == 0 ? sha256() : null;
-      PostgresUploadAppend append =
-          new PostgresUploadAppend(this, Database.connect(url), upload, row.oid(), digest);
-      active.put(id, append);
-      return append;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  void ended(PostgresUploadAppend append, long offset, MessageDigest digest, boolean discarded) {
-    String id = append.id();
-    if (digest != null) {
-      hashes.put(id, new Hashed(offset, digest));
-    } else if (!discarded) {
-      hashes.remove(id);
-    }
-    active.remove(id, append);
+    return appends.exclusive(
+        id,
+        () -> {
+          Row row = existing(id);
+          Upload upload = row.upload();
+          UploadPreconditions.requireAppendable(upload, offset);
+          MessageDigest digest = appends.digestAt(id, offset);
+          PostgresUploadAppend append =
+              new PostgresUploadAppend(
+                  appends.lifecycle(id, offset, upload.length()),
+                  Database.connect(url),
+                  row.oid(),
+                  digest);
+          appends.started(append.lifecycle());
+          return append;
+        });
   }
 
   @Override
   public Upload declareLength(String id, long length) throws IOException {
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      Upload upload = existing(id).upload();
-      if (upload.lengthKnown()) {
-        if (upload.length() != length) {
-          throw new UploadException(
-              Problem.INCONSISTENT_LENGTH,
-              "upload " + id + " was declared " + upload.length() + " bytes long, not " + length);
-        }
-        return upload;
-      }
-      if (upload.offset() > length) {
-        throw new UploadException(
-            Problem.INCONSISTENT_LENGTH,
-            "upload " + id + " already holds " + upload.offset() + " bytes, more than " + length);
-      }
-      Upload declared = upload.withLength(length);
-      update(declared);
-      return declared;
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(
+        id,
+        () -> {
+          Upload upload = existing(id).upload();
+          if (!UploadPreconditions.needsDeclaring(upload, length)) {
+            return upload;
+          }
+          Upload declared = upload.withLength(length);
+          update(declared);
+          return declared;
+        });
   }
 
   @Override
   public Receipt complete(String id) throws IOException {
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      Row row = existing(id);
-      Upload upload = row.upload();
-      if (upload.complete()) {
-        throw new UploadException(Problem.COMPLETED, "upload " + id + " is already complete");
-      }
-      if (upload.lengthKnown() && upload.offset() != upload.length()) {
-        throw new UploadException(
-            Problem.INCONSISTENT_LENGTH,
-            "upload "
-                + id
-                + " holds "
-                + upload.offset()
-                + " bytes but was declared "
-                + upload.length()
-                + " bytes long");
-      }
-      Hashed hashed = hashes.remove(id);
-      String sha256 =
-          HexFormat.of()
-              .formatHex(
-                  hashed != null && hashed.offset() == upload.offset()
-                      ? hashed.digest().digest()
-                      : hashObject(row.oid()));
-      Receipt receipt;
-      try {
-        receipt =
-            BlobSink.of(
-                    LargeObjectWriter.adopting(
-                        Database.connect(url),
-                        table,
-                        upload.key(),
-                        new BlobSpec(
-                            upload.contentType(), upload.overwrite(), upload.expectedSha256()),
-                        retiredGrace,
-                        row.oid()),
-                    upload.expectedSha256())
-                .commitWritten(sha256, upload.offset());
-      } catch (DigestMismatchException e) {
-        discard(id);
-        throw e;
-      } catch (IOException | RuntimeException e) {
-        discard(id);
-        throw e;
-      }
-      update(upload.completed(sha256)); // the object is the blob's now
-      return receipt.with("upload", id).with("offset", upload.offset());
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(
+        id,
+        () -> {
+          Row row = existing(id);
+          Upload upload = row.upload();
+          UploadPreconditions.requireCompletable(upload);
+          byte[] running = appends.takeDigest(id, upload.offset());
+          String sha256 =
+              HexFormat.of().formatHex(running != null ? running : hashObject(row.oid()));
+          Receipt receipt;
+          try {
+            receipt =
+                BlobSink.of(
+                        LargeObjectWriter.adopting(
+                            Database.connect(url),
+                            table,
+                            upload.key(),
+                            new BlobSpec(
+                                upload.contentType(), upload.overwrite(), upload.expectedSha256()),
+                            retiredGrace,
+                            row.oid()),
+                        upload.expectedSha256())
+                    .commitWritten(sha256, upload.offset());
+          } catch (IOException | RuntimeException e) {
+            discard(id);
+            throw e;
+          }
+          update(upload.completed(sha256)); // the object is the blob's now
+          return receipt.with("upload", id).with("offset", upload.offset());
+        });
   }
 
   private byte[] hashObject(long oid) throws IOException {
-    MessageDigest digest = sha256();
+    MessageDigest digest = AppendTracker.sha256();
     byte[] buffer = new byte[64 * 1024];
     try (Connection connection = Database.connect(url)) {
       connection.setAutoCommit(false);
@@ -329,22 +234,15 @@ public final class PostgresUploadStore implements UploadStore {
 
   @Override
   public boolean cancel(String id) throws IOException {
-    if (!ID.matcher(id).matches()) {
+    if (!Upload.isId(id)) {
       return false;
     }
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      return discard(id);
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(id, () -> discard(id));
   }
 
   /** Deletes the upload's row, and its object unless a blob row now points at it. */
   private boolean discard(String id) throws IOException {
-    hashes.remove(id);
+    appends.forget(id);
     try (Connection connection = Database.connect(url)) {
       connection.setAutoCommit(false);
       Long oid = null;
@@ -413,25 +311,8 @@ public final class PostgresUploadStore implements UploadStore {
     }
   }
 
-  private void endActive(String id) throws IOException {
-    PostgresUploadAppend running = active.get(id);
-    if (running == null) {
-      return;
-    }
-    running.supersede();
-    try {
-      if (!running.awaitEnd(SUPERSEDE_WAIT)) {
-        throw new UploadException(
-            Problem.BUSY, "an earlier request to upload " + id + " has not ended yet");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted waiting for an append to end");
-    }
-  }
-
   private Row existing(String id) throws IOException {
-    return row(id).orElseThrow(() -> new UploadException(Problem.NOT_FOUND, "no upload " + id));
+    return row(id).orElseThrow(() -> UploadPreconditions.notFound(id));
   }
 
   static LargeObjectManager objects(Connection connection) throws SQLException {
@@ -452,25 +333,5 @@ public final class PostgresUploadStore implements UploadStore {
     Properties p = new Properties();
     p.load(new StringReader(text));
     return p;
-  }
-
-  private Lock lockOf(String id) {
-    return locks[Math.floorMod(id.hashCode(), locks.length)];
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
-  }
-
-  private static MessageDigest copy(MessageDigest digest) {
-    try {
-      return (MessageDigest) digest.clone();
-    } catch (CloneNotSupportedException e) {
-      return null;
-    }
   }
 }

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.blob.Blob;
-import dev.sluice.core.testing.SinkContract;
-import dev.sluice.core.upload.NewUpload;
+import dev.sluice.core.testing.UploadAppendContract;
 import dev.sluice.core.upload.Upload;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -19,12 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
  * The core sink contract, run against an append to a new PostgreSQL upload: what a commit keeps
  * becomes the blob on completion; nothing an aborted append wrote is a blob.
  */
-class PostgresUploadAppendContractIT extends SinkContract {
+class PostgresUploadAppendContractIT extends UploadAppendContract {
 
   private String table;
   private PostgresBlobStore store;
   private PostgresUploadStore uploads;
-  private String id;
 
   @BeforeEach
   void openStore() throws IOException {
@@ -39,7 +36,7 @@ class PostgresUploadAppendContractIT extends SinkContract {
     for (Upload upload : uploads.list()) {
       uploads.cancel(upload.id());
     }
-    store.delete("contract");
+    store.delete(KEY);
     TestDatabases.dropQuietly(TestDatabases.POSTGRES, table);
     TestDatabases.dropQuietly(TestDatabases.POSTGRES, table + "_retired");
     TestDatabases.dropQuietly(TestDatabases.POSTGRES, table + "_uploads");
@@ -47,27 +44,12 @@ class PostgresUploadAppendContractIT extends SinkContract {
 
   @Override
   protected Sink newSink() throws IOException {
-    id =
-        uploads
-            .create(
-                new NewUpload(
-                    "contract",
-                    Upload.UNKNOWN_LENGTH,
-                    null,
-                    null,
-                    "owner",
-                    Instant.now().plusSeconds(3600),
-                    true,
-                    null))
-            .id();
-    return uploads.append(id, 0);
+    return uploads.append(newUpload(uploads), 0);
   }
 
   @Override
-  protected void assertCommitted(byte[] expected, Receipt receipt) throws IOException {
-    assertThat(receipt.details()).containsEntry("offset", Integer.toString(expected.length));
-    uploads.complete(id);
-    try (Blob blob = store.find("contract").orElseThrow()) {
+  protected void assertObject(byte[] expected, Receipt completion) throws IOException {
+    try (Blob blob = store.find(KEY).orElseThrow()) {
       ByteBuffer read = ByteBuffer.allocate(expected.length);
       try (var channel = blob.open(0, blob.size())) {
         while (read.hasRemaining() && channel.read(read) >= 0) {}
@@ -78,6 +60,6 @@ class PostgresUploadAppendContractIT extends SinkContract {
 
   @Override
   protected void assertNothingVisible() throws IOException {
-    assertThat(store.find("contract")).isEmpty();
+    assertThat(store.find(KEY)).isEmpty();
   }
 }

@@ -1,49 +1,40 @@
 package dev.sluice.redis;
 
-import dev.sluice.core.DigestMismatchException;
-import dev.sluice.core.LimitExceededException;
 import dev.sluice.core.Receipt;
-import dev.sluice.core.upload.Upload;
-import dev.sluice.core.upload.UploadAppend;
+import dev.sluice.core.upload.AppendLifecycle;
+import dev.sluice.core.upload.TrackedAppend;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One append to a Redis upload: fills a chunk (starting with the partial last chunk, if any),
  * writes each full chunk, and when it ends writes the partial rest; a discarded append is rolled
  * back to the chunks it began with (see {@link RedisUploadStore}).
  */
-final class RedisUploadAppend implements UploadAppend {
+final class RedisUploadAppend implements TrackedAppend {
 
   private final RedisUploadStore store;
+  private final AppendLifecycle lifecycle;
   private final RedisUploadStore.State state;
   private final byte[] chunk;
   private final byte[] partial; // the last chunk as it was, to roll back to; null if none
   private final MessageDigest digest;
-  private final CountDownLatch ended = new CountDownLatch(1);
-  private final List<Runnable> onSuperseded = new CopyOnWriteArrayList<>();
-  private volatile boolean superseded;
-  private boolean discardOnAbort;
   private long index; // the chunk being filled
   private int filled;
   private long written; // chunks counted in Redis, at most
   private long position;
-  private boolean done;
 
   RedisUploadAppend(
       RedisUploadStore store,
+      AppendLifecycle lifecycle,
       RedisUploadStore.State state,
       byte[] chunk,
       byte[] partial,
       long index,
       MessageDigest digest) {
     this.store = store;
+    this.lifecycle = lifecycle;
     this.state = state;
     this.chunk = chunk;
     this.partial = partial;
@@ -51,57 +42,21 @@ final class RedisUploadAppend implements UploadAppend {
     this.filled = partial == null ? 0 : partial.length;
     this.written = state.chunks();
     this.digest = digest;
-    this.position = state.upload().offset();
-  }
-
-  String id() {
-    return state.upload().id();
+    this.position = lifecycle.start();
   }
 
   @Override
-  public long startOffset() {
-    return state.upload().offset();
+  public AppendLifecycle lifecycle() {
+    return lifecycle;
   }
 
-  @Override
-  public void onSuperseded(Runnable action) {
-    onSuperseded.add(action);
-    if (superseded) {
-      action.run();
-    }
-  }
-
-  @Override
-  public void discardOnAbort() {
-    discardOnAbort = true;
-  }
-
-  void supersede() {
-    if (superseded) {
-      return;
-    }
-    superseded = true;
-    for (Runnable action : onSuperseded) {
-      action.run();
-    }
-  }
-
-  boolean awaitEnd(Duration timeout) throws InterruptedException {
-    return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  private String id() {
+    return lifecycle.id();
   }
 
   @Override
   public void write(ByteBuffer bytes) throws IOException {
-    if (done) {
-      throw new IllegalStateException("the append to upload " + id() + " has already ended");
-    }
-    if (superseded) {
-      throw new IOException("a newer request to upload " + id() + " ended this one");
-    }
-    long length = state.upload().length();
-    if (length != Upload.UNKNOWN_LENGTH && bytes.remaining() > length - position) {
-      throw new LimitExceededException("the data sent for upload " + id(), length);
-    }
+    lifecycle.requireWritable(bytes.remaining(), position);
     while (bytes.hasRemaining()) {
       if (filled == chunk.length) {
         flush();
@@ -125,65 +80,46 @@ final class RedisUploadAppend implements UploadAppend {
 
   @Override
   public Receipt commit() throws IOException {
-    if (done) {
-      throw new IllegalStateException("the append to upload " + id() + " has already ended");
-    }
+    lifecycle.requireOpen();
     try {
       keep();
     } catch (IOException | RuntimeException e) {
-      end(null, false);
+      lifecycle.end(position, null, false);
       throw e;
     }
-    return Receipt.of("upload " + id()).with("upload", id()).with("offset", position);
+    return lifecycle.receipt(position);
   }
 
   private void keep() throws IOException {
-    done = true;
-    if (position > state.upload().offset() && filled > 0) {
+    lifecycle.stopWrites();
+    if (position > lifecycle.start() && filled > 0) {
       flush();
     }
-    end(digest, false);
-  }
-
-  private void end(MessageDigest covering, boolean discarded) {
-    if (ended.getCount() == 0) {
-      return;
-    }
-    store.ended(this, position, covering, discarded);
-    ended.countDown();
+    lifecycle.end(position, digest, false);
   }
 
   @Override
   public void abort(Throwable cause) {
-    if (ended.getCount() == 0) {
+    if (lifecycle.isEnded()) {
       return;
     }
-    done = true;
+    lifecycle.stopWrites();
     try {
-      if (discardOnAbort || isDigestMismatch(cause)) {
+      if (lifecycle.discards(cause)) {
         store.rollBack(state, partial, written);
-        position = state.upload().offset();
-        end(null, true);
+        position = lifecycle.start();
+        lifecycle.end(position, null, true);
       } else {
         keep();
       }
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
-      end(null, false);
+      lifecycle.end(position, null, false);
     }
-  }
-
-  private static boolean isDigestMismatch(Throwable cause) {
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof DigestMismatchException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override
   public String toString() {
-    return "redis-upload(" + id() + " from " + state.upload().offset() + ")";
+    return "redis-upload(" + id() + " from " + lifecycle.start() + ")";
   }
 }

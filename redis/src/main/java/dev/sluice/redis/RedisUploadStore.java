@@ -2,11 +2,11 @@ package dev.sluice.redis;
 
 import dev.sluice.core.DigestMismatchException;
 import dev.sluice.core.Receipt;
+import dev.sluice.core.upload.AppendTracker;
 import dev.sluice.core.upload.NewUpload;
 import dev.sluice.core.upload.Upload;
 import dev.sluice.core.upload.UploadAppend;
-import dev.sluice.core.upload.UploadException;
-import dev.sluice.core.upload.UploadException.Problem;
+import dev.sluice.core.upload.UploadPreconditions;
 import dev.sluice.core.upload.UploadStore;
 import dev.sluice.redis.internal.BlobCommands;
 import dev.sluice.redis.internal.BlobKeys;
@@ -14,8 +14,6 @@ import dev.sluice.redis.internal.Manifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,10 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
@@ -45,9 +39,6 @@ import redis.clients.jedis.resps.ScanResult;
  * script. An append holds one chunk in memory.
  */
 public final class RedisUploadStore implements UploadStore {
-
-  private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-  private static final Duration SUPERSEDE_WAIT = Duration.ofSeconds(30);
 
   /** KEYS[1] upload hash, KEYS[2] chunk. ARGV[1] bytes, ARGV[2] the chunk's index. */
   private static final String WRITE_CHUNK =
@@ -86,12 +77,7 @@ public final class RedisUploadStore implements UploadStore {
   private final int chunkSize;
   private final long graceMillis;
   private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
-  private final Lock[] locks = new Lock[64];
-  private final ConcurrentHashMap<String, RedisUploadAppend> active = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Hashed> hashes = new ConcurrentHashMap<>();
-
-  record Hashed(long offset, MessageDigest digest) {}
+  private final AppendTracker appends = new AppendTracker();
 
   /** One incomplete upload as Redis holds it. */
   record State(Upload upload, int chunkSize, long chunks, int last) {}
@@ -109,31 +95,12 @@ public final class RedisUploadStore implements UploadStore {
     this.chunkSize = chunkSize;
     this.graceMillis = retiredGrace.toMillis();
     this.clock = clock;
-    for (int i = 0; i < locks.length; i++) {
-      locks[i] = new ReentrantLock();
-    }
   }
 
   @Override
   public Upload create(NewUpload spec) throws IOException {
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    String id = HexFormat.of().formatHex(bytes);
-    Upload upload =
-        new Upload(
-            id,
-            spec.key(),
-            spec.length(),
-            0,
-            false,
-            spec.contentType(),
-            spec.metadata(),
-            spec.owner(),
-            clock.instant(),
-            spec.expires(),
-            spec.overwrite(),
-            spec.expectedSha256(),
-            null);
+    Upload upload = Upload.of(spec, clock.instant());
+    String id = upload.id();
     Map<String, String> hash = hashOf(upload);
     hash.put("chunkSize", Integer.toString(chunkSize));
     hash.put("chunks", "0");
@@ -151,7 +118,7 @@ public final class RedisUploadStore implements UploadStore {
   }
 
   Optional<State> state(String id) throws IOException {
-    if (!ID.matcher(id).matches()) {
+    if (!Upload.isId(id)) {
       return Optional.empty();
     }
     try {
@@ -177,54 +144,44 @@ public final class RedisUploadStore implements UploadStore {
 
   @Override
   public Optional<Upload> settle(String id) throws IOException {
-    if (!ID.matcher(id).matches()) {
+    if (!Upload.isId(id)) {
       return Optional.empty();
     }
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      return find(id);
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(id, () -> find(id));
   }
 
   @Override
   public UploadAppend append(String id, long offset) throws IOException {
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      State state = existing(id);
-      Upload upload = state.upload();
-      if (upload.complete()) {
-        throw new UploadException(Problem.COMPLETED, "upload " + id + " is already complete");
-      }
-      if (offset != upload.offset()) {
-        throw UploadException.mismatchingOffset(id, upload.offset(), offset);
-      }
-      byte[] chunk = new byte[state.chunkSize()];
-      byte[] partial = null;
-      long index = state.chunks();
-      if (state.chunks() > 0 && state.last() < state.chunkSize()) {
-        index = state.chunks() - 1;
-        partial = redis.get(chunkKey(upload, index).getBytes(StandardCharsets.UTF_8));
-        System.arraycopy(partial, 0, chunk, 0, partial.length);
-      }
-      Hashed hashed = hashes.get(id);
-      MessageDigest digest =
-          hashed != null && hashed.offset() == offset
-              ? copy(hashed.digest())
-              : offset == 0 ? sha256() : null;
-      RedisUploadAppend append = new RedisUploadAppend(this, state, chunk, partial, index, digest);
-      active.put(id, append);
-      return append;
-    } catch (JedisException e) {
-      throw new IOException("opening an append to upload " + id + " failed", e);
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(
+        id,
+        () -> {
+          try {
+            State state = existing(id);
+            Upload upload = state.upload();
+            UploadPreconditions.requireAppendable(upload, offset);
+            byte[] chunk = new byte[state.chunkSize()];
+            byte[] partial = null;
+            long index = state.chunks();
+            if (state.chunks() > 0 && state.last() < state.chunkSize()) {
+              index = state.chunks() - 1;
+              partial = redis.get(chunkKey(upload, index).getBytes(StandardCharsets.UTF_8));
+              System.arraycopy(partial, 0, chunk, 0, partial.length);
+            }
+            RedisUploadAppend append =
+                new RedisUploadAppend(
+                    this,
+                    appends.lifecycle(id, offset, upload.length()),
+                    state,
+                    chunk,
+                    partial,
+                    index,
+                    appends.digestAt(id, offset));
+            appends.started(append.lifecycle());
+            return append;
+          } catch (JedisException e) {
+            throw new IOException("opening an append to upload " + id + " failed", e);
+          }
+        });
   }
 
   /** Writes chunk {@code index} of the upload and counts it, in one script. */
@@ -262,113 +219,77 @@ public final class RedisUploadStore implements UploadStore {
     }
   }
 
-  void ended(RedisUploadAppend append, long offset, MessageDigest digest, boolean discarded) {
-    String id = append.id();
-    if (digest != null) {
-      hashes.put(id, new Hashed(offset, digest));
-    } else if (!discarded) {
-      hashes.remove(id);
-    }
-    active.remove(id, append);
-  }
-
   @Override
   public Upload declareLength(String id, long length) throws IOException {
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      Upload upload = existing(id).upload();
-      if (upload.lengthKnown()) {
-        if (upload.length() != length) {
-          throw new UploadException(
-              Problem.INCONSISTENT_LENGTH,
-              "upload " + id + " was declared " + upload.length() + " bytes long, not " + length);
-        }
-        return upload;
-      }
-      if (upload.offset() > length) {
-        throw new UploadException(
-            Problem.INCONSISTENT_LENGTH,
-            "upload " + id + " already holds " + upload.offset() + " bytes, more than " + length);
-      }
-      redis.hset(uploadKey(id), "length", Long.toString(length));
-      return upload.withLength(length);
-    } catch (JedisException e) {
-      throw new IOException("declaring the length of upload " + id + " failed", e);
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(
+        id,
+        () -> {
+          try {
+            Upload upload = existing(id).upload();
+            if (!UploadPreconditions.needsDeclaring(upload, length)) {
+              return upload;
+            }
+            redis.hset(uploadKey(id), "length", Long.toString(length));
+            return upload.withLength(length);
+          } catch (JedisException e) {
+            throw new IOException("declaring the length of upload " + id + " failed", e);
+          }
+        });
   }
 
   @Override
   public Receipt complete(String id) throws IOException {
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      State state = existing(id);
-      Upload upload = state.upload();
-      if (upload.complete()) {
-        throw new UploadException(Problem.COMPLETED, "upload " + id + " is already complete");
-      }
-      if (upload.lengthKnown() && upload.offset() != upload.length()) {
-        throw new UploadException(
-            Problem.INCONSISTENT_LENGTH,
-            "upload "
-                + id
-                + " holds "
-                + upload.offset()
-                + " bytes but was declared "
-                + upload.length()
-                + " bytes long");
-      }
-      Hashed hashed = hashes.remove(id);
-      String sha256 =
-          HexFormat.of()
-              .formatHex(
-                  hashed != null && hashed.offset() == upload.offset()
-                      ? hashed.digest().digest()
-                      : hashChunks(state));
-      if (upload.expectedSha256() != null && !upload.expectedSha256().equalsIgnoreCase(sha256)) {
-        discard(id);
-        throw new DigestMismatchException("sha256", upload.expectedSha256(), sha256);
-      }
-      Manifest manifest =
-          new Manifest(
-              upload.offset(),
-              state.chunkSize(),
-              state.chunks(),
-              sha256,
-              upload.contentType(),
-              "\"" + sha256.substring(0, 32) + "\"",
-              clock.instant(),
-              id);
-      try {
-        BlobCommands.commit(
-            redis, keys, upload.key(), manifest, upload.overwrite(), "*", graceMillis);
-      } catch (IOException e) {
-        discard(id);
-        throw e;
-      }
-      Map<String, String> done = hashOf(upload.completed(sha256));
-      redis.hset(uploadKey(id), done); // the chunks now belong to the blob
-      return Receipt.of(keys.manifest(upload.key()))
-          .with("key", upload.key())
-          .with("bytes", upload.offset())
-          .with("sha256", sha256)
-          .with("etag", manifest.etag())
-          .with("upload", id)
-          .with("offset", upload.offset());
-    } catch (JedisException e) {
-      throw new IOException("completing upload " + id + " failed: " + e.getMessage(), e);
-    } finally {
-      lock.unlock();
+    return appends.exclusive(
+        id,
+        () -> {
+          try {
+            return completeLocked(id);
+          } catch (JedisException e) {
+            throw new IOException("completing upload " + id + " failed: " + e.getMessage(), e);
+          }
+        });
+  }
+
+  private Receipt completeLocked(String id) throws IOException {
+    State state = existing(id);
+    Upload upload = state.upload();
+    UploadPreconditions.requireCompletable(upload);
+    byte[] running = appends.takeDigest(id, upload.offset());
+    String sha256 = HexFormat.of().formatHex(running != null ? running : hashChunks(state));
+    if (upload.expectedSha256() != null && !upload.expectedSha256().equalsIgnoreCase(sha256)) {
+      discard(id);
+      throw new DigestMismatchException("sha256", upload.expectedSha256(), sha256);
     }
+    Manifest manifest =
+        new Manifest(
+            upload.offset(),
+            state.chunkSize(),
+            state.chunks(),
+            sha256,
+            upload.contentType(),
+            "\"" + sha256.substring(0, 32) + "\"",
+            clock.instant(),
+            id);
+    try {
+      BlobCommands.commit(
+          redis, keys, upload.key(), manifest, upload.overwrite(), "*", graceMillis);
+    } catch (IOException e) {
+      discard(id);
+      throw e;
+    }
+    Map<String, String> done = hashOf(upload.completed(sha256));
+    redis.hset(uploadKey(id), done); // the chunks now belong to the blob
+    return Receipt.of(keys.manifest(upload.key()))
+        .with("key", upload.key())
+        .with("bytes", upload.offset())
+        .with("sha256", sha256)
+        .with("etag", manifest.etag())
+        .with("upload", id)
+        .with("offset", upload.offset());
   }
 
   private byte[] hashChunks(State state) {
-    MessageDigest digest = sha256();
+    MessageDigest digest = AppendTracker.sha256();
     for (long i = 0; i < state.chunks(); i++) {
       digest.update(redis.get(chunkKey(state.upload(), i).getBytes(StandardCharsets.UTF_8)));
     }
@@ -377,22 +298,15 @@ public final class RedisUploadStore implements UploadStore {
 
   @Override
   public boolean cancel(String id) throws IOException {
-    if (!ID.matcher(id).matches()) {
+    if (!Upload.isId(id)) {
       return false;
     }
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      return discard(id);
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(id, () -> discard(id));
   }
 
   /** Deletes the upload; its chunks too unless it completed (then they are the blob's). */
   private boolean discard(String id) throws IOException {
-    hashes.remove(id);
+    appends.forget(id);
     Optional<State> state = state(id);
     try {
       if (state.isPresent() && !state.get().upload().complete()) {
@@ -430,25 +344,8 @@ public final class RedisUploadStore implements UploadStore {
     return "RedisUploadStore(" + prefix + ")";
   }
 
-  private void endActive(String id) throws IOException {
-    RedisUploadAppend running = active.get(id);
-    if (running == null) {
-      return;
-    }
-    running.supersede();
-    try {
-      if (!running.awaitEnd(SUPERSEDE_WAIT)) {
-        throw new UploadException(
-            Problem.BUSY, "an earlier request to upload " + id + " has not ended yet");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted waiting for an append to end");
-    }
-  }
-
   private State existing(String id) throws IOException {
-    return state(id).orElseThrow(() -> new UploadException(Problem.NOT_FOUND, "no upload " + id));
+    return state(id).orElseThrow(() -> UploadPreconditions.notFound(id));
   }
 
   private static Map<String, String> hashOf(Upload upload) {
@@ -463,25 +360,5 @@ public final class RedisUploadStore implements UploadStore {
 
   private String chunkKey(Upload upload, long index) {
     return keys.chunkPrefix(upload.key(), upload.id()) + index;
-  }
-
-  private Lock lockOf(String id) {
-    return locks[Math.floorMod(id.hashCode(), locks.length)];
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
-  }
-
-  private static MessageDigest copy(MessageDigest digest) {
-    try {
-      return (MessageDigest) digest.clone();
-    } catch (CloneNotSupportedException e) {
-      return null;
-    }
   }
 }

@@ -2,11 +2,13 @@ package dev.sluice.s3;
 
 import dev.sluice.core.DigestMismatchException;
 import dev.sluice.core.Receipt;
+import dev.sluice.core.upload.AppendTracker;
 import dev.sluice.core.upload.NewUpload;
 import dev.sluice.core.upload.Upload;
 import dev.sluice.core.upload.UploadAppend;
 import dev.sluice.core.upload.UploadException;
 import dev.sluice.core.upload.UploadException.Problem;
+import dev.sluice.core.upload.UploadPreconditions;
 import dev.sluice.core.upload.UploadStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,20 +18,13 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -68,20 +63,13 @@ public final class S3UploadStore implements UploadStore {
 
   private static final int MAX_PARTS = 10_000;
   private static final String FOLDER = ".sluice-uploads/";
-  private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-  private static final Duration SUPERSEDE_WAIT = Duration.ofSeconds(30);
   private static final long MAX_SINGLE_COPY = 5L << 30;
 
   private final S3Client client;
   private final S3Location root;
   private final Clock clock;
   private final int minPartSize;
-  private final SecureRandom random = new SecureRandom();
-  private final Lock[] locks = new Lock[64];
-  private final ConcurrentHashMap<String, S3UploadAppend> active = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Hashed> hashes = new ConcurrentHashMap<>();
-
-  record Hashed(long offset, MessageDigest digest) {}
+  private final AppendTracker appends = new AppendTracker();
 
   /** What the store reads of one incomplete upload's parts and tail. */
   record State(Upload upload, String multipartId, int partSize, int parts, long tail) {}
@@ -103,31 +91,12 @@ public final class S3UploadStore implements UploadStore {
     this.root = new S3Location(root.bucket(), prefix);
     this.clock = clock;
     this.minPartSize = minPartSize;
-    for (int i = 0; i < locks.length; i++) {
-      locks[i] = new ReentrantLock();
-    }
   }
 
   @Override
   public Upload create(NewUpload spec) throws IOException {
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    String id = HexFormat.of().formatHex(bytes);
-    Upload upload =
-        new Upload(
-            id,
-            spec.key(),
-            spec.length(),
-            0,
-            false,
-            spec.contentType(),
-            spec.metadata(),
-            spec.owner(),
-            clock.instant(),
-            spec.expires(),
-            spec.overwrite(),
-            spec.expectedSha256(),
-            null);
+    Upload upload = Upload.of(spec, clock.instant());
+    String id = upload.id();
     int partSize = partSize(spec.length());
     S3Location target = target(spec.key());
     try {
@@ -165,7 +134,7 @@ public final class S3UploadStore implements UploadStore {
 
   /** The upload's state from S3, or empty when it has none (or lost a part of it). */
   Optional<State> state(String id) throws IOException {
-    if (!ID.matcher(id).matches()) {
+    if (!Upload.isId(id)) {
       return Optional.empty();
     }
     Properties manifest;
@@ -218,48 +187,35 @@ public final class S3UploadStore implements UploadStore {
 
   @Override
   public Optional<Upload> settle(String id) throws IOException {
-    if (!ID.matcher(id).matches()) {
+    if (!Upload.isId(id)) {
       return Optional.empty();
     }
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      return find(id);
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(id, () -> find(id));
   }
 
   @Override
   public UploadAppend append(String id, long offset) throws IOException {
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      State state = existing(id);
-      if (state.upload().complete()) {
-        throw new UploadException(Problem.COMPLETED, "upload " + id + " is already complete");
-      }
-      if (offset != state.upload().offset()) {
-        throw UploadException.mismatchingOffset(id, state.upload().offset(), offset);
-      }
-      byte[] part = new byte[state.partSize()];
-      int buffered = (int) state.tail();
-      if (buffered > 0) {
-        readFully(tailKey(id, state.parts()), part, buffered);
-      }
-      Hashed hashed = hashes.get(id);
-      MessageDigest digest =
-          hashed != null && hashed.offset() == offset
-              ? copy(hashed.digest())
-              : offset == 0 ? sha256() : null;
-      S3UploadAppend append = new S3UploadAppend(this, state, part, buffered, digest);
-      active.put(id, append);
-      return append;
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(
+        id,
+        () -> {
+          State state = existing(id);
+          UploadPreconditions.requireAppendable(state.upload(), offset);
+          byte[] part = new byte[state.partSize()];
+          int buffered = (int) state.tail();
+          if (buffered > 0) {
+            readFully(tailKey(id, state.parts()), part, buffered);
+          }
+          S3UploadAppend append =
+              new S3UploadAppend(
+                  this,
+                  appends.lifecycle(id, offset, state.upload().length()),
+                  state,
+                  part,
+                  buffered,
+                  appends.digestAt(id, offset));
+          appends.started(append.lifecycle());
+          return append;
+        });
   }
 
   /** Uploads part {@code number} of {@code state}'s multipart upload; returns its ETag. */
@@ -295,152 +251,114 @@ public final class S3UploadStore implements UploadStore {
     }
   }
 
-  /** Called by an append as it ends; {@code digest} covers the upload up to {@code offset}. */
-  void ended(S3UploadAppend append, long offset, MessageDigest digest, boolean discarded) {
-    String id = append.id();
-    if (digest != null) {
-      hashes.put(id, new Hashed(offset, digest));
-    } else if (!discarded) {
-      hashes.remove(id);
-    }
-    active.remove(id, append);
-  }
-
   @Override
   public Upload declareLength(String id, long length) throws IOException {
     if (length < 0) {
       throw new IllegalArgumentException("length must be >= 0: " + length);
     }
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      State state = existing(id);
-      Upload upload = state.upload();
-      if (upload.lengthKnown()) {
-        if (upload.length() != length) {
-          throw new UploadException(
-              Problem.INCONSISTENT_LENGTH,
-              "upload " + id + " was declared " + upload.length() + " bytes long, not " + length);
-        }
-        return upload;
-      }
-      if (upload.offset() > length) {
-        throw new UploadException(
-            Problem.INCONSISTENT_LENGTH,
-            "upload " + id + " already holds " + upload.offset() + " bytes, more than " + length);
-      }
-      if ((length + state.partSize() - 1) / state.partSize() > MAX_PARTS) {
-        throw new UploadException(
-            Problem.INCONSISTENT_LENGTH,
-            "upload "
-                + id
-                + " cannot hold "
-                + length
-                + " bytes in "
-                + MAX_PARTS
-                + " parts of "
-                + state.partSize());
-      }
-      Upload declared = upload.withLength(length);
-      writeManifest(declared, state.multipartId(), state.partSize());
-      return declared;
-    } catch (SdkException e) {
-      throw new IOException("declaring the length of upload " + id + " failed", e);
-    } finally {
-      lock.unlock();
+    return appends.exclusive(
+        id,
+        () -> {
+          try {
+            return declareLocked(id, length);
+          } catch (SdkException e) {
+            throw new IOException("declaring the length of upload " + id + " failed", e);
+          }
+        });
+  }
+
+  private Upload declareLocked(String id, long length) throws IOException {
+    State state = existing(id);
+    Upload upload = state.upload();
+    if (!UploadPreconditions.needsDeclaring(upload, length)) {
+      return upload;
     }
+    if ((length + state.partSize() - 1) / state.partSize() > MAX_PARTS) {
+      throw new UploadException(
+          Problem.INCONSISTENT_LENGTH,
+          "upload "
+              + id
+              + " cannot hold "
+              + length
+              + " bytes in "
+              + MAX_PARTS
+              + " parts of "
+              + state.partSize());
+    }
+    Upload declared = upload.withLength(length);
+    writeManifest(declared, state.multipartId(), state.partSize());
+    return declared;
   }
 
   @Override
   public Receipt complete(String id) throws IOException {
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      State state = existing(id);
-      Upload upload = state.upload();
-      if (upload.complete()) {
-        throw new UploadException(Problem.COMPLETED, "upload " + id + " is already complete");
-      }
-      if (upload.lengthKnown() && upload.offset() != upload.length()) {
-        throw new UploadException(
-            Problem.INCONSISTENT_LENGTH,
-            "upload "
-                + id
-                + " holds "
-                + upload.offset()
-                + " bytes but was declared "
-                + upload.length()
-                + " bytes long");
-      }
-      Hashed hashed = hashes.remove(id);
-      String sha256 =
-          hashed != null && hashed.offset() == upload.offset()
-              ? HexFormat.of().formatHex(hashed.digest().digest())
-              : null;
-      if (sha256 != null
-          && upload.expectedSha256() != null
-          && !upload.expectedSha256().equalsIgnoreCase(sha256)) {
-        cancel(id);
-        throw new DigestMismatchException("sha256", upload.expectedSha256(), sha256);
-      }
-      S3Location target = target(upload.key());
-      String etag;
-      try {
-        etag = completeMultipart(state, target);
-      } catch (S3Exception e) {
-        cancelQuietly(id);
-        if (!upload.overwrite() && S3ErrorsView.status(e) == 412) {
-          throw new FileAlreadyExistsException(
-              upload.key(), null, "an object exists and overwrite is off");
-        }
-        throw new IOException("completing upload " + id + " failed: " + e.getMessage(), e);
-      }
-      try {
-        if (sha256 == null) {
-          sha256 = hashObject(target);
-          if (upload.expectedSha256() != null
-              && !upload.expectedSha256().equalsIgnoreCase(sha256)) {
-            delete(target.key());
-            discard(id);
-            throw new DigestMismatchException("sha256", upload.expectedSha256(), sha256);
-          }
-        }
-        if (upload.expectedSha256() == null && upload.offset() <= MAX_SINGLE_COPY) {
-          String hex = sha256;
-          etag =
-              client
-                  .copyObject(
-                      b ->
-                          b.sourceBucket(target.bucket())
-                              .sourceKey(target.key())
-                              .destinationBucket(target.bucket())
-                              .destinationKey(target.key())
-                              .copySourceIfMatch(etagOf(target))
-                              .metadataDirective(MetadataDirective.REPLACE)
-                              .contentType(upload.contentType())
-                              .metadata(Map.of("sha256", hex)))
-                  .copyObjectResult()
-                  .eTag();
-        }
-        for (S3Object tail : listTails(id)) {
-          delete(tail.key());
-        }
-        writeManifest(upload.completed(sha256), state.multipartId(), state.partSize());
-      } catch (SdkException e) {
-        throw new IOException("completing upload " + id + " failed: " + e.getMessage(), e);
-      }
-      return Receipt.of(target.toString())
-          .with("key", upload.key())
-          .with("bytes", upload.offset())
-          .with("sha256", sha256)
-          .with("etag", etag)
-          .with("upload", id)
-          .with("offset", upload.offset());
-    } finally {
-      lock.unlock();
+    return appends.exclusive(id, () -> completeLocked(id));
+  }
+
+  private Receipt completeLocked(String id) throws IOException {
+    State state = existing(id);
+    Upload upload = state.upload();
+    UploadPreconditions.requireCompletable(upload);
+    byte[] running = appends.takeDigest(id, upload.offset());
+    String sha256 = running != null ? HexFormat.of().formatHex(running) : null;
+    if (sha256 != null
+        && upload.expectedSha256() != null
+        && !upload.expectedSha256().equalsIgnoreCase(sha256)) {
+      cancel(id);
+      throw new DigestMismatchException("sha256", upload.expectedSha256(), sha256);
     }
+    S3Location target = target(upload.key());
+    String etag;
+    try {
+      etag = completeMultipart(state, target);
+    } catch (S3Exception e) {
+      cancelQuietly(id);
+      if (!upload.overwrite() && S3ErrorsView.status(e) == 412) {
+        throw new FileAlreadyExistsException(
+            upload.key(), null, "an object exists and overwrite is off");
+      }
+      throw new IOException("completing upload " + id + " failed: " + e.getMessage(), e);
+    }
+    try {
+      if (sha256 == null) {
+        sha256 = hashObject(target);
+        if (upload.expectedSha256() != null && !upload.expectedSha256().equalsIgnoreCase(sha256)) {
+          delete(target.key());
+          discard(id);
+          throw new DigestMismatchException("sha256", upload.expectedSha256(), sha256);
+        }
+      }
+      if (upload.expectedSha256() == null && upload.offset() <= MAX_SINGLE_COPY) {
+        String hex = sha256;
+        etag =
+            client
+                .copyObject(
+                    b ->
+                        b.sourceBucket(target.bucket())
+                            .sourceKey(target.key())
+                            .destinationBucket(target.bucket())
+                            .destinationKey(target.key())
+                            .copySourceIfMatch(etagOf(target))
+                            .metadataDirective(MetadataDirective.REPLACE)
+                            .contentType(upload.contentType())
+                            .metadata(Map.of("sha256", hex)))
+                .copyObjectResult()
+                .eTag();
+      }
+      for (S3Object tail : listTails(id)) {
+        delete(tail.key());
+      }
+      writeManifest(upload.completed(sha256), state.multipartId(), state.partSize());
+    } catch (SdkException e) {
+      throw new IOException("completing upload " + id + " failed: " + e.getMessage(), e);
+    }
+    return Receipt.of(target.toString())
+        .with("key", upload.key())
+        .with("bytes", upload.offset())
+        .with("sha256", sha256)
+        .with("etag", etag)
+        .with("upload", id)
+        .with("offset", upload.offset());
   }
 
   private String completeMultipart(State state, S3Location target) throws IOException {
@@ -482,7 +400,7 @@ public final class S3UploadStore implements UploadStore {
   }
 
   private String hashObject(S3Location target) throws IOException {
-    MessageDigest digest = sha256();
+    MessageDigest digest = AppendTracker.sha256();
     byte[] buffer = new byte[64 * 1024];
     try (InputStream in = client.getObject(b -> b.bucket(target.bucket()).key(target.key()))) {
       int n;
@@ -495,17 +413,10 @@ public final class S3UploadStore implements UploadStore {
 
   @Override
   public boolean cancel(String id) throws IOException {
-    if (!ID.matcher(id).matches()) {
+    if (!Upload.isId(id)) {
       return false;
     }
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      return discard(id);
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(id, () -> discard(id));
   }
 
   private void cancelQuietly(String id) {
@@ -518,7 +429,7 @@ public final class S3UploadStore implements UploadStore {
 
   /** Aborts the multipart upload (if still open) and deletes the tails and the manifest. */
   private boolean discard(String id) throws IOException {
-    hashes.remove(id);
+    appends.forget(id);
     Properties manifest;
     try {
       manifest = readManifest(id);
@@ -573,25 +484,8 @@ public final class S3UploadStore implements UploadStore {
     return "S3UploadStore(" + root + ")";
   }
 
-  private void endActive(String id) throws IOException {
-    S3UploadAppend running = active.get(id);
-    if (running == null) {
-      return;
-    }
-    running.supersede();
-    try {
-      if (!running.awaitEnd(SUPERSEDE_WAIT)) {
-        throw new UploadException(
-            Problem.BUSY, "an earlier request to upload " + id + " has not ended yet");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted waiting for an append to end");
-    }
-  }
-
   private State existing(String id) throws IOException {
-    return state(id).orElseThrow(() -> new UploadException(Problem.NOT_FOUND, "no upload " + id));
+    return state(id).orElseThrow(() -> UploadPreconditions.notFound(id));
   }
 
   private List<S3Object> listTails(String id) {
@@ -665,26 +559,6 @@ public final class S3UploadStore implements UploadStore {
 
   private String tailKey(String id, int parts) {
     return root.key() + FOLDER + id + ".tail." + String.format("%05d", parts);
-  }
-
-  private Lock lockOf(String id) {
-    return locks[Math.floorMod(id.hashCode(), locks.length)];
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
-  }
-
-  private static MessageDigest copy(MessageDigest digest) {
-    try {
-      return (MessageDigest) digest.clone();
-    } catch (CloneNotSupportedException e) {
-      return null;
-    }
   }
 
   /** S3 error statuses, as the store's internals read them. */

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
-import dev.sluice.core.testing.SinkContract;
-import dev.sluice.core.upload.NewUpload;
-import dev.sluice.core.upload.Upload;
+import dev.sluice.core.testing.UploadAppendContract;
 import dev.sluice.s3.testing.S3ProxyExtension;
 import dev.sluice.s3.testing.S3ProxyExtension.S3;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -23,12 +20,11 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * object on completion; nothing an aborted append wrote is visible as an object.
  */
 @ExtendWith(S3ProxyExtension.class)
-class S3UploadAppendContractIT extends SinkContract {
+class S3UploadAppendContractIT extends UploadAppendContract {
 
   private final String bucket;
   private final S3Client client;
   private final S3UploadStore uploads;
-  private String id;
 
   S3UploadAppendContractIT(S3 s3) {
     this.bucket = s3.newBucket();
@@ -45,34 +41,18 @@ class S3UploadAppendContractIT extends SinkContract {
 
   @Override
   protected Sink newSink() throws IOException {
-    id =
-        uploads
-            .create(
-                new NewUpload(
-                    "object.bin",
-                    Upload.UNKNOWN_LENGTH,
-                    null,
-                    null,
-                    "owner",
-                    Instant.now().plusSeconds(3600),
-                    true,
-                    null))
-            .id();
-    return uploads.append(id, 0);
+    return uploads.append(newUpload(uploads), 0);
   }
 
   @Override
-  protected void assertCommitted(byte[] expected, Receipt receipt) throws IOException {
-    assertThat(receipt.details()).containsEntry("offset", Integer.toString(expected.length));
-    uploads.complete(id);
-    byte[] stored =
-        client.getObjectAsBytes(b -> b.bucket(bucket).key("data/object.bin")).asByteArray();
+  protected void assertObject(byte[] expected, Receipt completion) {
+    byte[] stored = client.getObjectAsBytes(b -> b.bucket(bucket).key("data/" + KEY)).asByteArray();
     assertThat(stored).isEqualTo(expected);
   }
 
   @Override
   protected void assertNothingVisible() {
-    assertThatThrownBy(() -> client.headObject(b -> b.bucket(bucket).key("data/object.bin")))
+    assertThatThrownBy(() -> client.headObject(b -> b.bucket(bucket).key("data/" + KEY)))
         .isInstanceOf(NoSuchKeyException.class);
   }
 }

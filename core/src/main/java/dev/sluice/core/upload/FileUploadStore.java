@@ -3,7 +3,6 @@ package dev.sluice.core.upload;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.FileBlobStore;
-import dev.sluice.core.upload.UploadException.Problem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,18 +11,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -52,29 +44,17 @@ public final class FileUploadStore implements UploadStore {
   /** The folder under the store's root that holds the uploads. */
   public static final String FOLDER = ".sluice-uploads";
 
-  private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-  private static final Duration SUPERSEDE_WAIT = Duration.ofSeconds(30);
   private static final int HASH_BUFFER = 64 * 1024;
 
   private final FileBlobStore objects;
   private final Path folder;
   private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
-  private final Lock[] locks = new Lock[64];
-  private final ConcurrentHashMap<String, FileUploadAppend> active = new ConcurrentHashMap<>();
-
-  /** Per upload id: the digest of its first {@code offset} bytes. */
-  private final ConcurrentHashMap<String, Hashed> hashes = new ConcurrentHashMap<>();
-
-  record Hashed(long offset, MessageDigest digest) {}
+  private final AppendTracker appends = new AppendTracker();
 
   private FileUploadStore(FileBlobStore objects, Path folder, Clock clock) {
     this.objects = objects;
     this.folder = folder;
     this.clock = clock;
-    for (int i = 0; i < locks.length; i++) {
-      locks[i] = new ReentrantLock();
-    }
   }
 
   /** The uploads of {@code objects}, kept under its root. */
@@ -91,24 +71,8 @@ public final class FileUploadStore implements UploadStore {
 
   @Override
   public Upload create(NewUpload spec) throws IOException {
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    String id = HexFormat.of().formatHex(bytes);
-    Upload upload =
-        new Upload(
-            id,
-            spec.key(),
-            spec.length(),
-            0,
-            false,
-            spec.contentType(),
-            spec.metadata(),
-            spec.owner(),
-            clock.instant(),
-            spec.expires(),
-            spec.overwrite(),
-            spec.expectedSha256(),
-            null);
+    Upload upload = Upload.of(spec, clock.instant());
+    String id = upload.id();
     Files.createFile(data(id));
     try {
       Manifest.write(manifest(id), upload); // the upload exists from here
@@ -122,7 +86,7 @@ public final class FileUploadStore implements UploadStore {
 
   @Override
   public Optional<Upload> find(String id) throws IOException {
-    if (!ID.matcher(id).matches()) {
+    if (!Upload.isId(id)) {
       return Optional.empty();
     }
     long offset;
@@ -138,72 +102,35 @@ public final class FileUploadStore implements UploadStore {
 
   @Override
   public Optional<Upload> settle(String id) throws IOException {
-    if (!ID.matcher(id).matches()) {
+    if (!Upload.isId(id)) {
       return Optional.empty();
     }
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      return find(id);
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(id, () -> find(id));
   }
 
   @Override
   public UploadAppend append(String id, long offset) throws IOException {
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      Upload upload = existing(id);
-      if (upload.complete()) {
-        throw new UploadException(Problem.COMPLETED, "upload " + id + " is already complete");
-      }
-      if (offset != upload.offset()) {
-        throw UploadException.mismatchingOffset(id, upload.offset(), offset);
-      }
-      FileChannel channel = FileChannel.open(data(id), StandardOpenOption.WRITE);
-      try {
-        channel.position(offset);
-      } catch (IOException e) {
-        channel.close();
-        throw e;
-      }
-      Hashed hashed = hashes.get(id);
-      MessageDigest digest =
-          hashed != null && hashed.offset() == offset
-              ? copy(hashed.digest())
-              : offset == 0 ? sha256() : null;
-      FileUploadAppend append =
-          new FileUploadAppend(this, id, channel, offset, upload.length(), digest);
-      active.put(id, append);
-      return append;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Called by an append as it ends: {@code digest} covers the upload up to {@code offset}, or is
-   * null when no digest does (completion then re-reads the file).
-   */
-  void ended(FileUploadAppend append, long offset, MessageDigest digest) {
-    ended(append, offset, digest, false);
-  }
-
-  /**
-   * As {@link #ended(FileUploadAppend, long, MessageDigest)}; {@code discarded}: the append's bytes
-   * were cut off again, so the digest kept from before it still holds.
-   */
-  void ended(FileUploadAppend append, long offset, MessageDigest digest, boolean discarded) {
-    if (digest != null) {
-      hashes.put(append.id(), new Hashed(offset, digest));
-    } else if (!discarded) {
-      hashes.remove(append.id());
-    }
-    active.remove(append.id(), append);
+    return appends.exclusive(
+        id,
+        () -> {
+          Upload upload = existing(id);
+          UploadPreconditions.requireAppendable(upload, offset);
+          FileChannel channel = FileChannel.open(data(id), StandardOpenOption.WRITE);
+          try {
+            channel.position(offset);
+          } catch (IOException e) {
+            channel.close();
+            throw e;
+          }
+          FileUploadAppend append =
+              new FileUploadAppend(
+                  this,
+                  appends.lifecycle(id, offset, upload.length()),
+                  channel,
+                  appends.digestAt(id, offset));
+          appends.started(append.lifecycle());
+          return append;
+        });
   }
 
   @Override
@@ -211,97 +138,56 @@ public final class FileUploadStore implements UploadStore {
     if (length < 0) {
       throw new IllegalArgumentException("length must be >= 0: " + length);
     }
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      Upload upload = existing(id);
-      if (upload.lengthKnown()) {
-        if (upload.length() != length) {
-          throw new UploadException(
-              Problem.INCONSISTENT_LENGTH,
-              "upload " + id + " was declared " + upload.length() + " bytes long, not " + length);
-        }
-        return upload;
-      }
-      if (upload.offset() > length) {
-        throw new UploadException(
-            Problem.INCONSISTENT_LENGTH,
-            "upload " + id + " already holds " + upload.offset() + " bytes, more than " + length);
-      }
-      Upload declared = upload.withLength(length);
-      Manifest.write(manifest(id), declared);
-      return declared;
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(
+        id,
+        () -> {
+          Upload upload = existing(id);
+          if (!UploadPreconditions.needsDeclaring(upload, length)) {
+            return upload;
+          }
+          Upload declared = upload.withLength(length);
+          Manifest.write(manifest(id), declared);
+          return declared;
+        });
   }
 
   @Override
   public Receipt complete(String id) throws IOException {
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      Upload upload = existing(id);
-      if (upload.complete()) {
-        throw new UploadException(Problem.COMPLETED, "upload " + id + " is already complete");
-      }
-      if (upload.lengthKnown() && upload.offset() != upload.length()) {
-        throw new UploadException(
-            Problem.INCONSISTENT_LENGTH,
-            "upload "
-                + id
-                + " holds "
-                + upload.offset()
-                + " bytes but was declared "
-                + upload.length()
-                + " bytes long");
-      }
-      Hashed hashed = hashes.remove(id);
-      String sha256 =
-          HexFormat.of()
-              .formatHex(
-                  hashed != null && hashed.offset() == upload.offset()
-                      ? hashed.digest().digest()
-                      : hashFile(data(id)));
-      Receipt receipt;
-      try {
-        receipt =
-            objects.publish(
-                upload.key(),
-                new BlobSpec(upload.contentType(), upload.overwrite(), upload.expectedSha256()),
-                data(id),
-                sha256);
-      } catch (IOException | RuntimeException e) {
-        discard(id); // publish deleted the staged bytes: the upload cannot complete any more
-        throw e;
-      }
-      Upload done = upload.completed(sha256);
-      Manifest.write(manifest(id), done);
-      return receipt.with("upload", id).with("offset", upload.offset());
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(
+        id,
+        () -> {
+          Upload upload = existing(id);
+          UploadPreconditions.requireCompletable(upload);
+          byte[] running = appends.takeDigest(id, upload.offset());
+          String sha256 = HexFormat.of().formatHex(running != null ? running : hashFile(data(id)));
+          Receipt receipt;
+          try {
+            receipt =
+                objects.publish(
+                    upload.key(),
+                    new BlobSpec(upload.contentType(), upload.overwrite(), upload.expectedSha256()),
+                    data(id),
+                    sha256);
+          } catch (IOException | RuntimeException e) {
+            discard(id); // publish deleted the staged bytes: the upload cannot complete any more
+            throw e;
+          }
+          Upload done = upload.completed(sha256);
+          Manifest.write(manifest(id), done);
+          return receipt.with("upload", id).with("offset", upload.offset());
+        });
   }
 
   @Override
   public boolean cancel(String id) throws IOException {
-    if (!ID.matcher(id).matches()) {
+    if (!Upload.isId(id)) {
       return false;
     }
-    Lock lock = lockOf(id);
-    lock.lock();
-    try {
-      endActive(id);
-      return discard(id);
-    } finally {
-      lock.unlock();
-    }
+    return appends.exclusive(id, () -> discard(id));
   }
 
   private boolean discard(String id) throws IOException {
-    hashes.remove(id);
+    appends.forget(id);
     boolean existed = Files.deleteIfExists(manifest(id)); // gone from here
     Files.deleteIfExists(data(id));
     return existed;
@@ -326,30 +212,12 @@ public final class FileUploadStore implements UploadStore {
     return "FileUploadStore(" + folder + ")";
   }
 
-  /** Asks the append in progress to end, and waits until it has. */
-  private void endActive(String id) throws IOException {
-    FileUploadAppend running = active.get(id);
-    if (running == null) {
-      return;
-    }
-    running.supersede();
-    try {
-      if (!running.awaitEnd(SUPERSEDE_WAIT)) {
-        throw new UploadException(
-            Problem.BUSY, "an earlier request to upload " + id + " has not ended yet");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted waiting for an append to end");
-    }
-  }
-
   private Upload existing(String id) throws IOException {
-    return find(id).orElseThrow(() -> new UploadException(Problem.NOT_FOUND, "no upload " + id));
+    return find(id).orElseThrow(() -> UploadPreconditions.notFound(id));
   }
 
   private static byte[] hashFile(Path file) throws IOException {
-    MessageDigest digest = sha256();
+    MessageDigest digest = AppendTracker.sha256();
     ByteBuffer buffer = ByteBuffer.allocateDirect(HASH_BUFFER);
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
       while (in.read(buffer) >= 0) {
@@ -359,22 +227,6 @@ public final class FileUploadStore implements UploadStore {
       }
     }
     return digest.digest();
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
-  }
-
-  private static MessageDigest copy(MessageDigest digest) {
-    try {
-      return (MessageDigest) digest.clone();
-    } catch (CloneNotSupportedException e) {
-      return null; // completion re-reads the file instead
-    }
   }
 
   /** Makes the folder's new and renamed entries durable, where the platform allows it. */
@@ -397,9 +249,5 @@ public final class FileUploadStore implements UploadStore {
 
   private Path manifest(String id) {
     return folder.resolve(id + ".upload");
-  }
-
-  private Lock lockOf(String id) {
-    return locks[Math.floorMod(id.hashCode(), locks.length)];
   }
 }

@@ -1,8 +1,11 @@
 package dev.sluice.core.upload;
 
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * One upload's state, as the store holds it when read.
@@ -38,6 +41,34 @@ public record Upload(
 
   /** The length of an upload whose length is not declared yet. */
   public static final long UNKNOWN_LENGTH = -1;
+
+  private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A new upload for {@code spec} created at {@code created}: a fresh unguessable id, no bytes. */
+  public static Upload of(NewUpload spec, Instant created) {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return new Upload(
+        HexFormat.of().formatHex(bytes),
+        spec.key(),
+        spec.length(),
+        0,
+        false,
+        spec.contentType(),
+        spec.metadata(),
+        spec.owner(),
+        created,
+        spec.expires(),
+        spec.overwrite(),
+        spec.expectedSha256(),
+        null);
+  }
+
+  /** Whether {@code id} has the form of an upload id (so a store may look it up). */
+  public static boolean isId(String id) {
+    return ID.matcher(id).matches();
+  }
 
   /** Whether the total length is known. */
   public boolean lengthKnown() {

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.blob.FileBlobStore;
-import dev.sluice.core.testing.SinkContract;
+import dev.sluice.core.testing.UploadAppendContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,12 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly what was written, and becomes the object on completion; nothing an aborted append wrote
  * is visible as an object.
  */
-class FileUploadAppendContractTest extends SinkContract {
+class FileUploadAppendContractTest extends UploadAppendContract {
 
   @TempDir Path dir;
   FileBlobStore objects;
   FileUploadStore uploads;
-  String id;
 
   @BeforeEach
   void openStore() throws IOException {
@@ -33,34 +31,17 @@ class FileUploadAppendContractTest extends SinkContract {
 
   @Override
   protected Sink newSink() throws IOException {
-    id =
-        uploads
-            .create(
-                new NewUpload(
-                    "a/object.bin",
-                    Upload.UNKNOWN_LENGTH,
-                    null,
-                    null,
-                    "owner",
-                    Instant.now().plusSeconds(3600),
-                    true,
-                    null))
-            .id();
-    return uploads.append(id, 0);
+    return uploads.append(newUpload(uploads), 0);
   }
 
   @Override
-  protected void assertCommitted(byte[] expected, Receipt receipt) throws IOException {
-    assertThat(receipt.details()).containsEntry("offset", Integer.toString(expected.length));
-    Receipt object = uploads.complete(id);
-    assertThat(Files.readAllBytes(objects.root().resolve("a/object.bin"))).isEqualTo(expected);
-    assertThat(object.details())
-        .containsEntry("sha256", FileUploadStoreTest.sha256(expected))
-        .containsEntry("offset", Integer.toString(expected.length));
+  protected void assertObject(byte[] expected, Receipt completion) throws IOException {
+    assertThat(Files.readAllBytes(objects.root().resolve(KEY))).isEqualTo(expected);
+    assertThat(completion.details()).containsEntry("sha256", FileUploadStoreTest.sha256(expected));
   }
 
   @Override
   protected void assertNothingVisible() throws IOException {
-    assertThat(objects.find("a/object.bin")).isEmpty();
+    assertThat(objects.find(KEY)).isEmpty();
   }
 }
