@@ -214,7 +214,8 @@ class HttpSourceIT {
     HttpSource source = HttpSource.open(java.net.URI.create(url), 3, attempt -> server.stop(0));
     assertThatThrownBy(() -> Ingestion.from(source).to(Sinks.discard()).run())
         .isInstanceOf(IngestionException.class)
-        .hasMessageContaining("GET " + url + " broke off at byte 1000000 of 3000000")
+        // the server stops with bytes still in flight: the offset is what arrived, up to 1000000
+        .hasMessageMatching(".*GET " + url + " broke off at byte \\d+ of 3000000.*")
         .hasMessageContaining("3 retries did not resume it")
         .hasStackTraceContaining("GET " + url + " failed: connection refused");
   }
