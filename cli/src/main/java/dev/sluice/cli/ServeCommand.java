@@ -29,8 +29,7 @@ import picocli.CommandLine.Option;
       "PUT/POST uploads stream into the store with digests verified in-stream; GET/HEAD",
       "deliver them with ranges, conditionals and throttling; GET /objects lists them.",
       "Routes: /objects/KEY, GET /objects (listing), POST /objects (multipart),",
-      "/tables/TABLE, /health, /metrics, /jobs; a live dashboard at / (open it in",
-      "a browser).",
+      "/tables/TABLE, /health, /metrics, /jobs; a live dashboard at / (browser).",
     },
     footerHeading = "%nExamples:%n",
     footer = {
