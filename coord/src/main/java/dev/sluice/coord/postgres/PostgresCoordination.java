@@ -328,17 +328,14 @@ public final class PostgresCoordination implements Coordination {
 
   @Override
   public Probe probe() {
-    long start = System.nanoTime();
-    try (Connection c = pool.getConnection();
-        Statement st = c.createStatement()) {
-      st.execute("SELECT 1");
-      return new Probe(true, Duration.ofNanos(System.nanoTime() - start), "");
-    } catch (SQLException e) {
-      return new Probe(
-          false,
-          Duration.ofNanos(System.nanoTime() - start),
-          "coordination store " + server + " does not answer: " + Secrets.redact(e.getMessage()));
-    }
+    return Probe.of(
+        server,
+        () -> {
+          try (Connection c = pool.getConnection();
+              Statement st = c.createStatement()) {
+            st.execute("SELECT 1");
+          }
+        });
   }
 
   @Override

@@ -317,16 +317,7 @@ public final class RedisCoordination implements Coordination {
 
   @Override
   public Probe probe() {
-    long start = System.nanoTime();
-    try {
-      redis.ping();
-      return new Probe(true, Duration.ofNanos(System.nanoTime() - start), "");
-    } catch (RuntimeException e) {
-      return new Probe(
-          false,
-          Duration.ofNanos(System.nanoTime() - start),
-          "coordination store " + server + " does not answer: " + Secrets.redact(e.getMessage()));
-    }
+    return Probe.of(server, redis::ping);
   }
 
   @Override
