@@ -3,6 +3,7 @@ package dev.sluice.http.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.core.AbortReason;
+import dev.sluice.core.Decimals;
 import dev.sluice.core.Secrets;
 import dev.sluice.http.LogFormat;
 import java.io.IOException;
@@ -140,9 +141,9 @@ public final class AccessLog implements RequestLog {
         + " out="
         + e.out
         + " ms="
-        + String.format(Locale.ROOT, "%.1f", e.millis)
+        + Decimals.fixed(e.millis, 1)
         + " mibps="
-        + String.format(Locale.ROOT, "%.1f", e.mibPerSecond)
+        + Decimals.fixed(e.mibPerSecond, 1)
         + " abort="
         + (e.abort == null ? "-" : e.abort);
   }
