@@ -121,6 +121,17 @@ measure_start() { reset_peak "$(procs "$1")"; mark_cpu "$(procs "$1")"; }
 measure_end() { record "$1" "$2" "$3" "$(peak_mib "$(procs "$2")")" "$(cpu_used "$(procs "$2")")"; }
 mibs() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
 
+# Untimed, before each upload: the earlier uploads' dirty pages go to disk and the page cache is
+# emptied, then the source file is read back in. On these VMs an upload into a page cache already
+# holding the last few GiB cost 2-4x the system time of one into an empty cache (1 GiB PUT: 0.6 s
+# sys, then 1.2 s, then 3.0 s, each after a sync), whichever server it was, so without this a
+# row measured which server came later in the round.
+fresh_page_cache() { # source file
+  sync
+  echo 1 > /proc/sys/vm/drop_caches
+  cat "$1" > /dev/null
+}
+
 put() { # server file sha
   local u
   case "$1" in
@@ -165,6 +176,7 @@ for round in $(seq "$rounds"); do
   for s in $(echo "$servers" | sed 's/ nginx//'); do
     for f in 100m.bin 1g.bin; do
       sha=$sha_1g; [ $f = 100m.bin ] && sha=$sha_100m
+      fresh_page_cache "$work/files/$f"
       measure_start $s
       bps=$(put $s $f "$sha")
       measure_end "PUT ${f%.bin} + SHA-256" $s "$(mibs "$bps")"
@@ -172,6 +184,7 @@ for round in $(seq "$rounds"); do
   done
   # multipart/form-data: the 1 GiB file as one part, streamed into the store (sluice only)
   if full; then
+    fresh_page_cache "$work/files/1g.bin"
     measure_start sluice
     bps=$(curl -sS -o /dev/null -w '%{speed_upload}' -F "f=@$work/files/1g.bin" "http://127.0.0.1:$sp/objects?prefix=mp/")
     measure_end "POST 1g multipart/form-data" sluice "$(mibs "$bps")"
