@@ -7,6 +7,8 @@ import static dev.sluice.http.TestServer.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -34,6 +36,7 @@ class SendfileIT {
   private static final String DIRECT = "sluice_sent_direct_bytes_total";
   private static final String SENT = "sluice_sent_bytes_total";
   private static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static TestServer server;
 
   @BeforeAll
@@ -99,16 +102,7 @@ class SendfileIT {
     double directBefore = server.metric(DIRECT);
     double sentBefore = server.metric(SENT);
     try (Socket socket = smallWindow("/objects/z/big.bin")) {
-      // not reading: the socket fills and the transfer waits for it (no progress between polls)
-      AtomicReference<Double> last = new AtomicReference<>(-1.0);
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () -> {
-                double now = server.metric(SENT);
-                return now > sentBefore && now == last.getAndSet(now);
-              });
+      awaitStalled(sentBefore);
       assertThat(server.metric(SENT) - sentBefore).isLessThan(big.length);
       InputStream in = socket.getInputStream();
       assertThat(readHead(in)).startsWith("HTTP/1.1 200");
@@ -147,6 +141,43 @@ class SendfileIT {
                 .singleElement()
                 .satisfies(f -> assertThat(f).containsEntry("abort", "CLIENT_DISCONNECT")));
     // the server goes on serving
+    assertThat(server.get("/objects/z/data.bin").body()).isEqualTo(DATA);
+  }
+
+  @Test
+  void aCancelStopsADownloadWaitingForAFullSocketWithTheCancelsReason() throws Exception {
+    byte[] big = bytes(24 << 20, 21);
+    assertThat(server.put("z/cancel.bin", big).statusCode()).isEqualTo(201);
+    String cancelled = "sluice_aborts_total{direction=\"download\",reason=\"CANCELLED\"";
+    double before = server.metric(cancelled);
+    double sentBefore = server.metric(SENT);
+    try (Socket socket = smallWindow("/objects/z/cancel.bin")) {
+      awaitStalled(sentBefore);
+      AtomicReference<JsonNode> job = new AtomicReference<>();
+      eventually(
+          () -> {
+            for (JsonNode t : JSON.readTree(server.get("/jobs").body()).get("transfers")) {
+              if (t.get("key").asText().equals("z/cancel.bin")) {
+                job.set(t);
+              }
+            }
+            assertThat(job.get()).isNotNull();
+          });
+      long id = job.get().get("id").asLong();
+      assertThat(server.send(server.request("/jobs/" + id).DELETE().build()).statusCode())
+          .isEqualTo(202);
+      eventually(() -> assertThat(server.metric(cancelled)).isEqualTo(before + 1));
+      eventually(
+          () -> assertThat(server.get("/jobs").body()).asString().doesNotContain("z/cancel"));
+      // the client is cut off: a short body, then the end of the stream or a reset
+      long read = 0;
+      try (InputStream in = socket.getInputStream()) {
+        read = in.transferTo(OutputStream.nullOutputStream());
+      } catch (java.io.IOException reset) {
+        // what was read before the reset is short, too
+      }
+      assertThat(read).isLessThan(big.length);
+    }
     assertThat(server.get("/objects/z/data.bin").body()).isEqualTo(DATA);
   }
 
@@ -192,6 +223,22 @@ class SendfileIT {
         server.get("/objects/z/data.bin", "Range", "bytes=0-0,2000000-2000000");
     assertThat(multi.statusCode()).isEqualTo(206);
     assertThat(server.metric(DIRECT)).isEqualTo(directBefore);
+  }
+
+  /**
+   * Waits until the body sent stops growing past {@code sentBefore}: the client reads nothing, the
+   * socket is full and the transfer waits for it.
+   */
+  private static void awaitStalled(double sentBefore) {
+    AtomicReference<Double> last = new AtomicReference<>(-1.0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              double now = server.metric(SENT);
+              return now > sentBefore && now == last.getAndSet(now);
+            });
   }
 
   /** A connection with a small receive buffer that has asked for {@code path}. */
