@@ -9,11 +9,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.core.Sources;
+import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.job.Ingestion;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -182,6 +187,29 @@ class SendfileIT {
   }
 
   @Test
+  void aDownloadBySendfileReservesNoMemoryWhileABufferedOneIsRefusedForWantOfIt() throws Exception {
+    try (TestServer tight =
+        TestServer.start(b -> b.memoryBudget(48 * 1024).admissionWait(Duration.ofMillis(200)))) {
+      byte[] big = bytes(24 << 20, 22); // more than the socket buffers hold: the download waits
+      Ingestion.from(Sources.from(new ByteArrayInputStream(big)))
+          .to(tight.store.create("m/a.bin", new BlobSpec(null, true, null)))
+          .run();
+      // the buffered path needs one 256 KiB buffer: more than the whole budget
+      HttpResponse<byte[]> buffered = tight.get("/objects/m/a.bin", "Accept-Encoding", "gzip");
+      assertThat(buffered.statusCode()).isEqualTo(503);
+      assertThat(new String(buffered.body(), StandardCharsets.UTF_8))
+          .contains("its memory budget of 48.0 KiB is in use");
+      try (Socket socket = smallWindowTo(tight, "/objects/m/a.bin")) {
+        eventually(() -> assertThat(tight.get("/jobs").body()).asString().contains("m/a.bin"));
+        assertThat(tight.metric("sluice_memory_used_bytes")).isZero();
+        InputStream in = socket.getInputStream();
+        assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+        assertThat(in.readNBytes(big.length)).isEqualTo(big);
+      }
+    }
+  }
+
+  @Test
   void theAccessLogCountsTheBytesTheKernelSent() throws Exception {
     assertThat(server.put("z/log.bin", DATA).statusCode()).isEqualTo(201);
     assertThat(server.get("/objects/z/log.bin").body()).isEqualTo(DATA);
@@ -243,9 +271,13 @@ class SendfileIT {
 
   /** A connection with a small receive buffer that has asked for {@code path}. */
   private static Socket smallWindow(String path) throws Exception {
+    return smallWindowTo(server, path);
+  }
+
+  private static Socket smallWindowTo(TestServer to, String path) throws Exception {
     Socket socket = new Socket();
     socket.setReceiveBufferSize(64 * 1024);
-    socket.connect(new InetSocketAddress("127.0.0.1", server.server.port()));
+    socket.connect(new InetSocketAddress("127.0.0.1", to.server.port()));
     socket.setSoTimeout(20_000);
     write(socket.getOutputStream(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
     return socket;
