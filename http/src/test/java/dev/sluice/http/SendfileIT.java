@@ -89,6 +89,18 @@ class SendfileIT {
   }
 
   @Test
+  void anHttp10ClientGetsTheLengthAndTheBodyAndThenTheEndOfTheConnection() throws Exception {
+    double directBefore = server.metric(DIRECT);
+    try (Socket socket = server.socket()) {
+      write(socket.getOutputStream(), "GET /objects/z/data.bin HTTP/1.0\r\n\r\n");
+      InputStream in = socket.getInputStream();
+      assertThat(readHead(in)).startsWith("HTTP/1.1 200").contains("Content-Length: " + SIZE);
+      assertThat(in.readAllBytes()).isEqualTo(DATA); // then the server closes: not persistent
+    }
+    assertThat(server.metric(DIRECT)).isGreaterThan(directBefore);
+  }
+
+  @Test
   void theJdkClientGetsTheSameBytesOverAndOverOnItsPooledConnection() throws Exception {
     for (int i = 0; i < 3; i++) {
       HttpResponse<byte[]> get = server.get("/objects/z/data.bin");
