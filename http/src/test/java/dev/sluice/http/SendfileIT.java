@@ -222,6 +222,20 @@ class SendfileIT {
   }
 
   @Test
+  void aClientThatNeverReadsIsCutOffByTheIdleTimeoutAndLeavesNoJob() throws Exception {
+    try (TestServer idle = TestServer.start(b -> b.idleTimeout(Duration.ofSeconds(1)))) {
+      assertThat(idle.put("i/big.bin", bytes(24 << 20, 23)).statusCode()).isEqualTo(201);
+      String aborts = "sluice_aborts_total{direction=\"download\",reason=\"CLIENT_DISCONNECT\"";
+      try (Socket socket = smallWindowTo(idle, "/objects/i/big.bin")) {
+        eventually(() -> assertThat(idle.metric(aborts)).isOne());
+        eventually(() -> assertThat(idle.get("/jobs").body()).asString().doesNotContain("i/big"));
+        assertThat(idle.metric(DIRECT)).isPositive();
+        assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 200");
+      }
+    }
+  }
+
+  @Test
   void theAccessLogCountsTheBytesTheKernelSent() throws Exception {
     assertThat(server.put("z/log.bin", DATA).statusCode()).isEqualTo(201);
     assertThat(server.get("/objects/z/log.bin").body()).isEqualTo(DATA);
