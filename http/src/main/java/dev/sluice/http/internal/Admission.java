@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * memory again and never fails for want of it.
  *
  * <p>Uploads reserve the ingestion engine's window ({@code chunkSize × window}); downloads their
- * one buffer. The limits are counted per transfer: a transfer holds one store file (or stream) at a
+ * one buffer, and a zero-copy download (see {@link Sendfile}) none: it still takes its transfer and
+ * file slots. The limits are counted per transfer: a transfer holds one store file (or stream) at a
  * time besides its connection.
  */
 public final class Admission {
@@ -128,7 +129,8 @@ public final class Admission {
       if (!file) {
         throw busy("files", what, maxOpenFiles + " store files are open");
       }
-      shared = share.tryAcquire(kib, left(deadline), TimeUnit.NANOSECONDS);
+      // nothing to take for a transfer that holds no buffer (a fair semaphore would queue it)
+      shared = kib == 0 || share.tryAcquire(kib, left(deadline), TimeUnit.NANOSECONDS);
       MemoryBudget.Reservation reserved =
           shared ? memory.reserve(bytes, Duration.ofNanos(left(deadline))) : null;
       if (reserved == null) {
