@@ -126,6 +126,7 @@ public final class SluiceServer implements AutoCloseable {
             MemoryBudget.of(config.effectiveMemoryBudget()),
             config.maxTransfers(),
             config.effectiveMaxOpenFiles(),
+            config.maxConnections(),
             config.admissionWait());
     metrics.admission(admission);
     ServerContext context =
