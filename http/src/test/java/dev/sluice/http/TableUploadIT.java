@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -25,6 +26,7 @@ class TableUploadIT {
 
   private static final String POSTGRESQL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
+  private final ResumableUploadIT.ManualClock clock = new ResumableUploadIT.ManualClock();
   private TestServer server;
   private String database;
   private String table;
@@ -36,7 +38,8 @@ class TableUploadIT {
     table = "sluice_upload_" + Long.toHexString(System.nanoTime());
     server =
         TestServer.start(
-            b -> b.maxBodySize(1 << 20), b -> b.route("/tables/", new TablesHandler(database)));
+            b -> b.maxBodySize(1 << 20),
+            b -> b.route("/tables/", new TablesHandler(database)).uploadClock(clock));
   }
 
   @AfterEach
@@ -168,7 +171,8 @@ class TableUploadIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"h2"})
-  void aHeadWhileTheStagedBytesAreStillThereIs423NotDone(String kind) throws Exception {
+  void aHeadWhileTheStagedBytesAreStillThereIs423UntilTheSweeperDeletesThem(String kind)
+      throws Exception {
     start(kind);
     byte[] csv = csv(10);
     String upload = tusCreate("/tables/" + table + "?create-table=true", csv.length);
@@ -182,6 +186,27 @@ class TableUploadIT {
     assertThat(head.statusCode()).isEqualTo(423);
     assertThat(head.headers().firstValue("Retry-After")).contains("1");
     assertThat(head.headers().firstValue("Upload-Offset")).isEmpty();
+    // at expiry the sweeper deletes the upload and what it staged
+    clock.advance(Duration.ofHours(25));
+    server.server.sweepExpiredUploads();
+    assertNoStagedObject();
+    assertThat(send("HEAD", upload, null, "Tus-Resumable", "1.0.0").statusCode()).isEqualTo(404);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql"})
+  void aMissingTableAtCompletionIs404NamingItAndDiscardsTheUpload(String kind) throws Exception {
+    start(kind);
+    HttpResponse<String> created =
+        send("POST", "/tables/" + table, null, "Upload-Complete", "?0", "Content-Type", "text/csv");
+    String upload = created.headers().firstValue("Location").orElseThrow();
+
+    HttpResponse<String> last = server.ietfPatch(upload, 0, csv(3), true);
+
+    assertThat(last.statusCode()).as(last.body()).isEqualTo(404);
+    assertThat(last.body()).contains("no table " + table).doesNotContain("jdbc:", "Exception");
+    assertNoStagedObject();
+    assertThat(send("HEAD", upload, null).statusCode()).isEqualTo(404);
   }
 
   @ParameterizedTest
