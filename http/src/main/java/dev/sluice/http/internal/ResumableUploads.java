@@ -2,8 +2,6 @@ package dev.sluice.http.internal;
 
 import dev.sluice.core.DigestMismatchException;
 import dev.sluice.core.Receipt;
-import dev.sluice.core.Sources;
-import dev.sluice.core.blob.Blob;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.InsufficientStorageException;
 import dev.sluice.core.blob.PreconditionFailedException;
@@ -77,7 +75,7 @@ public final class ResumableUploads {
   private final ServerContext context;
   private final Clock clock;
   private final UploadAppender appender;
-  private final List<UploadTarget> targets;
+  private final StagedLoads staged;
 
   public ResumableUploads(
       UploadStore uploads,
@@ -89,7 +87,7 @@ public final class ResumableUploads {
     this.objects = objects;
     this.context = context;
     this.clock = clock;
-    this.targets = List.copyOf(targets);
+    this.staged = new StagedLoads(targets, uploads, objects);
     this.appender = new UploadAppender(uploads, ServerMetrics.sinkOf(objects.describe()), context);
   }
 
@@ -100,7 +98,7 @@ public final class ResumableUploads {
 
   /** The target whose URLs {@code path} is one of, if any. */
   public Optional<UploadTarget> targetOf(String path) {
-    return targets.stream().filter(target -> path.startsWith(target.prefix())).findFirst();
+    return staged.targetOf(path);
   }
 
   /** Appends running now. */
@@ -243,7 +241,7 @@ public final class ResumableUploads {
   public void head(Exchange exchange, String id) throws IOException {
     UploadProtocol protocol = UploadProtocol.of(exchange);
     Upload upload = owned(exchange, protocol, id, uploads.settle(id));
-    if (upload.complete() && loading(upload)) {
+    if (staged.loading(upload)) {
       throw new HttpProblem(
           423,
           "upload "
@@ -366,7 +364,7 @@ public final class ResumableUploads {
    */
   private void completeTus(Exchange exchange, UploadProtocol protocol, Upload upload)
       throws Exception {
-    Optional<UploadTarget> target = targetStaging(upload.key());
+    Optional<UploadTarget> target = staged.staging(upload.key());
     if (target.isEmpty()) {
       publish(exchange, protocol, upload);
       return;
@@ -380,7 +378,7 @@ public final class ResumableUploads {
   /** IETF: completes the upload and answers what a plain write of the same bytes answers. */
   private void completeIetf(Exchange exchange, UploadProtocol protocol, Upload upload)
       throws Exception {
-    Optional<UploadTarget> target = targetStaging(upload.key());
+    Optional<UploadTarget> target = staged.staging(upload.key());
     if (target.isEmpty()) {
       answerCompleted(exchange, upload, publish(exchange, protocol, upload));
       return;
@@ -398,68 +396,13 @@ public final class ResumableUploads {
   private Map<String, Object> load(
       Exchange exchange, UploadProtocol protocol, Upload upload, UploadTarget target)
       throws Exception {
-    String key = upload.key();
     publish(exchange, protocol, upload);
-    boolean loaded = false;
-    try {
-      Blob staged =
-          objects
-              .find(key)
-              .orElseThrow(() -> new IOException("the staged object of upload " + upload.id()));
-      Map<String, Object> answer;
-      try (staged) {
-        answer = target.load(key, Sources.from(staged.open(0, staged.size())));
-      }
-      loaded = true;
-      return answer;
-    } finally {
-      deleteStaged(key);
-      if (!loaded) {
-        discard(upload);
-      }
-    }
+    return staged.load(upload, target);
   }
 
-  /** Cancels an upload whose load failed; the answer stays the load's failure. */
-  private void discard(Upload upload) {
-    try {
-      uploads.cancel(upload.id());
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot discard upload {} after its failed load: {}", upload.id(), e.toString());
-    }
-  }
-
-  /**
-   * Whether {@code upload}, complete, still has its target's staged object: its load runs now, or
-   * died with a killed server. Its offset then says nothing about the rows, so a resuming client is
-   * told to wait (423), never that it is done.
-   */
-  private boolean loading(Upload upload) throws IOException {
-    return targetStaging(upload.key()).isPresent() && objects.find(upload.key()).isPresent();
-  }
-
-  /** The target {@code key} is a staging key of, if any. */
-  private Optional<UploadTarget> targetStaging(String key) {
-    return targets.stream().filter(target -> target.stages(key)).findFirst();
-  }
-
-  /**
-   * Deletes {@code upload}'s staged object, if it is a target's and still there (for the sweeper).
-   */
+  /** Deletes the staged object of {@code upload} if it has one (for the sweeper). */
   void discardStaged(Upload upload) {
-    if (targetStaging(upload.key()).isPresent()) {
-      deleteStaged(upload.key());
-    }
-  }
-
-  private void deleteStaged(String key) {
-    try {
-      objects.delete(key);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn(
-          "cannot delete the staged object of an upload (the sweeper tries again): {}",
-          e.toString());
-    }
+    staged.discard(upload);
   }
 
   /** Publishes the upload as its object; the answer to a refusal names the rule. */
