@@ -30,6 +30,7 @@ import dev.sluice.http.internal.ServerContext;
 import dev.sluice.http.internal.ServerMetrics;
 import dev.sluice.http.internal.Throttle;
 import dev.sluice.http.internal.UploadSweeper;
+import dev.sluice.http.internal.UploadTarget;
 import dev.sluice.http.internal.Uploads;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,8 +132,16 @@ public final class SluiceServer implements AutoCloseable {
     metrics.admission(admission);
     ServerContext context =
         new ServerContext(config, metrics, throttle, registry, lag, workers, admission, cluster);
+    List<UploadTarget> targets = new ArrayList<>();
+    for (Router.Extra extra : extras) {
+      if (extra.handler() instanceof TablesHandler tables) {
+        targets.add(tables.uploadTarget());
+      }
+    }
     ResumableUploads resumable =
-        uploadStore == null ? null : new ResumableUploads(uploadStore, store, context, uploadClock);
+        uploadStore == null
+            ? null
+            : new ResumableUploads(uploadStore, store, context, uploadClock, targets);
     this.sweeper =
         resumable == null
             ? null

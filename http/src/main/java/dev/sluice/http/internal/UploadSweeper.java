@@ -12,22 +12,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes expired resumable uploads (their staging data with them) on one daemon thread, every
- * tenth of the expiry (between 1 second and 1 minute), and counts the incomplete ones for {@code
- * /metrics}. Owns its thread: {@link #close} stops it.
+ * Deletes expired resumable uploads (their staging data with them, and the staged object of an
+ * upload to a target that a killed server left behind) on one daemon thread, every tenth of the
+ * expiry (between 1 second and 1 minute), and counts the incomplete ones for {@code /metrics}. Owns
+ * its thread: {@link #close} stops it.
  */
 public final class UploadSweeper implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(UploadSweeper.class);
 
   private final UploadStore uploads;
+  private final ResumableUploads resumable;
   private final ServerMetrics metrics;
   private final Clock clock;
   private final ScheduledExecutorService thread;
   private volatile int inProgress;
 
-  private UploadSweeper(UploadStore uploads, ServerMetrics metrics, Clock clock) {
-    this.uploads = uploads;
+  private UploadSweeper(ResumableUploads resumable, ServerMetrics metrics, Clock clock) {
+    this.uploads = resumable.store();
+    this.resumable = resumable;
     this.metrics = metrics;
     this.clock = clock;
     this.thread =
@@ -38,7 +41,7 @@ public final class UploadSweeper implements AutoCloseable {
   /** Starts sweeping the uploads of {@code resumable}, publishing its gauges. */
   public static UploadSweeper start(
       ResumableUploads resumable, ServerMetrics metrics, Duration expiry, Clock clock) {
-    UploadSweeper sweeper = new UploadSweeper(resumable.store(), metrics, clock);
+    UploadSweeper sweeper = new UploadSweeper(resumable, metrics, clock);
     metrics.resumableUploads(() -> sweeper.inProgress, resumable::appending);
     long period = Math.clamp(expiry.toMillis() / 10, 1000, 60_000);
     sweeper.thread.scheduleWithFixedDelay(sweeper::sweepQuietly, 0, period, TimeUnit.MILLISECONDS);
@@ -52,6 +55,7 @@ public final class UploadSweeper implements AutoCloseable {
     int incomplete = 0;
     for (Upload upload : uploads.list()) {
       if (upload.expiredAt(now)) {
+        resumable.discardStaged(upload);
         if (uploads.cancel(upload.id()) && !upload.complete()) {
           expired++;
           metrics.resumableUpload("expired");
