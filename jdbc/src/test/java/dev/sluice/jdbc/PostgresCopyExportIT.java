@@ -144,6 +144,7 @@ class PostgresCopyExportIT {
         "SELECT nope FROM %s",
         "SELEC * FROM %s",
         "SELECT 1 +",
+        "SELECT 1 / (g - g) AS boom FROM generate_series(1, 3) g -- %s",
       })
   void aBadQueryFailsWithTheCursorExportsMessage(String template) throws Exception {
     String sql = template.formatted(TABLE);

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
@@ -81,7 +82,7 @@ public final class PostgresCopyExportSource implements Source {
   public static PostgresCopyExportSource start(
       Connection connection, String query, RecordFormat format) throws IOException {
     boolean csv = format == RecordFormat.CSV;
-    return open(connection, csvCopyOf(query, csv), csv ? null : query);
+    return open(connection, csvCopyOf(query, csv), csv ? null : query, csv ? 2 : 1);
   }
 
   /**
@@ -91,13 +92,18 @@ public final class PostgresCopyExportSource implements Source {
    */
   public static PostgresCopyExportSource startCopy(Connection connection, String copySql)
       throws IOException {
-    return open(connection, copySql, null);
+    return open(connection, copySql, null, 1);
   }
 
-  /** {@code describe}: the query whose columns name and type the NDJSON, or null for raw rows. */
+  /**
+   * {@code describe}: the query whose columns name and type the NDJSON, or null for raw rows;
+   * {@code ahead}: the rows read before returning (the header and the first row), so that a query
+   * failing as it starts fails here, as a cursor's first fetch does.
+   */
   private static PostgresCopyExportSource open(
-      Connection connection, String copySql, String describe) throws IOException {
+      Connection connection, String copySql, String describe, int ahead) throws IOException {
     PGConnection postgres;
+    PostgresCopyExportSource source;
     try {
       postgres = connection.unwrap(PGConnection.class);
       connection.setAutoCommit(false);
@@ -116,7 +122,7 @@ public final class PostgresCopyExportSource implements Source {
         return null;
       }
       CopyOut copy = postgres.getCopyAPI().copyOut(copySql);
-      return new PostgresCopyExportSource(connection, postgres, copy, ndjson);
+      source = new PostgresCopyExportSource(connection, postgres, copy, ndjson);
     } catch (SQLException e) {
       String state = e.getSQLState() == null ? "" : e.getSQLState();
       if (state.startsWith("08")) { // connection exception: a cursor would not fare better
@@ -135,6 +141,17 @@ public final class PostgresCopyExportSource implements Source {
       Database.rollbackAndClose(connection, e);
       throw e;
     }
+    try {
+      source.readAhead(ahead);
+    } catch (IOException | RuntimeException e) {
+      try {
+        source.close(); // cancels the copy (a rollback waits for it) and closes the connection
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    return source;
   }
 
   /** The query's columns, described without running it; null if it returns no rows. */
@@ -153,7 +170,7 @@ public final class PostgresCopyExportSource implements Source {
     }
     int start = into.position();
     while (into.hasRemaining()) {
-      if (position == row.length && !nextRow()) {
+      if (position == row.length && !nextRow("reading the query's rows failed")) {
         break;
       }
       int n = Math.min(into.remaining(), row.length - position);
@@ -164,8 +181,20 @@ public final class PostgresCopyExportSource implements Source {
     return read == 0 && ended ? -1 : read;
   }
 
+  /** Reads up to {@code rows} rows into {@link #row}, one after the other. */
+  private void readAhead(int rows) throws IOException {
+    byte[] ahead = NOTHING;
+    for (int i = 0; i < rows && nextRow("query failed"); i++) {
+      byte[] joined = Arrays.copyOf(ahead, ahead.length + row.length);
+      System.arraycopy(row, 0, joined, ahead.length, row.length);
+      ahead = joined;
+    }
+    row = ahead;
+    position = 0;
+  }
+
   /** Blocks for the copy's next row; false at its end. */
-  private boolean nextRow() throws IOException {
+  private boolean nextRow(String failure) throws IOException {
     if (ended) {
       return false;
     }
@@ -179,7 +208,7 @@ public final class PostgresCopyExportSource implements Source {
         interrupted.initCause(e);
         throw interrupted;
       }
-      throw Database.failure("reading the query's rows failed", e);
+      throw Database.failure(failure, e);
     }
     if (next == null) {
       ended = true;
