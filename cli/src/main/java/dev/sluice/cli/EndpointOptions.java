@@ -52,7 +52,12 @@ final class EndpointOptions {
                 Long.class,
                 "Approximate maximum length of the Redis stream (XADD MAXLEN ~)."))
         .addArg(option("--batch-size", "N", Integer.class, "Rows per database batch."))
-        .addArg(option("--fetch-size", "N", Integer.class, "Rows per database fetch."))
+        .addArg(
+            option(
+                "--fetch-size",
+                "N",
+                Integer.class,
+                "Rows per database fetch (cursor exports; PostgreSQL exports through COPY)."))
         .addArg(
             option(
                 "--s3-endpoint",

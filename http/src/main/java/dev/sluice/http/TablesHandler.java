@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /tables/{table}}: the body (CSV with a header row, or NDJSON) becomes rows in
  *       one transaction; 201 with the row count. A malformed row is a 400 naming its line, and
  *       nothing is stored.
- *   <li>{@code GET /tables/{table}}: the rows, streamed through a cursor as CSV or NDJSON.
+ *   <li>{@code GET /tables/{table}}: the rows, streamed as CSV or NDJSON (PostgreSQL's through
+ *       {@code COPY … TO STDOUT}, other databases' through a cursor).
  * </ul>
  *
  * <p>The format is {@code ?format=csv|ndjson}, else taken from {@code Content-Type} ({@code

@@ -122,7 +122,11 @@ class TablesRouteIT {
     assertThat(read.statusCode()).as(read.body()).isEqualTo(400);
   }
 
-  /** Issue 12, defect 2: a CSV line holding only {@code \.} ended PostgreSQL's COPY silently. */
+  /**
+   * Issue 12, defect 2: a CSV line holding only {@code \.} ended PostgreSQL's COPY silently. The
+   * rows come back out of every database (PostgreSQL's through {@code COPY … TO STDOUT}), and a
+   * missing table is a 404 naming it.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgresql", "mariadb"})
   void everyPostedRowArrivesAndTheCountIsTheDatabases(String kind) throws Exception {
@@ -157,6 +161,21 @@ class TablesRouteIT {
       assertThat(ndjson.statusCode()).as(ndjson.body()).isEqualTo(201);
       assertThat(ndjson.body()).contains("\"rows\" : 2");
       assertThat(count(url, table)).isEqualTo(6);
+
+      // and back out (PostgreSQL's through COPY): every row, a lone \. quoted
+      HttpResponse<String> back =
+          send(HttpRequest.newBuilder(URI.create(other.baseUrl() + "/tables/" + table)).build());
+      assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+      assertThat(back.body().lines().sorted())
+          .containsExactly("\"\\.\"", "\"\\.\"", "a", "b", "c", "d", "v");
+      HttpResponse<String> missing =
+          send(
+              HttpRequest.newBuilder(URI.create(other.baseUrl() + "/tables/" + table + "_gone"))
+                  .build());
+      assertThat(missing.statusCode()).as(missing.body()).isEqualTo(404);
+      assertThat(missing.body())
+          .contains("cannot read table " + table + "_gone")
+          .doesNotContain("org.", "jdbc:", "Exception");
     } finally {
       try (Connection connection = DriverManager.getConnection(url);
           Statement statement = connection.createStatement()) {

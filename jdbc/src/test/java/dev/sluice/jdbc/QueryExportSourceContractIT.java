@@ -2,6 +2,7 @@ package dev.sluice.jdbc;
 
 import dev.sluice.core.Source;
 import dev.sluice.core.testing.SourceContract;
+import dev.sluice.core.testing.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 /**
  * {@link JdbcSources#query} passes the source contract on PostgreSQL: the content is an NDJSON
  * export ({@code {"v":"…"}} a row; NDJSON because an empty result is then empty, where CSV still
- * has its header), the rows are inserted into a fresh table and read back through a cursor of 2
- * rows a fetch, so that every input spans several fetches.
+ * has its header), the rows are inserted into a fresh table and read back through {@code COPY},
+ * each row converted in-stream (a cursor of 2 rows a fetch, should the query fall back to one), so
+ * that every input spans several rows.
  */
 class QueryExportSourceContractIT extends SourceContract {
 
@@ -51,20 +53,12 @@ class QueryExportSourceContractIT extends SourceContract {
     while (ndjson.length() < target) {
       int left = target - ndjson.length();
       int length = left < 2 * framing ? left : framing + random.nextInt(8);
-      String value = letters(length - framing);
+      String value = TestData.letters(random, length - framing);
       ndjson.append(OPEN).append(value).append(CLOSE);
       rows.add(value);
     }
     rowsOf.put(ndjson.toString(), rows);
     return ndjson.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private String letters(int count) {
-    StringBuilder letters = new StringBuilder();
-    for (int i = 0; i < count; i++) {
-      letters.append((char) ('a' + random.nextInt(26)));
-    }
-    return letters.toString();
   }
 
   @Override

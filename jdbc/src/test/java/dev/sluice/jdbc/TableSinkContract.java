@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.testing.SinkContract;
+import dev.sluice.core.testing.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -77,7 +78,7 @@ abstract class TableSinkContract extends SinkContract {
     while (csv.length() < size) {
       int left = size - csv.length();
       int length = left <= 10 ? left : 3 + random.nextInt(8);
-      String value = letters(Math.max(1, length - 1));
+      String value = TestData.letters(random, Math.max(1, length - 1));
       csv.append(value);
       if (length > 1) {
         csv.append('\n');
@@ -88,14 +89,6 @@ abstract class TableSinkContract extends SinkContract {
     byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
     assertThat(bytes).as("generated CSV").hasSize(size);
     return bytes;
-  }
-
-  private String letters(int count) {
-    StringBuilder letters = new StringBuilder();
-    for (int i = 0; i < count; i++) {
-      letters.append((char) ('a' + random.nextInt(26)));
-    }
-    return letters.toString();
   }
 
   @Override

@@ -7,9 +7,11 @@ import java.util.List;
 
 /**
  * Writes rows as RFC 4180 CSV in UTF-8 with LF line ends. A field is quoted only when it must be:
- * when it is empty, holds the delimiter, a quote, CR or LF, equals the null marker or is {@code \.}
- * (PostgreSQL's end-of-data line); a quote inside is doubled. A {@code null} value is written as
- * the (unquoted) null marker, so a loader that reads that marker as NULL (PostgreSQL's empty field,
+ * when it is empty, holds the delimiter, a quote, CR or LF, equals the null marker, or is {@code
+ * \.} alone on its line (a one-field row: PostgreSQL's end-of-data line); a quote inside is
+ * doubled. This is the rule of PostgreSQL's {@code COPY … TO (FORMAT csv)}, so an export through a
+ * cursor and one through {@code COPY} write the same bytes. A {@code null} value is written as the
+ * (unquoted) null marker, so a loader that reads that marker as NULL (PostgreSQL's empty field,
  * MariaDB's {@code NULL}) keeps the difference between NULL and the empty string.
  *
  * <p>{@link #forBulkLoad} quotes every value instead: a bulk loader then reads nothing but the null
@@ -48,11 +50,12 @@ public final class CsvEncoder {
 
   /** Writes one row and its line end. */
   public void write(OutputStream out, List<String> values) throws IOException {
+    boolean alone = values.size() == 1;
     for (int i = 0; i < values.size(); i++) {
       if (i > 0) {
         out.write(delimiter);
       }
-      writeField(out, values.get(i));
+      writeField(out, values.get(i), alone);
     }
     out.write('\n');
   }
@@ -62,13 +65,16 @@ public final class CsvEncoder {
     write(out, java.util.Arrays.asList(values));
   }
 
-  private void writeField(OutputStream out, String value) throws IOException {
+  private void writeField(OutputStream out, String value, boolean alone) throws IOException {
     if (value == null) {
       out.write(nullBytes);
       return;
     }
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    if (!quoteAll && !needsQuotes(bytes) && !value.equals(nullMarker) && !value.equals("\\.")) {
+    if (!quoteAll
+        && !needsQuotes(bytes)
+        && !value.equals(nullMarker)
+        && !(alone && value.equals("\\."))) {
       out.write(bytes);
       return;
     }

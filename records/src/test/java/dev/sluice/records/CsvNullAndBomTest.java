@@ -116,11 +116,14 @@ class CsvNullAndBomTest {
   }
 
   @org.junit.jupiter.api.Test
-  void theExportEncoderQuotesABackslashDotThatWouldEndACopy() throws Exception {
+  void theExportEncoderQuotesABackslashDotOnlyWhereItWouldEndACopy() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CsvEncoder encoder = new CsvEncoder(CsvFormat.rfc4180(), "");
 
-    new CsvEncoder(CsvFormat.rfc4180(), "").write(out, Arrays.asList("\\.", "a\\.", null));
+    encoder.write(
+        out, Arrays.asList("\\.", "a\\.", null)); // not alone on its line: as COPY writes it
+    encoder.write(out, List.of("\\.")); // alone on its line: PostgreSQL's end of data
 
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("\"\\.\",a\\.,\n");
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("\\.,a\\.,\n\"\\.\"\n");
   }
 }

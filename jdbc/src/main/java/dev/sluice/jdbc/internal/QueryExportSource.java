@@ -7,14 +7,12 @@ import dev.sluice.jdbc.RecordFormat;
 import dev.sluice.records.CsvEncoder;
 import dev.sluice.records.CsvFormat;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * field) or NDJSON (one object a row, numbers and booleans typed). Rows come through a cursor —
  * auto-commit off and a fetch size, which is what PostgreSQL needs to stream and what MariaDB's
  * driver streams on — and are encoded about 64 KiB at a time, so memory stays flat whatever the
- * result's size.
+ * result's size. PostgreSQL's exports take {@link PostgresCopyExportSource} instead, which writes
+ * the same bytes; this is their fallback for what {@code COPY} does not take.
  */
 public final class QueryExportSource implements Source {
 
@@ -37,9 +36,9 @@ public final class QueryExportSource implements Source {
   private final RecordFormat format;
   private final int columnCount;
   private final String[] names;
-  private final int[] types;
+  private final JsonKind[] kinds;
   private final String[] values;
-  private final Pending pending = new Pending();
+  private final PendingBytes pending = new PendingBytes(REFILL_AT + 8192);
   private final CsvEncoder csv = new CsvEncoder(CsvFormat.rfc4180(), "");
   private final JsonGenerator json;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -61,10 +60,10 @@ public final class QueryExportSource implements Source {
       ResultSetMetaData meta = rows.getMetaData();
       columnCount = meta.getColumnCount();
       names = new String[columnCount];
-      types = new int[columnCount];
+      kinds = new JsonKind[columnCount];
       for (int i = 0; i < columnCount; i++) {
         names[i] = meta.getColumnLabel(i + 1);
-        types[i] = meta.getColumnType(i + 1);
+        kinds[i] = JsonKind.of(meta.getColumnType(i + 1));
       }
       values = new String[columnCount];
       json = format == RecordFormat.NDJSON ? JSON.createGenerator(pending) : null;
@@ -126,36 +125,15 @@ public final class QueryExportSource implements Source {
         json.writeNull();
         continue;
       }
-      switch (types[i]) {
-        case Types.TINYINT,
-            Types.SMALLINT,
-            Types.INTEGER,
-            Types.BIGINT,
-            Types.DECIMAL,
-            Types.NUMERIC,
-            Types.REAL,
-            Types.FLOAT,
-            Types.DOUBLE -> {
-          if (isJsonNumber(text)) {
-            json.writeNumber(text);
-          } else {
-            json.writeString(text); // NaN, Infinity
-          }
-        }
-        case Types.BOOLEAN, Types.BIT -> json.writeBoolean(rows.getBoolean(i + 1));
-        default -> json.writeString(text);
+      switch (kinds[i]) {
+        case NUMBER -> JsonKind.writeNumber(json, text);
+        case BOOLEAN -> json.writeBoolean(rows.getBoolean(i + 1));
+        case TEXT -> json.writeString(text);
       }
     }
     json.writeEndObject();
     json.flush();
     pending.write('\n');
-  }
-
-  private static boolean isJsonNumber(String text) {
-    char first = text.isEmpty() ? 'x' : text.charAt(0);
-    return (first == '-' || Character.isDigit(first))
-        && !text.equalsIgnoreCase("-Infinity")
-        && !text.equals("-NaN");
   }
 
   @Override
@@ -188,45 +166,5 @@ public final class QueryExportSource implements Source {
   @Override
   public String toString() {
     return "query(" + format.name().toLowerCase(java.util.Locale.ROOT) + ")";
-  }
-
-  /**
-   * The encoded bytes waiting to be read: about {@code REFILL_AT} plus one row. Unsynchronized,
-   * unlike {@code ByteArrayOutputStream}: one thread encodes and reads.
-   */
-  private static final class Pending extends OutputStream {
-    private byte[] bytes = new byte[REFILL_AT + 8192];
-    private int size;
-
-    @Override
-    public void write(int b) {
-      ensure(1);
-      bytes[size++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      ensure(len);
-      System.arraycopy(b, off, bytes, size, len);
-      size += len;
-    }
-
-    private void ensure(int more) {
-      if (size + more > bytes.length) {
-        bytes = java.util.Arrays.copyOf(bytes, Math.max(size + more, bytes.length * 2));
-      }
-    }
-
-    int size() {
-      return size;
-    }
-
-    void reset() {
-      size = 0;
-    }
-
-    byte[] bytes() {
-      return bytes;
-    }
   }
 }
