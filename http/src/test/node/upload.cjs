@@ -1,7 +1,8 @@
 // Uploads one file to a Sluice server with the real tus-js-client, as a user's program would.
 // Usage: node upload.cjs ENDPOINT FILE PROTOCOL CHUNK_SIZE [TOKEN]
 // PROTOCOL is tus-js-client's option: tus-v1, ietf-draft-03 or ietf-draft-05.
-// Prints "ok UPLOAD_URL" and exits 0, or "error MESSAGE" and exits 2.
+// Prints "ok UPLOAD_URL" and exits 0, or "error MESSAGE" and exits 2. With SLUICE_TUS_PROGRESS=FILE,
+// FILE holds the bytes the server has accepted, rewritten after each chunk (bench scripts watch it).
 'use strict'
 const fs = require('node:fs')
 const tus = require('tus-js-client')
@@ -21,6 +22,9 @@ const upload = new tus.Upload(fs.createReadStream(file), {
     if (process.env.SLUICE_TUS_DEBUG) console.error(`retry after: ${error.message}`)
     const status = error.originalResponse ? error.originalResponse.getStatus() : 0
     return !(status >= 400 && status < 500) || status === 409 || status === 423
+  },
+  onChunkComplete(chunk, accepted) {
+    if (process.env.SLUICE_TUS_PROGRESS) fs.writeFileSync(process.env.SLUICE_TUS_PROGRESS, `${accepted}\n`)
   },
   onError(error) {
     console.log(`error ${error.message}`)

@@ -89,6 +89,7 @@ public final class SluiceServer implements AutoCloseable {
   private final Router router;
   private final JobRegistry registry;
   private final Admission admission;
+  private final ResumableUploads resumable; // null without resumable uploads
   private final UploadSweeper sweeper; // null without resumable uploads
   private final Cluster cluster; // null for a server alone
   private final Object shutdownLock = new Object();
@@ -130,12 +131,12 @@ public final class SluiceServer implements AutoCloseable {
     metrics.admission(admission);
     ServerContext context =
         new ServerContext(config, metrics, throttle, registry, lag, workers, admission, cluster);
-    ResumableUploads resumable =
+    this.resumable =
         uploadStore == null ? null : new ResumableUploads(uploadStore, store, context, uploadClock);
     this.sweeper =
         resumable == null
             ? null
-            : UploadSweeper.start(resumable, metrics, config.uploadExpiry(), uploadClock);
+            : UploadSweeper.start(resumable, metrics, config.uploadExpiry(), uploadClock, cluster);
     Keys keys = new Keys();
     Delivery delivery = Delivery.of(new RangeLimits(config.maxRanges(), 80, 1));
     this.router =
@@ -400,11 +401,14 @@ public final class SluiceServer implements AutoCloseable {
     // probe and the workers stop
     registry.shutdown(Duration.ZERO);
     jetty.stop();
-    if (cluster != null) {
-      cluster.close(); // releases this node's leases, leaves the node list
-    }
     if (sweeper != null) {
       sweeper.close();
+    }
+    if (resumable != null) {
+      resumable.close();
+    }
+    if (cluster != null) {
+      cluster.close(); // releases this node's leases, leaves the node list
     }
     LOG.info("stopped");
     return drained;

@@ -42,8 +42,15 @@ import org.slf4j.LoggerFactory;
  * offset (ending an append still running, so the offset is one the next append is held to), PATCH
  * appends, DELETE cancels; the append whose bytes reach the declared length (tus) or that says
  * {@code Upload-Complete: ?1} (IETF) publishes the object, with the SHA-256 of the whole of it.
+ *
+ * <p>Each of those requests holds the upload's lease ({@link UploadLeases}) while it works on the
+ * upload, once the caller is known to own it: a request on another node (or on this one) that wants
+ * the upload asks for the lease, which ends the append in progress at its durable offset. The
+ * interrupted append is answered 409 (its connection closed), the newer request is checked against
+ * the offset the store then holds (409 {@code mismatching-upload-offset} when it differs). Closed
+ * by the server's shutdown.
  */
-public final class ResumableUploads {
+public final class ResumableUploads implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResumableUploads.class);
 
@@ -61,6 +68,7 @@ public final class ResumableUploads {
   private final ServerContext context;
   private final Clock clock;
   private final UploadAppender appender;
+  private final UploadLeases leases;
 
   public ResumableUploads(
       UploadStore uploads, BlobStore objects, ServerContext context, Clock clock) {
@@ -69,6 +77,18 @@ public final class ResumableUploads {
     this.context = context;
     this.clock = clock;
     this.appender = new UploadAppender(uploads, ServerMetrics.sinkOf(objects.describe()), context);
+    this.leases = UploadLeases.of(context.cluster());
+  }
+
+  /** The leases on uploads, for the sweeper. */
+  UploadLeases leases() {
+    return leases;
+  }
+
+  /** Closes the leases' coordination when it is this server's own. */
+  @Override
+  public void close() {
+    leases.close();
   }
 
   /** The store of uploads, for the sweeper. */
@@ -177,21 +197,32 @@ public final class ResumableUploads {
       }
       interim(exchange, interim);
     }
-    long offset = 0;
-    if (hasBody) {
-      offset = appender.append(exchange, protocol, upload, 0, declared);
-    }
-    exchange.header("Upload-Offset", Long.toString(offset));
-    if (protocol.tus()) {
-      if (upload.lengthKnown() && offset == upload.length()) {
-        publish(exchange, protocol, upload);
-      }
-      exchange.header("Upload-Expires", HTTP_DATE.format(upload.expires()));
-      noContent(exchange, 201);
+    boolean completesEmpty =
+        protocol.tus() ? upload.lengthKnown() && upload.length() == 0 : complete;
+    if (!hasBody && !completesEmpty) {
+      answerCreated(exchange, protocol, upload, 0); // nothing to append or publish: no lease
       return;
     }
-    if (complete) {
-      answerCompleted(exchange, upload, publish(exchange, protocol, upload));
+    try (UploadHold hold = leases.hold(upload.id())) {
+      long offset = hasBody ? appender.append(exchange, protocol, upload, 0, declared, hold) : 0;
+      if (protocol.tus() && upload.lengthKnown() && offset == upload.length()) {
+        publish(exchange, protocol, upload, hold);
+      } else if (!protocol.tus() && complete) {
+        exchange.header("Upload-Offset", Long.toString(offset));
+        answerCompleted(exchange, upload, publish(exchange, protocol, upload, hold));
+        return;
+      }
+      answerCreated(exchange, protocol, upload, offset);
+    }
+  }
+
+  /** The answer to a creation that left the upload incomplete at {@code offset} (tus: or not). */
+  private void answerCreated(Exchange exchange, UploadProtocol protocol, Upload upload, long offset)
+      throws IOException {
+    exchange.header("Upload-Offset", Long.toString(offset));
+    if (protocol.tus()) {
+      exchange.header("Upload-Expires", HTTP_DATE.format(upload.expires()));
+      noContent(exchange, 201);
       return;
     }
     exchange.header("Upload-Complete", "?0");
@@ -202,7 +233,14 @@ public final class ResumableUploads {
   /** {@code HEAD /uploads/ID}: the offset a client resumes from. */
   public void head(Exchange exchange, String id) throws IOException {
     UploadProtocol protocol = UploadProtocol.of(exchange);
-    Upload upload = owned(exchange, protocol, id, uploads.settle(id));
+    owned(exchange, protocol, id, uploads.find(id));
+    Upload upload;
+    UploadHold hold = leases.hold(id); // ends an append in progress, wherever it runs
+    try {
+      upload = owned(exchange, protocol, id, uploads.settle(id));
+    } finally {
+      hold.close();
+    }
     exchange.header("Upload-Offset", Long.toString(upload.offset()));
     exchange.header(HttpHeader.CACHE_CONTROL, "no-store");
     if (!upload.complete() && upload.offset() > 0) {
@@ -232,7 +270,15 @@ public final class ResumableUploads {
   /** {@code PATCH /uploads/ID}: appends the body at {@code Upload-Offset}. */
   public void patch(Exchange exchange, String id) throws Exception {
     UploadProtocol protocol = UploadProtocol.of(exchange);
-    Upload upload = owned(exchange, protocol, id, uploads.find(id));
+    owned(exchange, protocol, id, uploads.find(id));
+    try (UploadHold hold = leases.hold(id)) {
+      patch(exchange, protocol, owned(exchange, protocol, id, uploads.find(id)), hold);
+    }
+  }
+
+  private void patch(Exchange exchange, UploadProtocol protocol, Upload upload, UploadHold hold)
+      throws Exception {
+    String id = upload.id();
     long declared = exchange.request().getLength();
     if (upload.complete()) {
       throw declared > 0
@@ -281,21 +327,21 @@ public final class ResumableUploads {
           "Content-Length " + declared + " at offset " + offset,
           upload.length() - offset);
     }
-    long reached = appender.append(exchange, protocol, upload, offset, declared);
+    long reached = appender.append(exchange, protocol, upload, offset, declared, hold);
     exchange.header("Upload-Offset", Long.toString(reached));
     if (!protocol.tus() && !complete && protocol.completesAtLength()) {
       complete = upload.lengthKnown() && reached == upload.length();
     }
     if (protocol.tus()) {
       if (upload.lengthKnown() && reached == upload.length()) {
-        publish(exchange, protocol, upload);
+        publish(exchange, protocol, upload, hold);
       }
       exchange.header("Upload-Expires", HTTP_DATE.format(upload.expires()));
       noContent(exchange, 204);
       return;
     }
     if (complete) {
-      answerCompleted(exchange, upload, publish(exchange, protocol, upload));
+      answerCompleted(exchange, upload, publish(exchange, protocol, upload, hold));
       return;
     }
     exchange.header("Upload-Complete", "?0");
@@ -306,15 +352,22 @@ public final class ResumableUploads {
   public void delete(Exchange exchange, String id) throws IOException {
     UploadProtocol protocol = UploadProtocol.of(exchange);
     owned(exchange, protocol, id, uploads.find(id), true);
-    uploads.cancel(id);
+    UploadHold hold = leases.hold(id); // ends an append in progress, wherever it runs
+    try {
+      uploads.cancel(id);
+    } finally {
+      hold.close();
+    }
     context.metrics().resumableUpload("cancelled");
     noContent(exchange, 204);
   }
 
   /** Publishes the upload as its object; the answer to a refusal names the rule. */
-  private Receipt publish(Exchange exchange, UploadProtocol protocol, Upload upload)
+  private Receipt publish(
+      Exchange exchange, UploadProtocol protocol, Upload upload, UploadHold hold)
       throws IOException {
     String key = upload.key();
+    hold.requireHeld(); // a node that lost the upload to another publishes nothing
     try {
       Receipt receipt = uploads.complete(upload.id());
       context.metrics().resumableUpload("completed");

@@ -161,6 +161,14 @@ public final class ServerMetrics implements AutoCloseable {
         .increment();
   }
 
+  /** Counts a sweep of expired uploads this node ran (a cluster runs one a period, on one node). */
+  public void uploadSweep() {
+    Counter.builder("sluice.upload.sweeps")
+        .description("Sweeps of expired resumable uploads run by this node")
+        .register(registry)
+        .increment();
+  }
+
   /**
    * Publishes the resumable uploads in progress (incomplete, as of the last sweep) and those
    * receiving bytes now.

@@ -1,0 +1,369 @@
+package dev.sluice.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.sluice.core.blob.FileBlobStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Resumable uploads on servers in one process as nodes of a cluster over one shared folder,
+ * coordinated through the machine's Redis or PostgreSQL (or, for a server alone, its own): one
+ * append per upload at a time across nodes, the loser answered as its protocol says, appends
+ * refused (503) and nothing corrupted while Redis does not answer, and expired uploads swept by one
+ * node a period.
+ */
+class ClusterResumableIT {
+
+  private static final String REDIS = "redis://127.0.0.1:6379/0";
+  private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+  @TempDir Path dir;
+  private final String namespace =
+      "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  private final List<SluiceServer> servers = new ArrayList<>();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final CountDownLatch endOfTest = new CountDownLatch(1); // unblocks the slow bodies
+  private FileBlobStore store;
+  private boolean usedPostgres;
+
+  @BeforeEach
+  void openStore() throws IOException {
+    store = FileBlobStore.open(dir.resolve("data"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    endOfTest.countDown();
+    for (SluiceServer s : servers) {
+      s.shutdown(Duration.ofSeconds(1));
+    }
+    store.close();
+    if (usedPostgres) {
+      try (var c = java.sql.DriverManager.getConnection(POSTGRES);
+          var st = c.createStatement()) {
+        for (String table : new String[] {"nodes", "sweeps", "fences", "buckets"}) {
+          st.execute("DROP TABLE IF EXISTS " + namespace + "_" + table);
+        }
+      }
+    }
+  }
+
+  private static String require(String url) {
+    int port = url.startsWith("redis") ? 6379 : 5432;
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+    } catch (IOException e) {
+      String why = url + " is not reachable: " + e.getMessage();
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail(why + " (CI=true: start it with scripts/services.sh)");
+      }
+      Assumptions.abort(why);
+    }
+    return url;
+  }
+
+  private SluiceServer node(String coord, String id, UnaryOperator<ServerConfig.Builder> more)
+      throws Exception {
+    String url = null;
+    if (coord != null) {
+      usedPostgres |= coord.startsWith("jdbc:postgresql:");
+      url = coord + (coord.contains("?") ? "&" : "?") + "namespace=" + namespace;
+    }
+    ServerConfig.Builder b =
+        ServerConfig.builder()
+            .port(0)
+            .store(dir.toString())
+            .grace(Duration.ofSeconds(1))
+            .coord(url)
+            .nodeId(id);
+    SluiceServer server = SluiceServer.start(more.apply(b).build(), store);
+    servers.add(server);
+    return server;
+  }
+
+  /** One of the two protocols' requests. */
+  private record Protocol(boolean tus) {
+    String[] create(long length) {
+      return tus
+          ? new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", Long.toString(length)}
+          : new String[] {"Upload-Complete", "?0", "Upload-Length", Long.toString(length)};
+    }
+
+    String[] append(long offset, boolean last) {
+      return tus
+          ? new String[] {
+            "Tus-Resumable",
+            "1.0.0",
+            "Upload-Offset",
+            Long.toString(offset),
+            "Content-Type",
+            "application/offset+octet-stream"
+          }
+          : new String[] {
+            "Upload-Offset",
+            Long.toString(offset),
+            "Upload-Complete",
+            last ? "?1" : "?0",
+            "Content-Type",
+            "application/partial-upload"
+          };
+    }
+
+    String[] head() {
+      return tus ? new String[] {"Tus-Resumable", "1.0.0"} : new String[0];
+    }
+
+    int appended(boolean last) {
+      return tus ? 204 : last ? 201 : 204;
+    }
+  }
+
+  private HttpRequest request(
+      SluiceServer server, String method, String path, BodyPublisher body, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+            .timeout(Duration.ofSeconds(60))
+            .method(method, body);
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return b.build();
+  }
+
+  private HttpResponse<String> send(
+      SluiceServer server, String method, String path, byte[] body, String... headers)
+      throws Exception {
+    BodyPublisher publisher =
+        body == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(body);
+    return client.send(
+        request(server, method, path, publisher, headers), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String create(SluiceServer server, Protocol protocol, String key, long length)
+      throws Exception {
+    HttpResponse<String> created =
+        send(server, "POST", "/objects/" + key, null, protocol.create(length));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return created.headers().firstValue("Location").orElseThrow();
+  }
+
+  /** An append whose body sends {@code prefix}, then waits for the end of the test. */
+  private CompletableFuture<HttpResponse<String>> stalledAppend(
+      SluiceServer server, Protocol protocol, String upload, byte[] prefix) {
+    InputStream stalled =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            try {
+              endOfTest.await();
+            } catch (InterruptedException e) {
+              throw new java.io.InterruptedIOException();
+            }
+            return -1;
+          }
+        };
+    InputStream body = new SequenceInputStream(new ByteArrayInputStream(prefix), stalled);
+    return client.sendAsync(
+        request(
+            server,
+            "PATCH",
+            upload,
+            BodyPublishers.ofInputStream(() -> body),
+            protocol.append(0, false)),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private Path staged(String upload) {
+    String id = upload.substring(upload.lastIndexOf('/') + 1);
+    return dir.resolve("data").resolve(".sluice-uploads").resolve(id + ".data");
+  }
+
+  /** The stalled append's answer: {@code status}, or its connection closed by the server. */
+  private static void assertEndedWith(CompletableFuture<HttpResponse<String>> append, int status)
+      throws Exception {
+    try {
+      HttpResponse<String> answer = append.get(40, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+    } catch (ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(IOException.class);
+    }
+  }
+
+  private static byte[] bytes(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"redis, tus", "redis, ietf", "postgres, tus", "postgres, ietf", "alone, tus"})
+  void twoClientsAppendingToOneUploadThroughTwoNodesNeverInterleave(String coord, String kind)
+      throws Exception {
+    Protocol protocol = new Protocol(kind.equals("tus"));
+    SluiceServer a;
+    SluiceServer b;
+    if (coord.equals("alone")) { // no --coord: the server's own leases, both clients on it
+      a = node(null, null, c -> c);
+      b = a;
+    } else {
+      String url = require(coord.equals("redis") ? REDIS : POSTGRES);
+      a = node(url, "node-a", c -> c);
+      b = node(url, "node-b", c -> c);
+    }
+    int length = 300_000;
+    int sentFirst = 100_000;
+    byte[] first = bytes(length, 1);
+    byte[] second = bytes(length, 2);
+    String upload = create(a, protocol, "shared.bin", length);
+
+    // client 1 appends through node a and stalls after 100,000 bytes
+    CompletableFuture<HttpResponse<String>> one =
+        stalledAppend(a, protocol, upload, Arrays.copyOf(first, sentFirst));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> Files.exists(staged(upload)) && Files.size(staged(upload)) == sentFirst);
+
+    // client 2 appends its whole upload from 0 through node b: node a's append ends at its durable
+    // offset, and client 2 is told the offset it missed
+    HttpResponse<String> two = send(b, "PATCH", upload, second, protocol.append(0, true));
+    assertThat(two.statusCode()).as(two.body()).isEqualTo(409);
+    assertThat(two.headers().firstValue("Upload-Offset")).contains(Integer.toString(sentFirst));
+    if (!protocol.tus()) {
+      assertThat(two.body()).contains("#mismatching-upload-offset");
+    }
+    assertEndedWith(one, 409);
+    assertThat(Files.size(staged(upload))).isEqualTo(sentFirst);
+
+    // client 1 resumes through node b from the offset the store holds
+    HttpResponse<String> head = send(b, "HEAD", upload, null, protocol.head());
+    assertThat(head.headers().firstValue("Upload-Offset")).contains(Integer.toString(sentFirst));
+    HttpResponse<String> rest =
+        send(
+            b,
+            "PATCH",
+            upload,
+            Arrays.copyOfRange(first, sentFirst, length),
+            protocol.append(sentFirst, true));
+    assertThat(rest.statusCode()).as(rest.body()).isEqualTo(protocol.appended(true));
+    assertThat(rest.headers().firstValue("Upload-Offset")).contains(Integer.toString(length));
+
+    HttpResponse<byte[]> stored =
+        client.send(
+            request(a, "GET", "/objects/shared.bin", BodyPublishers.noBody()),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(stored.body()).as("exactly client 1's bytes, in order").isEqualTo(first);
+  }
+
+  @Test
+  void whileRedisDoesNotAnswerAppendsStopAtADurableOffsetWith503AndGoOnWhenItReturns()
+      throws Exception {
+    require(REDIS);
+    Protocol tus = new Protocol(true);
+    try (TcpProxy proxy = new TcpProxy(6379)) {
+      SluiceServer a = node("redis://127.0.0.1:" + proxy.port() + "/0", "node-a", c -> c);
+      int length = 300_000;
+      int sentFirst = 100_000;
+      byte[] data = bytes(length, 3);
+      String upload = create(a, tus, "cut.bin", length);
+      CompletableFuture<HttpResponse<String>> one =
+          stalledAppend(a, tus, upload, Arrays.copyOf(data, sentFirst));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> Files.exists(staged(upload)) && Files.size(staged(upload)) == sentFirst);
+
+      proxy.cut();
+      byte[] rest = Arrays.copyOfRange(data, sentFirst, length);
+      // fail-closed: an append that cannot take its lease is refused before it writes
+      HttpResponse<String> refused = send(a, "PATCH", upload, rest, tus.append(sentFirst, true));
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      assertThat(refused.body()).contains("coordination store does not answer");
+      // the append in progress stops at its durable offset once its lease lapses (lease time 10 s)
+      assertEndedWith(one, 503);
+      assertThat(Files.size(staged(upload))).isEqualTo(sentFirst);
+
+      proxy.restore();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> resumed =
+                    send(a, "PATCH", upload, rest, tus.append(sentFirst, true));
+                assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(204);
+              });
+      HttpResponse<byte[]> stored =
+          client.send(
+              request(a, "GET", "/objects/cut.bin", BodyPublishers.noBody()),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(stored.body()).isEqualTo(data);
+    }
+  }
+
+  @Test
+  void onlyOneNodeSweepsExpiredUploadsEachPeriod() throws Exception {
+    String coord = require(REDIS);
+    long start = System.nanoTime();
+    // a 10 s expiry sweeps every second: two nodes sweeping on their own would make two a second
+    SluiceServer a = node(coord, "node-a", c -> c.uploadExpiry(Duration.ofSeconds(10)));
+    SluiceServer b = node(coord, "node-b", c -> c.uploadExpiry(Duration.ofSeconds(10)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> sweeps(a) + sweeps(b) >= 5);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double total = sweeps(a) + sweeps(b);
+    assertThat(total).as("sweeps in %.1f s", seconds).isLessThanOrEqualTo(Math.ceil(seconds) + 1);
+  }
+
+  private double sweeps(SluiceServer server) throws Exception {
+    String metrics =
+        client
+            .send(
+                request(server, "GET", "/metrics", BodyPublishers.noBody()),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m =
+        Pattern.compile("(?m)^sluice_upload_sweeps_total\\{[^}]*} (\\S+)$").matcher(metrics);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+}
