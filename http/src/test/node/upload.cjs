@@ -2,13 +2,19 @@
 // Usage: node upload.cjs ENDPOINT FILE PROTOCOL CHUNK_SIZE [TOKEN]
 // PROTOCOL is tus-js-client's option: tus-v1, ietf-draft-03 or ietf-draft-05.
 // Prints "ok UPLOAD_URL" and exits 0, or "error MESSAGE" and exits 2. With SLUICE_TUS_PROGRESS=FILE,
-// FILE holds the bytes the server has accepted, rewritten after each chunk (bench scripts watch it).
+// FILE holds "SENT ACCEPTED": the bytes sent so far and those the server has accepted, rewritten as
+// they grow (bench scripts watch it).
 'use strict'
 const fs = require('node:fs')
 const tus = require('tus-js-client')
 
 const [endpoint, file, protocol, chunkSize, token] = process.argv.slice(2)
 let retries = 0
+let lastAccepted = 0
+function progress(sent) {
+  const file = process.env.SLUICE_TUS_PROGRESS
+  if (file) fs.writeFileSync(file, `${sent} ${lastAccepted}\n`)
+}
 const upload = new tus.Upload(fs.createReadStream(file), {
   endpoint,
   protocol,
@@ -23,8 +29,12 @@ const upload = new tus.Upload(fs.createReadStream(file), {
     const status = error.originalResponse ? error.originalResponse.getStatus() : 0
     return !(status >= 400 && status < 500) || status === 409 || status === 423
   },
+  onProgress(sent) {
+    progress(sent)
+  },
   onChunkComplete(chunk, accepted) {
-    if (process.env.SLUICE_TUS_PROGRESS) fs.writeFileSync(process.env.SLUICE_TUS_PROGRESS, `${accepted}\n`)
+    lastAccepted = accepted
+    progress(accepted)
   },
   onError(error) {
     console.log(`error ${error.message}`)

@@ -174,11 +174,15 @@ public final class ServerMetrics implements AutoCloseable {
    * receiving bytes now.
    */
   public void resumableUploads(DoubleSupplier inProgress, DoubleSupplier appending) {
+    // strong references: the suppliers are lambdas nothing else holds, and a gauge's weak
+    // reference to a collected one reads NaN
     Gauge.builder("sluice.uploads.in.progress", inProgress, DoubleSupplier::getAsDouble)
         .description("Incomplete resumable uploads in the store, as of the last sweep")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("sluice.uploads.appending", appending, DoubleSupplier::getAsDouble)
         .description("Resumable uploads receiving bytes now")
+        .strongReference(true)
         .register(registry);
   }
 
