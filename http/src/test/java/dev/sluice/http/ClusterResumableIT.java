@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,15 +59,6 @@ class ClusterResumableIT {
       socket.close();
     }
     nodes.stop();
-  }
-
-  private static String require(String url) {
-    return ClusterNodes.require(url);
-  }
-
-  private SluiceServer node(String coord, String id, UnaryOperator<ServerConfig.Builder> more)
-      throws Exception {
-    return nodes.node(coord, id, more);
   }
 
   /** One of the two protocols' requests. */
@@ -196,12 +186,12 @@ class ClusterResumableIT {
     SluiceServer a;
     SluiceServer b;
     if (coord.equals("alone")) { // no --coord: the server's own leases, both clients on it
-      a = node(null, null, c -> c);
+      a = nodes.node(null, null, c -> c);
       b = a;
     } else {
-      String url = require(coord.equals("redis") ? REDIS : POSTGRES);
-      a = node(url, "node-a", c -> c);
-      b = node(url, "node-b", c -> c);
+      String url = ClusterNodes.require(coord.equals("redis") ? REDIS : POSTGRES);
+      a = nodes.node(url, "node-a", c -> c);
+      b = nodes.node(url, "node-b", c -> c);
     }
     int length = 300_000;
     int sentFirst = 100_000;
@@ -247,10 +237,10 @@ class ClusterResumableIT {
   @Test
   void whileRedisDoesNotAnswerAppendsStopAtADurableOffsetWith503AndGoOnWhenItReturns()
       throws Exception {
-    require(REDIS);
+    ClusterNodes.require(REDIS);
     Protocol tus = new Protocol(true);
     try (TcpProxy proxy = new TcpProxy(6379)) {
-      SluiceServer a = node("redis://127.0.0.1:" + proxy.port() + "/0", "node-a", c -> c);
+      SluiceServer a = nodes.node("redis://127.0.0.1:" + proxy.port() + "/0", "node-a", c -> c);
       int length = 300_000;
       int sentFirst = 100_000;
       byte[] data = bytes(length, 3);
@@ -302,11 +292,11 @@ class ClusterResumableIT {
 
   @Test
   void onlyOneNodeSweepsExpiredUploadsEachPeriod() throws Exception {
-    String coord = require(REDIS);
+    String coord = ClusterNodes.require(REDIS);
     long start = System.nanoTime();
     // a 10 s expiry sweeps every second: two nodes sweeping on their own would make two a second
-    SluiceServer a = node(coord, "node-a", c -> c.uploadExpiry(Duration.ofSeconds(10)));
-    SluiceServer b = node(coord, "node-b", c -> c.uploadExpiry(Duration.ofSeconds(10)));
+    SluiceServer a = nodes.node(coord, "node-a", c -> c.uploadExpiry(Duration.ofSeconds(10)));
+    SluiceServer b = nodes.node(coord, "node-b", c -> c.uploadExpiry(Duration.ofSeconds(10)));
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(200))
