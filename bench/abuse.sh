@@ -49,7 +49,7 @@ sleep 1
 echo "abuse: $gets non-reading GETs of 50 MiB + $puts concurrent 10 MiB PUTs, $(nproc) cores, $(date -u +%FT%TZ)"
 cpu_of() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; } # user + sys, in seconds
 cpu_before=$(cpu_of "$server")
-"$JAVA_HOME/bin/java" -Xmx1g bench/abuse/AbuseClient.java "$port" "$server" /objects/abuse/50m.bin \
+"$JAVA_HOME/bin/java" -Xmx1g ${ABUSE_CLIENT_OPTS:-} bench/abuse/AbuseClient.java "$port" "$server" /objects/abuse/50m.bin \
   "$gets" "$puts" $((10 << 20)) "$hold"
 echo "server CPU (user + sys) during the run: $(awk -v a="$cpu_before" -v b="$(cpu_of "$server")" 'BEGIN {printf "%.2f s", b - a}')"
 echo "500s in the server log: $(grep -c '" 500\|internal error' "$work/serve.log" || true)"

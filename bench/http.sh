@@ -4,21 +4,33 @@
 # same run. Clients: curl (single and 50 concurrent transfers) and bench/http/LoadClient.java (1,000
 # concurrent throttled downloads). Server peak RSS is VmHWM, reset before each measurement through
 # /proc/PID/clear_refs (so run as root, as the machines here do).
-# Usage: bench/http.sh [--rounds 3] [--throttled 1000] [--throttled-size 1MiB] [--only put-get]
+# Usage: bench/http.sh [--rounds 3] [--throttled 1000] [--throttled-size 1MiB] [--only put-get|get]
+#                      [--size 1GiB] [--medium 100MiB]
 # --only put-get: sluice alone, only the PUT and GET rows of 100 MiB and 1 GiB (the RSS flatness
 # check), no nginx, Node, multipart, range, concurrent or throttled rows.
+# --only get: sluice against nginx (sendfile on), the GET rows alone (whole, range, 50 concurrent):
+# issue 18's zero-copy line. Sluice's plain GETs go out by sendfile; the end of the run says how
+# many of its body bytes did (sluice_sent_direct_bytes_total of sluice_sent_bytes_total).
+# --size / --medium: the large and medium files (default 1 GiB and 100 MiB; the range row reads the
+# medium size from the large file at offset medium), e.g. --size 64MiB --medium 8MiB for a quick
+# check that the script works.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=3
 throttled=1000
 throttled_bytes=1048576
 only=all
+big_bytes=$((1 << 30))
+med_bytes=$((100 << 20))
+iec() { numfmt --from=iec-i "${1%B}" 2>/dev/null || numfmt --from=iec "${1%B}"; }   # 64MiB, 64M -> 67108864
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --throttled) throttled=$2; shift 2 ;;
-    --throttled-size) throttled_bytes=$(( $(numfmt --from=iec-i --suffix=B "$2" 2>/dev/null || numfmt --from=iec "${2%B}") )); shift 2 ;;
+    --throttled-size) throttled_bytes=$(iec "$2"); shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --size) big_bytes=$(iec "$2"); shift 2 ;;
+    --medium) med_bytes=$(iec "$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -27,10 +39,18 @@ sluice_find_jdk
 case "$only" in
   all) servers="sluice node nginx" ;;
   put-get) servers=sluice ;;
-  *) echo "unknown --only $only (put-get)" >&2; exit 2 ;;
+  get) servers="sluice nginx" ;;
+  *) echo "unknown --only $only (put-get, get)" >&2; exit 2 ;;
 esac
+[ $((2 * med_bytes)) -le "$big_bytes" ] || { echo "--medium must be at most half of --size" >&2; exit 2; }
 full() { [ "$only" = all ]; }
-full && { command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }; }
+gets() { [ "$only" != put-get ]; }   # the range and concurrent GET rows
+puts() { [ "$only" != get ]; }       # the PUT rows
+# 1073741824 -> "1 GiB" (label) / "1g" (short label); 104857600 -> "100 MiB" / "100m"
+label() { awk -v b="$1" 'BEGIN { if (b % 1073741824 == 0) printf "%d GiB", b / 1073741824; else if (b % 1048576 == 0) printf "%d MiB", b / 1048576; else printf "%d B", b }'; }
+short() { label "$1" | awk '{ print $1 tolower(substr($2, 1, 1)) }'; }
+big=$(short "$big_bytes"); med=$(short "$med_bytes")
+{ full || [ "$only" = get ]; } && { command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }; }
 full && { command -v node >/dev/null || { echo "bench/http.sh needs node (apt-get install -y nodejs)" >&2; exit 1; }; }
 ./mvnw -B -q -DskipTests -pl cli -am package
 
@@ -44,14 +64,15 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$work/files" "$work/node" "$work/nginx-tmp"
-echo "generating 1 GiB, 100 MiB and 1 MiB of random bytes in $work/files" >&2
-head -c 1G /dev/urandom > "$work/files/1g.bin"
-head -c 100M "$work/files/1g.bin" > "$work/files/100m.bin"
-head -c "$throttled_bytes" "$work/files/1g.bin" > "$work/files/small.bin"
+echo "generating $(label "$big_bytes"), $(label "$med_bytes") and $throttled_bytes bytes of random bytes in $work/files" >&2
+head -c "$big_bytes" /dev/urandom > "$work/files/$big.bin"
+head -c "$med_bytes" "$work/files/$big.bin" > "$work/files/$med.bin"
+head -c "$throttled_bytes" "$work/files/$big.bin" > "$work/files/small.bin"
 cp "$work/files/"*.bin "$work/node/"
 sha_b64() { openssl dgst -sha256 -binary "$1" | base64; }
-sha_1g=$(sha_b64 "$work/files/1g.bin")
-sha_100m=$(sha_b64 "$work/files/100m.bin")
+sha_big=$(sha_b64 "$work/files/$big.bin")
+sha_med=$(sha_b64 "$work/files/$med.bin")
+range="$med_bytes-$((2 * med_bytes - 1))"
 
 port() { echo $(( 20000 + RANDOM % 30000 )); }
 sp=$(port); np=$(port); gp=$(port)
@@ -62,6 +83,8 @@ sluice_pid=$!; pids+=("$sluice_pid")
 if full; then
   node bench/http/node-server.js "$work/node" "$np" &
   node_pid=$!; pids+=("$node_pid")
+fi
+if full || [ "$only" = get ]; then
   cat > "$work/nginx.conf" <<CONF
 user root;
 worker_processes 1;
@@ -84,7 +107,7 @@ CONF
   nginx -c "$work/nginx.conf" -p "$work" &
   pids+=($!)
 fi
-for p in "$sp" $(full && echo "$np" "$gp"); do
+for p in "$sp" $(full && echo "$np") $(gets && echo "$gp"); do
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p/" && break; sleep 0.2; done
 done
 nginx_pids() { echo "$(cat "$work/nginx.pid") $(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')"; }
@@ -121,6 +144,17 @@ measure_start() { reset_peak "$(procs "$1")"; mark_cpu "$(procs "$1")"; }
 measure_end() { record "$1" "$2" "$3" "$(peak_mib "$(procs "$2")")" "$(cpu_used "$(procs "$2")")"; }
 mibs() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
 
+# Untimed, before each upload: the earlier uploads' dirty pages go to disk and the page cache is
+# emptied, then the source file is read back in. On these VMs an upload into a page cache already
+# holding the last few GiB cost 2-4x the system time of one into an empty cache (1 GiB PUT: 0.6 s
+# sys, then 1.2 s, then 3.0 s, each after a sync), whichever server it was, so without this a
+# row measured which server came later in the round.
+fresh_page_cache() { # source file
+  sync
+  echo 1 > /proc/sys/vm/drop_caches
+  cat "$1" > /dev/null
+}
+
 put() { # server file sha
   local u
   case "$1" in
@@ -138,15 +172,17 @@ put() { # server file sha
 put sluice small.bin "$(sha_b64 "$work/files/small.bin")" > /dev/null
 compiled() { "$JAVA_HOME/bin/jstat" -compiler "$sluice_pid" | awk 'NR == 2 { print $1 }'; }
 warm_sluice() {
-  put sluice 100m.bin "$sha_100m" > /dev/null
-  put sluice 1g.bin "$sha_1g" > /dev/null
+  put sluice "$med.bin" "$sha_med" > /dev/null
+  put sluice "$big.bin" "$sha_big" > /dev/null
   if full; then
-      curl -sS -o /dev/null -F "f=@$work/files/1g.bin" "http://127.0.0.1:$sp/objects?prefix=mp/"
-      curl -s -o /dev/null -r 104857600-209715199 "$(url sluice 1g.bin)"
-      seq 50 | xargs -P 50 -I{} curl -sS -o /dev/null "$(url sluice 100m.bin)"
+      curl -sS -o /dev/null -F "f=@$work/files/$big.bin" "http://127.0.0.1:$sp/objects?prefix=mp/"
   fi
-  curl -s -o /dev/null "$(url sluice 100m.bin)"
-  curl -s -o /dev/null "$(url sluice 1g.bin)"
+  if gets; then
+      curl -s -o /dev/null -r "$range" "$(url sluice "$big.bin")"
+      seq 50 | xargs -P 50 -I{} curl -sS -o /dev/null "$(url sluice "$med.bin")"
+  fi
+  curl -s -o /dev/null "$(url sluice "$med.bin")"
+  curl -s -o /dev/null "$(url sluice "$big.bin")"
 }
 warm_log=""
 for pass in 1 2 3; do
@@ -157,14 +193,15 @@ for pass in 1 2 3; do
   [ "$added" -lt 100 ] && break
 done
 echo "sluice warm-up: methods compiled per pass: $warm_log" >&2
-for s in $servers; do [ "$s" = sluice ] || curl -s -o /dev/null "$(url $s 1g.bin)"; done
+for s in $servers; do [ "$s" = sluice ] || curl -s -o /dev/null "$(url $s "$big.bin")"; done
 
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds" >&2
   order=$servers; [ $((round % 2)) -eq 0 ] && order=$(echo "$servers" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
-  for s in $(echo "$servers" | sed 's/ nginx//'); do
-    for f in 100m.bin 1g.bin; do
-      sha=$sha_1g; [ $f = 100m.bin ] && sha=$sha_100m
+  for s in $(puts && echo "$servers" | sed 's/ nginx//'); do
+    for f in "$med.bin" "$big.bin"; do
+      sha=$sha_big; [ "$f" = "$med.bin" ] && sha=$sha_med
+      fresh_page_cache "$work/files/$f"
       measure_start $s
       bps=$(put $s $f "$sha")
       measure_end "PUT ${f%.bin} + SHA-256" $s "$(mibs "$bps")"
@@ -172,25 +209,26 @@ for round in $(seq "$rounds"); do
   done
   # multipart/form-data: the 1 GiB file as one part, streamed into the store (sluice only)
   if full; then
+    fresh_page_cache "$work/files/$big.bin"
     measure_start sluice
-    bps=$(curl -sS -o /dev/null -w '%{speed_upload}' -F "f=@$work/files/1g.bin" "http://127.0.0.1:$sp/objects?prefix=mp/")
-    measure_end "POST 1g multipart/form-data" sluice "$(mibs "$bps")"
+    bps=$(curl -sS -o /dev/null -w '%{speed_upload}' -F "f=@$work/files/$big.bin" "http://127.0.0.1:$sp/objects?prefix=mp/")
+    measure_end "POST $big multipart/form-data" sluice "$(mibs "$bps")"
   fi
   for s in $order; do
-    for f in 100m.bin 1g.bin; do
+    for f in "$med.bin" "$big.bin"; do
       measure_start $s
-      bps=$(curl -sS -o /dev/null -w '%{speed_download}' "$(url $s $f)")
+      bps=$(curl -sS -o /dev/null -w '%{speed_download}' "$(url $s "$f")")
       measure_end "GET ${f%.bin}" $s "$(mibs "$bps")"
     done
-    full || continue
+    gets || continue
     measure_start $s
-    bps=$(curl -sS -o /dev/null -w '%{speed_download}' -r 104857600-209715199 "$(url $s 1g.bin)")
-    measure_end "GET 100 MiB range of 1 GiB" $s "$(mibs "$bps")"
+    bps=$(curl -sS -o /dev/null -w '%{speed_download}' -r "$range" "$(url $s "$big.bin")")
+    measure_end "GET $(label "$med_bytes") range of $(label "$big_bytes")" $s "$(mibs "$bps")"
     measure_start $s
     start=$(date +%s.%N)
-    seq 50 | xargs -P 50 -I{} curl -sS -o /dev/null "$(url $s 100m.bin)"
+    seq 50 | xargs -P 50 -I{} curl -sS -o /dev/null "$(url $s "$med.bin")"
     secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
-    measure_end "50 × GET 100 MiB concurrently (aggregate)" $s "$(awk -v t="$secs" 'BEGIN { printf "%.0f", 5000 / t }')"
+    measure_end "50 × GET $(label "$med_bytes") concurrently (aggregate)" $s "$(awk -v t="$secs" -v m="$(mibs "$med_bytes")" 'BEGIN { printf "%.0f", 50 * m / t }')"
   done
 done
 
@@ -225,4 +263,6 @@ PY
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "sluice warm-up: methods compiled per pass: $warm_log"
+sent=$(curl -s "http://127.0.0.1:$sp/metrics" | awk '/^sluice_sent_bytes_total/ { a = $2 } /^sluice_sent_direct_bytes_total/ { d = $2 } END { printf "%.0f of %.0f", d, a }')
+echo "sluice body bytes sent by sendfile (zero-copy): $sent"
 full && echo "throttled: $client; sluice peak RSS ${throttled_rss} MiB, ${throttled_cpu} CPU-s; scheduler lag p99 ≤ ${lag_p99} ms, max ≤ ${lag_max} ms (sampled every 2 s)"

@@ -6,9 +6,15 @@
 # (64 KiB buffer, -Xmx32m -XX:+UseSerialGC), a naive readAllBytes version, openssl dgst -sha256
 # (hash only) and, when node is installed, Node's stream.pipeline read -> sha256 -> write.
 #
-# Usage: bench/run.sh [--10g] [--runs N] [--sizes "100MiB 1GiB"]
+# Usage: bench/run.sh [--10g] [--runs N] [--sizes "100MiB 1GiB"] [--chunks "64KiB 128KiB"] [--null]
+#                    [--busy]
 #   --10g     also 10 GiB (needs ~21 GiB free disk: the file and its copy)
 #   --runs N  runs per command and size (default 5); the table shows the medians
+#   --chunks  also `sluice ingest --sha256 --chunk-size C` for each C (rows sluice-sha256-C): the sweep
+#             behind the default chunk size
+#   --null    also --sha256 and the Java loop into /dev/null (rows sluice-sha256-null, java-loop-null)
+#   --busy    one core kept busy the whole run by a spinner pinned to CPU 0 (taskset), as on a loaded
+#             server: wall time then follows CPU time, and overlap across two cores buys nothing
 #
 # Method: each round runs every command once, in turn, so that all of them share the machine's
 # noise, and starts one command later than the last round did; wall time is measured around the
@@ -23,11 +29,17 @@ root=$(pwd)
 
 sizes="100MiB 1GiB"
 runs=5
+chunks=""
+to_null=false
+busy=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --10g) sizes="$sizes 10GiB" ;;
     --runs) runs=$2; shift ;;
     --sizes) sizes=$2; shift ;;
+    --chunks) chunks=$2; shift ;;
+    --null) to_null=true ;;
+    --busy) busy=true ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -91,9 +103,23 @@ sluice_sha256() {
   fi
   echo "sha256-check $size ok" >>"$samples"
 }
+sluice_sha256_chunk() { # CHUNK_SIZE
+  measure "sluice-sha256-$1" "$size" ./sluice ingest "$file" "$out" --sha256 --no-progress \
+    --chunk-size "$1"
+  grep -q "$expected" <<<"$last_stdout" || { echo "run.sh: sluice --chunk-size $1 digest differs" >&2; exit 1; }
+}
+sluice_sha256_null() {
+  measure sluice-sha256-null "$size" ./sluice ingest "$file" /dev/null --sha256 --no-progress
+  grep -q "$expected" <<<"$last_stdout" || { echo "run.sh: sluice to /dev/null digest differs" >&2; exit 1; }
+}
 java_loop() {
   measure java-loop "$size" "$java" -Xmx32m -XX:+UseSerialGC -cp "$classes" \
     dev.sluice.bench.baseline.HashCopyLoop "$file" "$out"
+  [ "$last_stdout" = "$expected" ] || { echo "run.sh: java-loop digest differs" >&2; exit 1; }
+}
+java_loop_null() {
+  measure java-loop-null "$size" "$java" -Xmx32m -XX:+UseSerialGC -cp "$classes" \
+    dev.sluice.bench.baseline.HashCopyLoop "$file" /dev/null
   [ "$last_stdout" = "$expected" ] || { echo "run.sh: java-loop digest differs" >&2; exit 1; }
 }
 node_pipeline() {
@@ -113,6 +139,14 @@ samples="$results/samples-$stamp.txt"
 : >"$samples"
 echo "# $stamp  $(nproc) cores  $(uname -r)  java: $("$java" -version 2>&1 | head -1)  node: $($have_node && node --version || echo none)" >&2
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+spinner=
+if $busy; then
+  pin=(); command -v taskset >/dev/null && pin=(taskset -c 0)
+  "${pin[@]}" bash -c 'while :; do :; done' &
+  spinner=$!
+  trap 'kill "$spinner" 2>/dev/null || true' EXIT
+  echo "# one core busy: a spinner ${pin[*]:+pinned to CPU 0 }(pid $spinner) for the whole run" >&2
+fi
 
 for size in $sizes; do
   file="$data/$size.bin"
@@ -124,6 +158,8 @@ for size in $sizes; do
   cat "$file" >/dev/null # page cache warm for everyone
   ./sluice ingest "$file" "$out" --no-progress --force >/dev/null # class-data archive, if stale
   steps=(sluice_sha256 java_loop)
+  for c in $chunks; do steps+=("sluice_sha256_chunk $c"); done
+  $to_null && steps+=(sluice_sha256_null java_loop_null)
   $have_node && steps+=(node_pipeline)
   steps+=(openssl_dgst)
   [ "$(bytes_of "$size")" -lt $(( 2 * 1024 * 1024 * 1024 )) ] && steps+=(java_naive)
@@ -134,14 +170,14 @@ for size in $sizes; do
     # ran just before can change a run's system time (once, a file cp wrote and the harness then
     # deleted made the next ./sluice --sha256 run ~0.3 s slower; docs/benchmarks.md, runs 5-10).
     for i in $(seq 0 $(( ${#steps[@]} - 1 ))); do
-      "${steps[$(( (i + round - 1) % ${#steps[@]} ))]}"
+      ${steps[$(( (i + round - 1) % ${#steps[@]} ))]} # unquoted: a step may carry an argument
     done
   done
 done
 rm -f "$out" "$results/.rss" "$results/.stdout" "$results/.stderr"
 
 # The table: medians per command and size, and the acceptance ratios (same run).
-awk -v sizes="$sizes" '
+awk -v sizes="$sizes" -v chunks="$chunks" -v to_null="$to_null" '
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ")
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -154,6 +190,7 @@ awk -v sizes="$sizes" '
     if (size ~ /GiB$/) return substr(size, 1, length(size) - 3) * 1024
     if (size ~ /MiB$/) return substr(size, 1, length(size) - 3) + 0
   }
+  BEGIN { if (chunks != "") opts["chunk"] = 1; if (to_null == "true") opts["null"] = 1 }
   $1 == "sha256-check" { next }
   { key = $2 " " $1; wall[key] = wall[key] " " $3 / 1e6; rss[key] = rss[key] " " $4 / 1024
     cpu[key] = cpu[key] " " ($5 == "" ? 0 : $5)
@@ -176,6 +213,16 @@ awk -v sizes="$sizes" '
       z = s[i]
       node = ((z " node-pipeline") in med) ? ratio(z " node-pipeline", z " sluice-sha256") : "n/a"
       printf "| %s | %s | %s | %s |\n", z, ratio(z " java-loop", z " sluice-sha256"), node, ratio(z " cp", z " sluice-copy")
+    }
+    if (("chunk" in opts) || ("null" in opts)) {
+      printf "\nEvery --sha256 row against the Java loop with the same destination, wall (CPU):\n\n"
+      printf "| size | command | / java loop |\n|---|---|---:|\n"
+      for (i = 1; i <= count; i++) {
+        split(order[i], k, " ")
+        if (k[2] !~ /^sluice-sha256/) continue
+        base = k[2] ~ /-null$/ ? k[1] " java-loop-null" : k[1] " java-loop"
+        printf "| %s | %s | %s |\n", k[1], k[2], ratio(base, order[i])
+      }
     }
   }' "$samples" | tee "$results/table-$stamp.md"
 echo

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *       seconds);
  *   <li>PUTS concurrent uploads of PUT_SIZE bytes each (one JDK client, a connection per upload,
  *       {@code Expect: 100-continue} as curl sends for large bodies);
- *   <li>a {@code /health} probe every 50 ms on its own connection, timing each answer;
+ *   <li>a {@code /health} probe every 50 ms from a process of its own ({@code HealthProbe.java}),
+ *       timing each answer;
  * </ul>
  *
  * while it samples the server's fd count and RSS ({@code /proc/PID}) every 100 ms. Then it closes
@@ -42,7 +43,6 @@ import java.util.stream.Stream;
 public class AbuseClient {
 
   static final Map<String, AtomicLong> CODES = new ConcurrentHashMap<>();
-  static final long T0 = System.nanoTime();
 
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
@@ -77,56 +77,23 @@ public class AbuseClient {
                   }
                 });
 
-    // the probe: /health every 50 ms on its own client
-    List<Long> health = Collections.synchronizedList(new ArrayList<>());
-    HttpClient probeClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    CountDownLatch stopProbe = new CountDownLatch(1);
-    CountDownLatch probeWarm = new CountDownLatch(1);
-    Thread probe =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  HttpRequest request =
-                      HttpRequest.newBuilder(URI.create(base + "/health"))
-                          .timeout(Duration.ofSeconds(10))
-                          .build();
-                  // warm-up, not counted: the first requests of a new HttpClient load and compile
-                  // the client's own classes, hundreds of ms that are this JVM's, not the server's
-                  for (int i = 0; i < 20; i++) {
-                    try {
-                      probeClient.send(request, HttpResponse.BodyHandlers.discarding());
-                    } catch (IOException | InterruptedException e) {
-                      return;
-                    }
-                  }
-                  probeWarm.countDown();
-                  for (int i = 0; i < 20 * 600 && stopProbe.getCount() > 0; i++) { // 10 min max
-                    long start = System.nanoTime();
-                    try {
-                      HttpResponse<Void> r =
-                          probeClient.send(request, HttpResponse.BodyHandlers.discarding());
-                      long took = System.nanoTime() - start;
-                      health.add(took);
-                      if (took > 100_000_000L) {
-                        System.out.printf(
-                            "slow /health: %.0f ms at +%.1f s%n",
-                            took / 1e6, (start - T0) / 1e9);
-                      }
-                      count("health", Integer.toString(r.statusCode()));
-                    } catch (IOException e) {
-                      count("health", "error " + e.getClass().getSimpleName());
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                    try {
-                      stopProbe.await(50, java.util.concurrent.TimeUnit.MILLISECONDS);
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                  }
-                });
-
-    probeWarm.await();
+    // the probe: /health every 50 ms, in a process of its own (HealthProbe.java says why)
+    Process probe =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-Xmx16m",
+                Path.of(System.getProperty("abuse.dir", "bench/abuse"), "HealthProbe.java")
+                    .toString(),
+                base)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    java.io.BufferedReader probeOut =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(probe.getInputStream(), StandardCharsets.US_ASCII));
+    if (!"warm".equals(probeOut.readLine())) {
+      throw new IllegalStateException("the /health probe did not start");
+    }
 
     // the non-reading downloads
     List<Socket> held = Collections.synchronizedList(new ArrayList<>());
@@ -193,9 +160,18 @@ public class AbuseClient {
     Thread.sleep(hold * 1000L);
 
     // the clients go
-    stopProbe.countDown();
-    probe.join();
-    probeClient.shutdownNow();
+    probe.getOutputStream().close(); // end of its input: the probe stops
+    List<Long> health = new ArrayList<>();
+    for (String line; (line = probeOut.readLine()) != null; ) {
+      String[] f = line.split(" "); // STATUS NANOS START_NANOS
+      long took = Long.parseLong(f[1]);
+      health.add(took);
+      count("health", f[0]);
+      if (took > 100_000_000L) {
+        System.out.printf("slow /health: %.0f ms at +%.1f s%n", took / 1e6, Long.parseLong(f[2]) / 1e9);
+      }
+    }
+    probe.waitFor();
     synchronized (held) {
       for (Socket s : held) {
         s.close();
@@ -217,7 +193,7 @@ public class AbuseClient {
             .body();
     boolean jobsEmpty = jobs.replaceAll("\\s", "").contains("\"transfers\":[]");
 
-    List<Long> h = new ArrayList<>(health);
+    List<Long> h = health;
     Collections.sort(h);
     System.out.printf("puts took %.1f s%n", putSeconds);
     System.out.println("status counts: " + new TreeMap<>(CODES));

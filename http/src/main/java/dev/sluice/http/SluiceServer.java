@@ -30,6 +30,7 @@ import dev.sluice.http.internal.ServerContext;
 import dev.sluice.http.internal.ServerMetrics;
 import dev.sluice.http.internal.Throttle;
 import dev.sluice.http.internal.UploadSweeper;
+import dev.sluice.http.internal.UploadTarget;
 import dev.sluice.http.internal.Uploads;
 import java.time.Clock;
 import java.time.Duration;
@@ -127,12 +128,21 @@ public final class SluiceServer implements AutoCloseable {
             MemoryBudget.of(config.effectiveMemoryBudget()),
             config.maxTransfers(),
             config.effectiveMaxOpenFiles(),
+            config.maxConnections(),
             config.admissionWait());
     metrics.admission(admission);
     ServerContext context =
         new ServerContext(config, metrics, throttle, registry, lag, workers, admission, cluster);
+    List<UploadTarget> targets = new ArrayList<>();
+    for (Router.Extra extra : extras) {
+      if (extra.handler() instanceof TablesHandler tables) {
+        targets.add(tables.uploadTarget());
+      }
+    }
     this.resumable =
-        uploadStore == null ? null : new ResumableUploads(uploadStore, store, context, uploadClock);
+        uploadStore == null
+            ? null
+            : new ResumableUploads(uploadStore, store, context, uploadClock, targets);
     this.sweeper =
         resumable == null
             ? null

@@ -10,6 +10,7 @@ import dev.sluice.core.job.IngestionReport;
 import dev.sluice.http.internal.Exchange;
 import dev.sluice.http.internal.HttpProblem;
 import dev.sluice.http.internal.RequestBodySource;
+import dev.sluice.http.internal.UploadTarget;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,12 +52,19 @@ import org.slf4j.LoggerFactory;
  *     .start();
  * }
  *
+ * <p>A tus 1.0 or IETF resumable-upload client may send its creation request to {@code
+ * /tables/{table}} (with the same query options) when the server keeps resumable uploads: the bytes
+ * are staged as a hidden object while they arrive, and the request that completes the upload loads
+ * them as a POST would, answering the rows (the JSON body for the IETF draft, a {@code Sluice-Rows}
+ * header on tus's 204). A load that fails then commits nothing and discards the upload (see {@link
+ * dev.sluice.http.internal.ResumableUploads}).
+ *
  * <p>Left out: these transfers are not listed in {@code /jobs} nor drained by a graceful shutdown,
  * because extra routes see only the Jetty request.
  */
 public final class TablesHandler implements Request.Handler {
 
-  private static final String PREFIX = "/tables/";
+  static final String PREFIX = "/tables/";
   private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final int CHUNK = 64 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(TablesHandler.class);
@@ -105,7 +113,7 @@ public final class TablesHandler implements Request.Handler {
    * The table name as the client sent it (still encoded, path parameters included, which the
    * decoded path has lost), checked against the rule.
    */
-  private static String tableName(Request request, String decoded) {
+  static String tableName(Request request, String decoded) {
     String raw = request.getHttpURI().getPath();
     int at = raw == null ? -1 : raw.indexOf(PREFIX);
     String sent = at < 0 ? decoded : raw.substring(at + PREFIX.length());
@@ -118,31 +126,44 @@ public final class TablesHandler implements Request.Handler {
 
   private void load(Exchange exchange, String table) throws Exception {
     String format = format(exchange, exchange.header(HttpHeader.CONTENT_TYPE));
+    boolean createTable = "true".equalsIgnoreCase(exchange.query("create-table"));
+    Source body =
+        new RequestBodySource(exchange.request(), "request body of POST /tables/" + table, -1);
+    exchange.respond(201, load(table, format, createTable, body));
+  }
+
+  /**
+   * Streams {@code rows} (closed here, whatever happens) into {@code table} in one transaction and
+   * returns the answer: the table, the format, the rows the database committed and the bytes read.
+   *
+   * @throws HttpProblem with nothing stored: 400 naming a malformed row, 404 a missing table, 413 a
+   *     limit, 503 an unreachable database, 500 anything else (logged, not quoted)
+   */
+  Map<String, Object> load(String table, String format, boolean createTable, Source rows)
+      throws Exception {
     Map<String, String> options = new HashMap<>();
     options.put("table", table);
     options.put("format", format);
-    if ("true".equalsIgnoreCase(exchange.query("create-table"))) {
+    if (createTable) {
       options.put("create-table", "true");
     }
-    Source body =
-        new RequestBodySource(exchange.request(), "request body of POST /tables/" + table, -1);
     Sink sink;
     try {
       sink = provider.openSink(database, options);
     } catch (IllegalArgumentException | InvalidInputException e) {
-      body.close();
+      rows.close();
       throw new HttpProblem(400, e.getMessage());
     } catch (FileNotFoundException e) {
-      body.close();
+      rows.close();
       throw new HttpProblem(404, e.getMessage());
     } catch (IOException e) {
-      body.close();
-      LOG.warn("POST /tables/{}: cannot open the load", table, e);
+      rows.close();
+      LOG.warn("loading into table {}: cannot open the load", table, e);
       throw new HttpProblem(503, "cannot reach the database to load into table " + table);
     }
     IngestionReport report;
     try {
-      report = Ingestion.from(body).to(sink).run();
+      report = Ingestion.from(rows).to(sink).run();
     } catch (IngestionException e) {
       throw switch (e.reason()) {
         case INVALID_INPUT ->
@@ -153,7 +174,7 @@ public final class TablesHandler implements Request.Handler {
             new HttpProblem(413, e.getCause().getMessage() + "; nothing was stored");
         case CLIENT_DISCONNECT -> e;
         default -> {
-          LOG.warn("POST /tables/{} failed", table, e);
+          LOG.warn("loading into table {} failed", table, e);
           yield new HttpProblem(
               500,
               "loading into table " + table + " failed (" + e.reason() + "); nothing was stored");
@@ -165,7 +186,12 @@ public final class TablesHandler implements Request.Handler {
     answer.put("format", format);
     answer.put("rows", Long.parseLong(report.receipt().details().getOrDefault("rows", "0")));
     answer.put("bytes", report.bytesIn());
-    exchange.respond(201, answer);
+    return answer;
+  }
+
+  /** What resumable uploads to {@code /tables/{table}} become on completion: rows of the table. */
+  UploadTarget uploadTarget() {
+    return new TableUploadTarget(this);
   }
 
   private void export(Exchange exchange, String table) throws Exception {
@@ -193,7 +219,7 @@ public final class TablesHandler implements Request.Handler {
     exchange.finish();
   }
 
-  private static String format(Exchange exchange, String mediaType) {
+  static String format(Exchange exchange, String mediaType) {
     String asked = exchange.query("format");
     if (asked != null) {
       String lower = asked.toLowerCase(Locale.ROOT);

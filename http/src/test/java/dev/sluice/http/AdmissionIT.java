@@ -171,6 +171,58 @@ class AdmissionIT {
   }
 
   @Test
+  void downloadsThatNeverReadCannotTakeTheConnectionsUploadsNeed() throws Exception {
+    // zero-copy downloads hold no memory, so the budget does not stop clients that never read:
+    // without a share per direction, 8 of them would hold all 8 connections until the idle
+    // timeout while the upload waited unanswered in the accept queue
+    try (TestServer server =
+        TestServer.start(b -> b.maxConnections(8).admissionWait(Duration.ofMillis(200)))) {
+      byte[] big = bytes(32 << 20, 11);
+      Ingestion.from(Sources.from(new ByteArrayInputStream(big)))
+          .to(server.store.create("ad/big.bin", new BlobSpec(null, true, null)))
+          .run();
+      java.util.List<java.net.Socket> readers = new java.util.ArrayList<>();
+      java.util.List<String> heads = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 8; i++) {
+          java.net.Socket reader = new java.net.Socket();
+          reader.setReceiveBufferSize(4096);
+          reader.connect(new java.net.InetSocketAddress("127.0.0.1", server.server.port()));
+          reader.setSoTimeout(10_000);
+          readers.add(reader);
+          TestServer.write(
+              reader.getOutputStream(), "GET /objects/ad/big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+          heads.add(TestServer.readHead(reader.getInputStream())); // then never reads the body
+        }
+        assertThat(heads).filteredOn(h -> h.startsWith("HTTP/1.1 200")).hasSize(6);
+        assertThat(heads)
+            .filteredOn(h -> h.startsWith("HTTP/1.1 503"))
+            .hasSize(2)
+            .allSatisfy(h -> assertThat(h).contains("Retry-After: 1"));
+
+        HttpClient http11 =
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        HttpResponse<String> upload =
+            http11.send(
+                server
+                    .request("/objects/ad/up.bin")
+                    .timeout(Duration.ofSeconds(5))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes(1000, 12)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).isEqualTo(201);
+      } finally {
+        for (java.net.Socket reader : readers) {
+          reader.close();
+        }
+      }
+    }
+  }
+
+  @Test
   void pastTheConnectionCapANewConnectionWaitsUntilAnotherCloses() throws Exception {
     try (TestServer server = TestServer.start(b -> b.maxConnections(1))) {
       java.net.Socket idle = server.socket();

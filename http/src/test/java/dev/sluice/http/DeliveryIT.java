@@ -15,11 +15,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.function.UnaryOperator;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Delivery's behaviour over HTTP. Every download here is throttled (a maximum rate), so this runs
+ * the buffered path; {@link SendfileDeliveryIT} runs the same tests without a rate, where plain
+ * downloads go out by sendfile.
+ */
 class DeliveryIT {
 
   private static final int SIZE = 1_000_000;
@@ -29,7 +35,11 @@ class DeliveryIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.start(b -> b.maxRate(10L << 20));
+    start(b -> b.maxRate(10L << 20));
+  }
+
+  static void start(UnaryOperator<ServerConfig.Builder> settings) throws Exception {
+    server = TestServer.start(settings);
     assertThat(server.put("d/data.bin", DATA, "Content-Type", "application/x-data").statusCode())
         .isEqualTo(201);
     etag = server.get("/objects/d/data.bin").headers().firstValue("ETag").orElseThrow();

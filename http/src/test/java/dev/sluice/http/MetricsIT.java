@@ -68,6 +68,7 @@ class MetricsIT {
     List<String> expected = new ArrayList<>();
     expected.add("sluice_received_bytes_total 0.0");
     expected.add("sluice_sent_bytes_total 0.0");
+    expected.add("sluice_sent_direct_bytes_total 0.0");
     for (String d : List.of("upload", "download")) {
       for (String outcome : List.of("committed", "aborted")) {
         expected.add(

@@ -41,15 +41,7 @@ class ResumableUploadIT {
 
   private HttpResponse<String> send(String method, String path, byte[] body, String... headers)
       throws Exception {
-    HttpRequest.Builder b =
-        server
-            .request(path)
-            .method(
-                method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(body));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return server.sendText(b.build());
+    return server.send(method, path, body, headers);
   }
 
   private String tusCreate(String key, long length) throws Exception {
@@ -70,18 +62,7 @@ class ResumableUploadIT {
 
   private HttpResponse<String> tusPatch(String upload, long offset, byte[] body, String... extra)
       throws Exception {
-    String[] headers =
-        Stream.concat(
-                Stream.of(
-                    "Tus-Resumable",
-                    "1.0.0",
-                    "Upload-Offset",
-                    Long.toString(offset),
-                    "Content-Type",
-                    "application/offset+octet-stream"),
-                Stream.of(extra))
-            .toArray(String[]::new);
-    return send("PATCH", upload, body, headers);
+    return server.tusPatch(upload, offset, body, extra);
   }
 
   @Test
@@ -343,6 +324,59 @@ class ResumableUploadIT {
   }
 
   @Test
+  void ietfLimitsUnknownUploadsAndCancellationHaveTheDraftsStatusCodes() throws Exception {
+    HttpResponse<String> tooLong =
+        send(
+            "POST",
+            "/objects/ietf/big.bin",
+            null,
+            "Upload-Complete",
+            "?0",
+            "Upload-Length",
+            Long.toString((1 << 20) + 1));
+    assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(413);
+    assertThat(tooLong.headers().firstValue("Upload-Limit").orElseThrow())
+        .startsWith("max-size=" + (1 << 20));
+
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/objects/ietf/cancel.bin",
+            null,
+            "Upload-Complete",
+            "?0",
+            "Upload-Length",
+            "10");
+    String upload = created.headers().firstValue("Location").orElseThrow();
+    HttpResponse<String> beyond = ietfPatch(upload, 0, new byte[11], false);
+    assertThat(beyond.statusCode()).as(beyond.body()).isEqualTo(413);
+    HttpResponse<String> noComplete =
+        send(
+            "PATCH",
+            upload,
+            new byte[2],
+            "Upload-Offset",
+            "0",
+            "Content-Type",
+            "application/partial-upload");
+    assertThat(noComplete.statusCode()).isEqualTo(400);
+    assertThat(noComplete.body()).contains("Upload-Complete");
+    assertThat(ietfPatch(upload, 0, new byte[4], false).statusCode()).isEqualTo(204);
+
+    assertThat(send("DELETE", upload, null).statusCode()).isEqualTo(204);
+    assertThat(send("HEAD", upload, null).statusCode()).isEqualTo(404);
+    assertThat(ietfPatch(upload, 4, new byte[1], false).statusCode()).isEqualTo(404);
+    assertThat(stagedFiles()).isZero();
+    assertThat(
+            ietfPatch("/uploads/0123456789abcdef0123456789abcdef", 0, new byte[1], true)
+                .statusCode())
+        .isEqualTo(404);
+    HttpResponse<String> tusByPut =
+        send("PUT", "/objects/ietf/tus.bin", null, "Tus-Resumable", "1.0.0", "Upload-Length", "1");
+    assertThat(tusByPut.statusCode()).isEqualTo(405);
+  }
+
+  @Test
   void ietfReprDigestOfTheWholeObjectIsVerifiedAtCompletion() throws Exception {
     byte[] data = TestServer.bytes(1000, 4);
     HttpResponse<String> created =
@@ -557,16 +591,7 @@ class ResumableUploadIT {
 
   private HttpResponse<String> ietfPatch(String upload, long offset, byte[] body, boolean complete)
       throws Exception {
-    return send(
-        "PATCH",
-        upload,
-        body,
-        "Upload-Offset",
-        Long.toString(offset),
-        "Upload-Complete",
-        complete ? "?1" : "?0",
-        "Content-Type",
-        "application/partial-upload");
+    return server.ietfPatch(upload, offset, body, complete);
   }
 
   private long stagedFiles() throws Exception {

@@ -166,7 +166,7 @@ class TablesRouteIT {
   }
 
   /** Checks the server answers; fails under CI, skips elsewhere (as the jdbc module's tests). */
-  private static void requireDatabase(String url) {
+  static void requireDatabase(String url) {
     try (Connection connection = DriverManager.getConnection(url)) {
       connection.isValid(5);
     } catch (SQLException e) {

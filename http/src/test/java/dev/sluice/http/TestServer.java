@@ -82,6 +82,56 @@ final class TestServer implements AutoCloseable {
     return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * {@code method path} with {@code body} (null for none) and header names and values, in pairs.
+   */
+  HttpResponse<String> send(String method, String path, byte[] body, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        request(path)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return sendText(b.build());
+  }
+
+  /** A tus 1.0 append of {@code body} at {@code offset}, with {@code extra} headers in pairs. */
+  HttpResponse<String> tusPatch(String upload, long offset, byte[] body, String... extra)
+      throws IOException, InterruptedException {
+    String[] headers =
+        Stream.concat(
+                Stream.of(
+                    "Tus-Resumable",
+                    "1.0.0",
+                    "Upload-Offset",
+                    Long.toString(offset),
+                    "Content-Type",
+                    "application/offset+octet-stream"),
+                Stream.of(extra))
+            .toArray(String[]::new);
+    return send("PATCH", upload, body, headers);
+  }
+
+  /** An IETF-draft append of {@code body} at {@code offset}, the last one when {@code complete}. */
+  HttpResponse<String> ietfPatch(String upload, long offset, byte[] body, boolean complete)
+      throws IOException, InterruptedException {
+    return send(
+        "PATCH",
+        upload,
+        body,
+        "Upload-Offset",
+        Long.toString(offset),
+        "Upload-Complete",
+        complete ? "?1" : "?0",
+        "Content-Type",
+        "application/partial-upload");
+  }
+
   HttpResponse<String> put(String key, byte[] body, String... headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder b =

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The real tus-js-client (npm, 4.3, run by Node 20 from {@code src/test/node}) uploads a large file
  * in 5 MiB chunks through a proxy that drops the connection at random offsets, in its tus 1.0 mode
  * and in both its IETF-draft modes; the object must end with the source's SHA-256 and no staged
- * bytes left. {@code npm ci} runs first when {@code node_modules} is missing; a missing Node fails
- * the test.
+ * bytes left. It also uploads a CSV to {@code /tables/{table}} (H2): every row arrives, once.
+ * {@code npm ci} runs first when {@code node_modules} is missing; a missing Node fails the test.
  */
 class TusJsClientIT {
 
@@ -103,6 +103,52 @@ class TusJsClientIT {
       assertThat(server.metric("sluice_uploads_resumable_total{event=\"completed\"")).isEqualTo(1);
       assertThat(server.metric("sluice_uploads_resumable_total{event=\"resumed\""))
           .isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"tus-v1", "ietf-draft-05"})
+  void uploadsACsvIntoATableThroughDroppedConnections(String protocol) throws Exception {
+    int rows = 400_000;
+    Path csv = files.resolve("rows-" + protocol + ".csv");
+    try (var out = Files.newBufferedWriter(csv)) {
+      out.write("id,name\n");
+      for (int i = 1; i <= rows; i++) {
+        out.write(i + ",row number " + i + "\n");
+      }
+    }
+    long size = Files.size(csv);
+    String database = "jdbc:h2:" + files.resolve("db-" + protocol).toAbsolutePath();
+    try (TestServer tables =
+            TestServer.start(
+                b -> b.maxBodySize(1L << 30),
+                b -> b.route("/tables/", new TablesHandler(database)));
+        DroppingProxy proxy = new DroppingProxy(tables.server.port(), size / 3, 2 * size / 3)) {
+      String output =
+          run(
+              List.of(
+                  "node",
+                  "upload.cjs",
+                  "http://127.0.0.1:" + proxy.port() + "/tables/tus_rows?create-table=true",
+                  csv.toAbsolutePath().toString(),
+                  protocol,
+                  Integer.toString(5 * MIB)),
+              600);
+
+      assertThat(output).startsWith("ok http://127.0.0.1:" + proxy.port() + "/uploads/");
+      assertThat(proxy.drops()).isEqualTo(2);
+      try (var connection = java.sql.DriverManager.getConnection(database);
+          var statement = connection.createStatement();
+          var result =
+              statement.executeQuery(
+                  "SELECT count(*), sum(CAST(\"id\" AS BIGINT)) FROM tus_rows")) {
+        result.next();
+        assertThat(result.getLong(1)).isEqualTo(rows);
+        assertThat(result.getLong(2)).isEqualTo((long) rows * (rows + 1) / 2);
+      }
+      try (Stream<?> staged = tables.store.list(".sluice-tables/", null)) {
+        assertThat(staged.toList()).isEmpty();
+      }
     }
   }
 

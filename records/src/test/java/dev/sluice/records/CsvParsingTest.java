@@ -74,6 +74,33 @@ class CsvParsingTest {
     }
   }
 
+  @Test
+  void splitsLargeChunksInBatchesKeepingEveryRowsLineAndOffset() throws Exception {
+    // 20,000 rows of which every 7th holds a quoted line break: a 256 KiB chunk spans many of
+    // the parser's batches, and every batch boundary must fall between two whole records
+    StringBuilder text = new StringBuilder("id,note\r\n");
+    List<Long> lines = new ArrayList<>();
+    List<Long> offsets = new ArrayList<>();
+    long line = 2;
+    for (int row = 0; row < 20_000; row++) {
+      lines.add(line);
+      offsets.add((long) text.length());
+      boolean twoLines = row % 7 == 0;
+      text.append(row).append(twoLines ? ",\"x\ny\"" : ",é-" + row).append("\r\n");
+      line += twoLines ? 2 : 1;
+    }
+    String ascii = text.toString().replace('é', 'e'); // offsets count bytes: keep one per char
+    CollectingRowSink rows = new CollectingRowSink();
+
+    Chunks.push(ascii, 256 * 1024, Records.csv(CsvFormat.rfc4180(), RecordLimits.defaults(), rows));
+
+    assertThat(rows.rows).hasSize(20_000);
+    assertThat(rows.rows).extracting(Row::line).isEqualTo(lines);
+    assertThat(rows.rows).extracting(Row::offset).isEqualTo(offsets);
+    assertThat(rows.values().get(7)).containsExactly("7", "x\ny");
+    assertThat(rows.values().get(19_998)).containsExactly("19998", "e-19998");
+  }
+
   private static String randomValue(Random random) {
     String alphabet = "ab;\"\n é";
     int length = random.nextInt(6);

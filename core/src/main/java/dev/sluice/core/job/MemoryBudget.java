@@ -89,7 +89,8 @@ public final class MemoryBudget {
    * given back.
    *
    * @return the reservation, or null if {@code bytes} could not be reserved within {@code wait}
-   *     (always null when {@code bytes} exceeds the whole budget)
+   *     (always null when {@code bytes} exceeds the whole budget); a reservation of 0 bytes (a
+   *     transfer that holds no buffer) is made at once, without queueing
    * @throws InterruptedException if interrupted while waiting; nothing is then reserved
    */
   public Reservation reserve(long bytes, Duration wait) throws InterruptedException {
@@ -98,6 +99,9 @@ public final class MemoryBudget {
     }
     if (bytes > capacity) {
       return null;
+    }
+    if (bytes == 0) {
+      return new Reservation(0); // holds nothing: it neither waits for nor delays anyone
     }
     long deadline = System.nanoTime() + wait.toNanos();
     Object turn = new Object();

@@ -59,6 +59,38 @@ class MemoryBudgetTest {
   }
 
   @Test
+  void aReservationOfNothingIsMadeAtOnceEvenBehindAWaitingOne() throws Exception {
+    MemoryBudget budget = MemoryBudget.of(1000);
+    MemoryBudget.Reservation held = budget.reserve(1000, Duration.ZERO);
+    CompletableFuture<MemoryBudget.Reservation> big =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return budget.reserve(800, Duration.ofSeconds(10));
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    while (budget.waiting() == 0) {
+      Thread.onSpinWait(); // until the big one is in the queue
+    }
+    // a zero-copy download holds no buffer: it neither waits for memory nor delays the queue
+    try (MemoryBudget.Reservation none = budget.reserve(0, Duration.ZERO)) {
+      assertThat(none).isNotNull();
+      assertThat(none.bytes()).isZero();
+      assertThatThrownBy(() -> none.take(1))
+          .isInstanceOf(MemoryExhaustedException.class)
+          .hasMessageContaining(
+              "exceeds the memory reserved for this transfer (0 of 0 bytes left)");
+    }
+    assertThat(budget.used()).isEqualTo(1000);
+    held.close();
+    try (MemoryBudget.Reservation got = big.get()) {
+      assertThat(got.bytes()).isEqualTo(800);
+    }
+  }
+
+  @Test
   void buffersComeFromTheReservationAndNoMoreThanItHolds() throws Exception {
     MemoryBudget budget = MemoryBudget.of(1 << 20);
     try (MemoryBudget.Reservation memory = budget.reserve(64 * 1024, Duration.ZERO)) {

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
@@ -38,6 +39,7 @@ public final class AccessLog implements RequestLog {
   private static final Logger WARN = LoggerFactory.getLogger(AccessLog.class);
   private static final String ABORT = AccessLog.class.getName() + ".abort";
   private static final String UNLOGGED = AccessLog.class.getName() + ".unlogged";
+  private static final String AROUND_JETTY = AccessLog.class.getName() + ".aroundJetty";
   private static final JsonFactory JSON = new JsonFactory();
 
   private final LogFormat format;
@@ -76,6 +78,14 @@ public final class AccessLog implements RequestLog {
     request.setAttribute(UNLOGGED, Boolean.TRUE);
   }
 
+  /**
+   * Counts, in {@code request}'s line, the body bytes {@code sent} says were sent around Jetty (by
+   * sendfile, which Jetty does not see) besides those Jetty wrote.
+   */
+  static void sentAroundJetty(Request request, LongSupplier sent) {
+    request.setAttribute(AROUND_JETTY, sent);
+  }
+
   @Override
   public void log(Request request, Response response) {
     if (request.getAttribute(UNLOGGED) != null) {
@@ -84,6 +94,9 @@ public final class AccessLog implements RequestLog {
     long nanos = Math.max(1, NanoTime.since(request.getBeginNanoTime()));
     long in = Request.getContentBytesRead(request);
     long out = Response.getContentBytesWritten(response);
+    if (request.getAttribute(AROUND_JETTY) instanceof LongSupplier around) {
+      out += around.getAsLong();
+    }
     double millis = nanos / 1e6;
     double mibPerSecond = (in + out) / (1024.0 * 1024.0) / (nanos / 1e9);
     Object abort = request.getAttribute(ABORT);

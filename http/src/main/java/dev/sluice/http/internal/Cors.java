@@ -47,7 +47,8 @@ public final class Cors extends Handler.Wrapper {
               "Tus-Version",
               "Tus-Extension",
               "Tus-Max-Size",
-              "Tus-Checksum-Algorithm"));
+              "Tus-Checksum-Algorithm",
+              "Sluice-Rows"));
 
   private static final String MAX_AGE = "600";
 

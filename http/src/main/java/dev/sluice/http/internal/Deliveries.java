@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.Request;
 
 /**
@@ -29,10 +30,11 @@ import org.eclipse.jetty.server.Request;
  * into blocking connection writes, paced by the transfer's token buckets. A full response is
  * gzip-compressed on the fly when the client accepts it (never a range).
  *
- * <p>The unthrottled path is the fast path: positional file reads into a 256 KiB direct buffer,
- * written straight to the socket (Jetty 12 has no sendfile). A client that goes away stops the copy
- * at the next write: the blob channel is closed and the transfer recorded as {@code
- * CLIENT_DISCONNECT}.
+ * <p>The fast path is {@link Sendfile}: an unthrottled plain-HTTP/1.x download of a file-store
+ * object (the whole of it or one range, not gzip-encoded) is sent by the kernel from the file to
+ * the socket and holds no buffer. Otherwise an unthrottled download reads the blob into a 256 KiB
+ * direct buffer written straight to the connection. A client that goes away stops the copy at the
+ * next write: the blob channel is closed and the transfer recorded as {@code CLIENT_DISCONNECT}.
  */
 public final class Deliveries {
 
@@ -107,22 +109,90 @@ public final class Deliveries {
       exchange.finish();
       return;
     }
+    // sendfile holds no buffer: such a download reserves no memory
+    SocketChannelEndPoint sendfile = Sendfile.endPointFor(exchange, blob, plan, gzip, pace);
+    long memory = sendfile == null ? pace.chunkSize() : 0;
     // admitted before any header is set: a refusal is a clean 503, not a half-made 200
     try (Admission.Ticket ticket =
-            context.admission().admit(Direction.DOWNLOAD, "GET /objects/" + key, pace.chunkSize());
+            context.admission().admit(Direction.DOWNLOAD, "GET /objects/" + key, memory);
         TrackedTransfer transfer =
             context.track(
                 Direction.DOWNLOAD,
                 key,
                 plan.contentLength(),
                 TransferRow.attributes(Request.getRemoteAddr(exchange.request()), pace.rate()))) {
-      ByteBuffer buffer = ticket.buffer(pace.chunkSize());
+      ByteBuffer buffer = sendfile == null ? ticket.buffer(pace.chunkSize()) : null;
       try {
         head(exchange, blob, plan, gzip, notModifiedTag);
-        send(exchange, blob, plan, pace, gzip, transfer, buffer);
+        Body body =
+            sendfile != null
+                ? Sendfile.body(exchange, blob, plan, sendfile, transfer, context.metrics())
+                : new Buffered(exchange, blob, plan, pace, gzip, transfer, buffer);
+        send(exchange, transfer, body, gzip ? "gzip" : ServerMetrics.BASELINE);
       } finally {
-        ticket.memory().give(buffer); // the response has ended: pooled for the next download
+        if (buffer != null) {
+          ticket.memory().give(buffer); // the response has ended: pooled for the next download
+        }
       }
+    }
+  }
+
+  /**
+   * The body of an admitted download: sent through a buffer, or by the kernel ({@link Sendfile}).
+   */
+  interface Body {
+    /** Writes the whole body; blocks as long as the client is slow. */
+    void write() throws IOException;
+
+    /** Body bytes handed to the connection so far (before any encoding). */
+    long written();
+  }
+
+  /**
+   * A body copied from the blob through one pooled buffer into blocking connection writes, paced by
+   * the transfer's token buckets, gzip-encoded on the way when asked.
+   */
+  private final class Buffered implements Body {
+    private final Exchange exchange;
+    private final Blob blob;
+    private final DeliveryPlan plan;
+    private final Pace pace;
+    private final boolean gzip;
+    private final TrackedTransfer transfer;
+    private final ByteBuffer buffer;
+    private ResponseChannel channel;
+
+    Buffered(
+        Exchange exchange,
+        Blob blob,
+        DeliveryPlan plan,
+        Pace pace,
+        boolean gzip,
+        TrackedTransfer transfer,
+        ByteBuffer buffer) {
+      this.exchange = exchange;
+      this.blob = blob;
+      this.plan = plan;
+      this.pace = pace;
+      this.gzip = gzip;
+      this.transfer = transfer;
+      this.buffer = buffer;
+    }
+
+    @Override
+    public void write() throws IOException {
+      OutputStream encoder =
+          gzip
+              ? new GZIPOutputStream(Content.Sink.asOutputStream(exchange.response()), 64 * 1024)
+              : null;
+      channel = new ResponseChannel(exchange, encoder, pace, transfer, context.metrics());
+      plan.writeBody(blob, channel, buffer);
+      channel.finishEncoding();
+    }
+
+    @Override
+    public long written() {
+      return channel == null ? 0 : channel.written();
     }
   }
 
@@ -153,32 +223,18 @@ public final class Deliveries {
   }
 
   /**
-   * Streams the body of an admitted, registered download through {@code buffer}. A client that goes
-   * away is noticed by the connection's failure (even while the transfer is paced) or by the next
-   * write; either way the transfer ends with {@code CLIENT_DISCONNECT}.
+   * Writes the body of an admitted, registered download. A client that goes away is noticed by the
+   * connection's failure (even while the transfer is paced) or by the next write; either way the
+   * transfer ends with {@code CLIENT_DISCONNECT}. {@code pipeline} labels its throughput.
    */
-  private void send(
-      Exchange exchange,
-      Blob blob,
-      DeliveryPlan plan,
-      Pace pace,
-      boolean gzip,
-      TrackedTransfer transfer,
-      ByteBuffer buffer)
+  private void send(Exchange exchange, TrackedTransfer transfer, Body body, String pipeline)
       throws BlobChangedException {
     Thread handler = Thread.currentThread();
     transfer.onCancel(reason -> handler.interrupt());
     exchange.request().addFailureListener(gone -> transfer.cancel(AbortReason.CLIENT_DISCONNECT));
     long start = System.nanoTime();
-    ResponseChannel body = null;
     try {
-      OutputStream encoder =
-          gzip
-              ? new GZIPOutputStream(Content.Sink.asOutputStream(exchange.response()), 64 * 1024)
-              : null;
-      body = new ResponseChannel(exchange, encoder, pace, transfer, context.metrics());
-      plan.writeBody(blob, body, buffer);
-      body.finishEncoding();
+      body.write();
       context
           .metrics()
           .ended(
@@ -186,20 +242,20 @@ public final class Deliveries {
               null,
               body.written(),
               Duration.ofNanos(System.nanoTime() - start),
-              gzip ? "gzip" : ServerMetrics.BASELINE);
+              pipeline);
       exchange.finish();
     } catch (IOException | RuntimeException e) {
       if (e instanceof BlobChangedException changed && !exchange.response().isCommitted()) {
         throw changed; // nothing sent: the caller looks the key up again
       }
       AbortReason reason = e instanceof AbortCause c ? c.reason() : AbortReason.SOURCE_FAILED;
-      AccessLog.aborted(exchange, "download", reason, body == null ? 0 : body.written());
+      AccessLog.aborted(exchange, "download", reason, body.written());
       context
           .metrics()
           .ended(
               Direction.DOWNLOAD,
               reason,
-              body == null ? 0 : body.written(),
+              body.written(),
               Duration.ofNanos(System.nanoTime() - start));
       Thread.interrupted(); // a cancel's interrupt must not leak into the next request
       exchange.fail(e); // the response is cut off: the client sees a short body

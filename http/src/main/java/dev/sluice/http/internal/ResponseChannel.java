@@ -97,6 +97,15 @@ final class ResponseChannel implements WritableByteChannel {
   }
 
   private IOException translate(IOException e) {
+    return translate(e, transfer, written);
+  }
+
+  /**
+   * What a failed write of a download's body means: the cancel's reason ({@link
+   * CancelledException}) when the transfer was cancelled, else the client went away ({@link
+   * ClientDisconnectedException}), {@code written} bytes into the body.
+   */
+  static IOException translate(IOException e, TrackedTransfer transfer, long written) {
     AbortReason cancelled = transfer.cancelReason();
     if (cancelled != null) {
       CancelledException stopped =

@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +44,25 @@ import org.slf4j.LoggerFactory;
  * appends, DELETE cancels; the append whose bytes reach the declared length (tus) or that says
  * {@code Upload-Complete: ?1} (IETF) publishes the object, with the SHA-256 of the whole of it.
  *
- * <p>Each of those requests holds the upload's lease ({@link UploadLeases}) while it works on the
- * upload, once the caller is known to own it: a request on another node (or on this one) that wants
- * the upload asks for the lease, which ends the append in progress at its durable offset. The
- * interrupted append is answered 409 (its connection closed), the newer request is checked against
- * the offset the store then holds (409 {@code mismatching-upload-offset} when it differs). Closed
- * by the server's shutdown.
+ * <p><b>Other targets.</b> A creation request at the URL of an {@link UploadTarget} (e.g. {@code
+ * POST /tables/events}) stages the bytes as an object under a key of the target's namespace; the
+ * request that completes the upload publishes that object, streams it into the target (rows, in one
+ * transaction) and deletes it, answering what the target's plain write answers: the IETF draft's
+ * 201 carries its JSON body, tus's 204 a {@code Sluice-Rows} header. If the load fails (a malformed
+ * row, a missing table) nothing is committed, the completing request gets the target's 4xx or 5xx,
+ * and the upload is discarded with its staged bytes: they could only fail again, so the client
+ * starts a new upload (a later HEAD is a 404), as when publishing an object fails. While the staged
+ * object exists a HEAD answers 423 with {@code Retry-After} (tus-js-client retries on it) rather
+ * than the complete offset, so a client that resumes during the load waits for its outcome, and one
+ * whose server was killed during the load gives up instead of taking rows never committed for done;
+ * the sweeper deletes the upload and its staged object when the upload expires.
+ *
+ * <p><b>One request per upload at a time, across nodes.</b> Each request that works on an upload
+ * holds its lease ({@link UploadLeases}) while it does, once the caller is known to own it: a
+ * request on another node (or on this one) that wants the upload asks for the lease, which ends the
+ * append in progress at its durable offset. The interrupted append is answered 409 (its connection
+ * closed), the newer request is checked against the offset the store then holds (409 {@code
+ * mismatching-upload-offset} when it differs). Closed by the server's shutdown.
  */
 public final class ResumableUploads implements AutoCloseable {
 
@@ -68,14 +82,20 @@ public final class ResumableUploads implements AutoCloseable {
   private final ServerContext context;
   private final Clock clock;
   private final UploadAppender appender;
+  private final StagedLoads staged;
   private final UploadLeases leases;
 
   public ResumableUploads(
-      UploadStore uploads, BlobStore objects, ServerContext context, Clock clock) {
+      UploadStore uploads,
+      BlobStore objects,
+      ServerContext context,
+      Clock clock,
+      List<UploadTarget> targets) {
     this.uploads = uploads;
     this.objects = objects;
     this.context = context;
     this.clock = clock;
+    this.staged = new StagedLoads(targets, uploads, objects);
     this.appender = new UploadAppender(uploads, ServerMetrics.sinkOf(objects.describe()), context);
     this.leases = UploadLeases.of(context.cluster());
   }
@@ -94,6 +114,11 @@ public final class ResumableUploads implements AutoCloseable {
   /** The store of uploads, for the sweeper. */
   UploadStore store() {
     return uploads;
+  }
+
+  /** The target whose URLs {@code path} is one of, if any. */
+  public Optional<UploadTarget> targetOf(String path) {
+    return staged.targetOf(path);
   }
 
   /** Appends running now. */
@@ -116,13 +141,24 @@ public final class ResumableUploads implements AutoCloseable {
 
   /** Creation at the target: {@code POST /objects/KEY} (tus or IETF) or {@code PUT} (IETF). */
   public void create(Exchange exchange, String key) throws Exception {
+    create(exchange, key, null);
+  }
+
+  /** Creation at the URL of {@code target}, e.g. {@code POST /tables/events}. */
+  public void create(Exchange exchange, UploadTarget target) throws Exception {
+    create(exchange, null, target);
+  }
+
+  private void create(Exchange exchange, String objectKey, UploadTarget target) throws Exception {
     UploadProtocol protocol = UploadProtocol.of(exchange);
     if (protocol.tus() && !exchange.method().equals("POST")) {
       throw new HttpProblem(
           405, "tus creates uploads with POST, not " + exchange.method(), Map.of("Allow", "POST"));
     }
     boolean refuseOverwrite = "*".equals(trim(exchange.header(HttpHeader.IF_NONE_MATCH)));
-    checkKey(key, refuseOverwrite);
+    if (target == null) {
+      checkKey(objectKey, refuseOverwrite);
+    }
     long declared = exchange.request().getLength();
     String metadata = exchange.header("Upload-Metadata");
     UploadHeaders.checkMetadata(metadata);
@@ -174,6 +210,8 @@ public final class ResumableUploads implements AutoCloseable {
     if (length > maxSize()) {
       throw tooLarge(protocol, "Upload-Length " + length, maxSize());
     }
+    // a staging key is fresh: completion refuses to overwrite whatever might hold it
+    String key = target == null ? objectKey : target.stagingKey(exchange, contentType);
     Upload upload =
         uploads.create(
             new NewUpload(
@@ -183,7 +221,7 @@ public final class ResumableUploads implements AutoCloseable {
                 metadata,
                 Owner.of(exchange),
                 clock.instant().plus(expiry()),
-                !refuseOverwrite,
+                target == null && !refuseOverwrite,
                 expectedSha256));
     context.metrics().resumableUpload("created");
     String location = PATH + upload.id();
@@ -206,17 +244,18 @@ public final class ResumableUploads implements AutoCloseable {
     try (UploadHold hold = leases.hold(upload.id())) {
       long offset = hasBody ? appender.append(exchange, protocol, upload, 0, declared, hold) : 0;
       if (protocol.tus() && upload.lengthKnown() && offset == upload.length()) {
-        publish(exchange, protocol, upload, hold);
+        exchange.header("Upload-Offset", Long.toString(offset));
+        completeTus(exchange, protocol, upload, hold);
       } else if (!protocol.tus() && complete) {
         exchange.header("Upload-Offset", Long.toString(offset));
-        answerCompleted(exchange, upload, publish(exchange, protocol, upload, hold));
+        completeIetf(exchange, protocol, upload, hold);
         return;
       }
       answerCreated(exchange, protocol, upload, offset);
     }
   }
 
-  /** The answer to a creation that left the upload incomplete at {@code offset} (tus: or not). */
+  /** The answer to a creation that left the upload at {@code offset} (tus: complete or not). */
   private void answerCreated(Exchange exchange, UploadProtocol protocol, Upload upload, long offset)
       throws IOException {
     exchange.header("Upload-Offset", Long.toString(offset));
@@ -240,6 +279,15 @@ public final class ResumableUploads implements AutoCloseable {
       upload = owned(exchange, protocol, id, uploads.settle(id));
     } finally {
       hold.close();
+    }
+    if (staged.loading(upload)) {
+      throw new HttpProblem(
+          423,
+          "upload "
+              + id
+              + " is complete but its bytes have not finished loading (or their load was"
+              + " interrupted); ask again later",
+          Map.of("Retry-After", "1"));
     }
     exchange.header("Upload-Offset", Long.toString(upload.offset()));
     exchange.header(HttpHeader.CACHE_CONTROL, "no-store");
@@ -334,14 +382,14 @@ public final class ResumableUploads implements AutoCloseable {
     }
     if (protocol.tus()) {
       if (upload.lengthKnown() && reached == upload.length()) {
-        publish(exchange, protocol, upload, hold);
+        completeTus(exchange, protocol, upload, hold);
       }
       exchange.header("Upload-Expires", HTTP_DATE.format(upload.expires()));
       noContent(exchange, 204);
       return;
     }
     if (complete) {
-      answerCompleted(exchange, upload, publish(exchange, protocol, upload, hold));
+      completeIetf(exchange, protocol, upload, hold);
       return;
     }
     exchange.header("Upload-Complete", "?0");
@@ -360,6 +408,58 @@ public final class ResumableUploads implements AutoCloseable {
     }
     context.metrics().resumableUpload("cancelled");
     noContent(exchange, 204);
+  }
+
+  /**
+   * tus: completes the upload (its object, or its target's load); the 201 or 204 that follows says
+   * the rows a target committed in {@code Sluice-Rows}.
+   */
+  private void completeTus(
+      Exchange exchange, UploadProtocol protocol, Upload upload, UploadHold hold) throws Exception {
+    Optional<UploadTarget> target = staged.staging(upload.key());
+    if (target.isEmpty()) {
+      publish(exchange, protocol, upload, hold);
+      return;
+    }
+    Object rows = load(exchange, protocol, upload, target.get(), hold).get("rows");
+    if (rows != null) {
+      exchange.header("Sluice-Rows", rows.toString());
+    }
+  }
+
+  /** IETF: completes the upload and answers what a plain write of the same bytes answers. */
+  private void completeIetf(
+      Exchange exchange, UploadProtocol protocol, Upload upload, UploadHold hold) throws Exception {
+    Optional<UploadTarget> target = staged.staging(upload.key());
+    if (target.isEmpty()) {
+      answerCompleted(exchange, upload, publish(exchange, protocol, upload, hold));
+      return;
+    }
+    Map<String, Object> body =
+        new LinkedHashMap<>(load(exchange, protocol, upload, target.get(), hold));
+    body.put("upload", upload.id());
+    exchange.header("Upload-Complete", "?1");
+    exchange.respond(201, body);
+  }
+
+  /**
+   * Publishes the upload's staged object, streams it into {@code target} and deletes it; on a
+   * failure to load, the upload is discarded too (see the class comment).
+   */
+  private Map<String, Object> load(
+      Exchange exchange,
+      UploadProtocol protocol,
+      Upload upload,
+      UploadTarget target,
+      UploadHold hold)
+      throws Exception {
+    publish(exchange, protocol, upload, hold);
+    return staged.load(upload, target);
+  }
+
+  /** Deletes the staged object of {@code upload} if it has one (for the sweeper). */
+  void discardStaged(Upload upload) {
+    staged.discard(upload);
   }
 
   /** Publishes the upload as its object; the answer to a refusal names the rule. */

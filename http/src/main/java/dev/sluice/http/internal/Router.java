@@ -179,15 +179,7 @@ public final class Router extends Handler.Abstract {
     }
     if (path.startsWith(ObjectPaths.PREFIX)) {
       String key = keys.fromPath(exchange.rawPath());
-      if (resumable != null && method.equals("OPTIONS")) {
-        resumable.options(exchange);
-        return;
-      }
-      if (resumable != null
-          && (method.equals("POST") || method.equals("PUT"))
-          && UploadProtocol.isCreation(exchange)) {
-        auth.requireToken(exchange);
-        resumable.create(exchange, key);
+      if (resumable != null && resumableAt(exchange, () -> resumable.create(exchange, key))) {
         return;
       }
       switch (method) {
@@ -257,6 +249,10 @@ public final class Router extends Handler.Abstract {
         exchange.respond(200, Cluster.jobs(context, exchange.query("scope")));
       }
       default -> {
+        UploadTarget target = resumable == null ? null : resumable.targetOf(path).orElse(null);
+        if (target != null && resumableAt(exchange, () -> resumable.create(exchange, target))) {
+          return;
+        }
         for (Extra extra : extras) {
           if (path.startsWith(extra.prefix())) {
             auth.requireToken(exchange);
@@ -271,6 +267,31 @@ public final class Router extends Handler.Abstract {
         throw new HttpProblem(404, "no route for " + method + " " + path);
       }
     }
+  }
+
+  /** Creates a resumable upload at the URL a request was sent to. */
+  private interface Creation {
+    void create() throws Exception;
+  }
+
+  /**
+   * The resumable-upload requests at an upload's target URL ({@code /objects/KEY}, {@code
+   * /tables/TABLE}): {@code OPTIONS} (what both protocols advertise) and a creation (a POST or PUT
+   * with either protocol's headers, which needs the token). False, having done nothing, for any
+   * other request.
+   */
+  private boolean resumableAt(Exchange exchange, Creation creation) throws Exception {
+    String method = exchange.method();
+    if (method.equals("OPTIONS")) {
+      resumable.options(exchange);
+      return true;
+    }
+    if ((method.equals("POST") || method.equals("PUT")) && UploadProtocol.isCreation(exchange)) {
+      auth.requireToken(exchange);
+      creation.create();
+      return true;
+    }
+    return false;
   }
 
   /** {@code /uploads/ID}: a resumable upload's resource (tus 1.0 or the IETF draft). */

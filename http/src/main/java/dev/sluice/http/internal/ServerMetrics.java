@@ -52,6 +52,7 @@ public final class ServerMetrics implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter bytesIn;
   private final Counter bytesOut;
+  private final Counter bytesOutDirect;
   private final Map<String, Timer> chunkWrite = new ConcurrentHashMap<>();
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -76,6 +77,14 @@ public final class ServerMetrics implements AutoCloseable {
         Counter.builder("sluice.sent")
             .baseUnit("bytes")
             .description("Bytes sent in download bodies")
+            .register(registry);
+    bytesOutDirect =
+        Counter.builder("sluice.sent.direct")
+            .baseUnit("bytes")
+            .description(
+                "Bytes of download bodies the kernel sent from the store's file straight to the"
+                    + " client's socket (sendfile, no copy through the server); a part of"
+                    + " sluice_sent")
             .register(registry);
     chunkWriteTimer(Direction.DOWNLOAD, CLIENT);
     for (Direction d : Direction.values()) {
@@ -257,6 +266,12 @@ public final class ServerMetrics implements AutoCloseable {
     bytesOut.increment(n);
   }
 
+  /** {@code n} bytes of a download body were sent with sendfile: counted in both byte counters. */
+  public void bytesOutDirect(long n) {
+    bytesOut.increment(n);
+    bytesOutDirect.increment(n);
+  }
+
   /**
    * One chunk of a transfer in {@code direction} took {@code nanos} to write to {@code sink}: the
    * store's kind for an upload ({@link #sinkOf}), {@link #CLIENT} for a download.
@@ -327,6 +342,11 @@ public final class ServerMetrics implements AutoCloseable {
   /** Bytes sent in download bodies since start-up. */
   public double bytesOutTotal() {
     return bytesOut.count();
+  }
+
+  /** Bytes of download bodies sent with sendfile since start-up. */
+  public double bytesOutDirectTotal() {
+    return bytesOutDirect.count();
   }
 
   /** Chunks written since start-up. */

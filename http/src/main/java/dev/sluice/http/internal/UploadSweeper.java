@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes expired resumable uploads (their staging data with them) on one daemon thread, every
- * tenth of the expiry (between 1 second and 1 minute), and counts the incomplete ones for {@code
- * /metrics}. In a cluster each period's sweep runs on one node only, the one that {@linkplain
+ * Deletes expired resumable uploads (their staging data with them, and the staged object of an
+ * upload to a target that a killed server left behind) on one daemon thread, every tenth of the
+ * expiry (between 1 second and 1 minute), and counts the incomplete ones for {@code /metrics}. In a
+ * cluster each period's sweep runs on one node only, the one that {@linkplain
  * dev.sluice.coord.Coordination#claimSweep claims} it (the others only count); without an answer
  * from the coordination store nobody sweeps. Each upload is cancelled under its lease, and one a
  * request holds is left for a later sweep. Owns its thread: {@link #close} stops it.
@@ -28,6 +29,7 @@ public final class UploadSweeper implements AutoCloseable {
   static final String SWEEP = "upload-expiry";
 
   private final UploadStore uploads;
+  private final ResumableUploads resumable;
   private final UploadLeases leases;
   private final ServerMetrics metrics;
   private final Clock clock;
@@ -43,6 +45,7 @@ public final class UploadSweeper implements AutoCloseable {
       Cluster cluster,
       Duration period) {
     this.uploads = resumable.store();
+    this.resumable = resumable;
     this.leases = resumable.leases();
     this.metrics = metrics;
     this.clock = clock;
@@ -125,7 +128,11 @@ public final class UploadSweeper implements AutoCloseable {
   /** Cancels {@code upload} under its lease; false if a request holds it or it was gone. */
   private boolean cancelExpired(Upload upload) throws java.io.IOException {
     try (UploadHold hold = leases.holdIfFree(upload.id())) {
-      return hold != null && uploads.cancel(upload.id()) && !upload.complete();
+      if (hold == null) {
+        return false;
+      }
+      resumable.discardStaged(upload);
+      return uploads.cancel(upload.id()) && !upload.complete();
     }
   }
 

@@ -63,9 +63,9 @@ public final class ByteAccumulator extends OutputStream {
     return ByteBuffer.wrap(bytes, 0, size);
   }
 
-  /** The first {@code length} bytes decoded as UTF-8. */
-  public String decode(int length) {
-    return new String(bytes, 0, length, StandardCharsets.UTF_8);
+  /** The bytes from index {@code from} to {@code to} (exclusive) decoded as UTF-8. */
+  public String decode(int from, int to) {
+    return new String(bytes, from, to - from, StandardCharsets.UTF_8);
   }
 
   private void ensure(int more) {
