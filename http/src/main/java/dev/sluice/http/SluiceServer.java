@@ -331,6 +331,12 @@ public final class SluiceServer implements AutoCloseable {
       try {
         server.jetty.start();
       } catch (Exception e) {
+        if (server.sweeper != null) {
+          server.sweeper.close();
+        }
+        if (server.resumable != null) {
+          server.resumable.close(); // a server alone: its own coordination's renewal thread
+        }
         if (server.cluster != null) {
           server.cluster.close();
         }
