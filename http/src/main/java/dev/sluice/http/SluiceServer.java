@@ -90,6 +90,7 @@ public final class SluiceServer implements AutoCloseable {
   private final Router router;
   private final JobRegistry registry;
   private final Admission admission;
+  private final ResumableUploads resumable; // null without resumable uploads
   private final UploadSweeper sweeper; // null without resumable uploads
   private final Cluster cluster; // null for a server alone
   private final Object shutdownLock = new Object();
@@ -138,14 +139,14 @@ public final class SluiceServer implements AutoCloseable {
         targets.add(tables.uploadTarget());
       }
     }
-    ResumableUploads resumable =
+    this.resumable =
         uploadStore == null
             ? null
             : new ResumableUploads(uploadStore, store, context, uploadClock, targets);
     this.sweeper =
         resumable == null
             ? null
-            : UploadSweeper.start(resumable, metrics, config.uploadExpiry(), uploadClock);
+            : UploadSweeper.start(resumable, metrics, config.uploadExpiry(), uploadClock, cluster);
     Keys keys = new Keys();
     Delivery delivery = Delivery.of(new RangeLimits(config.maxRanges(), 80, 1));
     this.router =
@@ -330,6 +331,12 @@ public final class SluiceServer implements AutoCloseable {
       try {
         server.jetty.start();
       } catch (Exception e) {
+        if (server.sweeper != null) {
+          server.sweeper.close();
+        }
+        if (server.resumable != null) {
+          server.resumable.close(); // a server alone: its own coordination's renewal thread
+        }
         if (server.cluster != null) {
           server.cluster.close();
         }
@@ -410,11 +417,14 @@ public final class SluiceServer implements AutoCloseable {
     // probe and the workers stop
     registry.shutdown(Duration.ZERO);
     jetty.stop();
-    if (cluster != null) {
-      cluster.close(); // releases this node's leases, leaves the node list
-    }
     if (sweeper != null) {
       sweeper.close();
+    }
+    if (resumable != null) {
+      resumable.close();
+    }
+    if (cluster != null) {
+      cluster.close(); // releases this node's leases, leaves the node list
     }
     LOG.info("stopped");
     return drained;

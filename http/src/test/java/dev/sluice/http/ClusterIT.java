@@ -3,15 +3,11 @@ package dev.sluice.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.coord.CoordinationException;
-import dev.sluice.core.blob.FileBlobStore;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,11 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,70 +35,31 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClusterIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String REDIS = "redis://127.0.0.1:6379/0";
-  private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+  private static final String REDIS = ClusterNodes.REDIS;
+  private static final String POSTGRES = ClusterNodes.POSTGRES;
 
   @TempDir Path dir;
-  private final String namespace =
-      "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-  private final List<SluiceServer> servers = new ArrayList<>();
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private FileBlobStore store;
-  private boolean usedPostgres;
+  private ClusterNodes nodes;
 
   @BeforeEach
   void openStore() throws IOException {
-    store = FileBlobStore.open(dir.resolve("data"));
+    nodes = new ClusterNodes(dir);
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (SluiceServer s : servers) {
-      s.shutdown(Duration.ofSeconds(1));
-    }
-    store.close();
-    if (usedPostgres) {
-      try (var c = java.sql.DriverManager.getConnection(POSTGRES);
-          var st = c.createStatement()) {
-        for (String table : new String[] {"nodes", "sweeps", "fences", "buckets"}) {
-          st.execute("DROP TABLE IF EXISTS " + namespace + "_" + table);
-        }
-      }
-    }
+    nodes.stop();
   }
 
   private static String require(String url) {
-    int port = url.startsWith("redis") ? 6379 : 5432;
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-    } catch (IOException e) {
-      String why = url + " is not reachable: " + e.getMessage();
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(why + " (CI=true: start it with scripts/services.sh)");
-      }
-      Assumptions.abort(why);
-    }
-    return url;
-  }
-
-  private String withNamespace(String url) {
-    usedPostgres |= url.startsWith("jdbc:postgresql:");
-    return url + (url.contains("?") ? "&" : "?") + "namespace=" + namespace;
+    return ClusterNodes.require(url);
   }
 
   private SluiceServer node(String coord, String id, UnaryOperator<ServerConfig.Builder> more)
       throws Exception {
-    ServerConfig.Builder b =
-        ServerConfig.builder()
-            .port(0)
-            .store(dir.toString())
-            .grace(Duration.ofSeconds(1))
-            .coord(coord == null ? null : withNamespace(coord))
-            .nodeId(id);
-    SluiceServer server = SluiceServer.start(more.apply(b).build(), store);
-    servers.add(server);
-    return server;
+    return nodes.node(coord, id, more);
   }
 
   private void put(SluiceServer server, String key, byte[] body) throws Exception {

@@ -56,8 +56,15 @@ import org.slf4j.LoggerFactory;
  * than the complete offset, so a client that resumes during the load waits for its outcome, and one
  * whose server was killed during the load gives up instead of taking rows never committed for done;
  * the sweeper deletes the upload and its staged object when the upload expires.
+ *
+ * <p><b>One request per upload at a time, across nodes.</b> Each request that works on an upload
+ * holds its lease ({@link UploadLeases}) while it does, once the caller is known to own it: a
+ * request on another node (or on this one) that wants the upload asks for the lease, which ends the
+ * append in progress at its durable offset. The interrupted append is answered 409 (its connection
+ * closed), the newer request is checked against the offset the store then holds (409 {@code
+ * mismatching-upload-offset} when it differs). Closed by the server's shutdown.
  */
-public final class ResumableUploads {
+public final class ResumableUploads implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResumableUploads.class);
 
@@ -76,6 +83,7 @@ public final class ResumableUploads {
   private final Clock clock;
   private final UploadAppender appender;
   private final StagedLoads staged;
+  private final UploadLeases leases;
 
   public ResumableUploads(
       UploadStore uploads,
@@ -89,6 +97,18 @@ public final class ResumableUploads {
     this.clock = clock;
     this.staged = new StagedLoads(targets, uploads, objects);
     this.appender = new UploadAppender(uploads, ServerMetrics.sinkOf(objects.describe()), context);
+    this.leases = UploadLeases.of(context.cluster());
+  }
+
+  /** The leases on uploads, for the sweeper. */
+  UploadLeases leases() {
+    return leases;
+  }
+
+  /** Closes the leases' coordination when it is this server's own. */
+  @Override
+  public void close() {
+    leases.close();
   }
 
   /** The store of uploads, for the sweeper. */
@@ -215,21 +235,33 @@ public final class ResumableUploads {
       }
       interim(exchange, interim);
     }
-    long offset = 0;
-    if (hasBody) {
-      offset = appender.append(exchange, protocol, upload, 0, declared);
-    }
-    exchange.header("Upload-Offset", Long.toString(offset));
-    if (protocol.tus()) {
-      if (upload.lengthKnown() && offset == upload.length()) {
-        completeTus(exchange, protocol, upload);
-      }
-      exchange.header("Upload-Expires", HTTP_DATE.format(upload.expires()));
-      noContent(exchange, 201);
+    boolean completesEmpty =
+        protocol.tus() ? upload.lengthKnown() && upload.length() == 0 : complete;
+    if (!hasBody && !completesEmpty) {
+      answerCreated(exchange, protocol, upload, 0); // nothing to append or publish: no lease
       return;
     }
-    if (complete) {
-      completeIetf(exchange, protocol, upload);
+    try (UploadHold hold = leases.hold(upload.id())) {
+      long offset = hasBody ? appender.append(exchange, protocol, upload, 0, declared, hold) : 0;
+      if (protocol.tus() && upload.lengthKnown() && offset == upload.length()) {
+        exchange.header("Upload-Offset", Long.toString(offset));
+        completeTus(exchange, protocol, upload, hold);
+      } else if (!protocol.tus() && complete) {
+        exchange.header("Upload-Offset", Long.toString(offset));
+        completeIetf(exchange, protocol, upload, hold);
+        return;
+      }
+      answerCreated(exchange, protocol, upload, offset);
+    }
+  }
+
+  /** The answer to a creation that left the upload at {@code offset} (tus: complete or not). */
+  private void answerCreated(Exchange exchange, UploadProtocol protocol, Upload upload, long offset)
+      throws IOException {
+    exchange.header("Upload-Offset", Long.toString(offset));
+    if (protocol.tus()) {
+      exchange.header("Upload-Expires", HTTP_DATE.format(upload.expires()));
+      noContent(exchange, 201);
       return;
     }
     exchange.header("Upload-Complete", "?0");
@@ -240,7 +272,14 @@ public final class ResumableUploads {
   /** {@code HEAD /uploads/ID}: the offset a client resumes from. */
   public void head(Exchange exchange, String id) throws IOException {
     UploadProtocol protocol = UploadProtocol.of(exchange);
-    Upload upload = owned(exchange, protocol, id, uploads.settle(id));
+    owned(exchange, protocol, id, uploads.find(id));
+    Upload upload;
+    UploadHold hold = leases.hold(id); // ends an append in progress, wherever it runs
+    try {
+      upload = owned(exchange, protocol, id, uploads.settle(id));
+    } finally {
+      hold.close();
+    }
     if (staged.loading(upload)) {
       throw new HttpProblem(
           423,
@@ -279,7 +318,15 @@ public final class ResumableUploads {
   /** {@code PATCH /uploads/ID}: appends the body at {@code Upload-Offset}. */
   public void patch(Exchange exchange, String id) throws Exception {
     UploadProtocol protocol = UploadProtocol.of(exchange);
-    Upload upload = owned(exchange, protocol, id, uploads.find(id));
+    owned(exchange, protocol, id, uploads.find(id));
+    try (UploadHold hold = leases.hold(id)) {
+      patch(exchange, protocol, owned(exchange, protocol, id, uploads.find(id)), hold);
+    }
+  }
+
+  private void patch(Exchange exchange, UploadProtocol protocol, Upload upload, UploadHold hold)
+      throws Exception {
+    String id = upload.id();
     long declared = exchange.request().getLength();
     if (upload.complete()) {
       throw declared > 0
@@ -328,21 +375,21 @@ public final class ResumableUploads {
           "Content-Length " + declared + " at offset " + offset,
           upload.length() - offset);
     }
-    long reached = appender.append(exchange, protocol, upload, offset, declared);
+    long reached = appender.append(exchange, protocol, upload, offset, declared, hold);
     exchange.header("Upload-Offset", Long.toString(reached));
     if (!protocol.tus() && !complete && protocol.completesAtLength()) {
       complete = upload.lengthKnown() && reached == upload.length();
     }
     if (protocol.tus()) {
       if (upload.lengthKnown() && reached == upload.length()) {
-        completeTus(exchange, protocol, upload);
+        completeTus(exchange, protocol, upload, hold);
       }
       exchange.header("Upload-Expires", HTTP_DATE.format(upload.expires()));
       noContent(exchange, 204);
       return;
     }
     if (complete) {
-      completeIetf(exchange, protocol, upload);
+      completeIetf(exchange, protocol, upload, hold);
       return;
     }
     exchange.header("Upload-Complete", "?0");
@@ -353,7 +400,12 @@ public final class ResumableUploads {
   public void delete(Exchange exchange, String id) throws IOException {
     UploadProtocol protocol = UploadProtocol.of(exchange);
     owned(exchange, protocol, id, uploads.find(id), true);
-    uploads.cancel(id);
+    UploadHold hold = leases.hold(id); // ends an append in progress, wherever it runs
+    try {
+      uploads.cancel(id);
+    } finally {
+      hold.close();
+    }
     context.metrics().resumableUpload("cancelled");
     noContent(exchange, 204);
   }
@@ -362,28 +414,29 @@ public final class ResumableUploads {
    * tus: completes the upload (its object, or its target's load); the 201 or 204 that follows says
    * the rows a target committed in {@code Sluice-Rows}.
    */
-  private void completeTus(Exchange exchange, UploadProtocol protocol, Upload upload)
-      throws Exception {
+  private void completeTus(
+      Exchange exchange, UploadProtocol protocol, Upload upload, UploadHold hold) throws Exception {
     Optional<UploadTarget> target = staged.staging(upload.key());
     if (target.isEmpty()) {
-      publish(exchange, protocol, upload);
+      publish(exchange, protocol, upload, hold);
       return;
     }
-    Object rows = load(exchange, protocol, upload, target.get()).get("rows");
+    Object rows = load(exchange, protocol, upload, target.get(), hold).get("rows");
     if (rows != null) {
       exchange.header("Sluice-Rows", rows.toString());
     }
   }
 
   /** IETF: completes the upload and answers what a plain write of the same bytes answers. */
-  private void completeIetf(Exchange exchange, UploadProtocol protocol, Upload upload)
-      throws Exception {
+  private void completeIetf(
+      Exchange exchange, UploadProtocol protocol, Upload upload, UploadHold hold) throws Exception {
     Optional<UploadTarget> target = staged.staging(upload.key());
     if (target.isEmpty()) {
-      answerCompleted(exchange, upload, publish(exchange, protocol, upload));
+      answerCompleted(exchange, upload, publish(exchange, protocol, upload, hold));
       return;
     }
-    Map<String, Object> body = new LinkedHashMap<>(load(exchange, protocol, upload, target.get()));
+    Map<String, Object> body =
+        new LinkedHashMap<>(load(exchange, protocol, upload, target.get(), hold));
     body.put("upload", upload.id());
     exchange.header("Upload-Complete", "?1");
     exchange.respond(201, body);
@@ -394,9 +447,13 @@ public final class ResumableUploads {
    * failure to load, the upload is discarded too (see the class comment).
    */
   private Map<String, Object> load(
-      Exchange exchange, UploadProtocol protocol, Upload upload, UploadTarget target)
+      Exchange exchange,
+      UploadProtocol protocol,
+      Upload upload,
+      UploadTarget target,
+      UploadHold hold)
       throws Exception {
-    publish(exchange, protocol, upload);
+    publish(exchange, protocol, upload, hold);
     return staged.load(upload, target);
   }
 
@@ -406,9 +463,11 @@ public final class ResumableUploads {
   }
 
   /** Publishes the upload as its object; the answer to a refusal names the rule. */
-  private Receipt publish(Exchange exchange, UploadProtocol protocol, Upload upload)
+  private Receipt publish(
+      Exchange exchange, UploadProtocol protocol, Upload upload, UploadHold hold)
       throws IOException {
     String key = upload.key();
+    hold.requireHeld(); // a node that lost the upload to another publishes nothing
     try {
       Receipt receipt = uploads.complete(upload.id());
       context.metrics().resumableUpload("completed");

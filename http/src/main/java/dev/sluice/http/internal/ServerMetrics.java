@@ -170,16 +170,28 @@ public final class ServerMetrics implements AutoCloseable {
         .increment();
   }
 
+  /** Counts a sweep of expired uploads this node ran (a cluster runs one a period, on one node). */
+  public void uploadSweep() {
+    Counter.builder("sluice.upload.sweeps")
+        .description("Sweeps of expired resumable uploads run by this node")
+        .register(registry)
+        .increment();
+  }
+
   /**
    * Publishes the resumable uploads in progress (incomplete, as of the last sweep) and those
    * receiving bytes now.
    */
   public void resumableUploads(DoubleSupplier inProgress, DoubleSupplier appending) {
+    // strong references: the suppliers are lambdas nothing else holds, and a gauge's weak
+    // reference to a collected one reads NaN
     Gauge.builder("sluice.uploads.in.progress", inProgress, DoubleSupplier::getAsDouble)
         .description("Incomplete resumable uploads in the store, as of the last sweep")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("sluice.uploads.appending", appending, DoubleSupplier::getAsDouble)
         .description("Resumable uploads receiving bytes now")
+        .strongReference(true)
         .register(registry);
   }
 

@@ -23,8 +23,9 @@ import org.eclipse.jetty.server.Request;
  * Streams one request body into an upload at an offset through the ingestion engine, so memory
  * stays within the engine's chunks: the body limit, the request's own checksum (tus {@code
  * Upload-Checksum}, RFC 9530 {@code Content-Digest}; a mismatch discards the request's bytes), and
- * the one-writer rule (a newer request for the upload cancels this one and closes its connection;
- * what arrived is kept).
+ * the one-writer rule (a newer request for the upload, on this node or another, asks for the
+ * upload's lease, which cancels this append and closes its connection; what arrived is kept), and
+ * the lease as a fence: once it is lost, the append stops at its durable offset with a 503.
  */
 final class UploadAppender {
 
@@ -49,10 +50,18 @@ final class UploadAppender {
   /**
    * Appends the request body at {@code offset} and returns the upload's new offset.
    *
-   * @throws HttpProblem for a refused append (wrong offset 409, checksum 460 or 400, too large 413)
+   * @param hold the request's lease on the upload, held until after this returns
+   * @throws HttpProblem for a refused append (wrong offset 409, checksum 460 or 400, too large 413,
+   *     lease lost 503)
    * @throws IngestionException for a client that went away (its bytes are kept)
    */
-  long append(Exchange exchange, UploadProtocol protocol, Upload upload, long offset, long declared)
+  long append(
+      Exchange exchange,
+      UploadProtocol protocol,
+      Upload upload,
+      long offset,
+      long declared,
+      UploadHold hold)
       throws Exception {
     UploadHeaders.Checksum checksum =
         UploadHeaders.checksum(protocol.tus() ? exchange.header("Upload-Checksum") : null);
@@ -67,7 +76,11 @@ final class UploadAppender {
       append.discardOnAbort(); // an interrupted body cannot meet its checksum
     }
     if (declared == 0) {
-      return offsetOf(append.commit().details());
+      try {
+        return offsetOf(hold.guard(append).commit().details());
+      } catch (java.io.IOException e) {
+        throw hold.lost() ? UploadHold.lostProblem(upload.id()) : e;
+      }
     }
     long max = context.config().maxBodySize();
     RequestBodySource body =
@@ -91,7 +104,7 @@ final class UploadAppender {
       ingestion.through(Transforms.sha512(digests.sha512()));
     }
     ingestion
-        .to(append)
+        .to(hold.guard(append))
         .listener(new Meter())
         .listedAs(
             Direction.UPLOAD.kind(),
@@ -100,10 +113,20 @@ final class UploadAppender {
     running.incrementAndGet();
     try {
       IngestionJob job = context.start(ingestion);
-      append.onSuperseded(
+      Runnable endThisRequest = // a request past its append (publishing, answering) goes on
           () -> {
-            job.cancel(AbortReason.CANCELLED);
-            exchange.request().getConnectionMetaData().getConnection().getEndPoint().close();
+            if (job.cancel(AbortReason.CANCELLED)) {
+              exchange.request().getConnectionMetaData().getConnection().getEndPoint().close();
+            }
+          };
+      append.onSuperseded(endThisRequest);
+      hold.onStop(
+          () -> {
+            if (hold.lost()) {
+              job.cancel(AbortReason.CANCELLED); // the connection stays, to carry the 503
+            } else {
+              endThisRequest.run();
+            }
           });
       try {
         IngestionReport report = await(job);
@@ -113,7 +136,7 @@ final class UploadAppender {
         context
             .metrics()
             .ended(Direction.UPLOAD, e.reason(), e.report().bytesIn(), e.report().duration());
-        throw problemFor(protocol, upload, e);
+        throw hold.lost() ? UploadHold.lostProblem(upload.id()) : problemFor(protocol, upload, e);
       }
     } finally {
       running.decrementAndGet();
