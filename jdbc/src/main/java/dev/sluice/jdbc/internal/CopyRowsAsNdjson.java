@@ -2,6 +2,7 @@ package dev.sluice.jdbc.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sluice.records.ByteAccumulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSetMetaData;
@@ -25,8 +26,8 @@ final class CopyRowsAsNdjson {
 
   private final String[] names;
   private final JsonKind[] kinds;
-  private final PendingBytes line = new PendingBytes(8192);
-  private final PendingBytes unquoted = new PendingBytes(1024);
+  private final ByteAccumulator line = new ByteAccumulator(8192);
+  private final ByteAccumulator unquoted = new ByteAccumulator(1024);
   private final JsonGenerator json;
 
   /** For the columns {@code meta} describes. */
@@ -44,7 +45,7 @@ final class CopyRowsAsNdjson {
 
   /** The NDJSON line of one CSV row. */
   byte[] convert(byte[] row) throws IOException {
-    line.reset();
+    line.clear();
     int end = row.length - 1; // the LF
     if (end < 0 || row[end] != '\n') {
       throw malformed(row);
@@ -57,7 +58,7 @@ final class CopyRowsAsNdjson {
       }
       json.writeFieldName(names[column]);
       if (at < end && row[at] == '"') {
-        unquoted.reset();
+        unquoted.clear();
         at++;
         while (true) {
           if (at >= end) {
@@ -73,7 +74,7 @@ final class CopyRowsAsNdjson {
           }
           unquoted.write(b);
         }
-        write(column, unquoted.bytes(), 0, unquoted.size());
+        write(column, unquoted.array(), 0, unquoted.size());
       } else {
         int start = at;
         while (at < end && row[at] != ',') {
@@ -93,7 +94,7 @@ final class CopyRowsAsNdjson {
     json.writeEndObject();
     json.flush();
     line.write('\n');
-    return Arrays.copyOf(line.bytes(), line.size());
+    return Arrays.copyOf(line.array(), line.size());
   }
 
   private void write(int column, byte[] bytes, int offset, int length) throws IOException {

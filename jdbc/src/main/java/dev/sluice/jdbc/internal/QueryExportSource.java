@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.core.Source;
 import dev.sluice.jdbc.RecordFormat;
+import dev.sluice.records.ByteAccumulator;
 import dev.sluice.records.CsvEncoder;
 import dev.sluice.records.CsvFormat;
 import java.io.IOException;
@@ -38,7 +39,7 @@ public final class QueryExportSource implements Source {
   private final String[] names;
   private final JsonKind[] kinds;
   private final String[] values;
-  private final PendingBytes pending = new PendingBytes(REFILL_AT + 8192);
+  private final ByteAccumulator pending = new ByteAccumulator(REFILL_AT + 8192);
   private final CsvEncoder csv = new CsvEncoder(CsvFormat.rfc4180(), "");
   private final JsonGenerator json;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -88,13 +89,13 @@ public final class QueryExportSource implements Source {
       refill();
     }
     int n = Math.min(into.remaining(), pending.size() - position);
-    into.put(pending.bytes(), position, n);
+    into.put(pending.array(), position, n);
     position += n;
     return n;
   }
 
   private void refill() throws IOException {
-    pending.reset();
+    pending.clear();
     position = 0;
     try {
       while (pending.size() < REFILL_AT) {

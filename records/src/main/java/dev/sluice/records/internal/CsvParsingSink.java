@@ -2,6 +2,7 @@ package dev.sluice.records.internal;
 
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
+import dev.sluice.records.ByteAccumulator;
 import dev.sluice.records.CsvFormat;
 import dev.sluice.records.RecordLimits;
 import dev.sluice.records.Row;

@@ -1,6 +1,7 @@
 package dev.sluice.records.internal;
 
 import dev.sluice.core.LimitExceededException;
+import dev.sluice.records.ByteAccumulator;
 import dev.sluice.records.RecordLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.sluice.records.internal;
+package dev.sluice.records;
 
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A growable byte array for at most one record plus one chunk: the callers bound what they append
- * (the record limits), so it never holds a whole stream.
+ * A growable byte array for records on their way: the framing of pushed chunks (at most one record
+ * plus one chunk, bounded by the record limits) and the exporters' encoded rows waiting to be read.
+ * The caller bounds what it appends, so it never holds a whole stream. Unsynchronized, unlike
+ * {@code ByteArrayOutputStream}: one thread fills and drains it.
  */
 public final class ByteAccumulator extends OutputStream {
 
