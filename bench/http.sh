@@ -214,6 +214,9 @@ for round in $(seq "$rounds"); do
     bps=$(curl -sS -o /dev/null -w '%{speed_upload}' -F "f=@$work/files/$big.bin" "http://127.0.0.1:$sp/objects?prefix=mp/")
     measure_end "POST $big multipart/form-data" sluice "$(mibs "$bps")"
   fi
+  # untimed: the uploads above emptied the page cache, so every server's files are read back in
+  # before the downloads (else a GET measured the disk for whichever server's files were cold)
+  puts && cat "$work/sluice-data/b/"*.bin "$work/node/"*.bin "$work/files/"*.bin > /dev/null 2>&1
   for s in $order; do
     for f in "$med.bin" "$big.bin"; do
       measure_start $s

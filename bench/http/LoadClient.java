@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The load generator of bench/http.sh for many concurrent downloads: N virtual threads, each a
  * blocking socket reading one response to its end (so the client holds no more than a socket
- * buffer and a small array per download). Prints one line: ok, failed, wall seconds, per-download
- * seconds p50/max, total MiB.
+ * buffer and a small array per download). A download answered {@code 503} waits its {@code
+ * Retry-After} and asks again, as a well-behaved client does (the server refuses what it cannot
+ * admit rather than queue it). Prints one line: ok, failed, retried (503s waited out), wall seconds,
+ * per-download seconds p50/max (from the first attempt), total MiB.
  *
  * <p>Usage: java LoadClient.java PORT PATH N EXPECTED_BYTES
  */
@@ -26,6 +28,7 @@ public class LoadClient {
     List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
     AtomicLong bytes = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    AtomicLong retried = new AtomicLong();
     long start = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -35,14 +38,18 @@ public class LoadClient {
                   () -> {
                     long t0 = System.nanoTime();
                     try {
-                      long got = download(port, path);
+                      long got;
+                      while ((got = download(port, path)) < 0) {
+                        retried.incrementAndGet();
+                        Thread.sleep(-got * 1000);
+                      }
                       bytes.addAndGet(got);
                       if (got != expected) {
                         failed.incrementAndGet();
                       } else {
                         nanos.add(System.nanoTime() - t0);
                       }
-                    } catch (IOException e) {
+                    } catch (IOException | InterruptedException e) {
                       failed.incrementAndGet();
                     }
                   }));
@@ -56,11 +63,14 @@ public class LoadClient {
     double p50 = sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2) / 1e9;
     double max = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e9;
     System.out.printf(
-        "ok=%d failed=%d wall_s=%.1f p50_s=%.1f max_s=%.1f mib=%.0f%n",
-        sorted.size(), failed.get(), wall, p50, max, bytes.get() / 1048576.0);
+        "ok=%d failed=%d retried=%d wall_s=%.1f p50_s=%.1f max_s=%.1f mib=%.0f%n",
+        sorted.size(), failed.get(), retried.get(), wall, p50, max, bytes.get() / 1048576.0);
   }
 
-  /** GETs {@code path} with Connection: close; returns the body bytes read. */
+  /**
+   * GETs {@code path} with Connection: close; returns the body bytes read, or minus the seconds of
+   * {@code Retry-After} when the answer is {@code 503}.
+   */
   static long download(int port, String path) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(120_000);
@@ -74,18 +84,25 @@ public class LoadClient {
       int matched = 0;
       long body = 0;
       boolean inBody = false;
+      StringBuilder head = new StringBuilder();
       int n;
       while ((n = in.read(buffer)) > 0) {
         int i = 0;
         if (!inBody) {
           for (; i < n && matched < 4; i++) {
             char c = (char) buffer[i];
+            head.append(c);
             matched = (c == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (c == '\r' ? 1 : 0);
           }
           if (matched < 4) {
             continue;
           }
           inBody = true;
+          if (head.toString().startsWith("HTTP/1.1 503")) {
+            java.util.regex.Matcher retry =
+                java.util.regex.Pattern.compile("(?i)\r\nRetry-After: *(\\d+)").matcher(head);
+            return retry.find() ? -Math.max(1, Long.parseLong(retry.group(1))) : -1;
+          }
         }
         body += n - i;
       }
