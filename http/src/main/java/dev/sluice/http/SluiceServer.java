@@ -128,7 +128,6 @@ public final class SluiceServer implements AutoCloseable {
             MemoryBudget.of(config.effectiveMemoryBudget()),
             config.maxTransfers(),
             config.effectiveMaxOpenFiles(),
-            config.maxConnections(),
             config.admissionWait());
     metrics.admission(admission);
     ServerContext context =

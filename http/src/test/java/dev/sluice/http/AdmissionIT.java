@@ -172,11 +172,14 @@ class AdmissionIT {
 
   @Test
   void downloadsThatNeverReadCannotTakeTheConnectionsUploadsNeed() throws Exception {
-    // zero-copy downloads hold no memory, so the budget does not stop clients that never read:
-    // without a share per direction, 8 of them would hold all 8 connections until the idle
-    // timeout while the upload waited unanswered in the accept queue
+    // zero-copy downloads allocate no memory; were they not counted against the budget, 64 clients
+    // that never read would hold all 64 connections until the idle timeout while the upload waited
+    // unanswered in the accept queue. Counted at 64 KiB, a 4 MiB budget (3/4 of it for one
+    // direction) admits 48 of them, and keeps the 1 MiB an upload takes.
     try (TestServer server =
-        TestServer.start(b -> b.maxConnections(8).admissionWait(Duration.ofMillis(200)))) {
+        TestServer.start(
+            b ->
+                b.maxConnections(64).memoryBudget(4 << 20).admissionWait(Duration.ofMillis(200)))) {
       byte[] big = bytes(32 << 20, 11);
       Ingestion.from(Sources.from(new ByteArrayInputStream(big)))
           .to(server.store.create("ad/big.bin", new BlobSpec(null, true, null)))
@@ -184,7 +187,7 @@ class AdmissionIT {
       java.util.List<java.net.Socket> readers = new java.util.ArrayList<>();
       java.util.List<String> heads = new java.util.ArrayList<>();
       try {
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 64; i++) {
           java.net.Socket reader = new java.net.Socket();
           reader.setReceiveBufferSize(4096);
           reader.connect(new java.net.InetSocketAddress("127.0.0.1", server.server.port()));
@@ -194,10 +197,10 @@ class AdmissionIT {
               reader.getOutputStream(), "GET /objects/ad/big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
           heads.add(TestServer.readHead(reader.getInputStream())); // then never reads the body
         }
-        assertThat(heads).filteredOn(h -> h.startsWith("HTTP/1.1 200")).hasSize(6);
+        assertThat(heads).filteredOn(h -> h.startsWith("HTTP/1.1 200")).hasSize(48);
         assertThat(heads)
             .filteredOn(h -> h.startsWith("HTTP/1.1 503"))
-            .hasSize(2)
+            .hasSize(16)
             .allSatisfy(h -> assertThat(h).contains("Retry-After: 1"));
 
         HttpClient http11 =

@@ -21,16 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * memory again and never fails for want of it.
  *
  * <p>Uploads reserve the ingestion engine's window ({@code chunkSize × window}); downloads their
- * one buffer, and a zero-copy download (see {@link Sendfile}) none: it still takes its transfer and
- * file slots. The limits are counted per transfer: a transfer holds one store file (or stream) at a
- * time besides its connection.
- *
- * <p>Neither direction may hold more than {@value #DIRECTION_SHARE} of the memory budget, nor of
- * the transfer slots that connections can fill (the smaller of {@code --max-transfers} and {@code
- * --max-connections}): clients that never read their downloads (a zero-copy download holds no
- * memory, so the budget does not stop them) hold their connections until the idle timeout, and
- * without the share they would fill every connection while uploads waited unanswered in the
- * kernel's accept queue.
+ * one buffer, and a zero-copy download (see {@link Sendfile}) {@link Sendfile#ADMITTED_AS}, though
+ * it allocates nothing: the budget is also what bounds how many downloads hold connections. The
+ * limits are counted per transfer: a transfer holds one store file (or stream) at a time besides
+ * its connection.
  */
 public final class Admission {
 
@@ -47,7 +41,7 @@ public final class Admission {
    */
   static final int MAX_WAITING = 64;
 
-  /** The share of the memory budget, and of the transfer slots, one direction may hold. */
+  /** The share of the memory budget one direction may hold. */
   static final double DIRECTION_SHARE = 0.75;
 
   private static final ThreadLocal<Ticket> CURRENT = new ThreadLocal<>();
@@ -58,8 +52,6 @@ public final class Admission {
   private final Semaphore transfers;
   private final Semaphore files;
   private final Map<Direction, Semaphore> shares; // KiB of the budget each direction may hold
-  private final Map<Direction, Semaphore> slots; // transfers each direction may run
-  private final int directionSlots;
   private final Duration wait;
   private final Map<Direction, AtomicInteger> queues =
       Map.of(Direction.UPLOAD, new AtomicInteger(), Direction.DOWNLOAD, new AtomicInteger());
@@ -74,11 +66,9 @@ public final class Admission {
    * @param memory the budget every transfer's buffers come from
    * @param maxTransfers the most transfers running at once
    * @param maxOpenFiles the most store files transfers hold open at once
-   * @param maxConnections the most client connections open at once
    * @param wait how long a request may wait to be admitted before it is refused
    */
-  public Admission(
-      MemoryBudget memory, int maxTransfers, int maxOpenFiles, int maxConnections, Duration wait) {
+  public Admission(MemoryBudget memory, int maxTransfers, int maxOpenFiles, Duration wait) {
     this.memory = memory;
     this.maxTransfers = maxTransfers;
     this.maxOpenFiles = maxOpenFiles;
@@ -90,12 +80,6 @@ public final class Admission {
         Map.of(
             Direction.UPLOAD, new Semaphore(share, true),
             Direction.DOWNLOAD, new Semaphore(share, true));
-    this.directionSlots =
-        Math.max(1, (int) (Math.min(maxTransfers, maxConnections) * DIRECTION_SHARE));
-    this.slots =
-        Map.of(
-            Direction.UPLOAD, new Semaphore(directionSlots, true),
-            Direction.DOWNLOAD, new Semaphore(directionSlots, true));
     this.wait = wait;
   }
 
@@ -110,7 +94,7 @@ public final class Admission {
     return switch (exchange.method()) {
       case "PUT", "POST", "PATCH" ->
           admit(Direction.UPLOAD, exchange.method() + " " + exchange.path(), UPLOAD_BYTES);
-      default -> new Ticket(null, null, 0, null);
+      default -> new Ticket(null, null, 0);
     };
   }
 
@@ -133,7 +117,6 @@ public final class Admission {
               + "s are already waiting to be admitted");
     }
     boolean transfer = false;
-    boolean slot = false;
     boolean file = false;
     Semaphore share = shares.get(direction);
     int kib = (int) Math.min(Integer.MAX_VALUE, (bytes + 1023) >> 10);
@@ -142,16 +125,6 @@ public final class Admission {
       transfer = transfers.tryAcquire(left(deadline), TimeUnit.NANOSECONDS);
       if (!transfer) {
         throw busy("transfers", what, maxTransfers + " concurrent transfers are running");
-      }
-      slot = slots.get(direction).tryAcquire(left(deadline), TimeUnit.NANOSECONDS);
-      if (!slot) {
-        throw busy(
-            "transfers",
-            what,
-            directionSlots
-                + " "
-                + direction.name().toLowerCase(java.util.Locale.ROOT)
-                + "s are running, the most one direction may hold");
       }
       file = files.tryAcquire(left(deadline), TimeUnit.NANOSECONDS);
       if (!file) {
@@ -173,9 +146,8 @@ public final class Admission {
                 + direction.name().toLowerCase(java.util.Locale.ROOT)
                 + ")");
       }
-      Ticket ticket = new Ticket(reserved, share, kib, slots.get(direction));
+      Ticket ticket = new Ticket(reserved, share, kib);
       transfer = false;
-      slot = false;
       file = false;
       shared = false;
       return ticket;
@@ -189,9 +161,6 @@ public final class Admission {
       }
       if (file) {
         files.release();
-      }
-      if (slot) {
-        slots.get(direction).release();
       }
       if (transfer) {
         transfers.release();
@@ -257,15 +226,13 @@ public final class Admission {
     private final MemoryBudget.Reservation reservation;
     private final Semaphore share;
     private final int kib;
-    private final Semaphore slot;
     private boolean held;
     private final Ticket outer;
 
-    private Ticket(MemoryBudget.Reservation reservation, Semaphore share, int kib, Semaphore slot) {
+    private Ticket(MemoryBudget.Reservation reservation, Semaphore share, int kib) {
       this.reservation = reservation;
       this.share = share;
       this.kib = kib;
-      this.slot = slot;
       this.held = reservation != null;
       this.outer = CURRENT.get();
       if (held) {
@@ -311,7 +278,6 @@ public final class Admission {
       reservation.close();
       share.release(kib);
       files.release();
-      slot.release();
       transfers.release();
     }
   }

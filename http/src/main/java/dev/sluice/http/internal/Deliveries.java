@@ -109,9 +109,9 @@ public final class Deliveries {
       exchange.finish();
       return;
     }
-    // sendfile holds no buffer: such a download reserves no memory
+    // sendfile holds no buffer, but the budget still bounds how many run (Sendfile.ADMITTED_AS)
     SocketChannelEndPoint sendfile = Sendfile.endPointFor(exchange, blob, plan, gzip, pace);
-    long memory = sendfile == null ? pace.chunkSize() : 0;
+    long memory = sendfile == null ? pace.chunkSize() : Sendfile.ADMITTED_AS;
     // admitted before any header is set: a refusal is a clean 503, not a half-made 200
     try (Admission.Ticket ticket =
             context.admission().admit(Direction.DOWNLOAD, "GET /objects/" + key, memory);

@@ -25,7 +25,7 @@ import org.eclipse.jetty.util.Callback;
 /**
  * A download body the kernel sends from the store's file straight into the connection's socket
  * ({@link FileChannel#transferTo}, {@code sendfile} on Linux): the server copies no byte of it and
- * holds no payload buffer, so the download reserves no memory from the admission budget.
+ * holds no payload buffer; admission still counts it at {@link #ADMITTED_AS}.
  *
  * <p>Taken for a {@code GET} of a file-store object over cleartext HTTP/1.x whose answer is the
  * whole object or one range, sent as stored and unthrottled; a multipart range answer, gzip, a rate
@@ -60,6 +60,16 @@ final class Sendfile implements Deliveries.Body {
 
   /** The most one {@code transferTo} call sends (nginx's {@code sendfile_max_chunk}, 2 MiB). */
   static final int MAX_CHUNK = 2 * 1024 * 1024;
+
+  /**
+   * What admission counts against the memory budget for one download by sendfile. It holds no
+   * buffer of its own, but it keeps its socket's send queue full of page-cache pages the kernel
+   * cannot drop, and without a charge the budget would not bound it at all: 1,100 clients that
+   * never read (issue 12's abuse run) were all admitted, held every connection until the idle
+   * timeout, and left uploads unanswered in the accept queue. A quarter of a buffered download's
+   * 256 KiB, so four times as many run at once within the same budget.
+   */
+  static final long ADMITTED_AS = 64 * 1024;
 
   private final Exchange exchange;
   private final FileBlob blob;
