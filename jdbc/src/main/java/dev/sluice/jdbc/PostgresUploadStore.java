@@ -136,10 +136,7 @@ public final class PostgresUploadStore implements UploadStore {
 
   @Override
   public Optional<Upload> settle(String id) throws IOException {
-    if (!Upload.isId(id)) {
-      return Optional.empty();
-    }
-    return appends.exclusive(id, () -> find(id));
+    return appends.settle(id, () -> find(id));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.sluice.redis;
 
 import dev.sluice.core.Receipt;
 import dev.sluice.core.upload.AppendLifecycle;
+import dev.sluice.core.upload.FilledBlock;
 import dev.sluice.core.upload.TrackedAppend;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,11 +18,10 @@ final class RedisUploadAppend implements TrackedAppend {
   private final RedisUploadStore store;
   private final AppendLifecycle lifecycle;
   private final RedisUploadStore.State state;
-  private final byte[] chunk;
+  private final FilledBlock chunk;
   private final byte[] partial; // the last chunk as it was, to roll back to; null if none
   private final MessageDigest digest;
   private long index; // the chunk being filled
-  private int filled;
   private long written; // chunks counted in Redis, at most
   private long position;
 
@@ -36,10 +36,9 @@ final class RedisUploadAppend implements TrackedAppend {
     this.store = store;
     this.lifecycle = lifecycle;
     this.state = state;
-    this.chunk = chunk;
+    this.chunk = new FilledBlock(chunk, partial == null ? 0 : partial.length, digest);
     this.partial = partial;
     this.index = index;
-    this.filled = partial == null ? 0 : partial.length;
     this.written = state.chunks();
     this.digest = digest;
     this.position = lifecycle.start();
@@ -57,25 +56,22 @@ final class RedisUploadAppend implements TrackedAppend {
   @Override
   public void write(ByteBuffer bytes) throws IOException {
     lifecycle.requireWritable(bytes.remaining(), position);
-    while (bytes.hasRemaining()) {
-      if (filled == chunk.length) {
-        flush();
-        index++;
-        filled = 0;
-      }
-      int n = Math.min(bytes.remaining(), chunk.length - filled);
-      bytes.get(chunk, filled, n);
-      if (digest != null) {
-        digest.update(chunk, filled, n);
-      }
-      filled += n;
-      position += n;
+    int before = bytes.remaining();
+    try {
+      chunk.fill(
+          bytes,
+          (full, length) -> {
+            flush(full, length);
+            index++;
+          });
+    } finally {
+      position += before - bytes.remaining(); // what was copied in, even if a flush failed
     }
   }
 
-  private void flush() throws IOException {
+  private void flush(byte[] bytes, int length) throws IOException {
     written = Math.max(written, index + 1); // counted first: a failed write may have landed
-    store.writeChunk(state.upload(), index, chunk, filled);
+    store.writeChunk(state.upload(), index, bytes, length);
   }
 
   @Override
@@ -92,8 +88,8 @@ final class RedisUploadAppend implements TrackedAppend {
 
   private void keep() throws IOException {
     lifecycle.stopWrites();
-    if (position > lifecycle.start() && filled > 0) {
-      flush();
+    if (position > lifecycle.start() && chunk.filled() > 0) {
+      flush(chunk.block(), chunk.filled());
     }
     lifecycle.end(position, digest, false);
   }

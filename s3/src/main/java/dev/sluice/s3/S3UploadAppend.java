@@ -2,6 +2,7 @@ package dev.sluice.s3;
 
 import dev.sluice.core.Receipt;
 import dev.sluice.core.upload.AppendLifecycle;
+import dev.sluice.core.upload.FilledBlock;
 import dev.sluice.core.upload.TrackedAppend;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,9 +18,8 @@ final class S3UploadAppend implements TrackedAppend {
   private final S3UploadStore store;
   private final AppendLifecycle lifecycle;
   private final S3UploadStore.State state;
-  private final byte[] part;
+  private final FilledBlock part;
   private final MessageDigest digest; // null: completion reads the object back
-  private int buffered;
   private int parts;
   private long position;
 
@@ -33,8 +33,7 @@ final class S3UploadAppend implements TrackedAppend {
     this.store = store;
     this.lifecycle = lifecycle;
     this.state = state;
-    this.part = part;
-    this.buffered = buffered;
+    this.part = new FilledBlock(part, buffered, digest);
     this.digest = digest;
     this.parts = state.parts();
     this.position = lifecycle.start();
@@ -52,19 +51,16 @@ final class S3UploadAppend implements TrackedAppend {
   @Override
   public void write(ByteBuffer chunk) throws IOException {
     lifecycle.requireWritable(chunk.remaining(), position);
-    while (chunk.hasRemaining()) {
-      if (buffered == part.length) {
-        store.uploadPart(state, parts + 1, part, buffered); // on failure the bytes stay buffered
-        parts++;
-        buffered = 0;
-      }
-      int n = Math.min(chunk.remaining(), part.length - buffered);
-      chunk.get(part, buffered, n);
-      if (digest != null) {
-        digest.update(part, buffered, n);
-      }
-      buffered += n;
-      position += n;
+    int before = chunk.remaining();
+    try {
+      part.fill(
+          chunk,
+          (full, length) -> {
+            store.uploadPart(state, parts + 1, full, length); // on failure the bytes stay buffered
+            parts++;
+          });
+    } finally {
+      position += before - chunk.remaining(); // what was copied in, even if an upload failed
     }
   }
 
@@ -82,11 +78,11 @@ final class S3UploadAppend implements TrackedAppend {
 
   private void keep() throws IOException {
     lifecycle.stopWrites();
-    if (parts == state.parts() && buffered == state.tail()) {
+    if (parts == state.parts() && part.filled() == state.tail()) {
       lifecycle.end(position, digest, false); // nothing new: the old tail stands
       return;
     }
-    store.writeTail(state, parts, part, buffered);
+    store.writeTail(state, parts, part.block(), part.filled());
     lifecycle.end(position, digest, false);
   }
 

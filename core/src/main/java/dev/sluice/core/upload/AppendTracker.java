@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -59,6 +60,14 @@ public final class AppendTracker {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * {@link UploadStore#settle} for every store: empty for an id no upload can have, else {@code
+   * find} run under {@code id}'s lock once its append in progress (if any) has ended.
+   */
+  public Optional<Upload> settle(String id, Step<Optional<Upload>> find) throws IOException {
+    return Upload.isId(id) ? exclusive(id, find) : Optional.empty();
   }
 
   /**
