@@ -2,17 +2,16 @@ package dev.sluice.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.core.testing.Commands;
 import dev.sluice.core.testing.DroppingProxy;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +44,7 @@ class TusJsClientIT {
   @BeforeAll
   static void prepare() throws Exception {
     if (!Files.isDirectory(NODE_DIR.resolve("node_modules").resolve("tus-js-client"))) {
-      run(List.of("npm", "ci"), 300);
+      Commands.run(NODE_DIR, List.of("npm", "ci"), 300);
     }
     source = files.resolve("source.bin");
     MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
@@ -82,7 +81,8 @@ class TusJsClientIT {
     try (DroppingProxy proxy = new DroppingProxy(server.server.port(), cuts)) {
       String key = "tus-js/" + protocol + ".bin";
       String output =
-          run(
+          Commands.run(
+              NODE_DIR,
               List.of(
                   "node",
                   "upload.cjs",
@@ -125,7 +125,8 @@ class TusJsClientIT {
                 b -> b.route("/tables/", new TablesHandler(database)));
         DroppingProxy proxy = new DroppingProxy(tables.server.port(), size / 3, 2 * size / 3)) {
       String output =
-          run(
+          Commands.run(
+              NODE_DIR,
               List.of(
                   "node",
                   "upload.cjs",
@@ -156,21 +157,5 @@ class TusJsClientIT {
     try (Stream<Path> staged = Files.list(server.store.root().resolve(".sluice-uploads"))) {
       return staged.filter(f -> f.getFileName().toString().endsWith(".data")).count();
     }
-  }
-
-  /** Runs {@code command} in the node folder and returns its output; fails unless it exits 0. */
-  private static String run(List<String> command, int timeoutSeconds) throws Exception {
-    Process process =
-        new ProcessBuilder(command).directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
-    byte[] out = process.getInputStream().readAllBytes();
-    boolean ended = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-    String output = new String(out, StandardCharsets.UTF_8).strip();
-    if (!ended) {
-      process.destroyForcibly();
-    }
-    assertThat(ended && process.exitValue() == 0)
-        .as("%s exited %s: %s", command, ended ? process.exitValue() : "(timed out)", output)
-        .isTrue();
-    return output;
   }
 }

@@ -2,13 +2,13 @@ package dev.sluice.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.core.testing.Commands;
 import dev.sluice.core.testing.DroppingProxy;
 import dev.sluice.http.ServerConfig;
 import dev.sluice.http.SluiceServer;
 import dev.sluice.s3.testing.S3ProxyExtension;
 import dev.sluice.s3.testing.S3ProxyExtension.S3;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +62,7 @@ class TusJsClientS3IT {
   @ValueSource(strings = {"tus-v1", "ietf-draft-05"})
   void uploadsThroughDroppedConnectionsIntoS3(String protocol) throws Exception {
     if (!Files.isDirectory(NODE_DIR.resolve("node_modules").resolve("tus-js-client"))) {
-      run(List.of("npm", "ci"), 300);
+      Commands.run(NODE_DIR, List.of("npm", "ci"), 300);
     }
     Path source = files.resolve("source.bin");
     byte[] data = new byte[SIZE];
@@ -74,7 +73,8 @@ class TusJsClientS3IT {
     String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     try (DroppingProxy proxy = new DroppingProxy(server.port(), 7L * MIB, 15L * MIB + 777)) {
       String output =
-          run(
+          Commands.run(
+              NODE_DIR,
               List.of(
                   "node",
                   "upload.cjs",
@@ -94,20 +94,5 @@ class TusJsClientS3IT {
     assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
     assertThat(client.listObjectsV2(b -> b.bucket(bucket).prefix("up/.sluice-uploads/")).contents())
         .allMatch(o -> o.key().endsWith(".upload"));
-  }
-
-  private static String run(List<String> command, int timeoutSeconds) throws Exception {
-    Process process =
-        new ProcessBuilder(command).directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
-    byte[] out = process.getInputStream().readAllBytes();
-    boolean ended = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-    String output = new String(out, StandardCharsets.UTF_8).strip();
-    if (!ended) {
-      process.destroyForcibly();
-    }
-    assertThat(ended && process.exitValue() == 0)
-        .as("%s exited %s: %s", command, ended ? process.exitValue() : "(timed out)", output)
-        .isTrue();
-    return output;
   }
 }
