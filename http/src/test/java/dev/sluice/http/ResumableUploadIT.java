@@ -419,23 +419,32 @@ class ResumableUploadIT {
     assertThat(server.get("/objects/ietf/one.bin").body()).isEqualTo(data);
   }
 
+  /**
+   * A raw connection that has sent a tus {@code PATCH} for all of {@code data} from offset 0 but
+   * only its first {@code sent} bytes, once the server has received them; the request stays open.
+   */
+  private Socket stalledTusPatch(String upload, byte[] data, int sent) throws Exception {
+    Socket stalled = server.socket();
+    OutputStream out = stalled.getOutputStream();
+    TestServer.write(
+        out,
+        "PATCH "
+            + upload
+            + " HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+            + "Content-Type: application/offset+octet-stream\r\nContent-Length: "
+            + data.length
+            + "\r\n\r\n");
+    out.write(data, 0, sent);
+    out.flush();
+    eventually(() -> assertThat(server.metric("sluice_received_bytes_total")).isEqualTo(sent));
+    return stalled;
+  }
+
   @Test
   void aNewAppendEndsTheOneStillRunningAtItsDurableOffset() throws Exception {
     byte[] data = TestServer.bytes(100_000, 6);
     String upload = tusCreate("race.bin", data.length);
-    try (Socket stalled = server.socket()) {
-      OutputStream out = stalled.getOutputStream();
-      TestServer.write(
-          out,
-          "PATCH "
-              + upload
-              + " HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
-              + "Content-Type: application/offset+octet-stream\r\nContent-Length: "
-              + data.length
-              + "\r\n\r\n");
-      out.write(data, 0, 30_000);
-      out.flush();
-      eventually(() -> assertThat(server.metric("sluice_received_bytes_total")).isEqualTo(30_000));
+    try (Socket stalled = stalledTusPatch(upload, data, 30_000)) {
       // the first request still holds its connection open; a HEAD ends it at what it wrote
       HttpResponse<String> head = send("HEAD", upload, null, "Tus-Resumable", "1.0.0");
       assertThat(head.headers().firstValue("Upload-Offset")).contains("30000");
@@ -523,19 +532,7 @@ class ResumableUploadIT {
   void aSecondPatchEndsTheFirstAndIsHeldToItsDurableOffset() throws Exception {
     byte[] data = TestServer.bytes(100_000, 8);
     String upload = tusCreate("race2.bin", data.length);
-    try (Socket stalled = server.socket()) {
-      OutputStream out = stalled.getOutputStream();
-      TestServer.write(
-          out,
-          "PATCH "
-              + upload
-              + " HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
-              + "Content-Type: application/offset+octet-stream\r\nContent-Length: "
-              + data.length
-              + "\r\n\r\n");
-      out.write(data, 0, 40_000);
-      out.flush();
-      eventually(() -> assertThat(server.metric("sluice_received_bytes_total")).isEqualTo(40_000));
+    try (Socket stalled = stalledTusPatch(upload, data, 40_000)) {
       // a client that thinks the first request failed starts again from 0: told where it is
       HttpResponse<String> again = tusPatch(upload, 0, data);
       assertThat(again.statusCode()).isEqualTo(409);
