@@ -15,7 +15,6 @@ import dev.sluice.core.upload.UploadAppend;
 import dev.sluice.core.upload.UploadException;
 import dev.sluice.core.upload.UploadStore;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Request;
 
@@ -129,7 +128,7 @@ final class UploadAppender {
             }
           });
       try {
-        IngestionReport report = await(job);
+        IngestionReport report = Uploads.await(job);
         context.metrics().ended(Direction.UPLOAD, null, report.bytesIn(), report.duration());
         return offsetOf(report.receipt().details());
       } catch (IngestionException e) {
@@ -145,21 +144,6 @@ final class UploadAppender {
 
   private static long offsetOf(Map<String, String> details) {
     return Long.parseLong(details.get("offset"));
-  }
-
-  private static IngestionReport await(IngestionJob job) throws Exception {
-    try {
-      return job.get();
-    } catch (InterruptedException e) {
-      job.cancel(AbortReason.CANCELLED);
-      Thread.currentThread().interrupt();
-      throw e;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      throw e;
-    }
   }
 
   /** The answer for an append that ended early; a disconnect is rethrown (nobody listens). */

@@ -201,7 +201,11 @@ public final class Uploads {
         || reason == AbortReason.CANCELLED;
   }
 
-  private static IngestionReport await(IngestionJob job) throws Exception {
+  /**
+   * The report of an upload's ingestion, run on another thread: an interrupt cancels it, and its
+   * failure is thrown as the exception it was.
+   */
+  static IngestionReport await(IngestionJob job) throws Exception {
     try {
       return job.get();
     } catch (InterruptedException e) {
