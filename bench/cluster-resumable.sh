@@ -78,25 +78,10 @@ case "$store" in
     location="jdbc:postgresql://127.0.0.1:5432/test?user=postgres"
     orphans_before=$(orphans 2>/dev/null || echo 0) ;;
   s3)
-    s3port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    mkdir -p "$work/s3/bench"
-    cat >"$work/s3proxy.properties" <<PROPS
-s3proxy.endpoint=http://127.0.0.1:$s3port
-s3proxy.authorization=aws-v2-or-v4
-s3proxy.identity=bench
-s3proxy.credential=bench-secret
-jclouds.provider=filesystem
-jclouds.filesystem.basedir=$work/s3
-jclouds.identity=bench
-jclouds.credential=bench-secret
-PROPS
-    ./mvnw -B -q -pl s3 -am process-test-resources -Dspotless.apply.skip=true >/dev/null
-    "$JAVA_HOME/bin/java" -Xmx512m -jar s3/target/s3proxy/s3proxy.jar \
-      --properties "$work/s3proxy.properties" >"$work/s3proxy.log" 2>&1 &
-    s3proxy=$!
-    for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$s3port/" && break; sleep 0.2; done
-    export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1
-    export AWS_ENDPOINT_URL="http://127.0.0.1:$s3port"
+    . bench/lib/s3proxy.sh
+    mkdir -p "$work/s3"
+    s3proxy_start "$work/s3" 512m
+    s3proxy=$S3PROXY_PID
     location="s3://bench/objects" ;;
 esac
 

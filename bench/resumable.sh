@@ -200,26 +200,13 @@ fi
 if wants drops; then
   want=$(sha256sum "$work/files/$largest_size.bin" | cut -c1-64)
   cuts=("$((largest / 4))" "$((largest / 2))" "$((3 * largest / 4))")
-  s3port=$(free_port)
-  mkdir -p "$work/s3/bench"
-  cat > "$work/s3proxy.properties" << PROPS
-s3proxy.endpoint=http://127.0.0.1:$s3port
-s3proxy.authorization=aws-v2-or-v4
-s3proxy.identity=bench
-s3proxy.credential=bench-secret
-jclouds.provider=filesystem
-jclouds.filesystem.basedir=$work/s3
-jclouds.identity=bench
-jclouds.credential=bench-secret
-PROPS
-  "$JAVA_HOME/bin/java" -Xmx1g -jar s3/target/s3proxy/s3proxy.jar \
-    --properties "$work/s3proxy.properties" > "$work/s3proxy.log" 2>&1 &
-  pids+=("$!")
-  for _ in $(seq 150); do curl -s -o /dev/null "http://127.0.0.1:$s3port/" && break; sleep 0.2; done
+  . bench/lib/s3proxy.sh
+  mkdir -p "$work/s3"
+  s3proxy_start "$work/s3"
+  pids+=("$S3PROXY_PID")
+  s3port=$S3PROXY_PORT
   s3sp=$(free_port)
-  AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1 \
-    AWS_ENDPOINT_URL="http://127.0.0.1:$s3port" \
-    ./sluice serve --port "$s3sp" --store s3://bench/up --max-body "$((largest + 1))" \
+  ./sluice serve --port "$s3sp" --store s3://bench/up --max-body "$((largest + 1))" \
     > "$work/sluice-s3.log" 2>&1 &
   s3_pid=$!
   pids+=("$s3_pid")
@@ -245,7 +232,7 @@ PROPS
   left=$(find "$work/sluice-data" -path '*.sluice-uploads*' -name '*.data' | wc -l)
   [ "$left" = 0 ] || { echo "resumable: $left staging files left in the file store" >&2; exit 1; }
   echo "  file store: no staging data left"
-  left=$(find "$work/s3/bench" -path '*.sluice-uploads*' -name '*.tail.*' | wc -l)
+  left=$(find "$work/s3/store/bench" -path '*.sluice-uploads*' -name '*.tail.*' | wc -l)
   [ "$left" = 0 ] || { echo "resumable: $left tail objects left in S3" >&2; exit 1; }
   # ListMultipartUploads, signed by curl: "uploads=" and the empty body's hash spelled out, as curl
   # 7.88 signs neither the way s3proxy checks them

@@ -25,32 +25,12 @@ flags=(-XX:+UseSerialGC -Xmx48m -Xss512k) # the baselines' JVM
 
 work=$(mktemp -d)
 trap 'kill "$proxy" 2>/dev/null || true; rm -rf "$work"' EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$work/store/bench"
-cat > "$work/s3proxy.properties" <<PROPS
-s3proxy.endpoint=http://127.0.0.1:$port
-s3proxy.authorization=aws-v2-or-v4
-s3proxy.identity=bench
-s3proxy.credential=bench-secret
-jclouds.provider=${S3PROXY_PROVIDER:-filesystem}
-jclouds.filesystem.basedir=$work/store
-jclouds.identity=bench
-jclouds.credential=bench-secret
-PROPS
+. bench/lib/s3proxy.sh
 proxy_heap=1g
 [ "${S3PROXY_PROVIDER:-filesystem}" = transient ] && proxy_heap=6g
-./mvnw -B -q -pl s3 -am process-test-resources -Dspotless.apply.skip=true >/dev/null
-"$java" "-Xmx$proxy_heap" -jar s3/target/s3proxy/s3proxy.jar --properties "$work/s3proxy.properties" \
-  >"$work/s3proxy.log" 2>&1 &
-proxy=$!
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-  sleep 0.2
-done
-curl -s -o /dev/null "http://127.0.0.1:$port/" || { cat "$work/s3proxy.log"; exit 1; }
-
-export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+s3proxy_start "$work" "$proxy_heap"
+proxy=$S3PROXY_PID
+port=$S3PROXY_PORT
 file="$work/data.bin"
 head -c "$((size_mib << 20))" /dev/urandom >"$file"
 cat "$file" >/dev/null # page cache warm for every run
