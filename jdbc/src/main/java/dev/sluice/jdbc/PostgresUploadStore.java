@@ -231,10 +231,7 @@ public final class PostgresUploadStore implements UploadStore {
 
   @Override
   public boolean cancel(String id) throws IOException {
-    if (!Upload.isId(id)) {
-      return false;
-    }
-    return appends.exclusive(id, () -> discard(id));
+    return appends.cancel(id, () -> discard(id));
   }
 
   /** Deletes the upload's row, and its object unless a blob row now points at it. */

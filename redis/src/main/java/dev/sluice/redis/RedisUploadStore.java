@@ -295,10 +295,7 @@ public final class RedisUploadStore implements UploadStore {
 
   @Override
   public boolean cancel(String id) throws IOException {
-    if (!Upload.isId(id)) {
-      return false;
-    }
-    return appends.exclusive(id, () -> discard(id));
+    return appends.cancel(id, () -> discard(id));
   }
 
   /** Deletes the upload; its chunks too unless it completed (then they are the blob's). */

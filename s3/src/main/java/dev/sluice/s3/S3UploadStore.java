@@ -410,10 +410,7 @@ public final class S3UploadStore implements UploadStore {
 
   @Override
   public boolean cancel(String id) throws IOException {
-    if (!Upload.isId(id)) {
-      return false;
-    }
-    return appends.exclusive(id, () -> discard(id));
+    return appends.cancel(id, () -> discard(id));
   }
 
   private void cancelQuietly(String id) {

@@ -71,6 +71,14 @@ public final class AppendTracker {
   }
 
   /**
+   * {@link UploadStore#cancel} for every store: false for an id no upload can have, else {@code
+   * discard} run under {@code id}'s lock once its append in progress (if any) has ended.
+   */
+  public boolean cancel(String id, Step<Boolean> discard) throws IOException {
+    return Upload.isId(id) && exclusive(id, discard);
+  }
+
+  /**
    * The lifecycle of a new append to upload {@code id} from {@code start}, refusing writes past
    * {@code length} (or {@link Upload#UNKNOWN_LENGTH}); {@link #started} makes it the one in
    * progress.

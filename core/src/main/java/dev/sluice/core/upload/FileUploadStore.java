@@ -177,10 +177,7 @@ public final class FileUploadStore implements UploadStore {
 
   @Override
   public boolean cancel(String id) throws IOException {
-    if (!Upload.isId(id)) {
-      return false;
-    }
-    return appends.exclusive(id, () -> discard(id));
+    return appends.cancel(id, () -> discard(id));
   }
 
   private boolean discard(String id) throws IOException {
