@@ -20,6 +20,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,7 @@ public final class S3UploadStore implements UploadStore {
   private static final int MAX_PARTS = 10_000;
   private static final String FOLDER = ".sluice-uploads/";
   private static final long MAX_SINGLE_COPY = 5L << 30;
+  private static final int TAIL_LISTINGS = 3;
 
   private final S3Client client;
   private final S3Location root;
@@ -152,18 +154,12 @@ public final class S3UploadStore implements UploadStore {
       return recorded.map(u -> new State(u, multipartId, partSize, 0, 0));
     }
     try {
-      int parts = -1;
-      long tail = 0;
-      for (S3Object object : listTails(id)) {
-        int n = Integer.parseInt(object.key().substring(object.key().lastIndexOf('.') + 1));
-        if (n > parts) {
-          parts = n;
-          tail = object.size();
-        }
-      }
-      if (parts < 0) {
+      Optional<S3Object> latest = latestTail(id);
+      if (latest.isEmpty()) {
         return Optional.empty(); // lost its tail: the upload cannot continue
       }
+      int parts = tailParts(latest.get());
+      long tail = latest.get().size();
       long inParts = 0;
       int contiguous = 0;
       for (Part part : listParts(recorded.get().key(), multipartId)) {
@@ -183,6 +179,27 @@ public final class S3UploadStore implements UploadStore {
       }
       throw new IOException("reading upload " + id + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The tail with the highest part count. An append writes its new tail before it deletes the old
+   * one, but a listing that overlaps both (as a directory read on a file-system-backed store may)
+   * can show neither: only a listing that overlapped a replacement misses both, so a few fresh
+   * listings tell a tail in the middle of being replaced from a lost one.
+   */
+  private Optional<S3Object> latestTail(String id) {
+    for (int listing = 0; listing < TAIL_LISTINGS; listing++) {
+      Optional<S3Object> latest =
+          listTails(id).stream().max(Comparator.comparingInt(S3UploadStore::tailParts));
+      if (latest.isPresent()) {
+        return latest;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static int tailParts(S3Object tail) {
+    return Integer.parseInt(tail.key().substring(tail.key().lastIndexOf('.') + 1));
   }
 
   @Override

@@ -14,11 +14,18 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
 /**
  * Resumable uploads into S3 (s3proxy): the offset is the parts plus the tail, so a fresh store
@@ -31,8 +38,10 @@ class S3UploadStoreIT {
 
   private final String bucket;
   private final S3Client client;
+  private final S3 s3;
 
   S3UploadStoreIT(S3 s3) {
+    this.s3 = s3;
     this.bucket = s3.newBucket();
     this.client = s3.client();
   }
@@ -133,5 +142,57 @@ class S3UploadStoreIT {
     assertThat(uploads.find(upload.id())).isEmpty();
     assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
     assertThat(client.listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
+  }
+
+  /**
+   * A listing that overlaps an append replacing the tail (the new one written, the old one deleted)
+   * may show neither, as a directory read on s3proxy's file system can: the upload still exists.
+   * Before the fix such a {@code find} reported no upload, so a HEAD for a client resuming after a
+   * dropped connection answered 404 and tus-js-client started over, leaving the first multipart
+   * upload behind.
+   */
+  @Test
+  void aTailListingThatOverlapsATailReplacementDoesNotLoseTheUpload() throws Exception {
+    AtomicInteger hideTails = new AtomicInteger();
+    ExecutionInterceptor overlapping =
+        new ExecutionInterceptor() {
+          @Override
+          public SdkResponse modifyResponse(
+              Context.ModifyResponse context, ExecutionAttributes attributes) {
+            if (context.response() instanceof ListObjectsV2Response listing
+                && listing.prefix() != null
+                && listing.prefix().endsWith(".tail.")
+                && hideTails.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+              return listing.toBuilder().contents(List.of()).keyCount(0).build();
+            }
+            return context.response();
+          }
+        };
+    try (S3Client racing = s3.client(overlapping)) {
+      S3UploadStore uploads =
+          new S3UploadStore(
+              racing,
+              new S3Location(bucket, "data"),
+              Clock.systemUTC(),
+              S3UploadStore.MIN_PART_SIZE);
+      Upload upload =
+          uploads.create(
+              new NewUpload(
+                  "race.bin",
+                  8 * MIB,
+                  null,
+                  null,
+                  "me",
+                  Instant.now().plusSeconds(60),
+                  true,
+                  null));
+      UploadAppend append = uploads.append(upload.id(), 0);
+      write(append, new byte[7 * MIB], 0, 7 * MIB);
+      append.commit(); // part 1 and a 2 MiB tail
+
+      hideTails.set(1);
+      assertThat(uploads.find(upload.id())).map(Upload::offset).contains((long) 7 * MIB);
+      assertThat(hideTails).hasValue(0);
+    }
   }
 }
