@@ -72,6 +72,8 @@ final class S3UploadAppend implements TrackedAppend {
     } catch (IOException | RuntimeException e) {
       lifecycle.end(lifecycle.start(), null, false);
       throw e;
+    } finally {
+      store.release(part.block());
     }
     return lifecycle.receipt(position);
   }
@@ -92,15 +94,17 @@ final class S3UploadAppend implements TrackedAppend {
       return;
     }
     lifecycle.stopWrites();
-    if (lifecycle.discards(cause)) {
-      lifecycle.end(lifecycle.start(), null, true); // no new tail: the old one stands
-      return;
-    }
     try {
+      if (lifecycle.discards(cause)) {
+        lifecycle.end(lifecycle.start(), null, true); // no new tail: the old one stands
+        return;
+      }
       keep();
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
       lifecycle.end(lifecycle.start(), null, false);
+    } finally {
+      store.release(part.block());
     }
   }
 

@@ -53,9 +53,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * is refused) and stores the SHA-256 in the object's metadata with a server-side copy (objects up
  * to 5 GiB, the single-copy limit). Cancel and expiry abort the multipart upload.
  *
- * <p>An append holds one part in memory (the part size). The whole-object SHA-256 is carried across
- * appends in memory; after a restart completion reads the completed object back to hash it, and, if
- * a whole-object digest was expected and differs, deletes it again.
+ * <p>An append holds one part in memory (the part size), an array it takes from a pool the store
+ * keeps and gives back when it ends. The whole-object SHA-256 is carried across appends in memory;
+ * after a restart completion reads the completed object back to hash it, and, if a whole-object
+ * digest was expected and differs, deletes it again.
  */
 public final class S3UploadStore implements UploadStore {
 
@@ -72,6 +73,7 @@ public final class S3UploadStore implements UploadStore {
   private final Clock clock;
   private final int minPartSize;
   private final AppendTracker appends = new AppendTracker();
+  private final PartPool partPool = new PartPool(2);
 
   /** What the store reads of one incomplete upload's parts and tail. */
   record State(Upload upload, String multipartId, int partSize, int parts, long tail) {}
@@ -214,10 +216,15 @@ public final class S3UploadStore implements UploadStore {
         () -> {
           State state = existing(id);
           UploadPreconditions.requireAppendable(state.upload(), offset);
-          byte[] part = new byte[state.partSize()];
+          byte[] part = partPool.take(state.partSize());
           int buffered = (int) state.tail();
           if (buffered > 0) {
-            readFully(tailKey(id, state.parts()), part, buffered);
+            try {
+              readFully(tailKey(id, state.parts()), part, buffered);
+            } catch (IOException | RuntimeException e) {
+              partPool.give(part);
+              throw e;
+            }
           }
           S3UploadAppend append =
               new S3UploadAppend(
@@ -230,6 +237,11 @@ public final class S3UploadStore implements UploadStore {
           appends.started(append.lifecycle());
           return append;
         });
+  }
+
+  /** Takes back the part array of an append that has ended. */
+  void release(byte[] part) {
+    partPool.give(part);
   }
 
   /** Uploads part {@code number} of {@code state}'s multipart upload; returns its ETag. */
@@ -384,16 +396,21 @@ public final class S3UploadStore implements UploadStore {
       }
     }
     if (state.tail() > 0 || parts.isEmpty()) {
-      byte[] tail = new byte[(int) state.tail()];
-      if (tail.length > 0) {
-        readFully(tailKey(id, state.parts()), tail, tail.length);
+      int length = (int) state.tail();
+      byte[] tail = partPool.take(state.partSize());
+      try {
+        if (length > 0) {
+          readFully(tailKey(id, state.parts()), tail, length);
+        }
+        int number = state.parts() + 1;
+        parts.add(
+            CompletedPart.builder()
+                .partNumber(number)
+                .eTag(uploadPart(state, number, tail, length))
+                .build());
+      } finally {
+        partPool.give(tail);
       }
-      int number = state.parts() + 1;
-      parts.add(
-          CompletedPart.builder()
-              .partNumber(number)
-              .eTag(uploadPart(state, number, tail, tail.length))
-              .build());
     }
     return client
         .completeMultipartUpload(

@@ -9,6 +9,7 @@ import dev.sluice.core.upload.UploadAppend;
 import dev.sluice.s3.testing.S3ProxyExtension;
 import dev.sluice.s3.testing.S3ProxyExtension.S3;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -194,5 +195,43 @@ class S3UploadStoreIT {
       assertThat(uploads.find(upload.id())).map(Upload::offset).contains((long) 7 * MIB);
       assertThat(hideTails).hasValue(0);
     }
+  }
+
+  /**
+   * A client sending its upload in many small requests opens an append per request, and each holds
+   * a whole part: the store reuses one array rather than making a part's worth of garbage per
+   * request (which a small young generation cannot hold, so the old one grew to the heap's limit).
+   */
+  @Test
+  void appendsReuseOnePartArrayInsteadOfAllocatingAPartEach() throws Exception {
+    int appends = 24;
+    int chunk = 64 * 1024;
+    S3UploadStore uploads = store();
+    Upload upload =
+        uploads.create(
+            new NewUpload(
+                "small-chunks.bin",
+                (long) appends * chunk,
+                null,
+                null,
+                "me",
+                Instant.now().plusSeconds(60),
+                true,
+                null));
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < appends; i++) {
+      UploadAppend append = uploads.append(upload.id(), (long) i * chunk);
+      write(append, new byte[chunk], 0, chunk);
+      append.commit();
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertThat(allocated)
+        .as(
+            "bytes allocated by %d appends with %d-byte parts",
+            appends, S3UploadStore.MIN_PART_SIZE)
+        .isLessThan((long) appends * S3UploadStore.MIN_PART_SIZE / 4);
+    assertThat(uploads.settle(upload.id()).orElseThrow().offset())
+        .isEqualTo((long) appends * chunk);
   }
 }
