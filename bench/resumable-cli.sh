@@ -61,7 +61,7 @@ run() { # run KIND URL: one upload, appends "KIND wall cpu" to $work/times
 }
 for round in $(seq 1 "$rounds"); do
   run direct "http://127.0.0.1:$port/objects/bench/direct.bin"
-  coproc PROXY { "$JAVA_HOME/bin/java" bench/resumable/DropProxy.java "$port" \
+  coproc PROXY { exec "$JAVA_HOME/bin/java" bench/resumable/DropProxy.java "$port" \
     "$((bytes / 3))" "$((2 * bytes / 3))" 2> "$work/proxy.log"; }
   proxy=$PROXY_PID
   read -r proxy_port <&"${PROXY[0]}"

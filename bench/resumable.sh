@@ -216,7 +216,7 @@ if wants drops; then
   for store in file s3; do
     port=$sp pid=$sluice_pid
     [ $store = s3 ] && { port=$s3sp; pid=$s3_pid; }
-    coproc PROXY { "$JAVA_HOME/bin/java" bench/resumable/DropProxy.java "$port" "${cuts[@]}" \
+    coproc PROXY { exec "$JAVA_HOME/bin/java" bench/resumable/DropProxy.java "$port" "${cuts[@]}" \
       2> "$work/proxy.log"; }
     proxy=$PROXY_PID
     read -r proxy_port <&"${PROXY[0]}"
