@@ -2,7 +2,7 @@
 # HTTP delivery and upload (docs/benchmarks.md, "HTTP (issue 4)"): `sluice serve` against nginx
 # (sendfile) and a minimal Node stream server (bench/http/node-server.js), all on loopback, in the
 # same run. Clients: curl (single and 50 concurrent transfers) and bench/http/LoadClient.java (1,000
-# concurrent throttled downloads). Server peak RSS is VmHWM, reset before each measurement through
+# concurrent throttled downloads, the client pinned to core 0 and sluice to core 1 for that row). Server peak RSS is VmHWM, reset before each measurement through
 # /proc/PID/clear_refs (so run as root, as the machines here do).
 # Usage: bench/http.sh [--rounds 3] [--throttled 1000] [--throttled-size 1MiB] [--only put-get|get]
 #                      [--size 1GiB] [--medium 100MiB]
@@ -242,7 +242,10 @@ if full; then
       curl -s "http://127.0.0.1:$sp/metrics" | awk '/^sluice_scheduler_lag_seconds\{statistic="(p99|max)"\}/ { print $1, $2 }'
     done ) > "$work/lag.txt" &
   sampler=$!
-  client=$("$JAVA_HOME/bin/java" -Xss256k bench/http/LoadClient.java "$sp" "/objects/b/small.bin?rate=64KiB" "$throttled" "$throttled_bytes")
+  # the server on core 1 and the client on core 0, so the lag and the RSS are the server's own
+  taskset -a -p -c 1 "$sluice_pid" > /dev/null
+  client=$(taskset -c 0 "$JAVA_HOME/bin/java" -Xss256k bench/http/LoadClient.java "$sp" "/objects/b/small.bin?rate=64KiB" "$throttled" "$throttled_bytes")
+  taskset -a -p -c 0-1 "$sluice_pid" > /dev/null
   kill "$sampler" 2>/dev/null || true
   throttled_rss=$(peak_mib "$sluice_pid")
   throttled_cpu=$(cpu_used "$sluice_pid")

@@ -16,7 +16,8 @@
 #            upload may be left.
 # Rounds alternate the order of a row and its reference. Each row: seconds (curl's time_total, or
 # the client's own time from start() to success), MiB/s, the server's CPU seconds (user + sys, from
-# /proc/PID/stat) and its peak RSS (VmHWM, reset through /proc/PID/clear_refs before the row: run as
+# /proc/PID/stat), tus-js-client's own CPU seconds over its upload (curl's: not measured) and the
+# server's peak RSS (VmHWM, reset through /proc/PID/clear_refs before the row: run as
 # root); then the medians and the ratios. One unmeasured upload of each kind warms the servers up.
 # Usage: bench/resumable.sh [--sizes "100MiB 1GiB"] [--rounds 3] [--only "single chunked drops"]
 set -euo pipefail
@@ -103,14 +104,16 @@ row() { # LABEL SERVER_PID BYTES COMMAND...
   shift 3
   echo 5 > "/proc/$pid/clear_refs"
   before=$(cpu_ticks "$pid")
+  rm -f "$work/client-cpu"
   secs=$("$@")
   cpu=$(awk -v a="$before" -v b="$(cpu_ticks "$pid")" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { printf "%.2f", (b - a) / hz }')
   rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
   mibs=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / 1048576 / s }')
-  printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$secs" "$mibs" "$cpu" "$rss" >> "$results"
-  printf '  %-46s %7.2f s %8.1f MiB/s  server cpu %6.2f s  peak RSS %4d MiB\n' \
-    "$label" "$secs" "$mibs" "$cpu" "$rss"
+  client=$(cat "$work/client-cpu" 2> /dev/null || echo nan)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$secs" "$mibs" "$cpu" "$rss" "$client" >> "$results"
+  printf '  %-46s %7.2f s %8.1f MiB/s  server cpu %6.2f s  peak RSS %4d MiB  client cpu %s s\n' \
+    "$label" "$secs" "$mibs" "$cpu" "$rss" "$client"
 }
 curl_put() { # FILE URL [HEADER...]: PUTs FILE, prints curl's total seconds; fails unless 2xx
   local file=$1 url=$2 out
@@ -129,7 +132,7 @@ tus_js() { # ENDPOINT FILE: tus-js-client in 8 MiB chunks; prints its seconds
   local out
   out=$(node bench/resumable/tus-upload.cjs "$1" "$2" "$chunk")
   case "$out" in
-    ok\ *) out=${out#ok }; echo "${out%% *}" ;;
+    ok\ *) out=${out#ok }; echo "${out##* }" > "$work/client-cpu"; echo "${out%% *}" ;;
     *) echo "resumable: tus-js-client to $1: $out" >&2; return 1 ;;
   esac
 }
@@ -185,8 +188,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 if [ -s "$results" ]; then
   echo "medians of $rounds rounds:"
   cut -f1 "$results" | awk '!seen[$0]++' | while read -r label; do
-    printf '  %-46s %7.2f s %8.1f MiB/s  server cpu %6.2f s  peak RSS %4.0f MiB\n' "$label" \
-      "$(median "$label" 2)" "$(median "$label" 3)" "$(median "$label" 4)" "$(median "$label" 5)"
+    printf '  %-46s %7.2f s %8.1f MiB/s  server cpu %6.2f s  peak RSS %4.0f MiB  client cpu %s s\n' \
+      "$label" "$(median "$label" 2)" "$(median "$label" 3)" "$(median "$label" 4)" \
+      "$(median "$label" 5)" "$(median "$label" 6)"
   done
   for s in $sizes; do
     wants single && echo "  single $s: IETF one request / plain PUT = $(ratio \

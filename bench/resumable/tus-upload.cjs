@@ -2,8 +2,9 @@
 // uploads one file in chunks, as a user's Node program would, retrying after a dropped connection.
 // Usage: node tus-upload.cjs ENDPOINT FILE CHUNK_BYTES [PROTOCOL]
 // PROTOCOL is tus-js-client's option (tus-v1 by default: @tus/server speaks it).
-// Prints "ok SECONDS RETRIES UPLOAD_URL" (SECONDS from start() to success) and exits 0, or
-// "error MESSAGE" and exits 2.
+// Prints "ok SECONDS RETRIES UPLOAD_URL CPU_SECONDS" (SECONDS from start() to success, CPU_SECONDS
+// the client's own user + system time over the same span) and exits 0, or "error MESSAGE" and
+// exits 2.
 'use strict'
 const fs = require('node:fs')
 const tus = require('tus-js-client')
@@ -11,6 +12,7 @@ const tus = require('tus-js-client')
 const [endpoint, file, chunkSize, protocol = 'tus-v1'] = process.argv.slice(2)
 let retries = 0
 const started = process.hrtime.bigint()
+const cpuAtStart = process.cpuUsage()
 const upload = new tus.Upload(fs.createReadStream(file), {
   endpoint,
   protocol,
@@ -28,7 +30,9 @@ const upload = new tus.Upload(fs.createReadStream(file), {
   },
   onSuccess() {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    console.log(`ok ${seconds.toFixed(3)} ${retries} ${upload.url}`)
+    const cpu = process.cpuUsage(cpuAtStart)
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6
+    console.log(`ok ${seconds.toFixed(3)} ${retries} ${upload.url} ${cpuSeconds.toFixed(2)}`)
     process.exit(0)
   },
 })
