@@ -136,25 +136,28 @@ public final class S3UploadStore implements UploadStore {
     return state(id).map(State::upload);
   }
 
-  /** The upload's state from S3, or empty when it has none (or lost a part of it). */
+  /**
+   * The upload's state from S3, or empty when it has none (or lost a part of it). Read without the
+   * upload's lock, it may overlap another request's completion, which completes the multipart
+   * upload and deletes the tails before it marks the manifest complete: when the bytes are gone,
+   * the manifest is read again, and a completed upload is reported as complete, not as none.
+   */
   Optional<State> state(String id) throws IOException {
-    if (!Upload.isId(id)) {
-      return Optional.empty();
+    Optional<State> state = stateOnce(id);
+    if (state.isPresent()) {
+      return state;
     }
-    Properties manifest;
-    try {
-      manifest = readManifest(id);
-    } catch (NoSuchKeyException e) {
-      return Optional.empty();
-    } catch (SdkException e) {
-      throw new IOException("reading upload " + id + " failed: " + e.getMessage(), e);
+    return manifest(id).flatMap(m -> recorded(m, 0)).filter(again -> again.upload().complete());
+  }
+
+  /** One reading of the upload's state: the manifest, then (if incomplete) its tail and parts. */
+  private Optional<State> stateOnce(String id) throws IOException {
+    Optional<Properties> manifest = manifest(id);
+    Optional<State> recorded = manifest.flatMap(m -> recorded(m, 0));
+    if (recorded.isEmpty() || recorded.get().upload().complete()) {
+      return recorded;
     }
-    String multipartId = manifest.getProperty("multipartId");
-    int partSize = Integer.parseInt(manifest.getProperty("partSize", "0"));
-    Optional<Upload> recorded = Upload.fromProperties(manifest, 0);
-    if (recorded.isEmpty() || recorded.get().complete()) {
-      return recorded.map(u -> new State(u, multipartId, partSize, 0, 0));
-    }
+    Upload upload = recorded.get().upload();
     try {
       Optional<S3Object> latest = latestTail(id);
       if (latest.isEmpty()) {
@@ -164,7 +167,7 @@ public final class S3UploadStore implements UploadStore {
       long tail = latest.get().size();
       long inParts = 0;
       int contiguous = 0;
-      for (Part part : listParts(recorded.get().key(), multipartId)) {
+      for (Part part : listParts(upload.key(), recorded.get().multipartId())) {
         if (part.partNumber() <= parts) {
           inParts += part.size();
           contiguous++;
@@ -173,14 +176,36 @@ public final class S3UploadStore implements UploadStore {
       if (contiguous != parts) {
         return Optional.empty();
       }
-      Upload upload = Upload.fromProperties(manifest, inParts + tail).orElseThrow();
-      return Optional.of(new State(upload, multipartId, partSize, parts, tail));
+      State at = recorded(manifest.get(), inParts + tail).orElseThrow();
+      return Optional.of(new State(at.upload(), at.multipartId(), at.partSize(), parts, tail));
     } catch (SdkException e) {
       if (S3ErrorsView.status(e) == 404) {
         return Optional.empty(); // the multipart upload is gone (aborted, expired by S3)
       }
       throw new IOException("reading upload " + id + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The upload's manifest, or empty when it has none. */
+  private Optional<Properties> manifest(String id) throws IOException {
+    if (!Upload.isId(id)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(readManifest(id));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw new IOException("reading upload " + id + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The upload {@code manifest} records, at {@code offset}, before its tail is read. */
+  private static Optional<State> recorded(Properties manifest, long offset) {
+    String multipartId = manifest.getProperty("multipartId");
+    int partSize = Integer.parseInt(manifest.getProperty("partSize", "0"));
+    return Upload.fromProperties(manifest, offset)
+        .map(upload -> new State(upload, multipartId, partSize, 0, 0));
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.sluice.core.upload.UploadAppend;
 import dev.sluice.s3.testing.S3ProxyExtension;
 import dev.sluice.s3.testing.S3ProxyExtension.S3;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -16,8 +17,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,6 +30,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ListPartsRequest;
 
 /**
  * Resumable uploads into S3 (s3proxy): the offset is the parts plus the tail, so a fresh store
@@ -213,5 +217,58 @@ class S3UploadStoreIT {
             (long) appends * S3UploadStore.MIN_PART_SIZE / 2); // a part per append: twice this
     assertThat(uploads.settle(upload.id()).orElseThrow().offset())
         .isEqualTo((long) appends * chunk);
+  }
+
+  /**
+   * A {@code find} that overlaps another request's completion (the multipart upload completed and
+   * the tails deleted before the manifest says complete) reports the upload as complete. Before the
+   * fix it reported no upload: a client that lost the answer to its last append and asked for the
+   * offset got a 404 and started over.
+   */
+  @Test
+  void aFindThatOverlapsTheCompletionReportsTheUploadComplete() throws Exception {
+    AtomicReference<Runnable> beforeListingParts = new AtomicReference<>();
+    ExecutionInterceptor overlapping =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(
+              Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof ListPartsRequest) {
+              Runnable action = beforeListingParts.getAndSet(null);
+              if (action != null) {
+                action.run();
+              }
+            }
+          }
+        };
+    S3UploadStore completing = store();
+    byte[] data = new byte[6 * MIB];
+    new Random(11).nextBytes(data);
+    Upload upload = completing.create(plain("done.bin", data.length));
+    UploadAppend append = completing.append(upload.id(), 0);
+    write(append, data, 0, data.length);
+    append.commit();
+    try (S3Client racing = s3.client(overlapping)) {
+      S3UploadStore reading =
+          new S3UploadStore(
+              racing,
+              new S3Location(bucket, "data"),
+              Clock.systemUTC(),
+              S3UploadStore.MIN_PART_SIZE);
+      beforeListingParts.set(
+          () -> {
+            try {
+              completing.complete(upload.id());
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+
+      Optional<Upload> found = reading.find(upload.id());
+
+      assertThat(beforeListingParts).hasNullValue(); // the completion did run in between
+      assertThat(found).map(Upload::complete).contains(true);
+      assertThat(found).map(Upload::offset).contains((long) data.length);
+    }
   }
 }
