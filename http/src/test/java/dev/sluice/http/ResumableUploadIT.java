@@ -3,6 +3,13 @@ package dev.sluice.http;
 import static dev.sluice.http.TestServer.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.core.Receipt;
+import dev.sluice.core.upload.FileUploadStore;
+import dev.sluice.core.upload.NewUpload;
+import dev.sluice.core.upload.Upload;
+import dev.sluice.core.upload.UploadAppend;
+import dev.sluice.core.upload.UploadStore;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
@@ -16,6 +23,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -608,5 +618,88 @@ class ResumableUploadIT {
 
   static String sha256Hex(byte[] data) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  /**
+   * Who may touch an upload is checked before its lease is taken (so a stranger cannot end the
+   * owner's append), and that check must not read the bytes an append or a completion may be
+   * changing at that moment: an S3 tail listing that overlapped a tail replacement, or a file
+   * store's staged file already moved by a completion, read as "no upload", and the client that
+   * asked for its offset after a dropped connection got a 404 and started over. Here {@code find}
+   * sees the bytes in flux (reports none) while the upload's record and its settled state are
+   * there: before the fix HEAD, PATCH and DELETE answered 404.
+   */
+  @Test
+  void theOwnerCheckDoesNotReadBytesThatAnotherRequestIsChanging() throws Exception {
+    AtomicBoolean inFlux = new AtomicBoolean();
+    server.close();
+    server =
+        TestServer.startWithUploads(
+            b -> b.maxBodySize(1 << 20),
+            objects -> bytesInFlux(FileUploadStore.open(objects), inFlux));
+    byte[] data = TestServer.bytes(1_000, 5);
+    String upload = tusCreate("flux/a.bin", data.length);
+    assertThat(tusPatch(upload, 0, Arrays.copyOfRange(data, 0, 400)).statusCode()).isEqualTo(204);
+
+    inFlux.set(true);
+    HttpResponse<String> head = send("HEAD", upload, null, "Tus-Resumable", "1.0.0");
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("Upload-Offset")).contains("400");
+    HttpResponse<String> rest = tusPatch(upload, 400, Arrays.copyOfRange(data, 400, data.length));
+    assertThat(rest.statusCode()).as(rest.body()).isEqualTo(204);
+    assertThat(server.get("/objects/flux/a.bin").body()).isEqualTo(data);
+
+    String other = tusCreate("flux/b.bin", 10);
+    assertThat(send("DELETE", other, null, "Tus-Resumable", "1.0.0").statusCode()).isEqualTo(204);
+  }
+
+  /** {@code store}, but its {@code find} sees no upload while {@code inFlux} is set. */
+  private static UploadStore bytesInFlux(UploadStore store, AtomicBoolean inFlux) {
+    return new UploadStore() {
+      @Override
+      public Upload create(NewUpload upload) throws IOException {
+        return store.create(upload);
+      }
+
+      @Override
+      public Optional<Upload> find(String id) throws IOException {
+        return inFlux.get() ? Optional.empty() : store.find(id);
+      }
+
+      @Override
+      public Optional<Upload> recorded(String id) throws IOException {
+        return store.recorded(id);
+      }
+
+      @Override
+      public Optional<Upload> settle(String id) throws IOException {
+        return store.settle(id);
+      }
+
+      @Override
+      public UploadAppend append(String id, long offset) throws IOException {
+        return store.append(id, offset);
+      }
+
+      @Override
+      public Upload declareLength(String id, long length) throws IOException {
+        return store.declareLength(id, length);
+      }
+
+      @Override
+      public Receipt complete(String id) throws IOException {
+        return store.complete(id);
+      }
+
+      @Override
+      public boolean cancel(String id) throws IOException {
+        return store.cancel(id);
+      }
+
+      @Override
+      public List<Upload> list() throws IOException {
+        return store.list();
+      }
+    };
   }
 }

@@ -52,6 +52,25 @@ final class TestServer implements AutoCloseable {
     return new TestServer(dir, store, extras.apply(SluiceServer.builder(config, store)).start());
   }
 
+  /** Makes the resumable uploads of a server over its file store. */
+  interface UploadsOver {
+    dev.sluice.core.upload.UploadStore make(FileBlobStore objects) throws java.io.IOException;
+  }
+
+  /** As {@link #start(UnaryOperator)}, with the resumable uploads {@code uploads} makes. */
+  static TestServer startWithUploads(
+      UnaryOperator<ServerConfig.Builder> settings, UploadsOver uploads) throws Exception {
+    Path dir = Files.createTempDirectory("sluice-http-it");
+    FileBlobStore store = FileBlobStore.open(dir.resolve("data"));
+    ServerConfig config =
+        settings
+            .apply(
+                ServerConfig.builder().port(0).store(dir.toString()).grace(Duration.ofSeconds(2)))
+            .build();
+    return new TestServer(
+        dir, store, SluiceServer.builder(config, store).uploads(uploads.make(store)).start());
+  }
+
   /** As {@link #start(UnaryOperator)}, with resumable uploads expiring by {@code uploadClock}. */
   static TestServer start(UnaryOperator<ServerConfig.Builder> settings, java.time.Clock uploadClock)
       throws Exception {

@@ -135,6 +135,25 @@ public final class PostgresUploadStore implements UploadStore {
   }
 
   @Override
+  public Optional<Upload> recorded(String id) throws IOException {
+    if (!Upload.isId(id)) {
+      return Optional.empty();
+    }
+    try (Connection connection = Database.connect(url);
+        PreparedStatement select =
+            connection.prepareStatement("SELECT upload FROM " + uploads + " WHERE id = ?")) {
+      select.setString(1, id);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next()
+            ? Upload.fromProperties(properties(row.getString(1)), 0)
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw Database.failure("cannot read upload " + id, e);
+    }
+  }
+
+  @Override
   public Optional<Upload> settle(String id) throws IOException {
     return appends.settle(id, () -> find(id));
   }

@@ -143,6 +143,21 @@ public final class RedisUploadStore implements UploadStore {
   }
 
   @Override
+  public Optional<Upload> recorded(String id) throws IOException {
+    if (!Upload.isId(id)) {
+      return Optional.empty();
+    }
+    try {
+      Map<String, String> hash = redis.hgetAll(uploadKey(id));
+      Properties p = new Properties();
+      p.putAll(hash);
+      return hash.isEmpty() ? Optional.empty() : Upload.fromProperties(p, 0);
+    } catch (JedisException e) {
+      throw new IOException("reading upload " + id + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public Optional<Upload> settle(String id) throws IOException {
     return appends.settle(id, () -> find(id));
   }

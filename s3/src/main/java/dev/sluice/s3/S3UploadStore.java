@@ -230,6 +230,11 @@ public final class S3UploadStore implements UploadStore {
   }
 
   @Override
+  public Optional<Upload> recorded(String id) throws IOException {
+    return manifest(id).flatMap(m -> recorded(m, 0)).map(State::upload);
+  }
+
+  @Override
   public Optional<Upload> settle(String id) throws IOException {
     return appends.settle(id, () -> find(id));
   }

@@ -101,6 +101,11 @@ public final class FileUploadStore implements UploadStore {
   }
 
   @Override
+  public Optional<Upload> recorded(String id) throws IOException {
+    return Upload.isId(id) ? Manifest.read(manifest(id), 0) : Optional.empty();
+  }
+
+  @Override
   public Optional<Upload> settle(String id) throws IOException {
     return appends.settle(id, () -> find(id));
   }

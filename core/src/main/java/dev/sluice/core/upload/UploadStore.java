@@ -33,6 +33,14 @@ public interface UploadStore extends AutoCloseable {
   Optional<Upload> find(String id) throws IOException;
 
   /**
+   * The upload as its record says (key, owner, length, expiry, whether complete) without reading
+   * its bytes, or empty if there is none: for the checks that need no offset, such as who may touch
+   * the upload. Its offset is 0 unless it is complete. Unlike {@link #find}, it cannot be thrown
+   * off by an append or a completion changing the bytes at the same time.
+   */
+  Optional<Upload> recorded(String id) throws IOException;
+
+  /**
    * Ends the append in progress, if any, at its durable offset, then returns the state: the offset
    * a client may resume from.
    */

@@ -3,12 +3,15 @@ package dev.sluice.core.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.Receipt;
+import dev.sluice.core.Sink;
 import dev.sluice.core.upload.NewUpload;
 import dev.sluice.core.upload.Upload;
 import dev.sluice.core.upload.UploadAppend;
 import dev.sluice.core.upload.UploadStore;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import org.junit.jupiter.api.Test;
 
 /**
  * The {@link SinkContract}, run against an {@link UploadAppend}: each sink is the first append to a
@@ -63,5 +66,23 @@ public abstract class UploadAppendContract extends SinkContract {
     Receipt completion = uploads.complete(id);
     assertThat(completion.details()).containsEntry("offset", Integer.toString(expected.length));
     assertObject(expected, completion);
+  }
+
+  @Test
+  void recordedSaysWhatTheUploadRecordsWithoutReadingItsBytes() throws IOException {
+    Sink append = newSink();
+    append.write(ByteBuffer.wrap(new byte[1000]));
+    append.commit();
+
+    Upload recorded = uploads.recorded(id).orElseThrow();
+    assertThat(recorded.key()).isEqualTo(KEY);
+    assertThat(recorded.owner()).isEqualTo("owner");
+    assertThat(recorded.complete()).isFalse();
+    assertThat(recorded.offset()).isZero(); // the offset is find's and settle's to read
+    assertThat(uploads.find(id).orElseThrow().offset()).isEqualTo(1000);
+
+    assertThat(uploads.cancel(id)).isTrue();
+    assertThat(uploads.recorded(id)).isEmpty();
+    assertThat(uploads.recorded("not an upload id")).isEmpty();
   }
 }

@@ -272,7 +272,7 @@ public final class ResumableUploads implements AutoCloseable {
   /** {@code HEAD /uploads/ID}: the offset a client resumes from. */
   public void head(Exchange exchange, String id) throws IOException {
     UploadProtocol protocol = UploadProtocol.of(exchange);
-    owned(exchange, protocol, id, uploads.find(id));
+    owned(exchange, protocol, id, uploads.recorded(id)); // before it may end another's append
     Upload upload;
     UploadHold hold = leases.hold(id); // ends an append in progress, wherever it runs
     try {
@@ -318,9 +318,9 @@ public final class ResumableUploads implements AutoCloseable {
   /** {@code PATCH /uploads/ID}: appends the body at {@code Upload-Offset}. */
   public void patch(Exchange exchange, String id) throws Exception {
     UploadProtocol protocol = UploadProtocol.of(exchange);
-    owned(exchange, protocol, id, uploads.find(id));
+    owned(exchange, protocol, id, uploads.recorded(id)); // before it may end another's append
     try (UploadHold hold = leases.hold(id)) {
-      patch(exchange, protocol, owned(exchange, protocol, id, uploads.find(id)), hold);
+      patch(exchange, protocol, owned(exchange, protocol, id, uploads.settle(id)), hold);
     }
   }
 
@@ -399,7 +399,7 @@ public final class ResumableUploads implements AutoCloseable {
   /** {@code DELETE /uploads/ID}: cancels the upload, ending any append still running. */
   public void delete(Exchange exchange, String id) throws IOException {
     UploadProtocol protocol = UploadProtocol.of(exchange);
-    owned(exchange, protocol, id, uploads.find(id), true);
+    owned(exchange, protocol, id, uploads.recorded(id), true);
     UploadHold hold = leases.hold(id); // ends an append in progress, wherever it runs
     try {
       uploads.cancel(id);
