@@ -8,6 +8,8 @@
 #            against the same client to @tus/server 2 with @tus/file-store (the tus project's own
 #            Node server, bench/resumable/tus-server.mjs), for each size; acceptance: sluice >= 1.5x
 #            @tus/server, sluice's peak RSS <= 128 MiB at every size (flat from 100 MiB to 1 GiB);
+#            plus the same client to bench/resumable/tus-null-server.mjs, a tus server that keeps
+#            only the offset and discards the bytes: the ceiling no server can pass with this client;
 #   drops    tus-js-client, 8 MiB chunks, the largest size, through bench/resumable/DropProxy.java
 #            cutting the connection at 1/4, 1/2 and 3/4 of the bytes, into the file store and into
 #            S3 (s3proxy, filesystem provider, started as bench/s3.sh starts it): the stored object's
@@ -89,6 +91,11 @@ if wants chunked; then
   tus_pid=$!
   pids+=("$tus_pid")
   wait_for "$work/tus.log" "tus server on"
+  np=$(free_port) # the ceiling: a tus server that discards the bytes (bench/resumable/tus-null-server.mjs)
+  node bench/resumable/tus-null-server.mjs "$np" > "$work/tus-null.log" 2>&1 &
+  null_pid=$!
+  pids+=("$null_pid")
+  wait_for "$work/tus-null.log" "tus null server on"
 fi
 
 echo "resumable: sizes $sizes, $rounds alternating rounds, only: $only; $(nproc) cores," \
@@ -147,11 +154,16 @@ fi
 if wants chunked; then
   tus_js "$sluice_url/warm-chunked.bin" "$work/files/$smallest.bin" > /dev/null
   tus_js "http://127.0.0.1:$tp/files" "$work/files/$smallest.bin" > /dev/null
+  tus_js "http://127.0.0.1:$np/files" "$work/files/$smallest.bin" > /dev/null
   rm -rf "${work:?}/tus-files/"*
 fi
 
-in_turn() { # ROUND A B: "A B" in odd rounds, "B A" in even ones
-  if [ $(($1 % 2)) -eq 1 ]; then echo "$2 $3"; else echo "$3 $2"; fi
+in_turn() { # ROUND A B [C]: the kinds rotated by the round, so each goes first in turn
+  local round=$1
+  shift
+  local kinds=("$@") n=$# i out=
+  for ((i = 0; i < n; i++)); do out="$out ${kinds[$(((i + round - 1) % n))]}"; done
+  echo "$out"
 }
 measure() { # KIND SIZE: one measured row
   local file="$work/files/$2.bin" bytes
@@ -166,6 +178,8 @@ measure() { # KIND SIZE: one measured row
     tus) row "chunked $2: tus-js-client to @tus/server" "$tus_pid" "$bytes" \
       tus_js "http://127.0.0.1:$tp/files" "$file"
       rm -rf "${work:?}/tus-files/"* ;;
+    null) row "chunked $2: tus-js-client to a null server" "$null_pid" "$bytes" \
+      tus_js "http://127.0.0.1:$np/files" "$file" ;;
   esac
 }
 wants single || wants chunked || rounds=0
@@ -174,7 +188,7 @@ for round in $(seq "$rounds"); do
   for s in $sizes; do
     kinds=
     if wants single; then kinds="$kinds $(in_turn "$round" ietf put)"; fi
-    if wants chunked; then kinds="$kinds $(in_turn "$round" sluice tus)"; fi
+    if wants chunked; then kinds="$kinds $(in_turn "$round" sluice tus null)"; fi
     for kind in $kinds; do measure "$kind" "$s"; done
   done
 done
@@ -197,7 +211,10 @@ if [ -s "$results" ]; then
       "$(median "single $s: IETF, one request" 3)" "$(median "single $s: plain PUT" 3)")x (acceptance >= 0.9)"
     wants chunked && echo "  chunked $s: sluice / @tus/server = $(ratio \
       "$(median "chunked $s: tus-js-client to sluice" 3)" \
-      "$(median "chunked $s: tus-js-client to @tus/server" 3)")x (acceptance >= 1.5)"
+      "$(median "chunked $s: tus-js-client to @tus/server" 3)")x (acceptance >= 1.5);" \
+      "the null server's ceiling / @tus/server = $(ratio \
+      "$(median "chunked $s: tus-js-client to a null server" 3)" \
+      "$(median "chunked $s: tus-js-client to @tus/server" 3)")x"
   done
 fi
 
