@@ -20,7 +20,7 @@
 # the client's own time from start() to success), MiB/s, the server's CPU seconds (user + sys, from
 # /proc/PID/stat), tus-js-client's own CPU seconds over its upload (curl's: not measured) and the
 # server's peak RSS (VmHWM, reset through /proc/PID/clear_refs before the row: run as
-# root); then the medians and the ratios. One unmeasured upload of each kind warms the servers up.
+# root); then the medians and the ratios. Unmeasured uploads of each kind warm the servers up first.
 # Usage: bench/resumable.sh [--sizes "100MiB 1GiB"] [--rounds 3] [--only "single chunked drops"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -135,9 +135,9 @@ curl_put() { # FILE URL [HEADER...]: PUTs FILE, prints curl's total seconds; fai
 }
 ietf_single() { curl_put "$1" "$2" "Upload-Complete: ?1"; }
 plain_put() { curl_put "$1" "$2"; }
-tus_js() { # ENDPOINT FILE: tus-js-client in 8 MiB chunks; prints its seconds
+tus_js() { # ENDPOINT FILE [CHUNK]: tus-js-client in 8 MiB chunks (or CHUNK); prints its seconds
   local out
-  out=$(node bench/resumable/tus-upload.cjs "$1" "$2" "$chunk")
+  out=$(node bench/resumable/tus-upload.cjs "$1" "$2" "${3:-$chunk}")
   case "$out" in
     ok\ *) out=${out#ok }; echo "${out##* }" > "$work/client-cpu"; echo "${out%% *}" ;;
     *) echo "resumable: tus-js-client to $1: $out" >&2; return 1 ;;
@@ -151,11 +151,16 @@ if wants single; then
   ietf_single "$work/files/$smallest.bin" "$sluice_url/warm-single.bin" > /dev/null
   plain_put "$work/files/$smallest.bin" "$sluice_url/warm-put.bin" > /dev/null
 fi
+# chunked: each server takes a few hundred appends first (the smallest file in 1 MiB chunks, three
+# times), as a server that has run a while has: an append's code runs once per chunk, and the JVM
+# is still compiling it after a few dozen (a third of the server's CPU went to the JIT in 1 GiB)
 if wants chunked; then
-  tus_js "$sluice_url/warm-chunked.bin" "$work/files/$smallest.bin" > /dev/null
-  tus_js "http://127.0.0.1:$tp/files" "$work/files/$smallest.bin" > /dev/null
-  tus_js "http://127.0.0.1:$np/files" "$work/files/$smallest.bin" > /dev/null
-  rm -rf "${work:?}/tus-files/"*
+  for _ in 1 2 3; do
+    tus_js "$sluice_url/warm-chunked.bin" "$work/files/$smallest.bin" $((1 << 20)) > /dev/null
+    tus_js "http://127.0.0.1:$tp/files" "$work/files/$smallest.bin" $((1 << 20)) > /dev/null
+    tus_js "http://127.0.0.1:$np/files" "$work/files/$smallest.bin" $((1 << 20)) > /dev/null
+    rm -rf "${work:?}/tus-files/"*
+  done
 fi
 
 in_turn() { # ROUND A B [C]: the kinds rotated by the round, so each goes first in turn
