@@ -10,8 +10,9 @@ import java.nio.ByteBuffer;
  *
  * <p>Because that is all it does, whoever drives a pipeline may call the two halves apart. The
  * engine ({@code Ingestion}) observes each chunk on the thread that read it, while its bytes are
- * still in that core's cache, and writes the chunk downstream on its writer thread; commit and
- * abort still go through this sink as always. Observing apart is allowed on these terms:
+ * still in that core's cache (unless it offloads its stages to a worker pool), and writes the chunk
+ * downstream on its writer thread; commit and abort still go through this sink as always. Observing
+ * apart is allowed on these terms:
  *
  * <ul>
  *   <li>one chunk at a time, each observed before it is written downstream, in the same order;

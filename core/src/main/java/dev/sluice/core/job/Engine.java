@@ -30,11 +30,12 @@ import java.util.function.Consumer;
  *
  * <p>The leading stages that only {@linkplain dev.sluice.core.ObservingSink observe} the bytes (a
  * digest, a limit) run on the reader thread, on each chunk as soon as it is read, while its bytes
- * are in the reader's core's cache (hashing them on the writer made every byte cross cores); the
- * writer writes each chunk to the first stage after them, and commits or aborts the whole chain as
- * always. What the reader writes into those stages the writer reads only after the pipe's hand-off
- * (see {@link ChunkReader}). With an {@linkplain Plan#offload() offload} pool every stage stays on
- * its workers: hashing is the CPU work the pool keeps off the carrier threads.
+ * are in the reader's core's cache (hashed on the writer, every chunk crossed cores twice: read
+ * into on one core, hashed on the other, then read into again on the first); the writer writes each
+ * chunk to the first stage after them, and commits or aborts the whole chain as always. What the
+ * reader writes into those stages the writer reads only after the pipe's hand-off (see {@link
+ * ChunkReader}). With an {@linkplain Plan#offload() offload} pool every stage stays on its workers:
+ * hashing is the CPU work the pool keeps off the carrier threads.
  *
  * <p>Failures: the first (from either thread, a cancel or the timeout) becomes the root cause in a
  * {@link FirstFailure}, which interrupts both threads so blocked calls return promptly; later
