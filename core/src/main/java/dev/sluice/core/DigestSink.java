@@ -11,9 +11,11 @@ import java.util.zip.Checksum;
 
 /**
  * Hashes every byte on its way downstream (the same buffer is passed on, unchanged); on commit,
- * compares with the expected digest, if any, before committing downstream.
+ * compares with the expected digest, if any, before committing downstream. As an {@link
+ * ObservingSink} it may hash on another thread than the one that commits: the digest's state is
+ * handed over with the chunks.
  */
-final class DigestSink extends ForwardingSink implements DigestReporter {
+final class DigestSink extends ObservingSink implements DigestReporter {
 
   /** The digest algorithms Sluice names, with their JDK names. */
   public enum Algorithm {
@@ -60,14 +62,12 @@ final class DigestSink extends ForwardingSink implements DigestReporter {
   }
 
   @Override
-  public void write(ByteBuffer chunk) throws IOException {
-    ByteBuffer view = chunk.duplicate();
+  public void observe(ByteBuffer bytes) {
     if (digest != null) {
-      digest.update(view);
+      digest.update(bytes);
     } else {
-      checksum.update(view);
+      checksum.update(bytes);
     }
-    downstream.write(chunk);
   }
 
   @Override

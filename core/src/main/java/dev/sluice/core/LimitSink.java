@@ -1,12 +1,11 @@
 package dev.sluice.core;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
  * Fails with {@link LimitExceededException} before passing on the byte that goes past the limit.
  */
-final class LimitSink extends ForwardingSink {
+final class LimitSink extends ObservingSink {
 
   private final long maximum;
   private final String what;
@@ -19,12 +18,11 @@ final class LimitSink extends ForwardingSink {
   }
 
   @Override
-  public void write(ByteBuffer chunk) throws IOException {
-    if (chunk.remaining() > maximum - seen) {
+  public void observe(ByteBuffer bytes) throws LimitExceededException {
+    if (bytes.remaining() > maximum - seen) {
       throw new LimitExceededException(what, maximum);
     }
-    seen += chunk.remaining();
-    downstream.write(chunk);
+    seen += bytes.remaining();
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.sluice.core.job;
 
-import dev.sluice.core.AbortCause;
 import dev.sluice.core.AbortReason;
 import dev.sluice.core.Source;
 import java.io.IOException;
@@ -23,6 +22,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * the pipe has fewer than its capacity going round, so a job never holds more than {@code window}
  * chunks. {@link #start} and {@link #stop} are the writer's; {@link #interrupt} and {@link
  * #closeSource} any thread's.
+ *
+ * <p>The reader may also run the leading stages that only observe (a digest, a limit): it
+ * {@linkplain Stage#observe observes} each chunk with them as soon as it is read, while its bytes
+ * are in this core's cache, and only then pushes it. What it writes into those stages the writer
+ * reads only after the pipe's hand-off: a chunk after its push (the writer's take), their state at
+ * the end after the pipe's close (the take that sees the end, before the writer commits), their
+ * figures after {@link #stop}. A failure they throw is classified by the stage it came from, as on
+ * the writer.
  */
 final class ChunkReader {
 
@@ -34,6 +41,7 @@ final class ChunkReader {
   private final MemoryBudget.Reservation memory;
   private final AtomicLong bytesIn;
   private final FirstFailure failures;
+  private final StageChain stages;
   private final AtomicBoolean sourceClosed = new AtomicBoolean();
   private final List<ByteBuffer> allocated = new ArrayList<>(); // the reader thread's
   private volatile Thread thread;
@@ -45,43 +53,49 @@ final class ChunkReader {
       int chunkSize,
       MemoryBudget.Reservation memory,
       AtomicLong bytesIn,
-      FirstFailure failures) {
+      FirstFailure failures,
+      StageChain stages) {
     this.source = source;
     this.pipe = pipe;
     this.chunkSize = chunkSize;
     this.memory = memory;
     this.bytesIn = bytesIn;
     this.failures = failures;
+    this.stages = stages;
   }
 
-  /** Starts the reader thread in {@code threads}, unless the job already failed. */
-  void start(ExecutorService threads) {
+  /**
+   * Starts the reader thread in {@code threads}, unless the job already failed; it observes each
+   * chunk with {@code observers} (leading stages of the job that {@linkplain Stage#observesOnly()
+   * only observe}) before pushing it.
+   */
+  void start(ExecutorService threads, List<Stage> observers) {
     if (failures.hasFailed()) {
       pipe.close(); // nothing to read: the writer sees the end at once
       return;
     }
-    reading = threads.submit(this::run);
+    reading = threads.submit(() -> run(observers));
   }
 
   /** The reader thread: the source into the pipe, which it closes however it ends. */
-  private void run() {
+  private void run(List<Stage> observers) {
     thread = Thread.currentThread();
     try {
       if (!failures.hasFailed()) { // else it failed before this thread could be interrupted
-        readAll();
+        readAll(observers);
         closeSource();
       }
     } catch (Throwable t) {
       // a read failing after the writer closed the source to stop the job is no news
       if (!(failures.hasFailed() && sourceClosed.get())) {
-        failures.record(t, t instanceof AbortCause c ? c.reason() : AbortReason.SOURCE_FAILED);
+        failures.record(t, stages.classify(t, AbortReason.SOURCE_FAILED));
       }
     } finally {
       pipe.close();
     }
   }
 
-  private void readAll() throws IOException {
+  private void readAll(List<Stage> observers) throws IOException {
     while (true) {
       ByteBuffer chunk = pipe.claim();
       if (chunk == null) {
@@ -96,7 +110,11 @@ final class ChunkReader {
         return;
       }
       bytesIn.addAndGet(n);
-      pipe.push(chunk.flip());
+      chunk.flip();
+      for (Stage observer : observers) {
+        observer.observe(chunk);
+      }
+      pipe.push(chunk);
     }
   }
 

@@ -7,8 +7,9 @@ import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
 
 /**
- * A job's writer: takes the chunks from the pipe, writes each through the stages in order and
- * releases it back to the reader, then commits. With a {@link WorkerPool} the stages run on its
+ * A job's writer: takes the chunks from the pipe, writes each through the stages in order (from the
+ * first stage the reader did not {@linkplain Stage#observe observe} with) and releases it back to
+ * the reader, then commits the whole chain. With a {@link WorkerPool} the stages run on its
  * workers, the calling thread parking meanwhile; without one they run on the calling thread. Either
  * way the stages see one call at a time, in order, and never hold a chunk after {@code write}.
  *
@@ -30,18 +31,26 @@ final class ChunkWriter {
 
   private final ChunkPipe pipe;
   private final Stage head;
+  private final Stage first;
   private final WorkerPool pool;
   private final BooleanSupplier stopping;
   private final Progress progress;
 
   /**
-   * Writes from {@code pipe} into {@code head}, on {@code pool} unless it is null; stops at the
-   * next chunk once {@code stopping} says so.
+   * Writes from {@code pipe} into {@code first} ({@code head}, or the stage after those the reader
+   * observed with) and commits {@code head}, on {@code pool} unless it is null; stops at the next
+   * chunk once {@code stopping} says so.
    */
   ChunkWriter(
-      ChunkPipe pipe, Stage head, WorkerPool pool, BooleanSupplier stopping, Progress progress) {
+      ChunkPipe pipe,
+      Stage head,
+      Stage first,
+      WorkerPool pool,
+      BooleanSupplier stopping,
+      Progress progress) {
     this.pipe = pipe;
     this.head = head;
+    this.first = first;
     this.pool = pool;
     this.stopping = stopping;
     this.progress = progress;
@@ -123,7 +132,7 @@ final class ChunkWriter {
     int length = chunk.remaining();
     long start = System.nanoTime();
     try {
-      head.write(chunk);
+      first.write(chunk);
     } finally {
       pipe.release(chunk);
     }

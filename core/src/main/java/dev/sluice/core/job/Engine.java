@@ -28,6 +28,15 @@ import java.util.function.Consumer;
  * a reader), and ends the sink exactly once. The threads run in a thread-per-task scope that ends
  * when they have; a timeout is one task on the process's shared {@link Timeouts} scheduler.
  *
+ * <p>The leading stages that only {@linkplain dev.sluice.core.ObservingSink observe} the bytes (a
+ * digest, a limit) run on the reader thread, on each chunk as soon as it is read, while its bytes
+ * are in the reader's core's cache (hashed on the writer, every chunk crossed cores twice: read
+ * into on one core, hashed on the other, then read into again on the first); the writer writes each
+ * chunk to the first stage after them, and commits or aborts the whole chain as always. What the
+ * reader writes into those stages the writer reads only after the pipe's hand-off (see {@link
+ * ChunkReader}). With an {@linkplain Plan#offload() offload} pool every stage stays on its workers:
+ * hashing is the CPU work the pool keeps off the carrier threads.
+ *
  * <p>Failures: the first (from either thread, a cancel or the timeout) becomes the root cause in a
  * {@link FirstFailure}, which interrupts both threads so blocked calls return promptly; later
  * failures are attached to it as suppressed. Once the writer has begun to commit it is no longer
@@ -76,7 +85,8 @@ final class Engine implements IngestionJob {
     this.pipeline = describe(plan);
     this.pipe = new ChunkPipe("chunks of job " + id, plan.window());
     this.chunkReader =
-        new ChunkReader(plan.source(), pipe, plan.chunkSize(), plan.memory(), bytesIn, failures);
+        new ChunkReader(
+            plan.source(), pipe, plan.chunkSize(), plan.memory(), bytesIn, failures, stages);
   }
 
   /** The pipeline as text, e.g. {@code file(a.bin) → sha256 → file(b.bin)}. */
@@ -116,14 +126,17 @@ final class Engine implements IngestionJob {
     try {
       listeners(l -> l.onStart(this));
       head = buildStages();
+      List<Stage> observers = plan.offload() == null ? stages.leadingObservers() : List.of();
+      Stage first = observers.isEmpty() ? head : observers.getLast().next();
       ChunkWriter chunkWriter =
-          new ChunkWriter(pipe, head, plan.offload(), failures::hasFailed, this::chunkWritten);
+          new ChunkWriter(
+              pipe, head, first, plan.offload(), failures::hasFailed, this::chunkWritten);
       if (FileTransfer.possible(plan.source(), plan.transforms(), plan.sink())) {
         zeroCopy = true;
         FileTransfer.run(
             plan.source(), plan.sink(), plan.chunkSize(), bytesIn, failures, this::chunkWritten);
       } else {
-        chunkReader.start(threads);
+        chunkReader.start(threads, observers);
         chunkWriter.writeAll();
       }
       committing = failures.beginCommit();
@@ -135,7 +148,7 @@ final class Engine implements IngestionJob {
         }
       }
     } catch (Throwable t) {
-      failures.record(t, stages.classify(t));
+      failures.record(t, stages.classify(t, AbortReason.SINK_FAILED));
       if (committing) {
         head = null; // a failed commit has ended the sink itself
       }

@@ -26,8 +26,10 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>The source is read on one virtual thread and the sink written on another (or two platform
  * threads, see {@link #platformThreads()}); the reader is never more than {@code window} chunks
- * ahead of the sink. The sink sees exactly one {@code commit()} or {@code abort(cause)} and the
- * source is closed exactly once, on every path.
+ * ahead of the sink. The leading transforms that only {@linkplain dev.sluice.core.ObservingSink
+ * observe} the bytes (digests, limits) run on the reading thread, on each chunk as it is read; the
+ * others on the writing one. The sink sees exactly one {@code commit()} or {@code abort(cause)} and
+ * the source is closed exactly once, on every path.
  */
 public final class Ingestion {
 
@@ -126,10 +128,12 @@ public final class Ingestion {
    *
    * <p>The writer hands a worker a run of chunks (those the reader has filled, up to a few MiB, so
    * jobs sharing the pool take turns) and parks until the pipeline has accepted them; the reader
-   * keeps filling the window meanwhile. Order, backpressure, memory ({@code chunkSize × window}
-   * plus the transforms' own buffers) and the exactly-one-ending guarantee are unchanged;
-   * cancelling interrupts the worker. The sink's own I/O runs on the worker too: size the pool for
-   * it, and leave offload off for pipelines that mostly wait (a rate limit, a slow network).
+   * keeps filling the window meanwhile. Every transform runs on the workers, digests at the head of
+   * the pipeline included (without a pool those run on the reading thread). Order, backpressure,
+   * memory ({@code chunkSize × window} plus the transforms' own buffers) and the exactly-one-ending
+   * guarantee are unchanged; cancelling interrupts the worker. The sink's own I/O runs on the
+   * worker too: size the pool for it, and leave offload off for pipelines that mostly wait (a rate
+   * limit, a slow network).
    */
   public Ingestion offload(WorkerPool workers) {
     if (workers == null) {

@@ -15,7 +15,9 @@ import java.util.Map;
  * @param bytesOut bytes accepted by the final sink (after transforms)
  * @param chunks chunks written to the first stage (for a zero-copy file transfer: its slices)
  * @param duration from start to the end of commit or abort
- * @param chunkWriteLatency time the pipeline took to accept each chunk
+ * @param chunkWriteLatency time the pipeline took to accept each chunk from the reader (the leading
+ *     digests and limits, which observe each chunk as it is read, are not in it; their time is in
+ *     {@code stageTimes})
  * @param maxInFlight the most chunks read but not yet accepted by the sink at any moment
  * @param stageTimes time spent in each transform and in the sink, excluding the stages after it
  * @param digests hex digests by algorithm name, e.g. {@code sha256}

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * The stages of one job, first to last: each transform's sink, then the final sink, each wrapped in
- * a {@link Stage} that times it and remembers the failures thrown from it. The writer builds it;
- * any thread reads its figures.
+ * a {@link Stage} that times it and remembers the failures thrown from it. The writer builds it
+ * before the reader starts; any thread reads its figures.
  */
 final class StageChain {
 
@@ -45,15 +45,36 @@ final class StageChain {
     return next;
   }
 
-  /** Why {@code failure}, thrown from the stages, aborts the job. */
-  AbortReason classify(Throwable failure) {
+  /**
+   * The leading stages that only observe the bytes and pass them on unchanged (digests, limits), in
+   * order: the reader may {@linkplain Stage#observe observe} each chunk with them and leave the
+   * writing to the stage after the last. Empty when the first stage changes the bytes: a digest
+   * after a gunzip stays where it is.
+   */
+  List<Stage> leadingObservers() {
+    List<Stage> observers = new ArrayList<>();
+    for (Stage stage : stages) {
+      if (!stage.observesOnly()) {
+        break;
+      }
+      observers.add(stage);
+    }
+    return List.copyOf(observers);
+  }
+
+  /**
+   * Why {@code failure} aborts the job: the reason it carries, else by the stage it was thrown from
+   * (a transform or the sink), else {@code otherwise} (it came from no stage).
+   */
+  AbortReason classify(Throwable failure, AbortReason otherwise) {
     if (failure instanceof AbortCause c) {
       return c.reason();
     }
     Stage origin = origins.get(failure);
-    return origin == null || origin.isTerminal()
-        ? AbortReason.SINK_FAILED
-        : AbortReason.TRANSFORM_FAILED;
+    if (origin == null) {
+      return otherwise;
+    }
+    return origin.isTerminal() ? AbortReason.SINK_FAILED : AbortReason.TRANSFORM_FAILED;
   }
 
   /** Bytes the final sink accepted so far. */

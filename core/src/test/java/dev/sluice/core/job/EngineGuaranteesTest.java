@@ -192,7 +192,9 @@ class EngineGuaranteesTest {
     assertThat(thrown.getCause())
         .isInstanceOf(LimitExceededException.class)
         .hasMessage("body size exceeds the limit of 129 B (129)");
-    assertThat(sink.bytes()).hasSize(2 * CHUNK);
+    // refused as the reader reads it: the two chunks before it may not have reached the sink
+    assertThat(sink.bytes().length).isLessThanOrEqualTo(2 * CHUNK);
+    assertThat(sink.bytes()).isEqualTo(Arrays.copyOf(content, sink.bytes().length));
     sink.assertAbortedOnce();
     source.assertClosedOnce();
   }
