@@ -42,14 +42,7 @@ final class TestServer implements AutoCloseable {
   static TestServer start(
       UnaryOperator<ServerConfig.Builder> settings, UnaryOperator<SluiceServer.Builder> extras)
       throws Exception {
-    Path dir = Files.createTempDirectory("sluice-http-it");
-    FileBlobStore store = FileBlobStore.open(dir.resolve("data"));
-    ServerConfig config =
-        settings
-            .apply(
-                ServerConfig.builder().port(0).store(dir.toString()).grace(Duration.ofSeconds(2)))
-            .build();
-    return new TestServer(dir, store, extras.apply(SluiceServer.builder(config, store)).start());
+    return startOver(settings, (builder, store) -> extras.apply(builder));
   }
 
   /** Makes the resumable uploads of a server over its file store. */
@@ -60,19 +53,22 @@ final class TestServer implements AutoCloseable {
   /** As {@link #start(UnaryOperator)}, with the resumable uploads {@code uploads} makes. */
   static TestServer startWithUploads(
       UnaryOperator<ServerConfig.Builder> settings, UploadsOver uploads) throws Exception {
-    Path dir = Files.createTempDirectory("sluice-http-it");
-    FileBlobStore store = FileBlobStore.open(dir.resolve("data"));
-    ServerConfig config =
-        settings
-            .apply(
-                ServerConfig.builder().port(0).store(dir.toString()).grace(Duration.ofSeconds(2)))
-            .build();
-    return new TestServer(
-        dir, store, SluiceServer.builder(config, store).uploads(uploads.make(store)).start());
+    return startOver(settings, (builder, store) -> builder.uploads(uploads.make(store)));
   }
 
   /** As {@link #start(UnaryOperator)}, with resumable uploads expiring by {@code uploadClock}. */
   static TestServer start(UnaryOperator<ServerConfig.Builder> settings, java.time.Clock uploadClock)
+      throws Exception {
+    return startOver(settings, (builder, store) -> builder.uploadClock(uploadClock));
+  }
+
+  /** What a test adds to the server's builder, given the file store the server serves. */
+  private interface Extras {
+    SluiceServer.Builder add(SluiceServer.Builder builder, FileBlobStore store)
+        throws java.io.IOException;
+  }
+
+  private static TestServer startOver(UnaryOperator<ServerConfig.Builder> settings, Extras extras)
       throws Exception {
     Path dir = Files.createTempDirectory("sluice-http-it");
     FileBlobStore store = FileBlobStore.open(dir.resolve("data"));
@@ -82,7 +78,7 @@ final class TestServer implements AutoCloseable {
                 ServerConfig.builder().port(0).store(dir.toString()).grace(Duration.ofSeconds(2)))
             .build();
     return new TestServer(
-        dir, store, SluiceServer.builder(config, store).uploadClock(uploadClock).start());
+        dir, store, extras.add(SluiceServer.builder(config, store), store).start());
   }
 
   URI uri(String pathAndQuery) {
