@@ -57,8 +57,12 @@ class S3UploadStoreIT {
   }
 
   private S3UploadStore store() {
+    return store(client);
+  }
+
+  private S3UploadStore store(S3Client through) {
     return new S3UploadStore(
-        client, new S3Location(bucket, "data"), Clock.systemUTC(), S3UploadStore.MIN_PART_SIZE);
+        through, new S3Location(bucket, "data"), Clock.systemUTC(), S3UploadStore.MIN_PART_SIZE);
   }
 
   /** An upload of {@code length} bytes to {@code key}, by "me", expiring in a minute. */
@@ -173,12 +177,7 @@ class S3UploadStoreIT {
           }
         };
     try (S3Client racing = s3.client(overlapping)) {
-      S3UploadStore uploads =
-          new S3UploadStore(
-              racing,
-              new S3Location(bucket, "data"),
-              Clock.systemUTC(),
-              S3UploadStore.MIN_PART_SIZE);
+      S3UploadStore uploads = store(racing);
       Upload upload = uploads.create(plain("race.bin", 8 * MIB));
       UploadAppend append = uploads.append(upload.id(), 0);
       write(append, new byte[7 * MIB], 0, 7 * MIB);
@@ -249,12 +248,7 @@ class S3UploadStoreIT {
     write(append, data, 0, data.length);
     append.commit();
     try (S3Client racing = s3.client(overlapping)) {
-      S3UploadStore reading =
-          new S3UploadStore(
-              racing,
-              new S3Location(bucket, "data"),
-              Clock.systemUTC(),
-              S3UploadStore.MIN_PART_SIZE);
+      S3UploadStore reading = store(racing);
       beforeListingParts.set(
           () -> {
             try {
