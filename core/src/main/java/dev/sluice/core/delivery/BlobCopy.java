@@ -24,27 +24,24 @@ final class BlobCopy {
       long remaining = range.length();
       while (remaining > 0) {
         ByteBuffer buffer = buffers.borrow(remaining);
-        try {
-          if (buffer.remaining() > remaining) {
-            buffer.limit(buffer.position() + (int) remaining);
-          }
-          int read = in.read(buffer);
-          if (read < 0) {
-            throw new EOFException(
-                "blob ended "
-                    + remaining
-                    + " bytes before the end of range "
-                    + range
-                    + " (it was "
-                    + blob.size()
-                    + " bytes when planned)");
-          }
-          remaining -= read;
-          buffer.flip();
-          writeFully(buffer, out);
-        } finally {
-          buffers.giveBack(buffer);
+        if (buffer.remaining() > remaining) {
+          buffer.limit(buffer.position() + (int) remaining);
         }
+        int read = in.read(buffer);
+        if (read < 0) {
+          throw new EOFException(
+              "blob ended "
+                  + remaining
+                  + " bytes before the end of range "
+                  + range
+                  + " (it was "
+                  + blob.size()
+                  + " bytes when planned)");
+        }
+        remaining -= read;
+        buffer.flip();
+        writeFully(buffer, out);
+        buffers.giveBack(buffer); // not after a failure: an interrupted write may still hold it
       }
     }
   }

@@ -29,8 +29,10 @@ public interface BufferLender {
   ByteBuffer borrow(long wanted) throws IOException;
 
   /**
-   * Takes back the buffer of the last {@link #borrow} once its bytes were written or the copy
-   * failed; the copy does not touch it afterwards.
+   * Takes back the buffer of the last {@link #borrow} once its bytes were written; the copy does
+   * not touch it afterwards. A copy that fails (a read or write throws) does not give back the
+   * buffer it holds: a write interrupted while pending may leave it in the connection's hands, so
+   * it must not be lent to anyone else (leave it to the garbage collector).
    */
   void giveBack(ByteBuffer buffer);
 

@@ -359,4 +359,48 @@ class DeliveryTest {
     // each range asks for what it has left; every read got 2 bytes: 5 -> 3 borrows, 16 -> 8
     assertThat(wanted).startsWith(5L, 3L, 1L, 16L, 14L).hasSize(3 + 8);
   }
+
+  @Test
+  void aCopyWhoseWriteFailsDoesNotGiveItsBufferBack() {
+    DeliveryPlan plan = get(null);
+    List<ByteBuffer> givenBack = new java.util.ArrayList<>();
+    BufferLender lender =
+        new BufferLender() {
+          @Override
+          public ByteBuffer borrow(long bytes) {
+            return ByteBuffer.allocate(8);
+          }
+
+          @Override
+          public void giveBack(ByteBuffer buffer) {
+            givenBack.add(buffer);
+          }
+        };
+    java.nio.channels.WritableByteChannel failing =
+        new java.nio.channels.WritableByteChannel() {
+          private int writes;
+
+          @Override
+          public int write(ByteBuffer src) throws IOException {
+            if (++writes == 2) {
+              throw new java.io.InterruptedIOException("interrupted while the write was pending");
+            }
+            int n = src.remaining();
+            src.position(src.limit());
+            return n;
+          }
+
+          @Override
+          public boolean isOpen() {
+            return true;
+          }
+
+          @Override
+          public void close() {}
+        };
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> plan.writeBody(BLOB, failing, lender))
+        .isInstanceOf(java.io.InterruptedIOException.class);
+    assertThat(givenBack).hasSize(1); // the first, written buffer only
+  }
 }

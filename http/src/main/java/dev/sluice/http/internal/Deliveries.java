@@ -159,7 +159,9 @@ public final class Deliveries {
    * throughout; a paced one waits for its tokens first and only then borrows a buffer from its
    * ticket's memory for the read and write of what was granted, giving it back before it waits
    * again: a throttled download parked between writes holds no payload buffer. Its ticket still
-   * reserves one chunk, since every paced download may be in a write to a stalled client at once.
+   * reserves one chunk, since every paced download may be in a write to a stalled client at once. A
+   * buffer whose write failed is not given back: an interrupted write may still be pending with it,
+   * so it is left to the garbage collector when the ticket closes, never lent again.
    */
   private final class Buffered implements Body, BufferLender {
     private final Exchange exchange;
