@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
-/** Copies a region of a blob to a channel through one caller-owned buffer. */
+/** Copies a region of a blob to a channel through buffers a {@link BufferLender} lends. */
 final class BlobCopy {
 
   private BlobCopy() {}
@@ -18,14 +18,14 @@ final class BlobCopy {
    *
    * @throws EOFException if the blob ends before the range does
    */
-  public static void copy(Blob blob, ByteRange range, WritableByteChannel out, ByteBuffer buffer)
+  public static void copy(Blob blob, ByteRange range, WritableByteChannel out, BufferLender buffers)
       throws IOException {
     try (ReadableByteChannel in = blob.open(range.first(), range.length())) {
       long remaining = range.length();
       while (remaining > 0) {
-        buffer.clear();
+        ByteBuffer buffer = buffers.borrow(remaining);
         if (buffer.remaining() > remaining) {
-          buffer.limit((int) remaining);
+          buffer.limit(buffer.position() + (int) remaining);
         }
         int read = in.read(buffer);
         if (read < 0) {
@@ -41,6 +41,7 @@ final class BlobCopy {
         remaining -= read;
         buffer.flip();
         writeFully(buffer, out);
+        buffers.giveBack(buffer); // not after a failure: an interrupted write may still hold it
       }
     }
   }

@@ -180,13 +180,23 @@ public final class DeliveryPlan {
    * @throws java.io.EOFException if the blob turns out shorter than when the plan was made
    */
   public void writeBody(Blob blob, WritableByteChannel out, ByteBuffer buffer) throws IOException {
+    writeBody(blob, out, BufferLender.of(buffer));
+  }
+
+  /**
+   * As {@link #writeBody(Blob, WritableByteChannel, ByteBuffer)}, each read going into a buffer
+   * borrowed from {@code buffers} and given back once its bytes are written: a copy that waits
+   * between reads (e.g. for a rate limit) holds no buffer while it waits.
+   */
+  public void writeBody(Blob blob, WritableByteChannel out, BufferLender buffers)
+      throws IOException {
     switch (kind) {
       case FULL, PARTIAL -> {
         for (ByteRange range : ranges) {
-          BlobCopy.copy(blob, range, out, buffer);
+          BlobCopy.copy(blob, range, out, buffers);
         }
       }
-      case MULTIPART -> multipart.writeTo(blob, out, buffer);
+      case MULTIPART -> multipart.writeTo(blob, out, buffers);
       default -> {}
     }
   }

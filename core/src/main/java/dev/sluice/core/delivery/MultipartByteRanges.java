@@ -63,10 +63,10 @@ final class MultipartByteRanges {
   }
 
   /** Writes the body, reading each range from {@code blob} with {@code open(offset, length)}. */
-  public void writeTo(Blob blob, WritableByteChannel out, ByteBuffer buffer) throws IOException {
+  public void writeTo(Blob blob, WritableByteChannel out, BufferLender buffers) throws IOException {
     for (int k = 0; k < ranges.size(); k++) {
       BlobCopy.writeFully(ByteBuffer.wrap(partHeader(k)), out);
-      BlobCopy.copy(blob, ranges.get(k), out, buffer);
+      BlobCopy.copy(blob, ranges.get(k), out, buffers);
     }
     BlobCopy.writeFully(ByteBuffer.wrap(closeDelimiter()), out);
   }

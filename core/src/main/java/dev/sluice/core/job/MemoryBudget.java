@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One budget for the payload buffers of every transfer in a process: a transfer {@linkplain
@@ -37,6 +38,7 @@ public final class MemoryBudget {
   private final Object lock = new Object();
   private final Deque<Object> queue = new ArrayDeque<>(); // guarded by lock
   private long used; // guarded by lock
+  private final AtomicLong held = new AtomicLong();
 
   private MemoryBudget(long capacity) {
     this.capacity = capacity;
@@ -143,6 +145,14 @@ public final class MemoryBudget {
     }
   }
 
+  /**
+   * Bytes of the buffers taken from reservations and not given back now: at most {@link #used()},
+   * less when transfers hold their buffers only while they copy (a paced download between writes).
+   */
+  public long held() {
+    return held.get();
+  }
+
   /** Reservations waiting for memory now. */
   public int waiting() {
     synchronized (lock) {
@@ -200,6 +210,7 @@ public final class MemoryBudget {
       }
       ByteBuffer buffer = BufferPool.acquire(capacity);
       taken += capacity;
+      held.addAndGet(capacity);
       out.add(buffer);
       return buffer;
     }
@@ -210,6 +221,7 @@ public final class MemoryBudget {
         if (out.get(i) == buffer) {
           out.remove(i);
           taken -= buffer.capacity();
+          held.addAndGet(-buffer.capacity());
           BufferPool.release(buffer);
           return;
         }
@@ -228,6 +240,7 @@ public final class MemoryBudget {
         }
         closed = true;
         out.clear();
+        held.addAndGet(-taken);
         taken = 0;
       }
       giveBack(bytes);

@@ -330,4 +330,77 @@ class DeliveryTest {
     assertThat(get("bytes=0-1,10-11")).hasToString("206 MULTIPART [0-1, 10-11] of 36");
     assertThat(List.of(get(null).kind())).containsExactly(DeliveryPlan.Kind.FULL);
   }
+
+  @Test
+  void aLenderThatGrantsLessThanWantedGetsEachBufferBackBeforeLendingTheNext() throws IOException {
+    DeliveryPlan plan = get("bytes=0-4, 20-35");
+    List<Long> wanted = new java.util.ArrayList<>();
+    int[] out = {0};
+    BufferLender stingy =
+        new BufferLender() {
+          @Override
+          public ByteBuffer borrow(long bytes) {
+            assertThat(out[0]).as("buffers out when borrowing").isZero();
+            out[0]++;
+            wanted.add(bytes);
+            return ByteBuffer.allocate(8).limit(2); // grants 2 bytes at a time
+          }
+
+          @Override
+          public void giveBack(ByteBuffer buffer) {
+            out[0]--;
+          }
+        };
+    ByteArrayOutputStream paced = new ByteArrayOutputStream();
+    plan.writeBody(BLOB, Channels.newChannel(paced), stingy);
+
+    assertThat(paced.toString(StandardCharsets.ISO_8859_1)).isEqualTo(body(plan, BLOB));
+    assertThat(out[0]).isZero();
+    // each range asks for what it has left; every read got 2 bytes: 5 -> 3 borrows, 16 -> 8
+    assertThat(wanted).startsWith(5L, 3L, 1L, 16L, 14L).hasSize(3 + 8);
+  }
+
+  @Test
+  void aCopyWhoseWriteFailsDoesNotGiveItsBufferBack() {
+    DeliveryPlan plan = get(null);
+    List<ByteBuffer> givenBack = new java.util.ArrayList<>();
+    BufferLender lender =
+        new BufferLender() {
+          @Override
+          public ByteBuffer borrow(long bytes) {
+            return ByteBuffer.allocate(8);
+          }
+
+          @Override
+          public void giveBack(ByteBuffer buffer) {
+            givenBack.add(buffer);
+          }
+        };
+    java.nio.channels.WritableByteChannel failing =
+        new java.nio.channels.WritableByteChannel() {
+          private int writes;
+
+          @Override
+          public int write(ByteBuffer src) throws IOException {
+            if (++writes == 2) {
+              throw new java.io.InterruptedIOException("interrupted while the write was pending");
+            }
+            int n = src.remaining();
+            src.position(src.limit());
+            return n;
+          }
+
+          @Override
+          public boolean isOpen() {
+            return true;
+          }
+
+          @Override
+          public void close() {}
+        };
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> plan.writeBody(BLOB, failing, lender))
+        .isInstanceOf(java.io.InterruptedIOException.class);
+    assertThat(givenBack).hasSize(1); // the first, written buffer only
+  }
 }

@@ -7,6 +7,7 @@ import dev.sluice.core.blob.BlobChangedException;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
+import dev.sluice.core.delivery.BufferLender;
 import dev.sluice.core.delivery.Conditionals;
 import dev.sluice.core.delivery.Delivery;
 import dev.sluice.core.delivery.DeliveryPlan;
@@ -28,7 +29,8 @@ import org.eclipse.jetty.server.Request;
  * {@code GET} and {@code HEAD /objects/KEY}: the response is decided by core's {@link Delivery}
  * (conditionals, ranges, multipart/byteranges) and streamed from the blob through one pooled buffer
  * into blocking connection writes, paced by the transfer's token buckets. A full response is
- * gzip-compressed on the fly when the client accepts it (never a range).
+ * gzip-compressed on the fly when the client accepts it (never a range). A paced download borrows
+ * its buffer only for each write, not while it waits for tokens.
  *
  * <p>The fast path is {@link Sendfile}: an unthrottled plain-HTTP/1.x download of a file-store
  * object (the whole of it or one range, not gzip-encoded) is sent by the kernel from the file to
@@ -121,13 +123,16 @@ public final class Deliveries {
                 key,
                 plan.contentLength(),
                 TransferRow.attributes(Request.getRemoteAddr(exchange.request()), pace.rate()))) {
-      ByteBuffer buffer = sendfile == null ? ticket.buffer(pace.chunkSize()) : null;
+      // a paced download borrows its buffer per write (Buffered), an unpaced one holds it
+      // throughout
+      ByteBuffer buffer =
+          sendfile == null && pace.unlimited() ? ticket.buffer(pace.chunkSize()) : null;
       try {
         head(exchange, blob, plan, gzip, notModifiedTag);
         Body body =
             sendfile != null
                 ? Sendfile.body(exchange, blob, plan, sendfile, transfer, context.metrics())
-                : new Buffered(exchange, blob, plan, pace, gzip, transfer, buffer);
+                : new Buffered(exchange, blob, plan, pace, gzip, transfer, ticket, buffer);
         send(exchange, transfer, body, gzip ? "gzip" : ServerMetrics.BASELINE);
       } finally {
         if (buffer != null) {
@@ -149,19 +154,29 @@ public final class Deliveries {
   }
 
   /**
-   * A body copied from the blob through one pooled buffer into blocking connection writes, paced by
-   * the transfer's token buckets, gzip-encoded on the way when asked.
+   * A body copied from the blob into blocking connection writes, paced by the transfer's token
+   * buckets, gzip-encoded on the way when asked. An unpaced copy goes through one buffer it holds
+   * throughout; a paced one waits for its tokens first and only then borrows a buffer from its
+   * ticket's memory for the read and write of what was granted, giving it back before it waits
+   * again: a throttled download parked between writes holds no payload buffer. Its ticket still
+   * reserves one chunk, since every paced download may be in a write to a stalled client at once. A
+   * buffer whose write failed is not given back: an interrupted write may still be pending with it,
+   * so it is left to the garbage collector when the ticket closes, never lent again.
    */
-  private final class Buffered implements Body {
+  private final class Buffered implements Body, BufferLender {
     private final Exchange exchange;
     private final Blob blob;
     private final DeliveryPlan plan;
     private final Pace pace;
     private final boolean gzip;
     private final TrackedTransfer transfer;
+    private final Admission.Ticket ticket;
     private final ByteBuffer buffer;
     private ResponseChannel channel;
 
+    /**
+     * @param buffer the buffer of an unpaced copy; null to borrow one from {@code ticket} per write
+     */
     Buffered(
         Exchange exchange,
         Blob blob,
@@ -169,6 +184,7 @@ public final class Deliveries {
         Pace pace,
         boolean gzip,
         TrackedTransfer transfer,
+        Admission.Ticket ticket,
         ByteBuffer buffer) {
       this.exchange = exchange;
       this.blob = blob;
@@ -176,6 +192,7 @@ public final class Deliveries {
       this.pace = pace;
       this.gzip = gzip;
       this.transfer = transfer;
+      this.ticket = ticket;
       this.buffer = buffer;
     }
 
@@ -186,8 +203,20 @@ public final class Deliveries {
               ? new GZIPOutputStream(Content.Sink.asOutputStream(exchange.response()), 64 * 1024)
               : null;
       channel = new ResponseChannel(exchange, encoder, pace, transfer, context.metrics());
-      plan.writeBody(blob, channel, buffer);
+      plan.writeBody(blob, channel, buffer != null ? BufferLender.of(buffer) : this);
       channel.finishEncoding();
+    }
+
+    /** Waits for the tokens of the next write, then takes a buffer for just that many bytes. */
+    @Override
+    public ByteBuffer borrow(long wanted) throws IOException {
+      int granted = channel.grant(wanted);
+      return ticket.buffer(pace.chunkSize()).limit(granted);
+    }
+
+    @Override
+    public void giveBack(ByteBuffer lent) {
+      ticket.memory().give(lent);
     }
 
     @Override
@@ -247,6 +276,10 @@ public final class Deliveries {
     } catch (IOException | RuntimeException e) {
       if (e instanceof BlobChangedException changed && !exchange.response().isCommitted()) {
         throw changed; // nothing sent: the caller looks the key up again
+      }
+      if (e instanceof HttpProblem refused && !exchange.response().isCommitted()) {
+        exchange.response().reset(); // e.g. no direct memory for a paced download's first buffer
+        throw refused; // nothing sent: a clean 503, as if refused before the headers were set
       }
       AbortReason reason = e instanceof AbortCause c ? c.reason() : AbortReason.SOURCE_FAILED;
       AccessLog.aborted(exchange, "download", reason, body.written());

@@ -27,6 +27,7 @@ final class ResponseChannel implements WritableByteChannel {
   private final ServerMetrics metrics;
   private final byte[] scratch;
   private long written;
+  private int granted; // tokens taken by grant() for bytes not written yet
   private boolean open = true;
 
   /**
@@ -46,6 +47,26 @@ final class ResponseChannel implements WritableByteChannel {
     this.scratch = encoder == null ? null : new byte[Math.min(pace.chunkSize(), 64 * 1024)];
   }
 
+  /**
+   * Waits until the transfer's buckets allow some of {@code bytes} (at most a chunk) to be sent and
+   * takes their tokens, so the next writes of that many bytes do not wait: a paced copy calls this
+   * before it takes a buffer to read into, holding none while it waits. Tokens granted earlier and
+   * not written yet are returned first, without waiting.
+   *
+   * @return the bytes that may be written now, 1 to {@code min(bytes, chunk)}
+   */
+  int grant(long bytes) throws IOException {
+    int wanted = (int) Math.min(bytes, pace.chunkSize());
+    if (granted == 0) {
+      try {
+        granted = pace.unlimited() ? wanted : pace.acquire(wanted);
+      } catch (IOException e) {
+        throw translate(e);
+      }
+    }
+    return Math.min(granted, wanted);
+  }
+
   @Override
   public int write(ByteBuffer src) throws IOException {
     int total = src.remaining();
@@ -53,7 +74,10 @@ final class ResponseChannel implements WritableByteChannel {
     try {
       while (src.hasRemaining()) {
         int n = Math.min(src.remaining(), pace.chunkSize());
-        if (!pace.unlimited()) {
+        if (granted > 0) {
+          n = Math.min(n, granted); // paid for by grant() before the copy read them
+          granted -= n;
+        } else if (!pace.unlimited()) {
           n = pace.acquire(n); // what the buckets grant now: a paced write touches the connection
         }
         src.limit(src.position() + n);

@@ -208,6 +208,12 @@ public final class ServerMetrics implements AutoCloseable {
         .baseUnit("bytes")
         .description("Payload memory reserved by running transfers")
         .register(registry);
+    Gauge.builder("sluice.memory.held", admission, a -> a.memory().held())
+        .baseUnit("bytes")
+        .description(
+            "Payload memory running transfers hold in buffers now (paced downloads only while they"
+                + " copy)")
+        .register(registry);
     Gauge.builder("sluice.memory.direct", MemoryBudget::directMemoryUsed)
         .baseUnit("bytes")
         .description("Direct memory the process holds (payload, idle pooled and network buffers)")

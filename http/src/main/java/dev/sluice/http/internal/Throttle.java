@@ -8,7 +8,8 @@ import java.time.Duration;
 /**
  * Download pacing with Bucket4j token buckets (one token = one byte): a bucket per transfer and one
  * global bucket shared by every transfer. A paced writer parks its virtual thread until the tokens
- * are there, so a throttled client costs a thread stack and one small buffer, not memory growth.
+ * are there, so a throttled client costs a thread stack, not memory growth: it takes a small buffer
+ * only once its tokens are granted, for the write of what was granted (see {@code Deliveries}).
  *
  * <p>A writer waits in slices of at most {@link #SLICE} and takes tokens only when they are all
  * there (it never reserves ahead): a transfer whose client went away is interrupted (see {@code
