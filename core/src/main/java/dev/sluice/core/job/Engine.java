@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,6 +68,7 @@ final class Engine implements IngestionJob {
   private final SchedulerLag.Mark lagMark;
   private final CompletableFuture<IngestionReport> result = new CompletableFuture<>();
   private final FirstFailure failures = new FirstFailure(this::interruptThreads);
+  private final List<Thread> started = new CopyOnWriteArrayList<>(); // the writer, the reader
   private final ExecutorService threads = Executors.newThreadPerTaskExecutor(threadFactory());
   private final AtomicLong bytesIn = new AtomicLong();
   private final StageChain stages = new StageChain();
@@ -105,14 +107,16 @@ final class Engine implements IngestionJob {
 
   /** Names the job's first thread its writer and the second its reader. */
   private ThreadFactory threadFactory() {
-    AtomicInteger started = new AtomicInteger();
+    AtomicInteger made = new AtomicInteger();
     return task -> {
-      String name = (started.getAndIncrement() == 0 ? "sluice-write-" : "sluice-read-") + id;
+      String name = (made.getAndIncrement() == 0 ? "sluice-write-" : "sluice-read-") + id;
       Thread.Builder builder =
           plan.platformThreads()
               ? Thread.ofPlatform().daemon(true).name(name) // ends with the job
               : Thread.ofVirtual().name(name);
-      return builder.unstarted(task);
+      Thread thread = builder.unstarted(task);
+      started.add(thread);
+      return thread;
     };
   }
 
@@ -262,7 +266,17 @@ final class Engine implements IngestionJob {
    * @return true if they all ended within {@code timeout}
    */
   boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return threads.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    long end = System.nanoTime() + timeout.toNanos();
+    if (!threads.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    // the scope ends when the threads' tasks have returned; each thread ends a moment after
+    for (Thread thread : started) {
+      if (!thread.join(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
