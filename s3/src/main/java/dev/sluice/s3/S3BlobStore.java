@@ -4,6 +4,7 @@ import dev.sluice.core.ForwardingSink;
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
 import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobChangedException;
 import dev.sluice.core.blob.BlobEntry;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
@@ -44,6 +45,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * same way.
  */
 public final class S3BlobStore implements BlobStore {
+
+  private static final int HEADS_WHILE_REPLACED = 3;
 
   private final S3Client client;
   private final S3Location root;
@@ -215,11 +218,21 @@ public final class S3BlobStore implements BlobStore {
   @Override
   public boolean delete(String key, Precondition precondition) throws IOException {
     S3Location location = locate(key);
-    Optional<Blob> current = S3Blob.head(client, location);
+    Optional<Blob> current;
+    boolean replacing = false;
+    try {
+      current = headSettled(location);
+    } catch (BlobChangedException e) {
+      if (precondition != Precondition.NONE) {
+        throw e;
+      }
+      current = Optional.empty(); // whichever version lands, an unconditional delete removes it
+      replacing = true;
+    }
     if (!precondition.holdsFor(current)) {
       throw new PreconditionFailedException(key);
     }
-    if (current.isEmpty()) {
+    if (current.isEmpty() && !replacing) {
       return false;
     }
     try {
@@ -227,6 +240,22 @@ public final class S3BlobStore implements BlobStore {
       return true;
     } catch (SdkException e) {
       throw new IOException("deleting " + location + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * HEADs {@code location}, again (a few times) while the object is caught mid-replacement, which
+   * only lasts as long as the replacing request.
+   */
+  private Optional<Blob> headSettled(S3Location location) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return S3Blob.head(client, location);
+      } catch (BlobChangedException e) {
+        if (attempt == HEADS_WHILE_REPLACED) {
+          throw e;
+        }
+      }
     }
   }
 
