@@ -18,6 +18,7 @@ import dev.sluice.core.job.IngestionException;
 import dev.sluice.core.job.IngestionJob;
 import dev.sluice.core.job.IngestionListener;
 import dev.sluice.core.job.IngestionReport;
+import dev.sluice.core.job.MemoryExhaustedException;
 import dev.sluice.core.job.ReportSchema;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -186,7 +187,8 @@ public final class Uploads {
         AccessLog.aborted(exchange, "upload", e.reason(), e.report().bytesIn());
       }
       Exception problem = problemFor(key, e);
-      if (problem instanceof HttpProblem answer && answer.status() < 500) {
+      if (problem instanceof HttpProblem answer
+          && (answer.status() < 500 || e.getCause() instanceof MemoryExhaustedException)) {
         answer.report(report(key, e.report())); // what was read before it was refused
       }
       throw problem;
@@ -239,7 +241,7 @@ public final class Uploads {
                       + "; nothing was stored")
               : new HttpProblem(400, root.getMessage() + "; nothing was stored");
       case LIMIT_EXCEEDED ->
-          root instanceof dev.sluice.core.job.MemoryExhaustedException
+          root instanceof MemoryExhaustedException
               ? new HttpProblem(
                   503,
                   "the server is busy: " + root.getMessage() + "; nothing was stored",
