@@ -142,7 +142,12 @@ public final class SluiceServer implements AutoCloseable {
     this.resumable =
         uploadStore == null
             ? null
-            : new ResumableUploads(uploadStore, this.store, context, uploadClock, targets);
+            : new ResumableUploads(
+                uploadStore.withMemory(admission.memory(), config.admissionWait()),
+                this.store,
+                context,
+                uploadClock,
+                targets);
     this.sweeper =
         resumable == null
             ? null

@@ -152,6 +152,85 @@ class S3UploadBudgetIT {
     }
   }
 
+  @Test
+  void aResumableAppendWithoutRoomForItsPartGets503ThenGoesThroughWithRoom() throws Exception {
+    long budget = 2 * ADMITTED + PART + PART / 2; // one append's part, not two
+    S3BlobStore store =
+        S3BlobStore.builder(client, S3Location.parse("s3://" + bucket + "/up"))
+            .uploads(u -> u.partSize(PART))
+            .build();
+    try (SluiceServer server =
+        SluiceServer.builder(
+                ServerConfig.builder()
+                    .bind("127.0.0.1")
+                    .port(0)
+                    .memoryBudget(budget)
+                    .admissionWait(Duration.ofMillis(200))
+                    .build(),
+                store)
+            .uploads(store.uploads(java.time.Clock.systemUTC()))
+            .start()) {
+      byte[] data = content(PART + 777, 20);
+      String upload = tusCreate(server, "tus/a.bin", data.length);
+      String other = tusCreate(server, "tus/b.bin", data.length);
+      CountDownLatch go = new CountDownLatch(1);
+      CompletableFuture<HttpResponse<String>> first =
+          http.sendAsync(
+              tusPatch(
+                  server, upload, HttpRequest.BodyPublishers.ofInputStream(() -> held(data, go))),
+              HttpResponse.BodyHandlers.ofString());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(metric(server, "sluice_memory_used_bytes"))
+                      .isEqualTo(ADMITTED + PART));
+
+      HttpResponse<String> refused =
+          http.send(
+              tusPatch(server, other, HttpRequest.BodyPublishers.ofByteArray(data)),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(refused.body()).contains("no memory for an upload part");
+
+      go.countDown();
+      assertThat(first.get().statusCode()).as(first.get().body()).isEqualTo(204);
+      HttpResponse<String> retried =
+          http.send(
+              tusPatch(server, other, HttpRequest.BodyPublishers.ofByteArray(data)),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(retried.statusCode()).as(retried.body()).isEqualTo(204);
+      assertThat(stored("tus/a.bin")).isEqualTo(data);
+      assertThat(stored("tus/b.bin")).isEqualTo(data);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(metric(server, "sluice_memory_used_bytes")).isZero());
+    }
+  }
+
+  private String tusCreate(SluiceServer server, String key, long length) throws Exception {
+    HttpResponse<String> created =
+        http.send(
+            request(server, key)
+                .header("Tus-Resumable", "1.0.0")
+                .header("Upload-Length", Long.toString(length))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return created.headers().firstValue("Location").orElseThrow();
+  }
+
+  private HttpRequest tusPatch(SluiceServer server, String upload, HttpRequest.BodyPublisher body) {
+    return HttpRequest.newBuilder(URI.create(server.baseUrl() + upload))
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", "0")
+        .header("Content-Type", "application/offset+octet-stream")
+        .method("PATCH", body)
+        .build();
+  }
+
   private HttpRequest.Builder request(SluiceServer server, String path) {
     return HttpRequest.newBuilder(URI.create(server.baseUrl() + "/objects/" + path));
   }
