@@ -119,9 +119,11 @@ public final class S3BlobStore implements BlobStore {
     }
 
     /**
-     * Takes every upload's part buffers from {@code memory}, the first waiting up to {@code wait}
-     * (see {@link S3Upload.Builder#memory}); by default, {@code null}, they are allocated beside
-     * any budget.
+     * Takes every upload's part buffers from {@code memory} (see {@link S3Upload.Builder#memory});
+     * by default, {@code null}, they are allocated beside any budget. {@link #create} takes the
+     * first, waiting up to {@code wait}, and fails with {@link
+     * dev.sluice.core.job.MemoryExhaustedException} without it: nothing is read for an upload the
+     * store has no memory for.
      */
     public Builder memory(MemoryBudget memory, Duration wait) {
       if (wait == null || wait.isNegative()) {
@@ -149,14 +151,15 @@ public final class S3BlobStore implements BlobStore {
     if (!precondition.holdsFor(S3Blob.head(client, location))) {
       throw new PreconditionFailedException(key);
     }
-    Sink sink =
+    S3Upload.Builder upload =
         uploadSettings
             .apply(S3Upload.builder(client, location))
             .contentType(spec.contentType())
             .expectedSha256(spec.expectedSha256())
             .overwrite(spec.overwrite())
-            .memory(memory, memoryWait)
-            .build();
+            .memory(memory, memoryWait);
+    // with a budget, refused for want of a part buffer before the caller reads anything for it
+    Sink sink = memory == null ? upload.build() : upload.buildHoldingFirstPart();
     if (precondition == Precondition.NONE) {
       return sink;
     }

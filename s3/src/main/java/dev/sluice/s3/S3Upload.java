@@ -235,20 +235,31 @@ public final class S3Upload {
 
     /** Makes the sink. Nothing is sent to S3 until the first part is full or the sink commits. */
     public Sink build() {
-      return MultipartWriter.sink(
-          new MultipartWriter.Plan(
-              client,
-              location,
-              effectivePartSize(),
-              parallel,
-              checksum,
-              contentType,
-              expectedSha256,
-              overwrite,
-              sha256Metadata,
-              maxSingleCopy,
-              memory,
-              memoryWait));
+      return MultipartWriter.sink(plan());
+    }
+
+    /**
+     * Makes the sink holding its first part buffer already (see {@link #memory}): a store refuses
+     * an upload it has no memory for before a byte of it is read. The sink must be ended.
+     */
+    Sink buildHoldingFirstPart() throws java.io.IOException {
+      return MultipartWriter.sinkHoldingFirstPart(plan());
+    }
+
+    private MultipartWriter.Plan plan() {
+      return new MultipartWriter.Plan(
+          client,
+          location,
+          effectivePartSize(),
+          parallel,
+          checksum,
+          contentType,
+          expectedSha256,
+          overwrite,
+          sha256Metadata,
+          maxSingleCopy,
+          memory,
+          memoryWait);
     }
   }
 }

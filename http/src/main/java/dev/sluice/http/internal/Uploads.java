@@ -159,6 +159,12 @@ public final class Uploads {
     } catch (java.nio.file.FileSystemException e) {
       body.close();
       throw new HttpProblem(409, "cannot store '" + key + "': " + e.getReason());
+    } catch (MemoryExhaustedException e) { // the store's own buffers (S3 parts), before reading
+      body.close();
+      throw new HttpProblem(
+          503,
+          "the server is busy: " + e.getMessage() + "; nothing of this upload was read",
+          Map.of("Retry-After", "1", "Connection", "close"));
     }
     Ingestion ingestion =
         Ingestion.from(body).through(Transforms.limit(context.config().maxBodySize(), "body size"));

@@ -4,6 +4,7 @@ import dev.sluice.core.Receipt;
 import dev.sluice.core.blob.BlobSink;
 import dev.sluice.core.blob.BlobWriter;
 import dev.sluice.core.job.MemoryBudget;
+import dev.sluice.core.job.MemoryExhaustedException;
 import dev.sluice.s3.S3Checksum;
 import dev.sluice.s3.S3Location;
 import java.io.IOException;
@@ -90,7 +91,23 @@ public final class MultipartWriter implements BlobWriter {
 
   /** The sink uploading {@code plan}: it hashes with SHA-256 when the plan wants the digest. */
   public static BlobSink sink(Plan plan) {
+    return wrap(new MultipartWriter(plan), plan);
+  }
+
+  /**
+   * As {@link #sink}, holding its first part buffer already, so that an upload refused for want of
+   * memory is refused before anything is read for it. The sink must then be ended (committed or
+   * aborted) to give the buffer back.
+   *
+   * @throws MemoryExhaustedException if the plan's budget has no room for it within the wait
+   */
+  public static BlobSink sinkHoldingFirstPart(Plan plan) throws IOException {
     MultipartWriter writer = new MultipartWriter(plan);
+    writer.current = writer.buffers.take();
+    return wrap(writer, plan);
+  }
+
+  private static BlobSink wrap(MultipartWriter writer, Plan plan) {
     return plan.expectedSha256() != null || plan.sha256Metadata()
         ? BlobSink.of(writer, plan.expectedSha256())
         : BlobSink.withoutDigest(writer);
