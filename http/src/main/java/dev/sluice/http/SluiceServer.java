@@ -105,7 +105,6 @@ public final class SluiceServer implements AutoCloseable {
       Consumer<String> accessLog)
       throws java.io.IOException {
     this.config = config;
-    this.store = store;
     this.registry = new JobRegistry();
     this.cluster = config.coord() == null ? null : Cluster.join(config, registry);
     SchedulerLag lag = registry.own(SchedulerLag.start());
@@ -130,6 +129,8 @@ public final class SluiceServer implements AutoCloseable {
             config.effectiveMaxOpenFiles(),
             config.admissionWait());
     metrics.admission(admission);
+    // the store's own buffers (an S3 upload's parts) come from the budget admission reserves from
+    this.store = store.withMemory(admission.memory(), config.admissionWait());
     ServerContext context =
         new ServerContext(config, metrics, throttle, registry, lag, workers, admission, cluster);
     List<UploadTarget> targets = new ArrayList<>();
@@ -141,7 +142,12 @@ public final class SluiceServer implements AutoCloseable {
     this.resumable =
         uploadStore == null
             ? null
-            : new ResumableUploads(uploadStore, store, context, uploadClock, targets);
+            : new ResumableUploads(
+                uploadStore.withMemory(admission.memory(), config.admissionWait()),
+                this.store,
+                context,
+                uploadClock,
+                targets);
     this.sweeper =
         resumable == null
             ? null
@@ -153,8 +159,8 @@ public final class SluiceServer implements AutoCloseable {
             context,
             new Auth(config.token(), Clock.systemUTC()),
             keys,
-            new Uploads(store, context),
-            new Deliveries(store, context, delivery),
+            new Uploads(this.store, context),
+            new Deliveries(this.store, context, delivery),
             resumable,
             extras);
 
@@ -187,7 +193,7 @@ public final class SluiceServer implements AutoCloseable {
     jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
     // against slow-drip uploads; downloads may be throttled far below any floor, so none there
     // /health/ready probes the store on a virtual thread, before the router's shutdown gate
-    Handler routes = new Readiness(router, store, cluster, router::draining, handlers);
+    Handler routes = new Readiness(router, this.store, cluster, router::draining, handlers);
     Handler front =
         new LivenessFirst(
             new MinimumReadRate(routes, config.minRequestDataRate()), handlers, router::draining);

@@ -10,10 +10,12 @@ import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
+import dev.sluice.core.job.MemoryBudget;
 import dev.sluice.s3.internal.S3Blob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Spliterator;
@@ -52,6 +54,8 @@ public final class S3BlobStore implements BlobStore {
   private final S3Location root;
   private final UnaryOperator<S3Upload.Builder> uploadSettings;
   private final boolean closeClient;
+  private final MemoryBudget memory; // null: part buffers beside any budget
+  private final Duration memoryWait;
 
   private S3BlobStore(Builder builder) {
     String prefix = builder.root.key();
@@ -62,6 +66,8 @@ public final class S3BlobStore implements BlobStore {
     this.root = new S3Location(builder.root.bucket(), prefix);
     this.uploadSettings = builder.uploadSettings;
     this.closeClient = builder.closeClient;
+    this.memory = builder.memory;
+    this.memoryWait = builder.memoryWait;
   }
 
   /**
@@ -86,6 +92,8 @@ public final class S3BlobStore implements BlobStore {
     private final S3Location root;
     private UnaryOperator<S3Upload.Builder> uploadSettings = UnaryOperator.identity();
     private boolean closeClient;
+    private MemoryBudget memory;
+    private Duration memoryWait = Duration.ZERO;
 
     private Builder(S3Client client, S3Location root) {
       if (client == null) {
@@ -113,6 +121,22 @@ public final class S3BlobStore implements BlobStore {
       return this;
     }
 
+    /**
+     * Takes every upload's part buffers from {@code memory} (see {@link S3Upload.Builder#memory});
+     * by default, {@code null}, they are allocated beside any budget. {@link #create} takes the
+     * first, waiting up to {@code wait}, and fails with {@link
+     * dev.sluice.core.job.MemoryExhaustedException} without it: nothing is read for an upload the
+     * store has no memory for.
+     */
+    public Builder memory(MemoryBudget memory, Duration wait) {
+      if (wait == null || wait.isNegative()) {
+        throw new IllegalArgumentException("wait must be >= 0: " + wait);
+      }
+      this.memory = memory;
+      this.memoryWait = wait;
+      return this;
+    }
+
     /** Makes the store; nothing is sent to S3 until it is used. */
     public S3BlobStore build() {
       return new S3BlobStore(this);
@@ -130,13 +154,15 @@ public final class S3BlobStore implements BlobStore {
     if (!precondition.holdsFor(S3Blob.head(client, location))) {
       throw new PreconditionFailedException(key);
     }
-    Sink sink =
+    S3Upload.Builder upload =
         uploadSettings
             .apply(S3Upload.builder(client, location))
             .contentType(spec.contentType())
             .expectedSha256(spec.expectedSha256())
             .overwrite(spec.overwrite())
-            .build();
+            .memory(memory, memoryWait);
+    // with a budget, refused for want of a part buffer before the caller reads anything for it
+    Sink sink = memory == null ? upload.build() : upload.buildHoldingFirstPart();
     if (precondition == Precondition.NONE) {
       return sink;
     }
@@ -153,6 +179,21 @@ public final class S3BlobStore implements BlobStore {
         return "precondition";
       }
     };
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: a store over the same prefix, with the same client and upload settings, whose uploads
+   * reserve their part buffers from {@code memory} (see {@link Builder#memory}).
+   */
+  @Override
+  public S3BlobStore withMemory(MemoryBudget memory, Duration wait) {
+    return new Builder(client, root)
+        .uploads(uploadSettings)
+        .memory(memory, wait)
+        .closeClient(false) // this store's
+        .build();
   }
 
   @Override

@@ -1,7 +1,10 @@
 package dev.sluice.s3;
 
 import dev.sluice.core.Sink;
+import dev.sluice.core.job.MemoryBudget;
+import dev.sluice.core.job.MemoryExhaustedException;
 import dev.sluice.s3.internal.MultipartWriter;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -9,8 +12,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The {@link Sink} that uploads one S3 object: {@link #open} with the defaults, {@link #builder}
  * for other settings. Parts of {@code partSize} bytes, up to {@code parallel} of them in flight, in
- * at most {@code (parallel + 1) × partSize} bytes of part buffers whatever the object's size. An
- * object smaller than one part goes as a single PUT.
+ * at most {@code (parallel + 1) × partSize} bytes of part buffers whatever the object's size
+ * (reserved from a {@link MemoryBudget} with {@link Builder#memory}). An object smaller than one
+ * part goes as a single PUT.
  *
  * {@snippet :
  * Sink sink = S3Upload.builder(s3, S3Location.parseObject("s3://bucket/big.bin"))
@@ -111,6 +115,8 @@ public final class S3Upload {
     private boolean overwrite = true;
     private boolean sha256Metadata = true;
     private long maxSingleCopy = MultipartWriter.MAX_SINGLE_COPY;
+    private MemoryBudget memory;
+    private Duration memoryWait = Duration.ZERO;
 
     private Builder(S3Client client, S3Location location) {
       if (client == null) {
@@ -199,6 +205,22 @@ public final class S3Upload {
     }
 
     /**
+     * Takes the part buffers from {@code memory} (a server's budget) instead of allocating them
+     * beside it (the default, {@code null}): the first waits up to {@code wait} for room and the
+     * sink's first write fails with {@link MemoryExhaustedException} without it; more, up to {@code
+     * parallel + 1}, are taken only while the budget has room at once, else the upload waits for
+     * its own to come back. Every buffer goes back when the sink commits or aborts.
+     */
+    public Builder memory(MemoryBudget memory, Duration wait) {
+      if (wait == null || wait.isNegative()) {
+        throw new IllegalArgumentException("wait must be >= 0: " + wait);
+      }
+      this.memory = memory;
+      this.memoryWait = wait;
+      return this;
+    }
+
+    /**
      * Lowers the size above which the metadata copy goes in parts (S3's limit: 5 GiB); for tests.
      */
     Builder maxSingleCopy(long bytes) {
@@ -213,18 +235,31 @@ public final class S3Upload {
 
     /** Makes the sink. Nothing is sent to S3 until the first part is full or the sink commits. */
     public Sink build() {
-      return MultipartWriter.sink(
-          new MultipartWriter.Plan(
-              client,
-              location,
-              effectivePartSize(),
-              parallel,
-              checksum,
-              contentType,
-              expectedSha256,
-              overwrite,
-              sha256Metadata,
-              maxSingleCopy));
+      return MultipartWriter.sink(plan());
+    }
+
+    /**
+     * Makes the sink holding its first part buffer already (see {@link #memory}): a store refuses
+     * an upload it has no memory for before a byte of it is read. The sink must be ended.
+     */
+    Sink buildHoldingFirstPart() throws java.io.IOException {
+      return MultipartWriter.sinkHoldingFirstPart(plan());
+    }
+
+    private MultipartWriter.Plan plan() {
+      return new MultipartWriter.Plan(
+          client,
+          location,
+          effectivePartSize(),
+          parallel,
+          checksum,
+          contentType,
+          expectedSha256,
+          overwrite,
+          sha256Metadata,
+          maxSingleCopy,
+          memory,
+          memoryWait);
     }
   }
 }

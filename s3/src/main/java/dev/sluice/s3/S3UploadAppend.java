@@ -1,6 +1,7 @@
 package dev.sluice.s3;
 
 import dev.sluice.core.Receipt;
+import dev.sluice.core.job.MemoryBudget;
 import dev.sluice.core.upload.AppendLifecycle;
 import dev.sluice.core.upload.FilledBlock;
 import dev.sluice.core.upload.TrackedAppend;
@@ -19,6 +20,7 @@ final class S3UploadAppend implements TrackedAppend {
   private final AppendLifecycle lifecycle;
   private final S3UploadStore.State state;
   private final FilledBlock part;
+  private final MemoryBudget.Reservation reserved; // the part's room in a budget, or null
   private final MessageDigest digest; // null: completion reads the object back
   private int parts;
   private long position;
@@ -28,12 +30,14 @@ final class S3UploadAppend implements TrackedAppend {
       AppendLifecycle lifecycle,
       S3UploadStore.State state,
       byte[] part,
+      MemoryBudget.Reservation reserved,
       int buffered,
       MessageDigest digest) {
     this.store = store;
     this.lifecycle = lifecycle;
     this.state = state;
     this.part = new FilledBlock(part, buffered, digest);
+    this.reserved = reserved;
     this.digest = digest;
     this.parts = state.parts();
     this.position = lifecycle.start();
@@ -73,7 +77,7 @@ final class S3UploadAppend implements TrackedAppend {
       lifecycle.end(lifecycle.start(), null, false);
       throw e;
     } finally {
-      store.release(part.block());
+      store.release(part.block(), reserved);
     }
     return lifecycle.receipt(position);
   }
@@ -104,7 +108,7 @@ final class S3UploadAppend implements TrackedAppend {
       cause.addSuppressed(e);
       lifecycle.end(lifecycle.start(), null, false);
     } finally {
-      store.release(part.block());
+      store.release(part.block(), reserved);
     }
   }
 

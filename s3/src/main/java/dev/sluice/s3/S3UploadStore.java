@@ -1,7 +1,10 @@
 package dev.sluice.s3;
 
+import dev.sluice.core.ByteSize;
 import dev.sluice.core.DigestMismatchException;
 import dev.sluice.core.Receipt;
+import dev.sluice.core.job.MemoryBudget;
+import dev.sluice.core.job.MemoryExhaustedException;
 import dev.sluice.core.upload.AppendTracker;
 import dev.sluice.core.upload.NewUpload;
 import dev.sluice.core.upload.Upload;
@@ -19,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -54,9 +58,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * to 5 GiB, the single-copy limit). Cancel and expiry abort the multipart upload.
  *
  * <p>An append holds one part in memory (the part size), an array it takes from a pool the store
- * keeps and gives back when it ends. The whole-object SHA-256 is carried across appends in memory;
- * after a restart completion reads the completed object back to hash it, and, if a whole-object
- * digest was expected and differs, deletes it again.
+ * keeps and gives back when it ends; a server's store ({@link #withMemory}) counts it in the
+ * server's memory budget while the append runs. (Completion's tail part, read back into an array of
+ * the pool, is not counted.) The whole-object SHA-256 is carried across appends in memory; after a
+ * restart completion reads the completed object back to hash it, and, if a whole-object digest was
+ * expected and differs, deletes it again.
  */
 public final class S3UploadStore implements UploadStore {
 
@@ -72,8 +78,10 @@ public final class S3UploadStore implements UploadStore {
   private final S3Location root;
   private final Clock clock;
   private final int minPartSize;
-  private final AppendTracker appends = new AppendTracker();
-  private final PartPool partPool = new PartPool(2);
+  private final AppendTracker appends;
+  private final PartPool partPool;
+  private final MemoryBudget memory; // null: appends' parts are counted in no budget
+  private final Duration memoryWait;
 
   /** What the store reads of one incomplete upload's parts and tail. */
   record State(Upload upload, String multipartId, int partSize, int parts, long tail) {}
@@ -95,6 +103,37 @@ public final class S3UploadStore implements UploadStore {
     this.root = new S3Location(root.bucket(), prefix);
     this.clock = clock;
     this.minPartSize = minPartSize;
+    this.appends = new AppendTracker();
+    this.partPool = new PartPool(2);
+    this.memory = null;
+    this.memoryWait = Duration.ZERO;
+  }
+
+  /** {@code store}, sharing its state, with parts counted in {@code memory}. */
+  private S3UploadStore(S3UploadStore store, MemoryBudget memory, Duration wait) {
+    this.client = store.client;
+    this.root = store.root;
+    this.clock = store.clock;
+    this.minPartSize = store.minPartSize;
+    this.appends = store.appends;
+    this.partPool = store.partPool;
+    this.memory = memory;
+    this.memoryWait = wait;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: each append reserves its part (the part size; the array itself is on the heap) from
+   * {@code memory} when it opens and gives it back when it ends. The result shares this store's
+   * client and the appends' state.
+   */
+  @Override
+  public S3UploadStore withMemory(MemoryBudget memory, Duration wait) {
+    if (wait == null || wait.isNegative()) {
+      throw new IllegalArgumentException("wait must be >= 0: " + wait);
+    }
+    return new S3UploadStore(this, memory, wait);
   }
 
   @Override
@@ -246,32 +285,68 @@ public final class S3UploadStore implements UploadStore {
         () -> {
           State state = existing(id);
           UploadPreconditions.requireAppendable(state.upload(), offset);
+          MemoryBudget.Reservation reserved = reservePart(state.partSize());
           byte[] part = partPool.take(state.partSize());
-          int buffered = (int) state.tail();
-          if (buffered > 0) {
-            try {
+          try {
+            int buffered = (int) state.tail();
+            if (buffered > 0) {
               readFully(tailKey(id, state.parts()), part, buffered);
-            } catch (IOException | RuntimeException e) {
-              partPool.give(part);
-              throw e;
             }
+            S3UploadAppend append =
+                new S3UploadAppend(
+                    this,
+                    appends.lifecycle(id, offset, state.upload().length()),
+                    state,
+                    part,
+                    reserved,
+                    buffered,
+                    appends.digestAt(id, offset));
+            appends.started(append.lifecycle());
+            return append;
+          } catch (IOException | RuntimeException e) {
+            release(part, reserved);
+            throw e;
           }
-          S3UploadAppend append =
-              new S3UploadAppend(
-                  this,
-                  appends.lifecycle(id, offset, state.upload().length()),
-                  state,
-                  part,
-                  buffered,
-                  appends.digestAt(id, offset));
-          appends.started(append.lifecycle());
-          return append;
         });
   }
 
-  /** Takes back the part array of an append that has ended. */
-  void release(byte[] part) {
+  /**
+   * Room in the budget for an append's part, or null without a budget.
+   *
+   * @throws MemoryExhaustedException if there is none within the wait
+   */
+  private MemoryBudget.Reservation reservePart(int partSize) throws IOException {
+    if (memory == null) {
+      return null;
+    }
+    MemoryBudget.Reservation reserved;
+    try {
+      reserved = memory.reserve(partSize, memoryWait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      var interrupted = new java.io.InterruptedIOException("interrupted while waiting for memory");
+      interrupted.initCause(e);
+      throw interrupted;
+    }
+    if (reserved == null) {
+      throw new MemoryExhaustedException(
+          "no memory for an upload part of "
+              + ByteSize.format(partSize)
+              + " within "
+              + memoryWait.toMillis()
+              + " ms ("
+              + memory
+              + " in use)");
+    }
+    return reserved;
+  }
+
+  /** Takes back the part array of an append that has ended, and the room it had (if any). */
+  void release(byte[] part, MemoryBudget.Reservation reserved) {
     partPool.give(part);
+    if (reserved != null) {
+      reserved.close();
+    }
   }
 
   /** Uploads part {@code number} of {@code state}'s multipart upload; returns its ETag. */

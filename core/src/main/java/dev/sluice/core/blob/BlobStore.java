@@ -2,7 +2,10 @@ package dev.sluice.core.blob;
 
 import dev.sluice.core.Secrets;
 import dev.sluice.core.Sink;
+import dev.sluice.core.job.MemoryBudget;
+import dev.sluice.core.job.MemoryExhaustedException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -79,6 +82,18 @@ public interface BlobStore extends AutoCloseable {
     if (probe.isPresent()) {
       probe.get().close();
     }
+  }
+
+  /**
+   * This store, with the buffers its sinks hold of their own (beyond the chunks written to them)
+   * taken from {@code memory}: a server hands over the budget its transfers are admitted by, so
+   * that an S3 upload's part buffers, say, count in it too. A sink that cannot get the first such
+   * buffer within {@code wait} fails with {@link MemoryExhaustedException}, which a server answers
+   * with 503. The result shares this store's resources (close this store, not it). By default, for
+   * stores whose sinks hold no buffers of their own, this store itself.
+   */
+  default BlobStore withMemory(MemoryBudget memory, Duration wait) {
+    return this;
   }
 
   /**

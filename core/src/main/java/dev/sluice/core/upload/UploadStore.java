@@ -1,7 +1,10 @@
 package dev.sluice.core.upload;
 
 import dev.sluice.core.Receipt;
+import dev.sluice.core.job.MemoryBudget;
+import dev.sluice.core.job.MemoryExhaustedException;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -86,4 +89,15 @@ public interface UploadStore extends AutoCloseable {
 
   @Override
   default void close() throws IOException {}
+
+  /**
+   * This store, with the buffers its appends hold of their own (an S3 upload's part, say) counted
+   * in {@code memory}, the budget a server admits its transfers by: an append that cannot get room
+   * for them within {@code wait} fails to open with {@link MemoryExhaustedException}, which a
+   * server answers with 503. The result shares this store's state and resources (close this store,
+   * not it). By default, for stores whose appends hold no buffers of their own, this store itself.
+   */
+  default UploadStore withMemory(MemoryBudget memory, Duration wait) {
+    return this;
+  }
 }

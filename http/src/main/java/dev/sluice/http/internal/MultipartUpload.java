@@ -228,7 +228,7 @@ final class MultipartUpload extends MultiPart.AbstractPartsListener {
     } catch (ExecutionException e) {
       failure =
           e.getCause() instanceof HttpProblem p
-              ? new HttpProblem(p.status(), withStored(p.getMessage()))
+              ? new HttpProblem(p.status(), withStored(p.getMessage()), p.headers())
               : e.getCause() instanceof Exception cause ? cause : e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

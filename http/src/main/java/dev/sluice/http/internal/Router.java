@@ -156,9 +156,11 @@ public final class Router extends Handler.Abstract {
     }
     try {
       exchange.response().getHeaders().remove("Content-Encoding");
-      if (problem.status() == 503 || problem.status() == 408) {
+      if (problem.status() == 408 || (problem.status() == 503 && problem.report() == null)) {
         exchange.respond(problem); // refused before reading, or a stalled body: close after it
       } else {
+        // a 503 with a report refused a transfer that had read some of the body (its store had no
+        // memory for it): the client, still sending, reads the answer rather than a reset
         exchange.respondThenDiscardBody(problem);
       }
     } catch (IOException e) {

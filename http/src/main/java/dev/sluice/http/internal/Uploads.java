@@ -18,6 +18,7 @@ import dev.sluice.core.job.IngestionException;
 import dev.sluice.core.job.IngestionJob;
 import dev.sluice.core.job.IngestionListener;
 import dev.sluice.core.job.IngestionReport;
+import dev.sluice.core.job.MemoryExhaustedException;
 import dev.sluice.core.job.ReportSchema;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -158,6 +159,12 @@ public final class Uploads {
     } catch (java.nio.file.FileSystemException e) {
       body.close();
       throw new HttpProblem(409, "cannot store '" + key + "': " + e.getReason());
+    } catch (MemoryExhaustedException e) { // the store's own buffers (S3 parts), before reading
+      body.close();
+      throw new HttpProblem(
+          503,
+          "the server is busy: " + e.getMessage() + "; nothing of this upload was read",
+          Map.of("Retry-After", "1", "Connection", "close"));
     }
     Ingestion ingestion =
         Ingestion.from(body).through(Transforms.limit(context.config().maxBodySize(), "body size"));
@@ -186,7 +193,8 @@ public final class Uploads {
         AccessLog.aborted(exchange, "upload", e.reason(), e.report().bytesIn());
       }
       Exception problem = problemFor(key, e);
-      if (problem instanceof HttpProblem answer && answer.status() < 500) {
+      if (problem instanceof HttpProblem answer
+          && (answer.status() < 500 || e.getCause() instanceof MemoryExhaustedException)) {
         answer.report(report(key, e.report())); // what was read before it was refused
       }
       throw problem;
@@ -239,7 +247,7 @@ public final class Uploads {
                       + "; nothing was stored")
               : new HttpProblem(400, root.getMessage() + "; nothing was stored");
       case LIMIT_EXCEEDED ->
-          root instanceof dev.sluice.core.job.MemoryExhaustedException
+          root instanceof MemoryExhaustedException
               ? new HttpProblem(
                   503,
                   "the server is busy: " + root.getMessage() + "; nothing was stored",

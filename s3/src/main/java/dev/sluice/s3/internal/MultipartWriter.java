@@ -3,11 +3,14 @@ package dev.sluice.s3.internal;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.blob.BlobSink;
 import dev.sluice.core.blob.BlobWriter;
+import dev.sluice.core.job.MemoryBudget;
+import dev.sluice.core.job.MemoryExhaustedException;
 import dev.sluice.s3.S3Checksum;
 import dev.sluice.s3.S3Location;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +34,11 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * Uploads one S3 object behind a {@link BlobSink}, in parts of a fixed size, {@code parallel} at a
- * time, from at most {@code parallel + 1} reused part buffers ({@link PartBuffers}). The multipart
- * upload is created when the first part is full and more bytes follow; an object that fits in one
- * part is a single PUT at publish. The whole stream is checksummed with CRC-32C on the writing
- * thread (the SHA-256, when the plan wants it, by the {@link BlobSink}); parts are checksummed on
- * their upload threads.
+ * time, from at most {@code parallel + 1} reused part buffers ({@link PartBuffers}; from the plan's
+ * memory budget when it has one). The multipart upload is created when the first part is full and
+ * more bytes follow; an object that fits in one part is a single PUT at publish. The whole stream
+ * is checksummed with CRC-32C on the writing thread (the SHA-256, when the plan wants it, by the
+ * {@link BlobSink}); parts are checksummed on their upload threads.
  *
  * <p>Ending: {@link #publish} completes the upload (or PUTs the object); {@link #discard} waits for
  * the parts in flight, then aborts the multipart upload once ({@link UploadAborter}).
@@ -53,7 +56,9 @@ public final class MultipartWriter implements BlobWriter {
       String expectedSha256,
       boolean overwrite,
       boolean sha256Metadata,
-      long maxSingleCopy) {}
+      long maxSingleCopy,
+      MemoryBudget memory,
+      Duration memoryWait) {}
 
   /** S3's limit for a single-request copy, which sets the metadata after a multipart upload. */
   public static final long MAX_SINGLE_COPY = 5L << 30;
@@ -80,12 +85,29 @@ public final class MultipartWriter implements BlobWriter {
     this.plan = plan;
     this.client = plan.client();
     this.location = plan.location();
-    this.buffers = new PartBuffers(plan.partSize(), plan.parallel());
+    this.buffers =
+        new PartBuffers(plan.partSize(), plan.parallel(), plan.memory(), plan.memoryWait());
   }
 
   /** The sink uploading {@code plan}: it hashes with SHA-256 when the plan wants the digest. */
   public static BlobSink sink(Plan plan) {
+    return wrap(new MultipartWriter(plan), plan);
+  }
+
+  /**
+   * As {@link #sink}, holding its first part buffer already, so that an upload refused for want of
+   * memory is refused before anything is read for it. The sink must then be ended (committed or
+   * aborted) to give the buffer back.
+   *
+   * @throws MemoryExhaustedException if the plan's budget has no room for it within the wait
+   */
+  public static BlobSink sinkHoldingFirstPart(Plan plan) throws IOException {
     MultipartWriter writer = new MultipartWriter(plan);
+    writer.current = writer.buffers.take();
+    return wrap(writer, plan);
+  }
+
+  private static BlobSink wrap(MultipartWriter writer, Plan plan) {
     return plan.expectedSha256() != null || plan.sha256Metadata()
         ? BlobSink.of(writer, plan.expectedSha256())
         : BlobSink.withoutDigest(writer);
@@ -208,9 +230,17 @@ public final class MultipartWriter implements BlobWriter {
       Receipt receipt = uploadId == null ? putWhole(sha256Hex) : completeUpload(sha256Hex);
       return (sha256Hex == null ? receipt : receipt.with("sha256", sha256Hex)).with("bytes", bytes);
     } finally {
-      buffers.release();
+      releaseBuffers();
+    }
+  }
+
+  /** Gives back the buffer being filled, then every other (those in flight as they end). */
+  private void releaseBuffers() {
+    if (current != null) {
+      buffers.giveBack(current);
       current = null;
     }
+    buffers.release();
   }
 
   private Receipt putWhole(String sha256Hex) throws IOException {
@@ -410,8 +440,7 @@ public final class MultipartWriter implements BlobWriter {
         uploadId = null;
       }
     } finally {
-      buffers.release();
-      current = null;
+      releaseBuffers();
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
