@@ -15,8 +15,7 @@ import java.nio.ByteBuffer;
  * apart is allowed on these terms:
  *
  * <ul>
- *   <li>in order, every byte of a chunk observed before the chunk is written downstream; the engine
- *       may observe a chunk in several consecutive pieces, as it reads them;
+ *   <li>one chunk at a time, each observed before it is written downstream, in the same order;
  *   <li>everything the observing thread did happens-before {@link #commit()} (and so {@link
  *       #beforeCommit()}), which runs on the writer: the engine hands each chunk over through a
  *       lock, and commits only after the reader closed its side; {@link #abort} touches nothing
