@@ -35,9 +35,6 @@ final class ChunkReader {
 
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
-  /** The most an observed read asks for: small enough that its bytes are hashed while cached. */
-  private static final int OBSERVED_SLICE = 64 * 1024;
-
   private final Source source;
   private final ChunkPipe pipe;
   private final int chunkSize;
@@ -99,59 +96,25 @@ final class ChunkReader {
   }
 
   private void readAll(List<Stage> observers) throws IOException {
-    int slice = observers.isEmpty() ? Integer.MAX_VALUE : OBSERVED_SLICE;
     while (true) {
       ByteBuffer chunk = pipe.claim();
       if (chunk == null) {
         chunk = allocate().clear();
         allocated.add(chunk);
       }
-      boolean ended = fill(chunk, slice, observers);
-      if (chunk.flip().hasRemaining()) {
-        pipe.push(chunk); // an empty one (only at the end) goes back with the others in stop()
+      int n = source.read(chunk);
+      if (n == 0) {
+        throw new IOException("source returned 0 bytes into a buffer with room: " + source);
       }
-      if (ended) {
+      if (n < 0) {
         return;
       }
-    }
-  }
-
-  /**
-   * Reads into {@code chunk} in reads of at most {@code slice} bytes, each observed with {@code
-   * observers} as soon as it is read, while its bytes are still in this core's cache; goes on
-   * filling the chunk while each read fills its slice (a source keeping up, as a file does) and
-   * stops at the first short read, so a slow source's bytes are not held back. Returns true at the
-   * end of the source.
-   */
-  private boolean fill(ByteBuffer chunk, int slice, List<Stage> observers) throws IOException {
-    int capacity = chunk.limit();
-    try {
-      while (chunk.hasRemaining()) {
-        int start = chunk.position();
-        int asked = Math.min(slice, capacity - start);
-        chunk.limit(start + asked);
-        int n = source.read(chunk);
-        if (n == 0) {
-          throw new IOException("source returned 0 bytes into a buffer with room: " + source);
-        }
-        if (n < 0) {
-          return true;
-        }
-        bytesIn.addAndGet(n);
-        if (!observers.isEmpty()) {
-          ByteBuffer read = chunk.duplicate().position(start).limit(start + n);
-          for (Stage observer : observers) {
-            observer.observe(read);
-          }
-        }
-        if (n < asked) {
-          return false;
-        }
-        chunk.limit(capacity);
+      bytesIn.addAndGet(n);
+      chunk.flip();
+      for (Stage observer : observers) {
+        observer.observe(chunk);
       }
-      return false;
-    } finally {
-      chunk.limit(capacity);
+      pipe.push(chunk);
     }
   }
 
