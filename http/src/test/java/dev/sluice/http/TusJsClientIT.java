@@ -2,15 +2,14 @@ package dev.sluice.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.testing.Commands;
 import dev.sluice.core.testing.DroppingProxy;
+import dev.sluice.core.testing.TusJsClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -43,9 +42,6 @@ class TusJsClientIT {
 
   @BeforeAll
   static void prepare() throws Exception {
-    if (!Files.isDirectory(NODE_DIR.resolve("node_modules").resolve("tus-js-client"))) {
-      Commands.run(NODE_DIR, List.of("npm", "ci"), 300);
-    }
     source = files.resolve("source.bin");
     MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
     Random random = new Random(2026);
@@ -81,16 +77,12 @@ class TusJsClientIT {
     try (DroppingProxy proxy = new DroppingProxy(server.server.port(), cuts)) {
       String key = "tus-js/" + protocol + ".bin";
       String output =
-          Commands.run(
-              NODE_DIR,
-              List.of(
-                  "node",
-                  "upload.cjs",
+          TusJsClient.in(NODE_DIR)
+              .upload(
                   "http://127.0.0.1:" + proxy.port() + "/objects/" + key,
-                  source.toAbsolutePath().toString(),
+                  source,
                   protocol,
-                  Integer.toString(5 * MIB)),
-              600);
+                  5 * MIB);
       assertThat(output).startsWith("ok http://127.0.0.1:" + proxy.port() + "/uploads/");
       assertThat(proxy.drops()).isEqualTo(cuts.length);
 
@@ -125,16 +117,12 @@ class TusJsClientIT {
                 b -> b.route("/tables/", new TablesHandler(database)));
         DroppingProxy proxy = new DroppingProxy(tables.server.port(), size / 3, 2 * size / 3)) {
       String output =
-          Commands.run(
-              NODE_DIR,
-              List.of(
-                  "node",
-                  "upload.cjs",
+          TusJsClient.in(NODE_DIR)
+              .upload(
                   "http://127.0.0.1:" + proxy.port() + "/tables/tus_rows?create-table=true",
-                  csv.toAbsolutePath().toString(),
+                  csv,
                   protocol,
-                  Integer.toString(5 * MIB)),
-              600);
+                  5 * MIB);
 
       assertThat(output).startsWith("ok http://127.0.0.1:" + proxy.port() + "/uploads/");
       assertThat(proxy.drops()).isEqualTo(2);

@@ -2,8 +2,8 @@ package dev.sluice.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.testing.Commands;
 import dev.sluice.core.testing.DroppingProxy;
+import dev.sluice.core.testing.TusJsClient;
 import dev.sluice.http.ServerConfig;
 import dev.sluice.http.SluiceServer;
 import dev.sluice.s3.testing.S3ProxyExtension;
@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -61,9 +60,6 @@ class TusJsClientS3IT {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"tus-v1", "ietf-draft-05"})
   void uploadsThroughDroppedConnectionsIntoS3(String protocol) throws Exception {
-    if (!Files.isDirectory(NODE_DIR.resolve("node_modules").resolve("tus-js-client"))) {
-      Commands.run(NODE_DIR, List.of("npm", "ci"), 300);
-    }
     Path source = files.resolve("source.bin");
     byte[] data = new byte[SIZE];
     new Random(protocol.hashCode()).nextBytes(data);
@@ -73,16 +69,12 @@ class TusJsClientS3IT {
     String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     try (DroppingProxy proxy = new DroppingProxy(server.port(), 7L * MIB, 15L * MIB + 777)) {
       String output =
-          Commands.run(
-              NODE_DIR,
-              List.of(
-                  "node",
-                  "upload.cjs",
+          TusJsClient.in(NODE_DIR)
+              .upload(
                   "http://127.0.0.1:" + proxy.port() + "/objects/big.bin",
-                  source.toAbsolutePath().toString(),
+                  source,
                   protocol,
-                  Integer.toString(5 * MIB)),
-              300);
+                  5 * MIB);
       assertThat(output).startsWith("ok ");
       assertThat(proxy.drops()).isEqualTo(2);
     }
