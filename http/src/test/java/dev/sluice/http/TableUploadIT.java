@@ -266,17 +266,7 @@ class TableUploadIT {
 
   /** A tus creation at {@code path} for {@code length} bytes; returns the upload's URL. */
   private String tusCreate(String path, int length) throws Exception {
-    HttpResponse<String> created =
-        send(
-            "POST",
-            path,
-            null,
-            "Tus-Resumable",
-            "1.0.0",
-            "Upload-Length",
-            Integer.toString(length));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    return created.headers().firstValue("Location").orElseThrow();
+    return server.tusCreate(path, length);
   }
 
   private long count() throws Exception {

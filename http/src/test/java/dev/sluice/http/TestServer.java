@@ -115,6 +115,23 @@ final class TestServer implements AutoCloseable {
     return sendText(b.build());
   }
 
+  /**
+   * A tus 1.0 creation at {@code path} for {@code length} bytes, with {@code extra} headers;
+   * asserts the 201 and returns the upload's URL.
+   */
+  String tusCreate(String path, long length, String... extra) throws Exception {
+    String[] headers =
+        Stream.concat(
+                Stream.of("Tus-Resumable", "1.0.0", "Upload-Length", Long.toString(length)),
+                Stream.of(extra))
+            .toArray(String[]::new);
+    HttpResponse<String> created = send("POST", path, null, headers);
+    org.assertj.core.api.Assertions.assertThat(created.statusCode())
+        .as(created.body())
+        .isEqualTo(201);
+    return created.headers().firstValue("Location").orElseThrow();
+  }
+
   /** A tus 1.0 append of {@code body} at {@code offset}, with {@code extra} headers in pairs. */
   HttpResponse<String> tusPatch(String upload, long offset, byte[] body, String... extra)
       throws IOException, InterruptedException {
