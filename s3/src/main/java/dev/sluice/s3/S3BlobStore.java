@@ -11,6 +11,7 @@ import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
 import dev.sluice.core.job.MemoryBudget;
+import dev.sluice.s3.internal.PartMemory;
 import dev.sluice.s3.internal.S3Blob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -129,11 +130,8 @@ public final class S3BlobStore implements BlobStore {
      * store has no memory for.
      */
     public Builder memory(MemoryBudget memory, Duration wait) {
-      if (wait == null || wait.isNegative()) {
-        throw new IllegalArgumentException("wait must be >= 0: " + wait);
-      }
+      this.memoryWait = PartMemory.requireWait(wait); // first: a refused wait changes nothing
       this.memory = memory;
-      this.memoryWait = wait;
       return this;
     }
 

@@ -4,6 +4,7 @@ import dev.sluice.core.Sink;
 import dev.sluice.core.job.MemoryBudget;
 import dev.sluice.core.job.MemoryExhaustedException;
 import dev.sluice.s3.internal.MultipartWriter;
+import dev.sluice.s3.internal.PartMemory;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -212,11 +213,8 @@ public final class S3Upload {
      * its own to come back. Every buffer goes back when the sink commits or aborts.
      */
     public Builder memory(MemoryBudget memory, Duration wait) {
-      if (wait == null || wait.isNegative()) {
-        throw new IllegalArgumentException("wait must be >= 0: " + wait);
-      }
+      this.memoryWait = PartMemory.requireWait(wait); // first: a refused wait changes nothing
       this.memory = memory;
-      this.memoryWait = wait;
       return this;
     }
 

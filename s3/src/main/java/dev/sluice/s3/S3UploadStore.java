@@ -1,6 +1,5 @@
 package dev.sluice.s3;
 
-import dev.sluice.core.ByteSize;
 import dev.sluice.core.DigestMismatchException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.job.MemoryBudget;
@@ -13,6 +12,7 @@ import dev.sluice.core.upload.UploadException;
 import dev.sluice.core.upload.UploadException.Problem;
 import dev.sluice.core.upload.UploadPreconditions;
 import dev.sluice.core.upload.UploadStore;
+import dev.sluice.s3.internal.PartMemory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,10 +130,7 @@ public final class S3UploadStore implements UploadStore {
    */
   @Override
   public S3UploadStore withMemory(MemoryBudget memory, Duration wait) {
-    if (wait == null || wait.isNegative()) {
-      throw new IllegalArgumentException("wait must be >= 0: " + wait);
-    }
-    return new S3UploadStore(this, memory, wait);
+    return new S3UploadStore(this, memory, PartMemory.requireWait(wait));
   }
 
   @Override
@@ -316,29 +313,9 @@ public final class S3UploadStore implements UploadStore {
    * @throws MemoryExhaustedException if there is none within the wait
    */
   private MemoryBudget.Reservation reservePart(int partSize) throws IOException {
-    if (memory == null) {
-      return null;
-    }
-    MemoryBudget.Reservation reserved;
-    try {
-      reserved = memory.reserve(partSize, memoryWait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      var interrupted = new java.io.InterruptedIOException("interrupted while waiting for memory");
-      interrupted.initCause(e);
-      throw interrupted;
-    }
-    if (reserved == null) {
-      throw new MemoryExhaustedException(
-          "no memory for an upload part of "
-              + ByteSize.format(partSize)
-              + " within "
-              + memoryWait.toMillis()
-              + " ms ("
-              + memory
-              + " in use)");
-    }
-    return reserved;
+    return memory == null
+        ? null
+        : PartMemory.reserve(memory, partSize, memoryWait, "an upload part");
   }
 
   /** Takes back the part array of an append that has ended, and the room it had (if any). */

@@ -1,6 +1,5 @@
 package dev.sluice.s3.internal;
 
-import dev.sluice.core.ByteSize;
 import dev.sluice.core.job.MemoryBudget;
 import dev.sluice.core.job.MemoryExhaustedException;
 import java.io.IOException;
@@ -114,26 +113,16 @@ final class PartBuffers {
   private ByteBuffer reserve(boolean first) throws IOException {
     MemoryBudget.Reservation reservation;
     try {
-      reservation = memory.reserve(partSize, first ? wait : Duration.ZERO);
-    } catch (InterruptedException e) {
+      reservation =
+          first
+              ? PartMemory.reserve(memory, partSize, wait, "a part buffer")
+              : PartMemory.tryReserve(memory, partSize, Duration.ZERO);
+    } catch (IOException e) {
       unmade();
-      Thread.currentThread().interrupt();
-      var interrupted = new InterruptedIOException("interrupted while waiting for a part buffer");
-      interrupted.initCause(e);
-      throw interrupted;
+      throw e;
     }
     if (reservation == null) {
       unmade();
-      if (first) {
-        throw new MemoryExhaustedException(
-            "no memory for a part buffer of "
-                + ByteSize.format(partSize)
-                + " within "
-                + wait.toMillis()
-                + " ms ("
-                + memory
-                + " in use)");
-      }
       return null;
     }
     ByteBuffer buffer;
