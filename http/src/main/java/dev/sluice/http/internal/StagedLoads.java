@@ -74,9 +74,15 @@ final class StagedLoads {
    * told to wait, never that it is done.
    */
   boolean loading(Upload upload) throws IOException {
-    return upload.complete()
-        && staging(upload.key()).isPresent()
-        && objects.find(upload.key()).isPresent();
+    if (!upload.complete() || staging(upload.key()).isEmpty()) {
+      return false;
+    }
+    Optional<Blob> found = objects.find(upload.key());
+    if (found.isEmpty()) {
+      return false;
+    }
+    found.get().close(); // a found blob is pinned (a file store holds it open): only asked if there
+    return true;
   }
 
   /** Deletes the staged object of {@code upload}, if it is a target's and still there. */

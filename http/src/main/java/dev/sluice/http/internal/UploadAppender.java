@@ -71,10 +71,7 @@ final class UploadAppender {
     } catch (UploadException e) {
       throw ResumableUploads.problem(protocol, e);
     } catch (MemoryExhaustedException e) { // the store's own buffer: refused before reading
-      throw new HttpProblem(
-          503,
-          "the server is busy: " + e.getMessage() + "; nothing of this request was read",
-          Map.of("Retry-After", "1", "Connection", "close"));
+      throw Uploads.busyBeforeReading(e, "request");
     }
     if (checksum != null || digests.sha256() != null || digests.sha512() != null) {
       append.discardOnAbort(); // an interrupted body cannot meet its checksum

@@ -161,10 +161,7 @@ public final class Uploads {
       throw new HttpProblem(409, "cannot store '" + key + "': " + e.getReason());
     } catch (MemoryExhaustedException e) { // the store's own buffers (S3 parts), before reading
       body.close();
-      throw new HttpProblem(
-          503,
-          "the server is busy: " + e.getMessage() + "; nothing of this upload was read",
-          Map.of("Retry-After", "1", "Connection", "close"));
+      throw busyBeforeReading(e, "upload");
     }
     Ingestion ingestion =
         Ingestion.from(body).through(Transforms.limit(context.config().maxBodySize(), "body size"));
@@ -207,6 +204,18 @@ public final class Uploads {
         || reason == AbortReason.SHUTDOWN
         || reason == AbortReason.TIMEOUT
         || reason == AbortReason.CANCELLED;
+  }
+
+  /**
+   * The answer when the store had no memory to open the write (its own buffers, such as S3 parts):
+   * a 503 that closes the connection, since nothing of the body, of which {@code what} says, was
+   * read.
+   */
+  static HttpProblem busyBeforeReading(MemoryExhaustedException e, String what) {
+    return new HttpProblem(
+        503,
+        "the server is busy: " + e.getMessage() + "; nothing of this " + what + " was read",
+        Map.of("Retry-After", "1", "Connection", "close"));
   }
 
   /**

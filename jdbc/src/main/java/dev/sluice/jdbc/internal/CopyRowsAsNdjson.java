@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 
@@ -43,8 +42,11 @@ final class CopyRowsAsNdjson {
     json.setRootValueSeparator(null); // each object ends with the '\n' written below
   }
 
-  /** The NDJSON line of one CSV row. */
-  byte[] convert(byte[] row) throws IOException {
+  /**
+   * Converts one CSV row into its NDJSON line, held in {@link #line()} (the first {@link #size()}
+   * bytes) until the next call: the line's buffer is reused, not copied, for every row.
+   */
+  void convert(byte[] row) throws IOException {
     line.clear();
     int end = row.length - 1; // the LF
     if (end < 0 || row[end] != '\n') {
@@ -94,7 +96,16 @@ final class CopyRowsAsNdjson {
     json.writeEndObject();
     json.flush();
     line.write('\n');
-    return Arrays.copyOf(line.array(), line.size());
+  }
+
+  /** The buffer holding the last converted line; valid until the next {@link #convert}. */
+  byte[] line() {
+    return line.array();
+  }
+
+  /** The length of the last converted line. */
+  int size() {
+    return line.size();
   }
 
   private void write(int column, byte[] bytes, int offset, int length) throws IOException {

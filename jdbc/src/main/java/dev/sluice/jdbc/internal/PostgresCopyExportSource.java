@@ -45,7 +45,8 @@ public final class PostgresCopyExportSource implements Source {
   private final CopyOut copy;
   private final CopyRowsAsNdjson ndjson; // null: rows are handed on as they come
   private final AtomicBoolean closed = new AtomicBoolean();
-  private byte[] row = NOTHING; // the reading thread's
+  private byte[] row = NOTHING; // the reading thread's: the first rowLength bytes are the row
+  private int rowLength; // the reading thread's
   private int position; // the reading thread's
   private volatile boolean ended;
 
@@ -170,10 +171,10 @@ public final class PostgresCopyExportSource implements Source {
     }
     int start = into.position();
     while (into.hasRemaining()) {
-      if (position == row.length && !nextRow("reading the query's rows failed")) {
+      if (position == rowLength && !nextRow("reading the query's rows failed")) {
         break;
       }
-      int n = Math.min(into.remaining(), row.length - position);
+      int n = Math.min(into.remaining(), rowLength - position);
       into.put(row, position, n);
       position += n;
     }
@@ -185,11 +186,12 @@ public final class PostgresCopyExportSource implements Source {
   private void readAhead(int rows) throws IOException {
     byte[] ahead = NOTHING;
     for (int i = 0; i < rows && nextRow("query failed"); i++) {
-      byte[] joined = Arrays.copyOf(ahead, ahead.length + row.length);
-      System.arraycopy(row, 0, joined, ahead.length, row.length);
+      byte[] joined = Arrays.copyOf(ahead, ahead.length + rowLength);
+      System.arraycopy(row, 0, joined, ahead.length, rowLength);
       ahead = joined;
     }
     row = ahead;
+    rowLength = ahead.length;
     position = 0;
   }
 
@@ -213,10 +215,18 @@ public final class PostgresCopyExportSource implements Source {
     if (next == null) {
       ended = true;
       row = NOTHING;
+      rowLength = 0;
       position = 0;
       return false;
     }
-    row = ndjson == null ? next : ndjson.convert(next);
+    if (ndjson == null) {
+      row = next;
+      rowLength = next.length;
+    } else {
+      ndjson.convert(next); // into its own buffer, reused row after row
+      row = ndjson.line();
+      rowLength = ndjson.size();
+    }
     position = 0;
     return true;
   }
