@@ -44,6 +44,14 @@ final class IngestCommand implements Callable<Integer> {
   /** Default cap on --gunzip output, a guard against decompression bombs. */
   static final long DEFAULT_MAX_OUTPUT = 64L << 30;
 
+  /**
+   * Chunk size when the destination is a local file or standard output: the kernel takes each chunk
+   * in one write, and fewer, larger chunks cost less CPU per byte than the library's default; the
+   * sweep is in docs/benchmarks.md ("Chunk size"). Other destinations keep the library's default:
+   * their memory bounds are measured with it.
+   */
+  static final int LOCAL_CHUNK_SIZE = 1 << 20;
+
   /** How long the shutdown hook waits for the job to abort before the JVM exits anyway. */
   private static final long SHUTDOWN_WAIT_SECONDS = 30;
 
@@ -145,7 +153,11 @@ final class IngestCommand implements Callable<Integer> {
             new RateConverter(),
             "Read at most SIZE per second, e.g. 10MiB/s."));
     spec.addOption(
-        option("--chunk-size", "SIZE", new SizeConverter(), "Bytes per chunk (default 256KiB)."));
+        option(
+            "--chunk-size",
+            "SIZE",
+            new SizeConverter(),
+            "Bytes per chunk (default 1MiB into a file or standard output, 256KiB otherwise)."));
     spec.addOption(
         option(
             "--window", "N", Integer.class, "Chunks read ahead of the destination (default 4)."));
@@ -278,6 +290,8 @@ final class IngestCommand implements Callable<Integer> {
     ingestion.to(out).platformThreads();
     if (chunkSize != null) {
       ingestion.chunkSize(chunkSize.intValue());
+    } else if (Endpoints.isLocal(destination)) {
+      ingestion.chunkSize(LOCAL_CHUNK_SIZE);
     }
     if (window != null) {
       ingestion.window(window);

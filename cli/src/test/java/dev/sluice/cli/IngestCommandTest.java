@@ -177,6 +177,24 @@ class IngestCommandTest {
   }
 
   @Test
+  void aLocalDestinationGetsMebibyteChunksAndOtherDestinationsTheLibraryDefault() throws Exception {
+    byte[] data = new byte[3 << 20];
+    new Random(3).nextBytes(data);
+    Path big = Files.write(dir.resolve("big.bin"), data);
+
+    assertThat(sluice("ingest", big.toString(), path("copy.bin"), "--sha256", "--json")).isZero();
+    long localChunks = new ObjectMapper().readTree(out.toString()).get("chunks").asLong();
+    out.getBuffer().setLength(0);
+    assertThat(sluice("ingest", big.toString(), "mem:chunks", "--sha256", "--json")).isZero();
+    long otherChunks = new ObjectMapper().readTree(out.toString()).get("chunks").asLong();
+
+    assertThat(localChunks).isEqualTo(data.length / IngestCommand.LOCAL_CHUNK_SIZE);
+    assertThat(otherChunks)
+        .isEqualTo(data.length / dev.sluice.core.job.Ingestion.DEFAULT_CHUNK_SIZE);
+    assertThat(MemoryEndpointProvider.OBJECTS.get("mem:chunks")).isEqualTo(data);
+  }
+
+  @Test
   void jsonReportDescribesTheJob() throws Exception {
     int status = sluice("ingest", input.toString(), path("out.bin"), "--sha256", "--json");
 
