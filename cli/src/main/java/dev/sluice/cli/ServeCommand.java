@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.core.Secrets;
 import dev.sluice.core.blob.BlobStore;
+import dev.sluice.core.job.OldGenerationCollector;
 import dev.sluice.http.LogFormat;
 import dev.sluice.http.ServerConfig;
 import dev.sluice.http.SluiceServer;
@@ -50,6 +51,20 @@ import picocli.CommandLine.Option;
       "SLUICE_NODE_ID, SLUICE_UPLOAD_EXPIRY.",
     })
 public final class ServeCommand implements Callable<Integer> {
+
+  /**
+   * The old generation is collected once it holds twice what it kept after the last collection, and
+   * never below this: 16 MiB, twice what an idle server keeps alive (docs/benchmarks.md, "Old
+   * generation").
+   */
+  static final long OLD_GENERATION_FLOOR = 16L << 20;
+
+  /** At most one such collection per interval: a full collection stops every thread a moment. */
+  static final java.time.Duration OLD_GENERATION_INTERVAL = java.time.Duration.ofSeconds(5);
+
+  /** One watch per process (the pool's threshold is the JVM's), however many servers it runs. */
+  private static final java.util.concurrent.atomic.AtomicBoolean OLD_GENERATION_WATCHED =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   @Option(names = "--port", paramLabel = "N", description = "TCP port (default 8080; 0 picks one).")
   Integer port;
@@ -245,6 +260,12 @@ public final class ServeCommand implements Callable<Integer> {
       builder.uploads(objects.uploads(java.time.Clock.systemUTC()));
     }
     SluiceServer server = builder.start();
+    // the process's old generation, collected as it fills with what requests left behind (its
+    // pages go back to the system with the launcher's small initial heap); for the process's life
+    if (OLD_GENERATION_WATCHED.compareAndSet(false, true)) {
+      OldGenerationCollector.start(
+          OLD_GENERATION_FLOOR, OLD_GENERATION_INTERVAL.toNanos(), System::gc);
+    }
     Thread drain =
         new Thread(
             () -> {
