@@ -53,6 +53,22 @@ class FileSinkTest extends SinkContract {
   }
 
   @Test
+  void aChunkLargerThanOneWriteSliceIsWrittenWholeAndLeftConsumedWithItsLimit() throws IOException {
+    byte[] data = TestData.random(3 * FileSink.WRITE_SLICE + 123, 5);
+    ByteBuffer chunk = ByteBuffer.allocateDirect(data.length + 100);
+    chunk.put(data).flip();
+    int limit = chunk.limit();
+
+    Sink sink = newSink();
+    sink.write(chunk);
+    sink.commit();
+
+    assertThat(chunk.position()).isEqualTo(limit);
+    assertThat(chunk.limit()).isEqualTo(limit);
+    assertThat(Files.readAllBytes(target())).isEqualTo(data);
+  }
+
+  @Test
   void refusesAnExistingTargetWithoutReplaceExistingAndLeavesItIntact() throws IOException {
     byte[] previous = TestData.random(10);
     Files.write(target(), previous);
