@@ -1,5 +1,6 @@
 package dev.sluice.core;
 
+import dev.sluice.core.file.FileWrites;
 import dev.sluice.core.file.TemporaryFile;
 import dev.sluice.core.file.TransferTarget;
 import java.io.IOException;
@@ -22,9 +23,6 @@ import java.util.Set;
  * plain file, and there is nothing in it to protect.
  */
 final class FileSink implements Sink, TransferTarget {
-
-  /** The most one write call takes from a chunk: 64 KiB. */
-  static final int WRITE_SLICE = 64 * 1024;
 
   private final Path target;
   private final boolean replace;
@@ -69,27 +67,9 @@ final class FileSink implements Sink, TransferTarget {
     return channel;
   }
 
-  /**
-   * Writes {@code chunk} in calls of at most {@link #WRITE_SLICE} bytes, as a plain copy loop
-   * would: the page cache backs each write with folios of about its size, and on the virtual
-   * machines measured (docs/benchmarks.md, "File writes in slices") a 1 MiB write's large folios
-   * cost up to three times the system time of sixteen 64 KiB ones.
-   */
   @Override
   public void write(ByteBuffer chunk) throws IOException {
-    FileChannel out = channel();
-    int limit = chunk.limit();
-    try {
-      while (chunk.hasRemaining()) {
-        chunk.limit(Math.min(limit, chunk.position() + WRITE_SLICE));
-        while (chunk.hasRemaining()) {
-          written += out.write(chunk);
-        }
-        chunk.limit(limit);
-      }
-    } finally {
-      chunk.limit(limit);
-    }
+    written += FileWrites.writeAll(channel(), chunk);
   }
 
   @Override

@@ -54,7 +54,7 @@ class FileSinkTest extends SinkContract {
 
   @Test
   void aChunkLargerThanOneWriteSliceIsWrittenWholeAndLeftConsumedWithItsLimit() throws IOException {
-    byte[] data = TestData.random(3 * FileSink.WRITE_SLICE + 123, 5);
+    byte[] data = TestData.random(3 * dev.sluice.core.file.FileWrites.SLICE + 123, 5);
     ByteBuffer chunk = ByteBuffer.allocateDirect(data.length + 100);
     chunk.put(data).flip();
     int limit = chunk.limit();

@@ -1,6 +1,7 @@
 package dev.sluice.core.blob;
 
 import dev.sluice.core.Receipt;
+import dev.sluice.core.file.FileWrites;
 import dev.sluice.core.file.TemporaryFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -90,9 +91,7 @@ final class FileBlobWriter implements BlobWriter {
   public void write(ByteBuffer chunk) throws IOException {
     TemporaryFile out = data();
     try {
-      while (chunk.hasRemaining()) {
-        out.channel().write(chunk);
-      }
+      FileWrites.writeAll(out.channel(), chunk);
     } catch (IOException e) {
       throw outOfSpace(e);
     }

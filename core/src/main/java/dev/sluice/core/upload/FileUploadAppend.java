@@ -1,6 +1,7 @@
 package dev.sluice.core.upload;
 
 import dev.sluice.core.Receipt;
+import dev.sluice.core.file.FileWrites;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -43,9 +44,7 @@ final class FileUploadAppend implements TrackedAppend {
     lifecycle.requireWritable(chunk.remaining(), position);
     ByteBuffer written = chunk.duplicate();
     try {
-      while (chunk.hasRemaining()) {
-        position += channel.write(chunk);
-      }
+      position += FileWrites.writeAll(channel, chunk);
     } catch (IOException | RuntimeException e) {
       digestValid = false; // part of the chunk may be in the file: completion re-reads it
       throw e;
