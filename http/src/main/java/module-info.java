@@ -12,6 +12,7 @@ module dev.sluice.http {
   requires micrometer.core;
   requires micrometer.registry.prometheus;
   requires io.github.bucket4j.core;
+  requires com.sun.jna; // TCP_CORK for sendfile downloads (TcpCork)
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;

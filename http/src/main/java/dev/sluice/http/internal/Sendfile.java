@@ -152,6 +152,20 @@ final class Sendfile implements Deliveries.Body {
     LengthOnTheWire head = new LengthOnTheWire(length);
     exchange.request().addHttpStreamWrapper(head::wrap);
     AccessLog.sentAroundJetty(exchange.request(), () -> direct);
+    // the head and the body leave in full segments (nginx's tcp_nopush); uncorked before the
+    // response ends, which sends the last partial segment at once
+    boolean corked = TcpCork.cork(socket);
+    try {
+      sendHeadAndBody(file, head, length);
+    } finally {
+      if (corked) {
+        TcpCork.uncork(socket);
+      }
+    }
+  }
+
+  private void sendHeadAndBody(FileChannel file, LengthOnTheWire head, long length)
+      throws IOException {
     head.armed = true;
     try {
       exchange.write(ByteBuffer.allocate(0), false); // commits and flushes the head
