@@ -54,8 +54,8 @@ public final class ServeCommand implements Callable<Integer> {
 
   /**
    * The old generation is collected once it holds twice what it kept after the last collection, and
-   * never below this: 16 MiB, twice what an idle server keeps alive (docs/benchmarks.md, "Old
-   * generation").
+   * never below this: 16 MiB, about twice what an idle server keeps alive (9 MB after a full
+   * collection; docs/benchmarks.md, "The old generation").
    */
   static final long OLD_GENERATION_FLOOR = 16L << 20;
 

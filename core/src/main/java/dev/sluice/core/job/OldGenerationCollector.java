@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
@@ -38,7 +37,6 @@ public final class OldGenerationCollector implements AutoCloseable {
   private final long floor;
   private final long minIntervalNanos;
   private final Runnable collect;
-  private final LongSupplier nanoTime;
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(
           r -> Thread.ofPlatform().name("sluice-old-gen-collector").daemon().unstarted(r));
@@ -48,16 +46,11 @@ public final class OldGenerationCollector implements AutoCloseable {
   private long lastNanos = Long.MIN_VALUE; // the collector thread's
 
   private OldGenerationCollector(
-      MemoryPoolMXBean pool,
-      long floor,
-      long minIntervalNanos,
-      Runnable collect,
-      LongSupplier nanoTime) {
+      MemoryPoolMXBean pool, long floor, long minIntervalNanos, Runnable collect) {
     this.pool = pool;
     this.floor = floor;
     this.minIntervalNanos = minIntervalNanos;
     this.collect = collect;
-    this.nanoTime = nanoTime;
   }
 
   /**
@@ -71,8 +64,7 @@ public final class OldGenerationCollector implements AutoCloseable {
         .map(
             pool -> {
               OldGenerationCollector collector =
-                  new OldGenerationCollector(
-                      pool, floor, minIntervalNanos, collect, System::nanoTime);
+                  new OldGenerationCollector(pool, floor, minIntervalNanos, collect);
               collector.rearm();
               ((NotificationEmitter) ManagementFactory.getMemoryMXBean())
                   .addNotificationListener(collector.listener, null, null);
@@ -116,12 +108,12 @@ public final class OldGenerationCollector implements AutoCloseable {
   private void collectOnce() {
     try {
       if (lastNanos != Long.MIN_VALUE) {
-        long wait = lastNanos + minIntervalNanos - nanoTime.getAsLong();
+        long wait = lastNanos + minIntervalNanos - System.nanoTime();
         if (wait > 0) {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
       }
-      lastNanos = nanoTime.getAsLong();
+      lastNanos = System.nanoTime();
       collect.run();
       collections.incrementAndGet();
       rearm();
