@@ -103,6 +103,40 @@ class AdmissionIT {
   }
 
   @Test
+  void aRequestWithoutTheTokenIsRefused401BeforeItCanWaitForOrHoldAnUploadsSlot() throws Exception {
+    try (TestServer server =
+        TestServer.start(
+            b -> b.token("s3cret").maxTransfers(1).admissionWait(Duration.ofSeconds(2)))) {
+      byte[] data = bytes(200_000, 9);
+      assertThat(server.put("ad/e.bin", data, "Authorization", "Bearer s3cret").statusCode())
+          .isEqualTo(201);
+      CompletableFuture<HttpResponse<byte[]>> slow =
+          server.client.sendAsync(
+              server
+                  .request("/objects/ad/e.bin?rate=64KiB")
+                  .header("Authorization", "Bearer s3cret")
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(server.metric("sluice_admission_running")).isEqualTo(1));
+
+      // the only transfer slot is taken: without the token, no wait for it and no 503, but 401
+      for (String method : new String[] {"PUT", "POST", "PATCH"}) {
+        HttpResponse<String> refused =
+            server.sendText(
+                server
+                    .request(method.equals("PUT") ? "/objects/ad/f.bin" : "/objects")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(data))
+                    .build());
+        assertThat(refused.statusCode()).as(method).isEqualTo(401);
+      }
+      assertThat(slow.get().body()).isEqualTo(data);
+    }
+  }
+
+  @Test
   void pastSixtyFourWaitingDownloadsMoreAreRefusedWithoutWaitingAndUploadsStillQueue()
       throws Exception {
     try (TestServer server =

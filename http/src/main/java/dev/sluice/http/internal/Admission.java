@@ -91,10 +91,16 @@ public final class Admission {
    * @throws HttpProblem 503 with {@code Retry-After} if it cannot be admitted within the wait
    */
   public Ticket admitBody(Exchange exchange) {
-    return switch (exchange.method()) {
-      case "PUT", "POST", "PATCH" ->
-          admit(Direction.UPLOAD, exchange.method() + " " + exchange.path(), UPLOAD_BYTES);
-      default -> new Ticket(null, null, 0);
+    return carriesBody(exchange.method())
+        ? admit(Direction.UPLOAD, exchange.method() + " " + exchange.path(), UPLOAD_BYTES)
+        : new Ticket(null, null, 0);
+  }
+
+  /** True for the methods whose requests are admitted as uploads: PUT, POST and PATCH. */
+  static boolean carriesBody(String method) {
+    return switch (method) {
+      case "PUT", "POST", "PATCH" -> true;
+      default -> false;
     };
   }
 

@@ -83,7 +83,7 @@ public final class Router extends Handler.Abstract {
   @SuppressWarnings("try") // the admission ticket is held while the request runs
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     Exchange exchange = new Exchange(request, response, callback);
-    try (Admission.Ticket admitted = context.admission().admitBody(exchange)) { // 503 or go
+    try (Admission.Ticket admitted = admit(exchange)) { // 401, 503 or go
       route(exchange);
     } catch (HttpProblem problem) {
       answer(exchange, problem);
@@ -113,6 +113,18 @@ public final class Router extends Handler.Abstract {
       }
     }
     return true;
+  }
+
+  /**
+   * Admits a request that carries a body (503 when it cannot be), after it has shown the token:
+   * every route that takes a body needs it, and a request without one must not wait for, or hold,
+   * an upload's memory and slots, or a flood of them would turn away the uploads that have it.
+   */
+  private Admission.Ticket admit(Exchange exchange) {
+    if (Admission.carriesBody(exchange.method())) {
+      auth.requireToken(exchange);
+    }
+    return context.admission().admitBody(exchange);
   }
 
   /** The client went away or ended its body early: if it can still read, it learns why. */
