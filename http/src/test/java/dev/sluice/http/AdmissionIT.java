@@ -137,6 +137,38 @@ class AdmissionIT {
   }
 
   @Test
+  void aListingIsATransferAdmittedLikeADownload() throws Exception {
+    try (TestServer server =
+        TestServer.start(b -> b.maxTransfers(1).admissionWait(Duration.ofMillis(100)))) {
+      byte[] data = bytes(200_000, 10);
+      assertThat(server.put("ad/g.bin", data).statusCode()).isEqualTo(201);
+      CompletableFuture<HttpResponse<byte[]>> slow =
+          server.client.sendAsync(
+              server.request("/objects/ad/g.bin?rate=64KiB").GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(server.metric("sluice_admission_running")).isEqualTo(1));
+
+      HttpResponse<String> refused = server.sendText(server.request("/objects").GET().build());
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+      assertThat(refused.body()).contains("1 concurrent transfers are running");
+
+      assertThat(slow.get().body()).isEqualTo(data);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> listing =
+                    server.sendText(server.request("/objects").GET().build());
+                assertThat(listing.statusCode()).isEqualTo(200);
+                assertThat(listing.body()).contains("\"key\":\"ad/g.bin\"");
+              });
+    }
+  }
+
+  @Test
   void pastSixtyFourWaitingDownloadsMoreAreRefusedWithoutWaitingAndUploadsStillQueue()
       throws Exception {
     try (TestServer server =

@@ -51,8 +51,14 @@ public final class Deliveries {
   }
 
   /** {@code GET} or {@code HEAD /objects?prefix=P&after=K&limit=N}: see {@link Listings}. */
+  @SuppressWarnings("try") // the ticket is held while the listing is written
   public void list(Exchange exchange) throws IOException {
-    new Listings(store).list(exchange);
+    // a listing holds the store's listing (directories open) and a buffer for as long as its
+    // client reads: admitted as a download, so listings that are never read cannot go unbounded
+    try (Admission.Ticket ticket =
+        context.admission().admit(Direction.DOWNLOAD, "GET /objects", Listings.BUFFER)) {
+      new Listings(store).list(exchange);
+    }
   }
 
   /** {@code GET} or {@code HEAD /objects/KEY}. */

@@ -34,7 +34,7 @@ public final class Listings {
   public static final int MAX_LIMIT = 100_000;
 
   /** Bytes of JSON gathered before each blocking write. */
-  private static final int BUFFER = 32 * 1024;
+  static final int BUFFER = 32 * 1024;
 
   private final BlobStore store;
 
