@@ -283,8 +283,10 @@ public final class S3UploadStore implements UploadStore {
           State state = existing(id);
           UploadPreconditions.requireAppendable(state.upload(), offset);
           MemoryBudget.Reservation reserved = reservePart(state.partSize());
-          byte[] part = partPool.take(state.partSize());
+          byte[] part = null;
+          boolean handedOver = false;
           try {
+            part = partPool.take(state.partSize()); // may fail too: the room goes back all the same
             int buffered = (int) state.tail();
             if (buffered > 0) {
               readFully(tailKey(id, state.parts()), part, buffered);
@@ -299,10 +301,12 @@ public final class S3UploadStore implements UploadStore {
                     buffered,
                     appends.digestAt(id, offset));
             appends.started(append.lifecycle());
+            handedOver = true;
             return append;
-          } catch (IOException | RuntimeException e) {
-            release(part, reserved);
-            throw e;
+          } finally {
+            if (!handedOver) { // whatever failed, an OutOfMemoryError included
+              release(part, reserved);
+            }
           }
         });
   }
@@ -318,9 +322,13 @@ public final class S3UploadStore implements UploadStore {
         : PartMemory.reserve(memory, partSize, memoryWait, "an upload part");
   }
 
-  /** Takes back the part array of an append that has ended, and the room it had (if any). */
+  /**
+   * Takes back the part array of an append that has ended (if it took one), and the room it had.
+   */
   void release(byte[] part, MemoryBudget.Reservation reserved) {
-    partPool.give(part);
+    if (part != null) {
+      partPool.give(part);
+    }
     if (reserved != null) {
       reserved.close();
     }
