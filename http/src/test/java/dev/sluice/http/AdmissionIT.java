@@ -84,12 +84,7 @@ class AdmissionIT {
       byte[] data = bytes(200_000, 8);
       assertThat(server.put("ad/c.bin", data).statusCode()).isEqualTo(201);
       CompletableFuture<HttpResponse<byte[]>> slow =
-          server.client.sendAsync(
-              server.request("/objects/ad/c.bin?rate=64KiB").GET().build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .untilAsserted(() -> assertThat(server.metric("sluice_admission_running")).isEqualTo(1));
+          holdTheOnlySlot(server, server.request("/objects/ad/c.bin?rate=64KiB"));
       HttpResponse<String> refused = server.put("ad/d.bin", data);
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(refused.body()).contains("1 concurrent transfers are running");
@@ -111,16 +106,11 @@ class AdmissionIT {
       assertThat(server.put("ad/e.bin", data, "Authorization", "Bearer s3cret").statusCode())
           .isEqualTo(201);
       CompletableFuture<HttpResponse<byte[]>> slow =
-          server.client.sendAsync(
+          holdTheOnlySlot(
+              server,
               server
                   .request("/objects/ad/e.bin?rate=64KiB")
-                  .header("Authorization", "Bearer s3cret")
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .untilAsserted(() -> assertThat(server.metric("sluice_admission_running")).isEqualTo(1));
+                  .header("Authorization", "Bearer s3cret"));
 
       // the only transfer slot is taken: without the token, no wait for it and no 503, but 401
       for (String method : new String[] {"PUT", "POST", "PATCH"}) {
@@ -143,12 +133,7 @@ class AdmissionIT {
       byte[] data = bytes(200_000, 10);
       assertThat(server.put("ad/g.bin", data).statusCode()).isEqualTo(201);
       CompletableFuture<HttpResponse<byte[]>> slow =
-          server.client.sendAsync(
-              server.request("/objects/ad/g.bin?rate=64KiB").GET().build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .untilAsserted(() -> assertThat(server.metric("sluice_admission_running")).isEqualTo(1));
+          holdTheOnlySlot(server, server.request("/objects/ad/g.bin?rate=64KiB"));
 
       HttpResponse<String> refused = server.sendText(server.request("/objects").GET().build());
       assertThat(refused.statusCode()).isEqualTo(503);
@@ -176,12 +161,7 @@ class AdmissionIT {
       byte[] data = bytes(200_000, 9);
       assertThat(server.put("ad/e.bin", data).statusCode()).isEqualTo(201);
       CompletableFuture<HttpResponse<byte[]>> slow =
-          server.client.sendAsync(
-              server.request("/objects/ad/e.bin?rate=64KiB").GET().build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .untilAsserted(() -> assertThat(server.metric("sluice_admission_running")).isEqualTo(1));
+          holdTheOnlySlot(server, server.request("/objects/ad/e.bin?rate=64KiB"));
       java.util.List<CompletableFuture<HttpResponse<String>>> waiting = new java.util.ArrayList<>();
       for (int i = 0; i < 70; i++) {
         waiting.add(
@@ -310,5 +290,19 @@ class AdmissionIT {
         assertThat(TestServer.readHead(waiting.getInputStream())).startsWith("HTTP/1.1 200");
       }
     }
+  }
+
+  /**
+   * Starts the throttled download {@code request} and waits until it runs: with {@code
+   * maxTransfers(1)} it holds the only transfer slot until its body is read.
+   */
+  private static CompletableFuture<HttpResponse<byte[]>> holdTheOnlySlot(
+      TestServer server, HttpRequest.Builder request) {
+    CompletableFuture<HttpResponse<byte[]>> slow =
+        server.client.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(server.metric("sluice_admission_running")).isEqualTo(1));
+    return slow;
   }
 }
