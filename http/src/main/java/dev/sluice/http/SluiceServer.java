@@ -129,8 +129,8 @@ public final class SluiceServer implements AutoCloseable {
             config.effectiveMaxOpenFiles(),
             config.admissionWait());
     metrics.admission(admission);
-    // the store's own buffers (an S3 upload's parts) come from the budget admission reserves from
-    this.store = store.withMemory(admission.memory(), config.admissionWait());
+    // the store's own buffers (an S3 upload's parts) come from the uploads' share of the budget
+    this.store = store.withMemory(admission.uploadMemory(), config.admissionWait());
     ServerContext context =
         new ServerContext(config, metrics, throttle, registry, lag, workers, admission, cluster);
     List<UploadTarget> targets = new ArrayList<>();
@@ -143,7 +143,7 @@ public final class SluiceServer implements AutoCloseable {
         uploadStore == null
             ? null
             : new ResumableUploads(
-                uploadStore.withMemory(admission.memory(), config.admissionWait()),
+                uploadStore.withMemory(admission.uploadMemory(), config.admissionWait()),
                 this.store,
                 context,
                 uploadClock,

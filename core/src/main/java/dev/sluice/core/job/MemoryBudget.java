@@ -35,13 +35,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MemoryBudget {
 
   private final long capacity;
+  private final MemoryBudget parent; // null for a whole budget; a share draws on it too
   private final Object lock = new Object();
   private final Deque<Object> queue = new ArrayDeque<>(); // guarded by lock
   private long used; // guarded by lock
   private final AtomicLong held = new AtomicLong();
 
-  private MemoryBudget(long capacity) {
+  private MemoryBudget(long capacity, MemoryBudget parent) {
     this.capacity = capacity;
+    this.parent = parent;
   }
 
   /** A budget of {@code bytes}. */
@@ -49,7 +51,22 @@ public final class MemoryBudget {
     if (bytes <= 0) {
       throw new IllegalArgumentException("memory budget must be > 0: " + bytes);
     }
-    return new MemoryBudget(bytes);
+    return new MemoryBudget(bytes, null);
+  }
+
+  /**
+   * A share of this budget that holds at most {@code bytes} of it: a reservation from the share
+   * needs room in both (it waits in the share's line, then in this budget's), its buffers count in
+   * both, and closing it gives the bytes back to both. Several shares may together promise more
+   * than this budget holds; each caps what its users may take, e.g. uploads at 3/4 of a server's
+   * memory, their stores' buffers included, so downloads always find the rest.
+   */
+  public MemoryBudget share(long bytes) {
+    if (bytes <= 0 || bytes > capacity) {
+      throw new IllegalArgumentException(
+          "a share must be > 0 and at most the budget (" + capacity + "): " + bytes);
+    }
+    return new MemoryBudget(bytes, this);
   }
 
   /**
@@ -106,6 +123,14 @@ public final class MemoryBudget {
       return new Reservation(0); // holds nothing: it neither waits for nor delays anyone
     }
     long deadline = System.nanoTime() + wait.toNanos();
+    return acquire(bytes, deadline) ? new Reservation(bytes) : null;
+  }
+
+  /**
+   * Takes {@code bytes} here and in every budget this one is a share of, waiting in line in each
+   * until {@code deadline}; false, having taken nothing, if one had no room in time.
+   */
+  private boolean acquire(long bytes, long deadline) throws InterruptedException {
     Object turn = new Object();
     synchronized (lock) {
       queue.addLast(turn);
@@ -113,23 +138,43 @@ public final class MemoryBudget {
         while (queue.peekFirst() != turn || used + bytes > capacity) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
-            return null;
+            return false;
           }
           lock.wait(Math.max(1, left / 1_000_000));
         }
         used += bytes;
-        return new Reservation(bytes);
       } finally {
         queue.remove(turn);
         lock.notifyAll(); // the next in line may fit now
       }
     }
+    boolean whole = false;
+    try {
+      whole = parent == null || parent.acquire(bytes, deadline);
+      return whole;
+    } finally {
+      if (!whole) {
+        giveBackHere(bytes);
+      }
+    }
   }
 
   private void giveBack(long bytes) {
+    for (MemoryBudget budget = this; budget != null; budget = budget.parent) {
+      budget.giveBackHere(bytes);
+    }
+  }
+
+  private void giveBackHere(long bytes) {
     synchronized (lock) {
       used -= bytes;
       lock.notifyAll();
+    }
+  }
+
+  private void addHeld(long bytes) {
+    for (MemoryBudget budget = this; budget != null; budget = budget.parent) {
+      budget.held.addAndGet(bytes);
     }
   }
 
@@ -210,7 +255,7 @@ public final class MemoryBudget {
       }
       ByteBuffer buffer = BufferPool.acquire(capacity);
       taken += capacity;
-      held.addAndGet(capacity);
+      addHeld(capacity);
       out.add(buffer);
       return buffer;
     }
@@ -221,7 +266,7 @@ public final class MemoryBudget {
         if (out.get(i) == buffer) {
           out.remove(i);
           taken -= buffer.capacity();
-          held.addAndGet(-buffer.capacity());
+          addHeld(-buffer.capacity());
           BufferPool.release(buffer);
           return;
         }
@@ -240,7 +285,7 @@ public final class MemoryBudget {
         }
         closed = true;
         out.clear();
-        held.addAndGet(-taken);
+        addHeld(-taken);
         taken = 0;
       }
       giveBack(bytes);

@@ -32,6 +32,38 @@ class MemoryBudgetTest {
   }
 
   @Test
+  void aShareCapsItsReservationsAndLeavesTheRestOfTheBudgetToOthers() throws Exception {
+    MemoryBudget budget = MemoryBudget.of(1000);
+    MemoryBudget uploads = budget.share(750);
+    MemoryBudget downloads = budget.share(750);
+
+    MemoryBudget.Reservation a = uploads.reserve(500, Duration.ZERO);
+    MemoryBudget.Reservation b = uploads.reserve(250, Duration.ZERO);
+    assertThat(uploads.reserve(1, Duration.ofMillis(20))).as("the share is full").isNull();
+    assertThat(budget.used()).isEqualTo(750);
+    assertThat(uploads.used()).isEqualTo(750);
+
+    MemoryBudget.Reservation c = downloads.reserve(250, Duration.ZERO);
+    assertThat(c).as("the rest of the budget").isNotNull();
+    assertThat(downloads.reserve(1, Duration.ofMillis(20))).as("the budget is full").isNull();
+    assertThat(downloads.used()).as("a refusal takes nothing").isEqualTo(250);
+
+    ByteBuffer buffer = a.take(100);
+    assertThat(budget.held()).isEqualTo(100);
+    assertThat(uploads.held()).isEqualTo(100);
+    a.give(buffer);
+    assertThat(budget.held()).isZero();
+
+    a.close();
+    assertThat(uploads.used()).isEqualTo(250);
+    assertThat(budget.used()).isEqualTo(500);
+    assertThat(downloads.reserve(500, Duration.ZERO)).as("given back to both").isNotNull();
+    b.close();
+    c.close();
+    assertThatThrownBy(() -> budget.share(1001)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void aWaitingReservationIsServedBeforeLaterSmallerOnes() throws Exception {
     MemoryBudget budget = MemoryBudget.of(1000);
     MemoryBudget.Reservation held = budget.reserve(900, Duration.ZERO);

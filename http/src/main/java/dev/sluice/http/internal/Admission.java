@@ -51,7 +51,7 @@ public final class Admission {
   private final int maxOpenFiles;
   private final Semaphore transfers;
   private final Semaphore files;
-  private final Map<Direction, Semaphore> shares; // KiB of the budget each direction may hold
+  private final Map<Direction, MemoryBudget> shares; // what of the budget each direction may hold
   private final Duration wait;
   private final Map<Direction, AtomicInteger> queues =
       Map.of(Direction.UPLOAD, new AtomicInteger(), Direction.DOWNLOAD, new AtomicInteger());
@@ -74,12 +74,11 @@ public final class Admission {
     this.maxOpenFiles = maxOpenFiles;
     this.transfers = new Semaphore(maxTransfers, true);
     this.files = new Semaphore(maxOpenFiles, true);
-    int share =
-        (int) Math.min(Integer.MAX_VALUE, (long) (memory.capacity() * DIRECTION_SHARE) >> 10);
+    long share = Math.max(1, (long) (memory.capacity() * DIRECTION_SHARE));
     this.shares =
         Map.of(
-            Direction.UPLOAD, new Semaphore(share, true),
-            Direction.DOWNLOAD, new Semaphore(share, true));
+            Direction.UPLOAD, memory.share(share),
+            Direction.DOWNLOAD, memory.share(share));
     this.wait = wait;
   }
 
@@ -93,7 +92,7 @@ public final class Admission {
   public Ticket admitBody(Exchange exchange) {
     return carriesBody(exchange.method())
         ? admit(Direction.UPLOAD, exchange.method() + " " + exchange.path(), UPLOAD_BYTES)
-        : new Ticket(null, null, 0);
+        : new Ticket(null);
   }
 
   /** True for the methods whose requests are admitted as uploads: PUT, POST and PATCH. */
@@ -124,9 +123,6 @@ public final class Admission {
     }
     boolean transfer = false;
     boolean file = false;
-    Semaphore share = shares.get(direction);
-    int kib = (int) Math.min(Integer.MAX_VALUE, (bytes + 1023) >> 10);
-    boolean shared = false;
     try {
       transfer = transfers.tryAcquire(left(deadline), TimeUnit.NANOSECONDS);
       if (!transfer) {
@@ -136,10 +132,9 @@ public final class Admission {
       if (!file) {
         throw busy("files", what, maxOpenFiles + " store files are open");
       }
-      // nothing to take for a transfer that holds no buffer (a fair semaphore would queue it)
-      shared = kib == 0 || share.tryAcquire(kib, left(deadline), TimeUnit.NANOSECONDS);
+      // from the direction's share, in line behind earlier ones (nothing for no buffer)
       MemoryBudget.Reservation reserved =
-          shared ? memory.reserve(bytes, Duration.ofNanos(left(deadline))) : null;
+          shares.get(direction).reserve(bytes, Duration.ofNanos(left(deadline)));
       if (reserved == null) {
         throw busy(
             "memory",
@@ -152,19 +147,15 @@ public final class Admission {
                 + direction.name().toLowerCase(java.util.Locale.ROOT)
                 + ")");
       }
-      Ticket ticket = new Ticket(reserved, share, kib);
+      Ticket ticket = new Ticket(reserved);
       transfer = false;
       file = false;
-      shared = false;
       return ticket;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw busy("transfers", what, "it is stopping");
     } finally {
       queue.decrementAndGet();
-      if (shared) {
-        share.release(kib);
-      }
       if (file) {
         files.release();
       }
@@ -199,6 +190,15 @@ public final class Admission {
     return memory;
   }
 
+  /**
+   * The uploads' share of the budget, which their tickets draw on: a store's own upload buffers (S3
+   * parts) come from here too, so uploads and their stores together never hold more than the share,
+   * and downloads always find the rest.
+   */
+  public MemoryBudget uploadMemory() {
+    return shares.get(Direction.UPLOAD);
+  }
+
   /** Requests waiting to be admitted now. */
   public int waiting() {
     return queues.values().stream().mapToInt(AtomicInteger::get).sum();
@@ -230,15 +230,11 @@ public final class Admission {
   /** What one admitted transfer holds; closing it gives everything back. Closing twice is fine. */
   public final class Ticket implements AutoCloseable {
     private final MemoryBudget.Reservation reservation;
-    private final Semaphore share;
-    private final int kib;
     private boolean held;
     private final Ticket outer;
 
-    private Ticket(MemoryBudget.Reservation reservation, Semaphore share, int kib) {
+    private Ticket(MemoryBudget.Reservation reservation) {
       this.reservation = reservation;
-      this.share = share;
-      this.kib = kib;
       this.held = reservation != null;
       this.outer = CURRENT.get();
       if (held) {
@@ -282,7 +278,6 @@ public final class Admission {
         }
       }
       reservation.close();
-      share.release(kib);
       files.release();
       transfers.release();
     }
