@@ -123,9 +123,7 @@ class S3UploadBudgetIT {
       assertThat(exists("c.bin")).isFalse();
       assertThat(exists("d.bin")).isFalse();
       assertThat(client.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> assertThat(metric(server, "sluice_memory_used_bytes")).isZero());
+      awaitBudgetEmpty(server);
     }
   }
 
@@ -168,9 +166,7 @@ class S3UploadBudgetIT {
         assertThat(stored("many/p" + i + ".bin")).isEqualTo(bodies.get(i));
       }
       assertThat(client.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> assertThat(metric(server, "sluice_memory_used_bytes")).isZero());
+      awaitBudgetEmpty(server);
     }
   }
 
@@ -225,10 +221,15 @@ class S3UploadBudgetIT {
       assertThat(retried.statusCode()).as(retried.body()).isEqualTo(204);
       assertThat(stored("tus/a.bin")).isEqualTo(data);
       assertThat(stored("tus/b.bin")).isEqualTo(data);
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> assertThat(metric(server, "sluice_memory_used_bytes")).isZero());
+      awaitBudgetEmpty(server);
     }
+  }
+
+  /** Waits until every byte of the server's memory budget has come back. */
+  private void awaitBudgetEmpty(SluiceServer server) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(metric(server, "sluice_memory_used_bytes")).isZero());
   }
 
   private String tusCreate(SluiceServer server, String key, long length) throws Exception {

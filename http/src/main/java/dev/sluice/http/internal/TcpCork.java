@@ -48,7 +48,7 @@ final class TcpCork {
     }
     int[] value = {0};
     int[] length = {4};
-    return Libc.INSTANCE != null && Libc.getsockopt(fd, IPPROTO_TCP, TCP_CORK, value, length) == 0
+    return Libc.BOUND && Libc.getsockopt(fd, IPPROTO_TCP, TCP_CORK, value, length) == 0
         ? value[0]
         : -1;
   }
@@ -59,7 +59,7 @@ final class TcpCork {
     // worst a stray cork does is hold a segment back for 200 ms
     int fd = channel.isOpen() ? descriptor(channel) : -1;
     return fd >= 0
-        && Libc.INSTANCE != null
+        && Libc.BOUND
         && Libc.setsockopt(fd, IPPROTO_TCP, TCP_CORK, new int[] {value}, 4) == 0;
   }
 
@@ -92,22 +92,22 @@ final class TcpCork {
 
   /** The C library's socket options, bound by JNA's direct mapping on first use. */
   private static final class Libc {
-    static final Object INSTANCE = bind();
+    static final boolean BOUND = bind();
 
     static native int setsockopt(int fd, int level, int name, int[] value, int length);
 
     static native int getsockopt(int fd, int level, int name, int[] value, int[] length);
 
-    private static Object bind() {
+    private static boolean bind() {
       if (FD_VAL == null) {
-        return null;
+        return false;
       }
       try {
         Native.register(Libc.class, Platform.C_LIBRARY_NAME);
-        return Libc.class;
+        return true;
       } catch (LinkageError | RuntimeException e) { // JNA or its native part missing
         LOG.info("sendfile downloads go out without TCP_CORK: no native C library binding");
-        return null;
+        return false;
       }
     }
   }
