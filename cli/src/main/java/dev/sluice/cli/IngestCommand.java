@@ -44,14 +44,6 @@ final class IngestCommand implements Callable<Integer> {
   /** Default cap on --gunzip output, a guard against decompression bombs. */
   static final long DEFAULT_MAX_OUTPUT = 64L << 30;
 
-  /**
-   * Chunk size when the destination is a local file or standard output: the kernel takes each chunk
-   * in one write, and fewer, larger chunks cost less CPU per byte than the library's default; the
-   * sweep is in docs/benchmarks.md ("Chunk size"). Other destinations keep the library's default:
-   * their memory bounds are measured with it.
-   */
-  static final int LOCAL_CHUNK_SIZE = 1 << 20;
-
   /** How long the shutdown hook waits for the job to abort before the JVM exits anyway. */
   private static final long SHUTDOWN_WAIT_SECONDS = 30;
 
@@ -291,7 +283,9 @@ final class IngestCommand implements Callable<Integer> {
     if (chunkSize != null) {
       ingestion.chunkSize(chunkSize.intValue());
     } else if (Endpoints.isLocal(destination)) {
-      ingestion.chunkSize(LOCAL_CHUNK_SIZE);
+      // into a local file or standard output the kernel takes each chunk in one write: sized to the
+      // core's cache; other destinations keep the library's default, their memory bounds' size
+      ingestion.chunkSize(LocalChunkSize.forThisMachine());
     }
     if (window != null) {
       ingestion.window(window);

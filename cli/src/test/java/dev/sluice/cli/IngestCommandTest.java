@@ -177,7 +177,8 @@ class IngestCommandTest {
   }
 
   @Test
-  void aLocalDestinationGetsMebibyteChunksAndOtherDestinationsTheLibraryDefault() throws Exception {
+  void aLocalDestinationGetsChunksSizedToTheCacheAndOtherDestinationsTheLibraryDefault()
+      throws Exception {
     byte[] data = new byte[3 << 20];
     new Random(3).nextBytes(data);
     Path big = Files.write(dir.resolve("big.bin"), data);
@@ -188,7 +189,7 @@ class IngestCommandTest {
     assertThat(sluice("ingest", big.toString(), "mem:chunks", "--sha256", "--json")).isZero();
     long otherChunks = new ObjectMapper().readTree(out.toString()).get("chunks").asLong();
 
-    assertThat(localChunks).isEqualTo(data.length / IngestCommand.LOCAL_CHUNK_SIZE);
+    assertThat(localChunks).isEqualTo(data.length / LocalChunkSize.forThisMachine());
     assertThat(otherChunks)
         .isEqualTo(data.length / dev.sluice.core.job.Ingestion.DEFAULT_CHUNK_SIZE);
     assertThat(MemoryEndpointProvider.OBJECTS.get("mem:chunks")).isEqualTo(data);
