@@ -147,20 +147,24 @@ public final class Throttle {
     }
 
     /**
-     * Blocks until some of {@code bytes} (at most {@link #chunkSize()}) may be sent, parking in
-     * slices of at most {@link #SLICE}: returns as soon as both buckets grant {@code min(bytes, 1
-     * KiB)}, with as many more of {@code bytes} as they hold then. Writing what was granted at
-     * once, rather than waiting for a whole chunk, keeps a paced transfer touching its connection
-     * every second or so, so a client that went away is noticed by the next writes.
+     * Blocks until {@code bytes} (at most {@link #chunkSize()}) may be sent, parking in slices of
+     * at most {@link #SLICE}: the transfer's own bucket grants them all at once, so a paced
+     * download writes one chunk (an eighth of a second of its rate, at least 1 KiB) per wake-up,
+     * not whatever trickled in since the last (a 1 KiB write every 16 ms at 64 KiB/s: 8 times the
+     * wake-ups and writes). The global bucket, shared by every transfer, grants as soon as it holds
+     * {@code min(bytes, 1 KiB)}, with as many more as it holds then, so a big chunk never waits for
+     * a shared bucket to fill while small ones take from it.
      *
      * @return the bytes that may be sent now, 1 to {@code bytes}
      * @throws InterruptedIOException if interrupted (a cancel, a client gone) while waiting
      */
     public int acquire(int bytes) throws InterruptedIOException {
       try {
-        long granted = own == null ? bytes : take(Tokens.of(own), bytes);
+        int wanted = Math.min(bytes, chunkSize);
+        long granted = own == null ? bytes : take(Tokens.of(own), wanted, wanted);
         if (throttle != null && throttle.global != null) {
-          long shared = take(throttle.global, Math.min(granted, throttle.globalBurst));
+          long most = Math.min(granted, throttle.globalBurst);
+          long shared = take(throttle.global, Math.min(most, MIN_CHUNK), most);
           if (shared < granted && own != null) {
             own.addTokens(granted - shared); // not sent now: this transfer's own to use later
           }
@@ -173,9 +177,8 @@ public final class Throttle {
       }
     }
 
-    /** Takes at least {@code min(max, MIN_CHUNK)} tokens and at most {@code max}. */
-    private static long take(Tokens bucket, long max) throws InterruptedException {
-      long need = Math.min(max, MIN_CHUNK);
+    /** Takes at least {@code need} tokens, waiting for them, and at most {@code max}. */
+    private static long take(Tokens bucket, long need, long max) throws InterruptedException {
       while (true) {
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(need);
         if (probe.isConsumed()) {

@@ -20,4 +20,30 @@ class ThrottleTest {
     assertThat(new Throttle(0, 0, 0).forTransfer(null).unlimited()).isTrue();
     assertThat(new Throttle(0, 1 << 20, 0).forTransfer(null).rate()).isEqualTo(1 << 20);
   }
+
+  @Test
+  void aPacedTransferIsGrantedAWholeChunkPerWaitNotWhatTrickledInSinceTheLast() throws Exception {
+    Throttle.Pace pace = new Throttle(0, 0, 0).forTransfer("256KiB");
+    int chunk = pace.chunkSize();
+    assertThat(chunk).isEqualTo(32 << 10); // an eighth of a second of the rate
+
+    assertThat(pace.acquire(chunk)).isEqualTo(chunk); // the bucket starts full
+    for (int write = 0; write < 3; write++) {
+      assertThat(pace.acquire(chunk)).isEqualTo(chunk); // was 1 KiB after 4 ms, each time
+    }
+    assertThat(pace.acquire(100)).isEqualTo(100); // the end of a body: no more than asked
+  }
+
+  @Test
+  void theSharedBucketGrantsWhatItHoldsFromOneKibibyteUp() throws Exception {
+    Throttle throttle = new Throttle(Throttle.MIN_RATE * 100, 0, 0);
+    Throttle.Pace pace = throttle.forTransfer(null);
+    long burst = Throttle.globalBurst(Throttle.MIN_RATE * 100);
+
+    long first = pace.acquire((int) burst);
+    int second = pace.acquire((int) burst);
+
+    assertThat(first).isEqualTo(burst);
+    assertThat(second).isBetween(1024, (int) burst / 2); // not a wait for the whole burst again
+  }
 }
