@@ -11,10 +11,11 @@ import java.time.Duration;
  * are there, so a throttled client costs a thread stack, not memory growth: it takes a small buffer
  * only once its tokens are granted, for the write of what was granted (see {@code Deliveries}).
  *
- * <p>A writer waits in slices of at most {@link #SLICE} and takes tokens only when they are all
- * there (it never reserves ahead): a transfer whose client went away is interrupted (see {@code
- * Deliveries}) within a slice and leaves no debt in the shared bucket. A requested rate below
- * {@link #MIN_RATE} is refused with 400: at 1 KiB/s a chunk is due every second, so a disconnect is
+ * <p>A writer parks on its own bucket for as long as its tokens need, on the shared bucket in
+ * slices of at most {@link #SLICE}, and takes tokens only when they are all there (it never
+ * reserves ahead): a transfer whose client went away is interrupted (see {@code Deliveries}), which
+ * wakes it at once, and leaves no debt in the shared bucket. A requested rate below {@link
+ * #MIN_RATE} is refused with 400: at 1 KiB/s a chunk is due every second, so a disconnect is
  * noticed by the next write at the latest.
  */
 public final class Throttle {
@@ -27,8 +28,17 @@ public final class Throttle {
   /** The lowest rate a transfer may ask for, in bytes/s. */
   public static final long MIN_RATE = 1024;
 
-  /** The longest a paced writer parks before it looks again. */
+  /**
+   * The longest a paced writer parks on the shared bucket before it looks again: others take from
+   * it meanwhile, so its wait is an estimate.
+   */
   static final Duration SLICE = Duration.ofMillis(100);
+
+  /**
+   * The longest a paced writer parks on its own bucket: its wait is exact (only it takes from the
+   * bucket), a chunk's is an eighth of a second, and an interrupt wakes it at once.
+   */
+  private static final Duration OWN_PARK = Duration.ofSeconds(2);
 
   private final Tokens global;
   private final long globalBurst;
@@ -161,10 +171,10 @@ public final class Throttle {
     public int acquire(int bytes) throws InterruptedIOException {
       try {
         int wanted = Math.min(bytes, chunkSize);
-        long granted = own == null ? bytes : take(Tokens.of(own), wanted, wanted);
+        long granted = own == null ? bytes : take(Tokens.of(own), wanted, wanted, OWN_PARK);
         if (throttle != null && throttle.global != null) {
           long most = Math.min(granted, throttle.globalBurst);
-          long shared = take(throttle.global, Math.min(most, MIN_CHUNK), most);
+          long shared = take(throttle.global, Math.min(most, MIN_CHUNK), most, SLICE);
           if (shared < granted && own != null) {
             own.addTokens(granted - shared); // not sent now: this transfer's own to use later
           }
@@ -177,14 +187,18 @@ public final class Throttle {
       }
     }
 
-    /** Takes at least {@code need} tokens, waiting for them, and at most {@code max}. */
-    private static long take(Tokens bucket, long need, long max) throws InterruptedException {
+    /**
+     * Takes at least {@code need} tokens, waiting for them in parks of at most {@code longestPark},
+     * and at most {@code max}.
+     */
+    private static long take(Tokens bucket, long need, long max, Duration longestPark)
+        throws InterruptedException {
       while (true) {
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(need);
         if (probe.isConsumed()) {
           return max == need ? need : need + bucket.tryConsumeAsMuchAsPossible(max - need);
         }
-        long nanos = Math.min(probe.getNanosToWaitForRefill(), SLICE.toNanos());
+        long nanos = Math.min(probe.getNanosToWaitForRefill(), longestPark.toNanos());
         Thread.sleep(Duration.ofNanos(Math.max(1_000_000, nanos)));
       }
     }
