@@ -245,8 +245,14 @@ class S3UploadBudgetIT {
     return created.headers().firstValue("Location").orElseThrow();
   }
 
+  /**
+   * A PATCH that sends its body only after {@code 100 Continue}: a refusal before the body is read
+   * closes the connection, and a client that sent its body at once may lose the 503 to the reset
+   * (README, admission), as curl avoids by sending {@code Expect} for large bodies.
+   */
   private HttpRequest tusPatch(SluiceServer server, String upload, HttpRequest.BodyPublisher body) {
     return HttpRequest.newBuilder(URI.create(server.baseUrl() + upload))
+        .expectContinue(true)
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Offset", "0")
         .header("Content-Type", "application/offset+octet-stream")
