@@ -77,8 +77,12 @@ range="$med_bytes-$((2 * med_bytes - 1))"
 port() { echo $(( 20000 + RANDOM % 30000 )); }
 sp=$(port); np=$(port); gp=$(port)
 
-# sluice exactly as a user runs it (the ./sluice launcher's JVM flags)
-./sluice serve --port "$sp" --store "$work/sluice-data" > "$work/sluice.log" 2>&1 &
+# sluice exactly as a user runs it (the ./sluice launcher's JVM flags), its connection cap (384 by
+# default) raised above the throttled row's count, as a user serving that many at once must: with the
+# default, the row's downloads beyond 384 wait in the kernel's accept queue and are served in waves
+max_connections=$(( throttled + 64 > 384 ? throttled + 64 : 384 ))
+./sluice serve --port "$sp" --store "$work/sluice-data" --max-connections "$max_connections" \
+  > "$work/sluice.log" 2>&1 &
 sluice_pid=$!; pids+=("$sluice_pid")
 if full; then
   node bench/http/node-server.js "$work/node" "$np" &

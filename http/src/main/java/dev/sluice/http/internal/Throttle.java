@@ -35,6 +35,13 @@ public final class Throttle {
   static final Duration SLICE = Duration.ofMillis(100);
 
   /**
+   * Paced writers wake on the boundaries of this tick of the monotonic clock: the wake-ups of every
+   * transfer due within one tick come together, so the carrier threads run them back to back rather
+   * than each waking the scheduler and a carrier on its own.
+   */
+  static final long TICK_NANOS = Duration.ofMillis(10).toNanos();
+
+  /**
    * The longest a paced writer parks on its own bucket: its wait is exact (only it takes from the
    * bucket), a chunk's is an eighth of a second, and an interrupt wakes it at once.
    */
@@ -73,6 +80,12 @@ public final class Throttle {
     return globalRate == 0 ? 0 : Math.max(MAX_CHUNK, globalRate / 10);
   }
 
+  /** Nanoseconds from {@code now} to the first tick boundary at least {@code wait} after it. */
+  static long untilTick(long now, long wait) {
+    long due = now + wait;
+    return wait + (TICK_NANOS - Math.floorMod(due, TICK_NANOS)) % TICK_NANOS;
+  }
+
   /** Where tokens come from: a Bucket4j bucket, local or shared by a cluster. */
   interface Tokens {
     ConsumptionProbe tryConsumeAndReturnRemaining(long tokens);
@@ -102,6 +115,21 @@ public final class Throttle {
                     .capacity(burst)
                     .refillGreedy(rate, Duration.ofSeconds(1))
                     .initialTokens(burst))
+        .build();
+  }
+
+  /**
+   * A transfer's own bucket: it starts with one chunk and holds two, so a writer that wakes up to a
+   * {@linkplain #TICK_NANOS tick} late loses none of the rate to a full bucket.
+   */
+  private static Bucket ownBucket(long rate, int chunk) {
+    return Bucket.builder()
+        .addLimit(
+            limit ->
+                limit
+                    .capacity(2L * chunk)
+                    .refillGreedy(rate, Duration.ofSeconds(1))
+                    .initialTokens(chunk))
         .build();
   }
 
@@ -142,7 +170,7 @@ public final class Throttle {
       return Pace.UNLIMITED;
     }
     int chunk = rate == 0 ? MAX_CHUNK : (int) Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, rate / 8));
-    return new Pace(rate, chunk, rate == 0 ? null : bucket(rate, chunk), this);
+    return new Pace(rate, chunk, rate == 0 ? null : ownBucket(rate, chunk), this);
   }
 
   /** The pacing of one transfer: its rate (0 = only the global limit) and chunk size. */
@@ -199,7 +227,7 @@ public final class Throttle {
           return max == need ? need : need + bucket.tryConsumeAsMuchAsPossible(max - need);
         }
         long nanos = Math.min(probe.getNanosToWaitForRefill(), longestPark.toNanos());
-        Thread.sleep(Duration.ofNanos(Math.max(1_000_000, nanos)));
+        Thread.sleep(Duration.ofNanos(untilTick(System.nanoTime(), Math.max(1_000_000, nanos))));
       }
     }
   }

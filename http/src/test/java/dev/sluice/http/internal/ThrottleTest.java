@@ -46,4 +46,20 @@ class ThrottleTest {
     assertThat(first).isEqualTo(burst);
     assertThat(second).isBetween(1024, (int) burst / 2); // not a wait for the whole burst again
   }
+
+  @Test
+  void wakeUpsFallOnTickBoundariesNeverEarlierThanTheWait() {
+    long tick = Throttle.TICK_NANOS;
+    assertThat(Throttle.untilTick(0, tick)).isEqualTo(tick);
+    assertThat(Throttle.untilTick(0, 1)).isEqualTo(tick);
+    assertThat(Throttle.untilTick(3, tick)).isEqualTo(2 * tick - 3);
+    assertThat(Throttle.untilTick(-5, 2)).isEqualTo(5); // nanoTime may be negative
+    for (long now : new long[] {-123_456_789, 0, 987_654_321}) {
+      for (long wait : new long[] {1, tick - 1, tick, 3 * tick + 17}) {
+        long sleep = Throttle.untilTick(now, wait);
+        assertThat(sleep).isBetween(wait, wait + tick - 1);
+        assertThat(Math.floorMod(now + sleep, tick)).isZero();
+      }
+    }
+  }
 }
