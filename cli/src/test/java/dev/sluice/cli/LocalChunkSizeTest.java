@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LocalChunkSizeTest {
 
@@ -25,32 +27,19 @@ class LocalChunkSizeTest {
     index(3, "3", "Unified", "32768K");
   }
 
-  @Test
-  void halfTheLevelTwoCacheSoTheChunkBeingReadAndTheOneBeingWrittenFitInIt() throws IOException {
+  @ParameterizedTest(name = "L2 {0} -> {1} bytes")
+  @CsvSource({
+    "512K, 262144", // half the cache: the chunk being read and the one being written fit in it
+    "2048K, 1048576",
+    "8M, 1048576", // no more than MAX
+    "1280K, 524288", // rounded down to a power of two
+    "64K, 65536" // no less than MIN
+  })
+  void halfTheLevelTwoCacheAsAPowerOfTwoWithinTheBounds(String size, int chunk) throws IOException {
     levelOneAndThree();
-    index(2, "2", "Unified", "512K");
+    index(2, "2", "Unified", size);
 
-    assertThat(LocalChunkSize.of(cache)).isEqualTo(256 << 10);
-  }
-
-  @Test
-  void aBigLevelTwoCacheGetsMebibyteChunksAndNoMore() throws IOException {
-    levelOneAndThree();
-    index(2, "2", "Unified", "2048K");
-    assertThat(LocalChunkSize.of(cache)).isEqualTo(1 << 20);
-
-    index(2, "2", "Unified", "8M");
-    assertThat(LocalChunkSize.of(cache)).isEqualTo(LocalChunkSize.MAX);
-  }
-
-  @Test
-  void aSmallOrOddCacheIsRoundedDownToAPowerOfTwoNoSmallerThanTheMinimum() throws IOException {
-    levelOneAndThree();
-    index(2, "2", "Unified", "1280K");
-    assertThat(LocalChunkSize.of(cache)).isEqualTo(512 << 10);
-
-    index(2, "2", "Unified", "64K");
-    assertThat(LocalChunkSize.of(cache)).isEqualTo(LocalChunkSize.MIN);
+    assertThat(LocalChunkSize.of(cache)).isEqualTo(chunk);
   }
 
   @Test
