@@ -149,7 +149,8 @@ final class IngestCommand implements Callable<Integer> {
             "--chunk-size",
             "SIZE",
             new SizeConverter(),
-            "Bytes per chunk (default 1MiB into a file or standard output, 256KiB otherwise)."));
+            "Bytes per chunk (default into a file or standard output: half the CPU's L2 cache,"
+                + " 64KiB..1MiB; otherwise 256KiB)."));
     spec.addOption(
         option(
             "--window", "N", Integer.class, "Chunks read ahead of the destination (default 4)."));
