@@ -24,12 +24,14 @@ import javax.management.openmbean.CompositeData;
  * resident set grows by it, pass over pass, up to the heap's maximum. With a small initial heap
  * (the launcher's {@code -Xms}) a full collection also gives the pages back.
  *
- * <p>The threshold is twice what the old generation held after the last collection, at least {@code
- * floor}, and a collection runs at most once per {@code minInterval} of the clock. Uses the JVM's
- * usage-threshold notification on the heap pool that supports one (the serial collector's {@code
- * Tenured Gen}, G1's {@code G1 Old Gen}); does nothing when no pool supports it or explicit
- * collections are disabled. The collection runs on a thread of its own, never on the JVM's
- * notification thread. Thread-safe; {@link #close()} stops it.
+ * <p>The threshold is one and a half times what the old generation held after the last collection
+ * (twice let 1,000 paced downloads' promoted state raise the peak by 5 MiB more:
+ * docs/benchmarks.md, "Fourth session"), at least {@code floor}, and a collection runs at most once
+ * per {@code minInterval} of the clock. Uses the JVM's usage-threshold notification on the heap
+ * pool that supports one (the serial collector's {@code Tenured Gen}, G1's {@code G1 Old Gen});
+ * does nothing when no pool supports it or explicit collections are disabled. The collection runs
+ * on a thread of its own, never on the JVM's notification thread. Thread-safe; {@link #close()}
+ * stops it.
  */
 public final class OldGenerationCollector implements AutoCloseable {
 
@@ -127,7 +129,7 @@ public final class OldGenerationCollector implements AutoCloseable {
   /** Sets the threshold from what the old generation holds now (after a collection: live data). */
   private void rearm() {
     long used = pool.getUsage().getUsed();
-    pool.setUsageThreshold(Math.max(floor, 2 * used));
+    pool.setUsageThreshold(Math.max(floor, used + used / 2));
   }
 
   @Override
