@@ -40,10 +40,22 @@ public final class JobRegistry {
   /** How long shutdown waits for cancelled jobs to end after the grace period. */
   public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * A start prunes the entries that ended once the registry has doubled since the last pruning (at
+   * least this many) or {@link #PRUNE_EVERY} has passed: a burst of n starts looks at O(n) entries,
+   * not O(n²), and what ended is forgotten within a second of the next start.
+   */
+  private static final int PRUNE_MIN_SIZE = 64;
+
+  private static final long PRUNE_EVERY = Duration.ofSeconds(1).toNanos();
+
   private final LongSupplier nanoTime;
   private final Object lock = new Object();
   private final Object shutdownLock = new Object();
   private final Map<Long, Listed> jobs = new LinkedHashMap<>(); // guarded by lock
+  private int pruneAtSize = PRUNE_MIN_SIZE; // guarded by lock
+  private long prunedAtNanos; // guarded by lock
+  private long examined; // entries looked at by pruning; guarded by lock
   private final Deque<AutoCloseable> owned = new ArrayDeque<>(); // guarded by lock
   private boolean shuttingDown; // guarded by lock
   private boolean closedOwned; // guarded by lock
@@ -65,7 +77,7 @@ public final class JobRegistry {
   IngestionJob start(Engine.Plan plan, String kind, String name, Map<String, String> attributes) {
     long expected = plan.source().length();
     synchronized (lock) {
-      prune();
+      pruneIfDue();
       if (!shuttingDown) {
         Engine job = Engine.start(plan);
         jobs.put(
@@ -111,7 +123,7 @@ public final class JobRegistry {
     Map<String, String> listed = Map.copyOf(attributes);
     TrackedTransfer transfer = new TrackedTransfer(kind, name, expectedBytes);
     synchronized (lock) {
-      prune();
+      pruneIfDue();
       if (!shuttingDown) {
         jobs.put(
             transfer.id(),
@@ -320,9 +332,26 @@ public final class JobRegistry {
     }
   }
 
+  /** Prunes when the registry has doubled since the last pruning or a second has passed. */
+  private void pruneIfDue() {
+    if (jobs.size() >= pruneAtSize || nanoTime.getAsLong() - prunedAtNanos >= PRUNE_EVERY) {
+      prune();
+    }
+  }
+
   /** Forgets the jobs whose threads have all ended and the transfers closed. */
   private void prune() {
+    examined += jobs.size();
     jobs.values().removeIf(l -> l.running.hasEnded());
+    pruneAtSize = Math.max(PRUNE_MIN_SIZE, 2 * jobs.size());
+    prunedAtNanos = nanoTime.getAsLong();
+  }
+
+  /** Entries looked at by pruning so far. */
+  long examinedByPruning() {
+    synchronized (lock) {
+      return examined;
+    }
   }
 
   @Override

@@ -461,4 +461,35 @@ class JobRegistryTest {
 
     assertThat(events).containsExactly("closed");
   }
+
+  @Test
+  void aBurstOfStartsLooksAtLinearlyManyEntriesNotQuadratically() {
+    AtomicLong now = new AtomicLong(1_000_000_000L); // still: only the size rule prunes
+    JobRegistry timed = new JobRegistry(now::get);
+    int transfers = 4096;
+    List<TrackedTransfer> open = new java.util.ArrayList<>();
+    for (int i = 0; i < transfers; i++) {
+      open.add(timed.track("download", "d" + i, 1));
+    }
+
+    // pruning on every start looked at 0 + 1 + ... + 4095 entries (8.4 million)
+    assertThat(timed.examinedByPruning()).isLessThan(4L * transfers);
+    assertThat(timed.jobs()).hasSize(transfers);
+    open.forEach(TrackedTransfer::close);
+    assertThat(timed.jobs()).isEmpty();
+  }
+
+  @Test
+  void whatEndedIsForgottenBySomeStartWithinASecond() {
+    AtomicLong now = new AtomicLong(1_000_000_000L);
+    JobRegistry timed = new JobRegistry(now::get);
+    timed.track("download", "first", 1).close();
+
+    timed.track("download", "second", 1);
+    assertThat(timed.toString()).contains("2 jobs"); // the first is only forgotten lazily
+
+    now.addAndGet(Duration.ofSeconds(1).toNanos());
+    timed.track("download", "third", 1);
+    assertThat(timed.toString()).contains("2 jobs"); // the first is gone
+  }
 }
