@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,18 +54,17 @@ import picocli.CommandLine.Option;
 public final class ServeCommand implements Callable<Integer> {
 
   /**
-   * The old generation is collected once it holds twice what it kept after the last collection, and
-   * never below this: 16 MiB, about twice what an idle server keeps alive (9 MB after a full
-   * collection; docs/benchmarks.md, "The old generation").
+   * The old generation is collected once it holds 1.5 times what it kept after the last collection
+   * ({@link OldGenerationCollector}), and never below this: 16 MiB, about twice what an idle server
+   * keeps alive (9 MB after a full collection; docs/benchmarks.md, "The old generation").
    */
   static final long OLD_GENERATION_FLOOR = 16L << 20;
 
   /** At most one such collection per interval: a full collection stops every thread a moment. */
-  static final java.time.Duration OLD_GENERATION_INTERVAL = java.time.Duration.ofSeconds(5);
+  static final Duration OLD_GENERATION_INTERVAL = Duration.ofSeconds(5);
 
   /** One watch per process (the pool's threshold is the JVM's), however many servers it runs. */
-  private static final java.util.concurrent.atomic.AtomicBoolean OLD_GENERATION_WATCHED =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean OLD_GENERATION_WATCHED = new AtomicBoolean();
 
   @Option(names = "--port", paramLabel = "N", description = "TCP port (default 8080; 0 picks one).")
   Integer port;

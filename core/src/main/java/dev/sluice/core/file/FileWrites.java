@@ -28,12 +28,9 @@ public final class FileWrites {
     int limit = bytes.limit();
     int start = bytes.position();
     try {
-      while (bytes.hasRemaining()) {
+      while (bytes.position() < limit) { // a short write is sliced again from where it stopped
         bytes.limit(Math.min(limit, bytes.position() + SLICE));
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
-        }
-        bytes.limit(limit);
+        channel.write(bytes);
       }
     } finally {
       bytes.limit(limit);

@@ -70,7 +70,7 @@ public final class Throttle {
     this.global =
         globalRate == 0
             ? null
-            : shared != null ? shared : Tokens.of(bucket(globalRate, globalBurst));
+            : shared != null ? shared : Tokens.of(bucket(globalRate, globalBurst, globalBurst));
     this.defaultRate = defaultRate == 0 ? 0 : Math.max(MIN_RATE, defaultRate);
     this.maxRate = maxRate == 0 ? 0 : Math.max(MIN_RATE, maxRate);
   }
@@ -107,29 +107,15 @@ public final class Throttle {
     }
   }
 
-  private static Bucket bucket(long rate, long burst) {
+  /** A bucket refilled at {@code rate} tokens/s, holding at most {@code capacity}. */
+  private static Bucket bucket(long rate, long capacity, long initial) {
     return Bucket.builder()
         .addLimit(
             limit ->
                 limit
-                    .capacity(burst)
+                    .capacity(capacity)
                     .refillGreedy(rate, Duration.ofSeconds(1))
-                    .initialTokens(burst))
-        .build();
-  }
-
-  /**
-   * A transfer's own bucket: it starts with one chunk and holds two, so a writer that wakes up to a
-   * {@linkplain #TICK_NANOS tick} late loses none of the rate to a full bucket.
-   */
-  private static Bucket ownBucket(long rate, int chunk) {
-    return Bucket.builder()
-        .addLimit(
-            limit ->
-                limit
-                    .capacity(2L * chunk)
-                    .refillGreedy(rate, Duration.ofSeconds(1))
-                    .initialTokens(chunk))
+                    .initialTokens(initial))
         .build();
   }
 
@@ -170,7 +156,9 @@ public final class Throttle {
       return Pace.UNLIMITED;
     }
     int chunk = rate == 0 ? MAX_CHUNK : (int) Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, rate / 8));
-    return new Pace(rate, chunk, rate == 0 ? null : ownBucket(rate, chunk), this);
+    // a transfer's own bucket starts with one chunk and holds two, so a writer that wakes up to a
+    // tick late loses none of the rate to a full bucket
+    return new Pace(rate, chunk, rate == 0 ? null : bucket(rate, 2L * chunk, chunk), this);
   }
 
   /** The pacing of one transfer: its rate (0 = only the global limit) and chunk size. */
