@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Multipart file names (issue 12, defect 7) are read by an RFC 6266/7578 parser (quoted strings,
@@ -65,6 +67,93 @@ class MultipartFileNamesIT {
     assertThat(JSON.readTree(post.body()).get("objects").get(0).get("key").asText())
         .isEqualTo("mps/été x.txt");
     assertThat(get(ObjectPaths.of("mps/été x.txt")).body()).isEqualTo(data);
+  }
+
+  /**
+   * An extended name is decoded once, exactly as RFC 8187 says: quotes at its ends are part of the
+   * name, {@code +} is a plus (not a space), and white space at its ends is kept.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\";a\"",
+        "\"quoted.txt\"",
+        "'single'",
+        "a+b.txt",
+        "C:x",
+        " padded ",
+        "100% \"sure\" \u4e00\uD83D\uDE00"
+      })
+  void anExtendedFileNameIsTheDecodedNameExactly(String name) throws Exception {
+    byte[] data = name.getBytes(StandardCharsets.UTF_8);
+    String key = "mpx/" + name;
+    HttpResponse<String> post =
+        server.sendText(
+            new MultipartForm()
+                .part("form-data; name=\"f\"; filename*=UTF-8''" + rfc8187(name), data)
+                .post(server, "/objects?prefix=mpx/")
+                .build());
+    assertThat(post.statusCode()).as(post.body()).isEqualTo(201);
+    assertThat(JSON.readTree(post.body()).get("objects").get(0).get("key").asText()).isEqualTo(key);
+    assertThat(get(ObjectPaths.of(key)).body()).isEqualTo(data);
+  }
+
+  /** A literal {@code +} is an attr-char of RFC 8187: it stays a plus. */
+  @Test
+  void aLiteralPlusInAnExtendedFileNameIsAPlus() throws Exception {
+    HttpResponse<String> post =
+        server.sendText(
+            new MultipartForm()
+                .part("form-data; name=\"f\"; filename*=utf-8'en'x+y.txt", new byte[] {7})
+                .post(server, "/objects?prefix=mpp/")
+                .build());
+    assertThat(post.statusCode()).as(post.body()).isEqualTo(201);
+    assertThat(JSON.readTree(post.body()).get("objects").get(0).get("key").asText())
+        .isEqualTo("mpp/x+y.txt");
+  }
+
+  /** Every way an extended name can be malformed is a 400 naming the header, never a 5xx. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "filename*=UTF-8''%",
+        "filename*=UTF-8''%zz.txt",
+        "filename*=UTF-8''%C3.txt",
+        "filename*=UTF-8''a b.txt",
+        "filename*=UTF-8''\u00e9.txt",
+        "filename*=UTF-8''\"a.txt\"",
+        "filename*=no-such-charset''a.txt",
+        "filename*=UTF-8'a.txt",
+        "filename*="
+      })
+  void aMalformedExtendedFileNameIs400(String parameter) throws Exception {
+    HttpResponse<String> post =
+        server.sendText(
+            new MultipartForm()
+                .part("form-data; name=\"f\"; " + parameter, new byte[] {2})
+                .post(server, "/objects?prefix=mpb/")
+                .build());
+    assertThat(post.statusCode()).as(post.body()).isEqualTo(400);
+    assertThat(JSON.readTree(post.body()).get("error").asText())
+        .contains("filename*")
+        .contains("RFC 8187");
+  }
+
+  /** Percent-encodes every byte of {@code name}'s UTF-8 form that is not an RFC 8187 attr-char. */
+  private static String rfc8187(String name) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "!#$&+-.^_`|~".indexOf(c) >= 0) {
+        out.append(c);
+      } else {
+        out.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return out.toString();
   }
 
   @Test

@@ -23,12 +23,15 @@ final class MultipartForm {
 
   /**
    * A file part named {@code fileName}: a quoted {@code filename} (raw UTF-8, as browsers send it),
-   * or, for a name holding a double quote or a backslash, {@code filename*=UTF-8''…} (RFC 5987),
-   * the one form that says such a name unambiguously: clients and servers disagree on escapes
-   * inside the quoted form (Jetty reads a backslash-escaped quoted name with its quotes dropped).
+   * or, for a name holding a double quote or a backslash or white space at its ends, {@code
+   * filename*=UTF-8''…} (RFC 8187), the one form that says such a name unambiguously: clients and
+   * servers disagree on escapes inside the quoted form, and Jetty trims a quoted name.
    */
   MultipartForm file(String fileName, byte[] content) {
-    boolean plain = fileName.indexOf('"') < 0 && fileName.indexOf('\\') < 0;
+    boolean plain =
+        fileName.indexOf('"') < 0
+            && fileName.indexOf('\\') < 0
+            && fileName.equals(fileName.strip());
     if (plain) {
       return part("form-data; name=\"f\"; filename=\"" + fileName + "\"", content);
     }

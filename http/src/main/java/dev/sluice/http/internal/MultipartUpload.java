@@ -25,14 +25,16 @@ import org.eclipse.jetty.util.Blocker;
  * (plain form fields) are skipped; a body with no file part at all is a 400, so a 201 always means
  * every file given was stored.
  *
- * <p>File names are read by Jetty's RFC 7578/6266 parser ({@link MultiPart.AbstractPartsListener}):
- * quoted strings may hold {@code ;} and escaped quotes, and {@code filename*=UTF-8''…} is decoded
- * (and preferred over {@code filename}). A part that names a file the parser cannot decode is a
- * 400, never silently skipped. Only the last path segment of a name is kept (browsers may send a
- * path), and it becomes the key as is: the key {@code "a b.txt"} is at {@code /objects/a%20b.txt}.
- * That parser trims white space around a name, even inside quotes: {@code filename=" a "} is stored
- * as {@code a}, and the response says so. The {@code prefix} is a query parameter, decoded like a
- * form field ({@code +} is a space, {@code %2B} a plus), and must itself make a valid key.
+ * <p>A quoted {@code filename} is read by Jetty's RFC 7578/6266 parser ({@link
+ * MultiPart.AbstractPartsListener}): quoted strings may hold {@code ;} and escaped quotes. An
+ * extended {@code filename*=UTF-8''…} is decoded by {@link ExtendedFileName} (RFC 8187) and
+ * preferred over {@code filename}. A part that names a file that cannot be decoded is a 400, never
+ * silently skipped. Only the last path segment of a name is kept (browsers may send a path), and it
+ * becomes the key as is: the key {@code "a b.txt"} is at {@code /objects/a%20b.txt}. Jetty trims
+ * white space around a quoted name, even inside the quotes: {@code filename=" a "} is stored as
+ * {@code a} (an extended name keeps it), and the response says so. The {@code prefix} is a query
+ * parameter, decoded like a form field ({@code +} is a space, {@code %2B} a plus), and must itself
+ * make a valid key.
  *
  * <p>The first part that fails ends the request with that part's error; parts committed before it
  * stay stored, and the error says which.
@@ -146,19 +148,9 @@ final class MultipartUpload extends MultiPart.AbstractPartsListener {
     if (failure != null) {
       return;
     }
-    String fileName = getFileName();
+    String fileName = fileName();
     if (fileName == null) {
-      if (disposition != null && NAMES_A_FILE.matcher(disposition).find()) {
-        failure =
-            new HttpProblem(
-                400,
-                "part "
-                    + partNumber
-                    + " of POST /objects names a file that cannot be decoded (RFC 6266: filename=\"…\""
-                    + " or filename*=UTF-8''…): Content-Disposition: "
-                    + disposition);
-      }
-      return; // a plain form field: not an object
+      return; // a plain form field, or a name that cannot be decoded: not an object
     }
     fileName = lastSegment(fileName);
     if (fileName.isEmpty()) {
@@ -191,6 +183,40 @@ final class MultipartUpload extends MultiPart.AbstractPartsListener {
     } catch (HttpProblem e) {
       failure = e;
     }
+  }
+
+  /**
+   * The part's file name: its {@code filename*} as RFC 8187 decodes it, else Jetty's reading of its
+   * {@code filename}; {@code null} (with {@link #failure} set if it named a file) if there is none.
+   */
+  private String fileName() {
+    if (disposition == null) {
+      return null;
+    }
+    String reason = "";
+    try {
+      String extended = ExtendedFileName.of(disposition);
+      if (extended != null) {
+        return extended;
+      }
+      String quoted = getFileName();
+      if (quoted != null || !NAMES_A_FILE.matcher(disposition).find()) {
+        return quoted;
+      }
+    } catch (IllegalArgumentException e) {
+      reason = " (" + e.getMessage() + ")";
+    }
+    failure =
+        new HttpProblem(
+            400,
+            "part "
+                + partNumber
+                + " of POST /objects names a file that cannot be decoded"
+                + reason
+                + ": a name is filename=\"…\" (RFC 6266) or filename*=UTF-8''… (RFC 8187),"
+                + " got Content-Disposition: "
+                + disposition);
+    return null;
   }
 
   @Override
