@@ -32,6 +32,17 @@ class MultipartFileNamesIT {
     server.close();
   }
 
+  /** POSTs a form of one part, {@code disposition} its Content-Disposition, to {@code path}. */
+  private static HttpResponse<String> postOnePart(String disposition, byte[] data, String path)
+      throws Exception {
+    return server.sendText(new MultipartForm().part(disposition, data).post(server, path).build());
+  }
+
+  /** The key of the first object a 201 says it stored. */
+  private static String firstKey(HttpResponse<String> post) throws Exception {
+    return JSON.readTree(post.body()).get("objects").get(0).get("key").asText();
+  }
+
   private static HttpResponse<byte[]> get(String path) throws Exception {
     return server.get(path);
   }
@@ -58,14 +69,11 @@ class MultipartFileNamesIT {
   void anExtendedFileNameStarParameterIsDecodedAndStored() throws Exception {
     byte[] data = "star".getBytes(StandardCharsets.UTF_8);
     HttpResponse<String> post =
-        server.sendText(
-            new MultipartForm()
-                .part("form-data; name=\"f\"; filename*=UTF-8''%C3%A9t%C3%A9%20x.txt", data)
-                .post(server, "/objects?prefix=mps/")
-                .build());
+        postOnePart(
+            "form-data; name=\"f\"; filename*=UTF-8''%C3%A9t%C3%A9%20x.txt",
+            data, "/objects?prefix=mps/");
     assertThat(post.statusCode()).as(post.body()).isEqualTo(201);
-    assertThat(JSON.readTree(post.body()).get("objects").get(0).get("key").asText())
-        .isEqualTo("mps/été x.txt");
+    assertThat(firstKey(post)).isEqualTo("mps/été x.txt");
     assertThat(get(ObjectPaths.of("mps/été x.txt")).body()).isEqualTo(data);
   }
 
@@ -88,13 +96,12 @@ class MultipartFileNamesIT {
     byte[] data = name.getBytes(StandardCharsets.UTF_8);
     String key = "mpx/" + name;
     HttpResponse<String> post =
-        server.sendText(
-            new MultipartForm()
-                .part("form-data; name=\"f\"; filename*=UTF-8''" + rfc8187(name), data)
-                .post(server, "/objects?prefix=mpx/")
-                .build());
+        postOnePart(
+            "form-data; name=\"f\"; filename*=UTF-8''" + rfc8187(name),
+            data,
+            "/objects?prefix=mpx/");
     assertThat(post.statusCode()).as(post.body()).isEqualTo(201);
-    assertThat(JSON.readTree(post.body()).get("objects").get(0).get("key").asText()).isEqualTo(key);
+    assertThat(firstKey(post)).isEqualTo(key);
     assertThat(get(ObjectPaths.of(key)).body()).isEqualTo(data);
   }
 
@@ -102,14 +109,12 @@ class MultipartFileNamesIT {
   @Test
   void aLiteralPlusInAnExtendedFileNameIsAPlus() throws Exception {
     HttpResponse<String> post =
-        server.sendText(
-            new MultipartForm()
-                .part("form-data; name=\"f\"; filename*=utf-8'en'x+y.txt", new byte[] {7})
-                .post(server, "/objects?prefix=mpp/")
-                .build());
+        postOnePart(
+            "form-data; name=\"f\"; filename*=utf-8'en'x+y.txt",
+            new byte[] {7},
+            "/objects?prefix=mpp/");
     assertThat(post.statusCode()).as(post.body()).isEqualTo(201);
-    assertThat(JSON.readTree(post.body()).get("objects").get(0).get("key").asText())
-        .isEqualTo("mpp/x+y.txt");
+    assertThat(firstKey(post)).isEqualTo("mpp/x+y.txt");
   }
 
   /** Every way an extended name can be malformed is a 400 naming the header, never a 5xx. */
@@ -128,11 +133,7 @@ class MultipartFileNamesIT {
       })
   void aMalformedExtendedFileNameIs400(String parameter) throws Exception {
     HttpResponse<String> post =
-        server.sendText(
-            new MultipartForm()
-                .part("form-data; name=\"f\"; " + parameter, new byte[] {2})
-                .post(server, "/objects?prefix=mpb/")
-                .build());
+        postOnePart("form-data; name=\"f\"; " + parameter, new byte[] {2}, "/objects?prefix=mpb/");
     assertThat(post.statusCode()).as(post.body()).isEqualTo(400);
     assertThat(JSON.readTree(post.body()).get("error").asText())
         .contains("filename*")
