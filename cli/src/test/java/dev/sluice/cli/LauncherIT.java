@@ -40,13 +40,23 @@ class LauncherIT {
     return new Loaded(shared, loads.size());
   }
 
-  @Test
-  void theServerTrainsTheArchiveAndEveryCommandStartsFromIt() throws Exception {
+  /**
+   * Trains the archive anew with the command {@code trainer}, then runs {@code other}: what each
+   * loaded.
+   */
+  private static Loaded[] trainThenRun(String[] trainer, String[] other) throws Exception {
     for (Path archive : ARCHIVES) {
       Files.deleteIfExists(archive);
     }
-    Loaded serve = run("serve", "--help"); // trains it, with the server's JVM options
-    Loaded ingest = run("ingest", "--help");
+    return new Loaded[] {run(trainer), run(other)};
+  }
+
+  @Test
+  void theServerTrainsTheArchiveAndEveryCommandStartsFromIt() throws Exception {
+    Loaded[] loaded =
+        trainThenRun(new String[] {"serve", "--help"}, new String[] {"ingest", "--help"});
+    Loaded serve = loaded[0];
+    Loaded ingest = loaded[1];
     assertThat(serve.fromArchive()).as("classes serve loaded from the archive").isGreaterThan(500);
     assertThat(ingest.fromArchive())
         .as("classes ingest loaded from an archive serve trained")
@@ -55,11 +65,9 @@ class LauncherIT {
 
   @Test
   void aCommandTrainsTheArchiveAndTheServerStartsFromIt() throws Exception {
-    for (Path archive : ARCHIVES) {
-      Files.deleteIfExists(archive);
-    }
-    Loaded version = run("--version"); // trains it, with the commands' JVM options
-    Loaded serve = run("serve", "--help");
+    Loaded[] loaded = trainThenRun(new String[] {"--version"}, new String[] {"serve", "--help"});
+    Loaded version = loaded[0];
+    Loaded serve = loaded[1];
     assertThat(version.fromArchive())
         .as("classes --version loaded from the archive")
         .isGreaterThan(500);

@@ -25,13 +25,12 @@ import javax.management.openmbean.CompositeData;
  * (the launcher's {@code -Xms}) a full collection also gives the pages back.
  *
  * <p>The threshold is one and a half times what the old generation held after the last collection
- * (twice let 1,000 paced downloads' promoted state raise the peak by 5 MiB more:
- * docs/benchmarks.md, "Fourth session"), at least {@code floor}, and a collection runs at most once
- * per {@code minInterval} of the clock. Uses the JVM's usage-threshold notification on the heap
- * pool that supports one (the serial collector's {@code Tenured Gen}, G1's {@code G1 Old Gen});
- * does nothing when no pool supports it or explicit collections are disabled. The collection runs
- * on a thread of its own, never on the JVM's notification thread. Thread-safe; {@link #close()}
- * stops it.
+ * (measured against twice in docs/benchmarks.md, "The old generation's threshold"), at least {@code
+ * floor}, and a collection runs at most once per {@code minInterval} of the clock. Uses the JVM's
+ * usage-threshold notification on the heap pool that supports one (the serial collector's {@code
+ * Tenured Gen}, G1's {@code G1 Old Gen}); does nothing when no pool supports it or explicit
+ * collections are disabled. The collection runs on a thread of its own, never on the JVM's
+ * notification thread. Thread-safe; {@link #close()} stops it.
  */
 public final class OldGenerationCollector implements AutoCloseable {
 

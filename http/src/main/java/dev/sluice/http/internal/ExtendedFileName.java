@@ -1,10 +1,8 @@
 package dev.sluice.http.internal;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -70,12 +68,11 @@ final class ExtendedFileName {
     for (int i = second + 1; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c == '%') {
-        int high = i + 2 < value.length() ? Character.digit(value.charAt(i + 1), 16) : -1;
-        int low = high < 0 ? -1 : Character.digit(value.charAt(i + 2), 16);
-        if (low < 0) {
+        int b = ObjectPaths.escapedByte(value, i);
+        if (b < 0) {
           throw new IllegalArgumentException("'%' at index " + i + " is not followed by two hex");
         }
-        bytes.write(high << 4 | low);
+        bytes.write(b);
         i += 2;
       } else if (c > ' ' && c < 0x7f && c != '"') {
         bytes.write(c);
@@ -85,12 +82,7 @@ final class ExtendedFileName {
       }
     }
     try {
-      return charset
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray()))
-          .toString();
+      return ObjectPaths.decodeStrictly(bytes.toByteArray(), charset);
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("its bytes are not " + charset.name());
     }

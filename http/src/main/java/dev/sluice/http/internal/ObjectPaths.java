@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -66,9 +67,8 @@ public final class ObjectPaths {
         i++;
         continue;
       }
-      int high = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
-      int low = high < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
-      if (low < 0) {
+      int b = escapedByte(encoded, i);
+      if (b < 0) {
         throw new HttpProblem(
             400,
             "malformed percent-escape at index "
@@ -77,7 +77,6 @@ public final class ObjectPaths {
                 + rawPath
                 + ": % must be followed by two hex digits");
       }
-      int b = high * 16 + low;
       if (b == '/') {
         throw new HttpProblem(
             400,
@@ -92,17 +91,32 @@ public final class ObjectPaths {
     return key.toString();
   }
 
+  /**
+   * The byte the {@code %XX} escape at {@code i} of {@code s} stands for, or -1 if two hex digits
+   * do not follow the {@code %}.
+   */
+  static int escapedByte(String s, int i) {
+    int high = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+    int low = high < 0 ? -1 : Character.digit(s.charAt(i + 2), 16);
+    return low < 0 ? -1 : high << 4 | low;
+  }
+
+  /** {@code bytes} decoded as {@code charset}, refusing malformed or unmappable input. */
+  static String decodeStrictly(byte[] bytes, Charset charset) throws CharacterCodingException {
+    return charset
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(bytes))
+        .toString();
+  }
+
   private static void flush(ByteArrayOutputStream bytes, StringBuilder key, String rawPath) {
     if (bytes.size() == 0) {
       return;
     }
     try {
-      key.append(
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes.toByteArray())));
+      key.append(decodeStrictly(bytes.toByteArray(), StandardCharsets.UTF_8));
     } catch (CharacterCodingException e) {
       throw new HttpProblem(400, "the percent-escapes in " + rawPath + " are not UTF-8");
     }

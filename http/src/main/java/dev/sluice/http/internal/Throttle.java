@@ -173,13 +173,15 @@ public final class Throttle {
     }
 
     /**
-     * Blocks until {@code bytes} (at most {@link #chunkSize()}) may be sent, parking in slices of
-     * at most {@link #SLICE}: the transfer's own bucket grants them all at once, so a paced
-     * download writes one chunk (an eighth of a second of its rate, at least 1 KiB) per wake-up,
-     * not whatever trickled in since the last (a 1 KiB write every 16 ms at 64 KiB/s: 8 times the
-     * wake-ups and writes). The global bucket, shared by every transfer, grants as soon as it holds
-     * {@code min(bytes, 1 KiB)}, with as many more as it holds then, so a big chunk never waits for
-     * a shared bucket to fill while small ones take from it.
+     * Blocks until {@code bytes} (at most {@link #chunkSize()}) may be sent, parking until a tick
+     * boundary ({@link #TICK_NANOS}): on its own bucket for as long as the tokens need (at most
+     * {@link #OWN_PARK}), on the shared one in slices of at most {@link #SLICE}. The transfer's own
+     * bucket grants them all at once, so a paced download writes one chunk (an eighth of a second
+     * of its rate, at least 1 KiB) per wake-up, not whatever trickled in since the last (a 1 KiB
+     * write every 16 ms at 64 KiB/s: 8 times the wake-ups and writes). The global bucket, shared by
+     * every transfer, grants as soon as it holds {@code min(bytes, 1 KiB)}, with as many more as it
+     * holds then, so a big chunk never waits for a shared bucket to fill while small ones take from
+     * it.
      *
      * @return the bytes that may be sent now, 1 to {@code bytes}
      * @throws InterruptedIOException if interrupted (a cancel, a client gone) while waiting
