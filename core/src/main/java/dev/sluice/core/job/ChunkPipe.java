@@ -263,6 +263,19 @@ public final class ChunkPipe {
     }
   }
 
+  /**
+   * Whether the writer closed the pipe (the chunks it pushed before may still be waiting): a reader
+   * polling for more need not wait.
+   */
+  public boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The most chunks that were in flight at once (pushed and not yet released). */
   public int maxInFlight() {
     lock.lock();

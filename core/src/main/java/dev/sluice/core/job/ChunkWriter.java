@@ -14,10 +14,13 @@ import java.util.function.BooleanSupplier;
  * way the stages see one call at a time, in order, and never hold a chunk after {@code write}.
  *
  * <p>Chunks are written in runs: after the chunk it waited for, the writer keeps taking the chunks
- * the reader has filled meanwhile, without waiting, until none is ready or the run reaches {@link
- * #RUN_BYTES} (so jobs sharing a pool take turns). On a worker that is one hand-off per run instead
- * of two thread wake-ups per chunk, and a job's deflater and digest state stay on one core for the
- * run.
+ * the reader has filled meanwhile. On a worker a run lasts while it has chunks and no other work
+ * waits for a worker: it yields once it has written {@link #RUN_BYTES} and work waits (so jobs
+ * sharing a pool take turns), and when the reader is behind it waits up to {@link
+ * #READER_GRACE_NANOS} for the next chunk, giving the worker up as soon as other work waits. That
+ * is one hand-off per run instead of two thread wake-ups per chunk (each a wake-up of the writer's
+ * virtual thread and of a worker, which on the virtual machines measured cost more than the write),
+ * and a job's deflater and digest state stay on one core for the run.
  */
 final class ChunkWriter {
 
@@ -26,8 +29,17 @@ final class ChunkWriter {
     void chunkWritten(int length, long nanos);
   }
 
-  private static final long RUN_BYTES = 4L << 20;
-  private static final long READER_GRACE_NANOS = 1_000_000L;
+  /** Bytes a run writes before it gives its worker up to other work waiting for one. */
+  static final long RUN_BYTES = 4L << 20;
+
+  /**
+   * How long a run on a worker waits for the reader's next chunk when no other work waits: a
+   * network reader is often a few milliseconds behind (docs/benchmarks.md, "Upload runs").
+   */
+  static final long READER_GRACE_NANOS = 10_000_000L;
+
+  /** How often a run waiting for the reader looks for other work waiting for a worker. */
+  private static final long GRACE_SLICE_NANOS = 1_000_000L;
 
   private final ChunkPipe pipe;
   private final Stage head;
@@ -91,34 +103,49 @@ final class ChunkWriter {
   }
 
   /**
-   * Writes {@code first} and the chunks ready after it. On a worker, when the next chunk is not
-   * filled yet and no other work waits for a worker, waits up to {@link #READER_GRACE_NANOS} for
-   * it: the reader (woken when the worker released a chunk) is usually a moment behind, and ending
-   * the run there costs two hand-offs and moves the job's state to whichever worker takes its next
-   * run.
+   * Writes {@code first} and the chunks ready after it; on a worker also those the reader fills
+   * within {@link #READER_GRACE_NANOS}, until other work waits for a worker (see the class
+   * comment).
    */
   private boolean writeRun(ByteBuffer first) throws IOException {
-    long budget = RUN_BYTES - first.remaining();
-    if (!write(first)) {
-      return false;
-    }
-    while (budget > 0) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new InterruptedIOException("interrupted between chunks");
-      }
-      ByteBuffer chunk = pipe.poll();
-      if (chunk == null && pool != null && !pool.hasWaitingWork()) {
-        chunk = pipe.poll(READER_GRACE_NANOS);
-      }
-      if (chunk == null) {
-        return true; // the reader is behind (or done): the next take waits for it
-      }
+    long budget = RUN_BYTES;
+    ByteBuffer chunk = first;
+    while (true) {
       budget -= chunk.remaining();
       if (!write(chunk)) {
         return false;
       }
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("interrupted between chunks");
+      }
+      if (pool == null) {
+        chunk = pipe.poll();
+      } else if (budget <= 0 && pool.hasWaitingWork()) {
+        return true; // the job's turn is over: its next take starts another run
+      } else {
+        chunk = awaitReader();
+      }
+      if (chunk == null) {
+        return true; // the reader is behind (or done): the next take waits for it
+      }
     }
-    return true;
+  }
+
+  /**
+   * The reader's next chunk, waiting for it up to {@link #READER_GRACE_NANOS} while no other work
+   * waits for a worker; null if none came, other work waits, or the reader ended the pipe.
+   */
+  private ByteBuffer awaitReader() throws IOException {
+    ByteBuffer chunk = pipe.poll();
+    long deadline = System.nanoTime() + READER_GRACE_NANOS;
+    while (chunk == null && !pool.hasWaitingWork() && !pipe.isClosed()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return null;
+      }
+      chunk = pipe.poll(Math.min(left, GRACE_SLICE_NANOS));
+    }
+    return chunk;
   }
 
   /**

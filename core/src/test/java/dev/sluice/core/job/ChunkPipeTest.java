@@ -149,6 +149,19 @@ class ChunkPipeTest {
   }
 
   @Test
+  void isClosedOnceTheWriterClosedWhileItsChunksStillWait() throws IOException {
+    ChunkPipe pipe = new ChunkPipe("test", 2);
+    pipe.push(ByteBuffer.allocate(4).put((byte) 1).flip());
+    assertThat(pipe.isClosed()).isFalse();
+
+    pipe.close();
+
+    assertThat(pipe.isClosed()).isTrue();
+    assertThat(pipe.poll()).isNotNull();
+    assertThat(pipe.poll()).isNull();
+  }
+
+  @Test
   void closingWakesAReaderWaitingForAChunkWithTheEnd() throws Exception {
     ChunkPipe pipe = new ChunkPipe("test", 1);
     Future<ByteBuffer> take = blockedIn(pipe::take);
