@@ -69,7 +69,9 @@ final class FileSink implements Sink, TransferTarget {
 
   @Override
   public void write(ByteBuffer chunk) throws IOException {
-    written += FileWrites.writeAll(channel(), chunk);
+    // a device or a pipe (written in place) has no page cache to slice the writes for
+    written +=
+        FileWrites.writeAll(channel(), chunk, inPlace ? Integer.MAX_VALUE : FileWrites.SLICE);
   }
 
   @Override

@@ -57,6 +57,12 @@ final class FileSource implements Source, FileChannelSource {
     return end - position;
   }
 
+  /** A regular file's reads come from the page cache or the disk, never from a peer. */
+  @Override
+  public boolean readsPromptly() {
+    return true;
+  }
+
   @Override
   public FileChannel channel() {
     return channel;

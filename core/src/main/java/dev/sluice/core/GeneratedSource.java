@@ -41,6 +41,11 @@ final class GeneratedSource implements Source {
   }
 
   @Override
+  public boolean readsPromptly() {
+    return true;
+  }
+
+  @Override
   public int read(ByteBuffer into) {
     if (produced >= size) {
       return -1;

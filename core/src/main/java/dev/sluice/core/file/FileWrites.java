@@ -25,11 +25,20 @@ public final class FileWrites {
    * @return the bytes written
    */
   public static int writeAll(FileChannel channel, ByteBuffer bytes) throws IOException {
+    return writeAll(channel, bytes, SLICE);
+  }
+
+  /**
+   * Writes all of {@code bytes}' remaining bytes to {@code channel} in calls of at most {@code
+   * slice} bytes, as {@link #writeAll(FileChannel, ByteBuffer)}: a device or a pipe, which no page
+   * cache backs, takes a whole chunk per call ({@code Integer.MAX_VALUE}).
+   */
+  public static int writeAll(FileChannel channel, ByteBuffer bytes, int slice) throws IOException {
     int limit = bytes.limit();
     int start = bytes.position();
     try {
       while (bytes.position() < limit) { // a short write is sliced again from where it stopped
-        bytes.limit(Math.min(limit, bytes.position() + SLICE));
+        bytes.limit(bytes.position() + Math.min(limit - bytes.position(), slice));
         channel.write(bytes);
       }
     } finally {

@@ -27,6 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * call throws. A blocked call also ends, with {@link InterruptedIOException}, when its thread is
  * interrupted.
  *
+ * <p>A pipe may {@linkplain #ChunkPipe(String, int, int) wake its reader in batches}: a push then
+ * wakes a reader waiting for chunks only once that many wait, or when the writer itself is about to
+ * wait, closes or fails. For a writer whose chunks follow each other promptly (a file), so that a
+ * reader faster than it is woken once per batch instead of once per chunk.
+ *
  * <p>Thread-safe for one writer and one reader thread; {@link #close}, {@link #fail} and {@link
  * #cancel} may come from any thread.
  */
@@ -34,6 +39,7 @@ public final class ChunkPipe {
 
   private final String name;
   private final int capacity;
+  private final int wakeAfter;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<ByteBuffer> pushed = new ArrayDeque<>(); // guarded by lock
@@ -50,11 +56,26 @@ public final class ChunkPipe {
    * holds at most {@code capacity} chunks.
    */
   public ChunkPipe(String name, int capacity) {
+    this(name, capacity, 1);
+  }
+
+  /**
+   * A pipe like {@link #ChunkPipe(String, int)} whose pushes wake a reader waiting for chunks once
+   * {@code wakeAfter} chunks wait for it (at most {@code capacity}), or the writer waits, closes or
+   * fails. Only for a writer that never waits long between pushes: chunks pushed before such a wait
+   * reach the reader late.
+   */
+  public ChunkPipe(String name, int capacity, int wakeAfter) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("capacity must be > 0: " + capacity);
     }
+    if (wakeAfter <= 0 || wakeAfter > capacity) {
+      throw new IllegalArgumentException(
+          "wakeAfter must be within 1.." + capacity + ": " + wakeAfter);
+    }
     this.name = name;
     this.capacity = capacity;
+    this.wakeAfter = wakeAfter;
   }
 
   // the writer's side
@@ -78,7 +99,7 @@ public final class ChunkPipe {
         if (inFlight < capacity) {
           return null;
         }
-        await("waiting for the reader of " + name);
+        awaitReader();
       }
     } finally {
       lock.unlock();
@@ -103,12 +124,14 @@ public final class ChunkPipe {
         if (inFlight < capacity) {
           break;
         }
-        await("waiting for the reader of " + name);
+        awaitReader();
       }
       pushed.add(chunk);
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      changed.signalAll();
+      if (pushed.size() >= wakeAfter) {
+        changed.signalAll();
+      }
     } finally {
       lock.unlock();
     }
@@ -309,6 +332,14 @@ public final class ChunkPipe {
       inFlight--;
       released.add(chunk);
     }
+  }
+
+  /** The writer waits for the reader, first waking it for the chunks a batch still holds back. */
+  private void awaitReader() throws InterruptedIOException {
+    if (!pushed.isEmpty()) {
+      changed.signalAll();
+    }
+    await("waiting for the reader of " + name);
   }
 
   private void await(String what) throws InterruptedIOException {

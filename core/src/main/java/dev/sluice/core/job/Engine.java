@@ -85,10 +85,19 @@ final class Engine implements IngestionJob {
     this.expectedBytes = plan.source().length();
     this.lagMark = plan.schedulerLag() == null ? null : plan.schedulerLag().mark();
     this.pipeline = describe(plan);
-    this.pipe = new ChunkPipe("chunks of job " + id, plan.window());
+    this.pipe = new ChunkPipe("chunks of job " + id, plan.window(), wakeAfter(plan));
     this.chunkReader =
         new ChunkReader(
             plan.source(), pipe, plan.chunkSize(), plan.memory(), bytesIn, failures, stages);
+  }
+
+  /**
+   * How many chunks the reader hands over at once: all but the one it fills next when its source
+   * reads promptly (a file), so a faster writer is woken once per window instead of once per chunk;
+   * else each as soon as it is read.
+   */
+  private static int wakeAfter(Plan plan) {
+    return plan.source().readsPromptly() ? Math.max(1, plan.window() - 1) : 1;
   }
 
   /** The pipeline as text, e.g. {@code file(a.bin) → sha256 → file(b.bin)}. */

@@ -10,15 +10,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FileWritesTest {
 
   @TempDir Path dir;
 
-  @Test
-  void writesEveryRemainingByteInSlicesAndLeavesTheBufferConsumedWithItsLimit() throws IOException {
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1000, FileWrites.SLICE, Integer.MAX_VALUE})
+  void writesEveryRemainingByteInSlicesAndLeavesTheBufferConsumedWithItsLimit(int slice)
+      throws IOException {
     byte[] data = new byte[3 * FileWrites.SLICE + 123];
     new Random(1).nextBytes(data);
     ByteBuffer buffer = ByteBuffer.allocateDirect(data.length + 200);
@@ -31,7 +34,10 @@ class FileWritesTest {
     try (FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       channel.write(ByteBuffer.wrap(new byte[] {7}));
-      written = FileWrites.writeAll(channel, buffer);
+      written =
+          slice == 0
+              ? FileWrites.writeAll(channel, buffer) // the default slice
+              : FileWrites.writeAll(channel, buffer, slice);
     }
 
     assertThat(written).isEqualTo(data.length);

@@ -162,6 +162,62 @@ class ChunkPipeTest {
   }
 
   @Test
+  void aBatchingPipeWakesAWaitingReaderOnceTheBatchIsPushed() throws Exception {
+    ChunkPipe pipe = new ChunkPipe("test", 4, 3);
+    Future<ByteBuffer> take = blockedIn(pipe::take);
+
+    pipe.push(chunk("a"));
+    pipe.push(chunk("b"));
+    Thread.sleep(50); // nothing wakes the reader yet: it stays parked
+    assertThat(take).isNotDone();
+    pipe.push(chunk("c"));
+
+    assertThat(text(take.get(10, TimeUnit.SECONDS))).isEqualTo("a");
+    assertThat(text(pipe.poll())).isEqualTo("b");
+    assertThat(text(pipe.poll())).isEqualTo("c");
+  }
+
+  @Test
+  void aBatchingPipeWakesTheReaderForAPartBatchWhenTheWriterCloses() throws Exception {
+    ChunkPipe pipe = new ChunkPipe("test", 4, 3);
+    Future<ByteBuffer> take = blockedIn(pipe::take);
+
+    pipe.push(chunk("a"));
+    pipe.close();
+
+    assertThat(text(take.get(10, TimeUnit.SECONDS))).isEqualTo("a");
+    assertThat(pipe.take()).isNull();
+  }
+
+  @Test
+  void aBatchingPipeWakesTheReaderForAPartBatchBeforeTheWriterWaitsForRoom() throws Exception {
+    ChunkPipe pipe = new ChunkPipe("test", 3, 2);
+    pipe.push(chunk("a"));
+    pipe.push(chunk("b"));
+    ByteBuffer a = pipe.take();
+    ByteBuffer b = pipe.take(); // the reader holds both
+    Future<ByteBuffer> take = blockedIn(pipe::take);
+    pipe.push(chunk("c")); // a part batch: not yet handed over
+
+    Future<ByteBuffer> claim =
+        blockedIn(pipe::claim); // no room: the writer waits, waking the reader
+
+    assertThat(text(take.get(10, TimeUnit.SECONDS))).isEqualTo("c");
+    pipe.release(a);
+    assertThat(claim.get(10, TimeUnit.SECONDS)).isSameAs(a);
+    pipe.release(b);
+  }
+
+  @Test
+  void aBatchCannotBeLargerThanThePipe() {
+    assertThatThrownBy(() -> new ChunkPipe("test", 2, 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1..2");
+    assertThatThrownBy(() -> new ChunkPipe("test", 2, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void closingWakesAReaderWaitingForAChunkWithTheEnd() throws Exception {
     ChunkPipe pipe = new ChunkPipe("test", 1);
     Future<ByteBuffer> take = blockedIn(pipe::take);
