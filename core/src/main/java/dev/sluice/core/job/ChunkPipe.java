@@ -99,7 +99,7 @@ public final class ChunkPipe {
         if (inFlight < capacity) {
           return null;
         }
-        awaitReader();
+        awaitRoom();
       }
     } finally {
       lock.unlock();
@@ -124,7 +124,7 @@ public final class ChunkPipe {
         if (inFlight < capacity) {
           break;
         }
-        awaitReader();
+        awaitRoom();
       }
       pushed.add(chunk);
       inFlight++;
@@ -334,8 +334,8 @@ public final class ChunkPipe {
     }
   }
 
-  /** The writer waits for the reader, first waking it for the chunks a batch still holds back. */
-  private void awaitReader() throws InterruptedIOException {
+  /** The writer waits for room, first waking the reader for the chunks a batch still holds back. */
+  private void awaitRoom() throws InterruptedIOException {
     if (!pushed.isEmpty()) {
       changed.signalAll();
     }

@@ -18,9 +18,9 @@ import java.util.function.BooleanSupplier;
  * waits for a worker: it yields once it has written {@link #RUN_BYTES} and work waits (so jobs
  * sharing a pool take turns), and when the reader is behind it waits up to {@link
  * #READER_GRACE_NANOS} for the next chunk, giving the worker up as soon as other work waits. That
- * is one hand-off per run instead of two thread wake-ups per chunk (each a wake-up of the writer's
- * virtual thread and of a worker, which on the virtual machines measured cost more than the write),
- * and a job's deflater and digest state stay on one core for the run.
+ * is one hand-off per run instead of two thread wake-ups per chunk (the writer's virtual thread's
+ * and a worker's: runs that ended early left an upload's cores idle a third of the time), and a
+ * job's deflater and digest state stay on one core for the run.
  */
 final class ChunkWriter {
 
