@@ -2,20 +2,18 @@ package dev.sluice.core.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.ForwardingSink;
 import dev.sluice.core.Sinks;
 import dev.sluice.core.Source;
 import dev.sluice.core.Sources;
-import dev.sluice.core.Transforms;
+import dev.sluice.core.testing.PeekingTransform;
+import dev.sluice.core.testing.WaitingSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,49 +23,10 @@ class HandOffTest {
   @Test
   void aSourceThatWaitsForItsPeerHasEachChunkWrittenBeforeItsNextReadReturns() throws IOException {
     CountDownLatch firstWritten = new CountDownLatch(1);
-    Source answersOnlyOnceHeard =
-        new Source() {
-          private int reads;
-
-          @Override
-          public int read(ByteBuffer into) throws IOException {
-            if (reads++ == 0) {
-              int n = into.remaining();
-              into.position(into.limit());
-              return n;
-            }
-            try {
-              if (!firstWritten.await(10, TimeUnit.SECONDS)) {
-                throw new IOException("the first chunk never reached the sink");
-              }
-            } catch (InterruptedException e) {
-              throw new InterruptedIOException("interrupted");
-            }
-            return -1;
-          }
-
-          @Override
-          public void close() {}
-        };
 
     IngestionReport report =
-        Ingestion.from(answersOnlyOnceHeard)
-            .through(
-                Transforms.named(
-                    "heard",
-                    downstream ->
-                        new ForwardingSink(downstream) {
-                          @Override
-                          public void write(ByteBuffer chunk) throws IOException {
-                            super.write(chunk);
-                            firstWritten.countDown();
-                          }
-
-                          @Override
-                          protected String name() {
-                            return "heard";
-                          }
-                        }))
+        Ingestion.from(new WaitingSource(firstWritten, Duration.ofSeconds(10)))
+            .through(PeekingTransform.of("heard", chunk -> firstWritten.countDown()))
             .to(Sinks.discard())
             .chunkSize(1024)
             .window(4)

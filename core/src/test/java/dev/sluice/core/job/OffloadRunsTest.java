@@ -3,15 +3,12 @@ package dev.sluice.core.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.core.ForwardingSink;
 import dev.sluice.core.Sinks;
 import dev.sluice.core.Source;
 import dev.sluice.core.Sources;
 import dev.sluice.core.Transform;
-import dev.sluice.core.Transforms;
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
+import dev.sluice.core.testing.PeekingTransform;
+import dev.sluice.core.testing.WaitingSource;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,30 +35,19 @@ class OffloadRunsTest {
   }
 
   /**
-   * Counts the bytes written through it, parking {@code nanos} per chunk: a sink slower than the
-   * reader.
+   * Counts the bytes written through it, parking {@code nanos} per chunk: slower than the reader.
    */
   private static Transform slowCounting(AtomicLong written, long nanos) {
-    return Transforms.named(
+    return PeekingTransform.of(
         "slow",
-        downstream ->
-            new ForwardingSink(downstream) {
-              @Override
-              public void write(ByteBuffer chunk) throws IOException {
-                LockSupport.parkNanos(nanos);
-                written.addAndGet(chunk.remaining());
-                super.write(chunk);
-              }
-
-              @Override
-              protected String name() {
-                return "slow";
-              }
-            });
+        chunk -> {
+          LockSupport.parkNanos(nanos);
+          written.addAndGet(chunk.remaining());
+        });
   }
 
   @Test
-  void aRunKeepsItsWorkerPastItsTurnWhileNoOtherWorkWaits() throws IOException {
+  void aRunKeepsItsWorkerPastItsTurnWhileNoOtherWorkWaits() throws Exception {
     long size = 8 * ChunkWriter.RUN_BYTES;
 
     IngestionReport report =
@@ -101,28 +87,7 @@ class OffloadRunsTest {
   void aRunWaitingForItsReaderGivesItsWorkerUpToOtherWork() throws Exception {
     CountDownLatch releaseSource = new CountDownLatch(1);
     AtomicLong written = new AtomicLong();
-    Source oneChunkThenStall =
-        new Source() {
-          private int reads;
-
-          @Override
-          public int read(ByteBuffer into) throws IOException {
-            if (reads++ == 0) {
-              int n = into.remaining();
-              into.position(into.limit());
-              return n;
-            }
-            try {
-              releaseSource.await();
-            } catch (InterruptedException e) {
-              throw new InterruptedIOException("interrupted");
-            }
-            return -1;
-          }
-
-          @Override
-          public void close() {}
-        };
+    Source oneChunkThenStall = new WaitingSource(releaseSource, Duration.ofSeconds(60));
     IngestionJob job =
         Ingestion.from(oneChunkThenStall)
             .through(slowCounting(written, 0))

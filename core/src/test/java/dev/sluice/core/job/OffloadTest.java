@@ -10,6 +10,7 @@ import dev.sluice.core.Sinks;
 import dev.sluice.core.Sources;
 import dev.sluice.core.Transform;
 import dev.sluice.core.Transforms;
+import dev.sluice.core.testing.PeekingTransform;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,21 +33,7 @@ class OffloadTest {
 
   /** Records the threads its writes run on. */
   private static Transform recordingThreads(Set<Thread> threads) {
-    return Transforms.named(
-        "threads",
-        downstream ->
-            new ForwardingSink(downstream) {
-              @Override
-              public void write(ByteBuffer chunk) throws IOException {
-                threads.add(Thread.currentThread());
-                super.write(chunk);
-              }
-
-              @Override
-              protected String name() {
-                return "threads";
-              }
-            });
+    return PeekingTransform.of("threads", chunk -> threads.add(Thread.currentThread()));
   }
 
   @Test
