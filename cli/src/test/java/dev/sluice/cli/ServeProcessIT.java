@@ -243,7 +243,9 @@ class ServeProcessIT {
       }
       assertThat(messages)
           .anySatisfy(m -> assertThat(m).startsWith("listening on http://"))
-          .anySatisfy(m -> assertThat(m).startsWith("draining: 0 transfers in flight"))
+          // the GET's transfer may still be closing when the client has its last byte: the count
+          // is 0 or 1, and "drained" below says it finished
+          .anySatisfy(m -> assertThat(m).matches("draining: [01] transfers in flight .*"))
           .anySatisfy(m -> assertThat(m).startsWith("drained"))
           .anySatisfy(m -> assertThat(m).isEqualTo("stopped"));
       assertThat(printed).doesNotContain("s3cret");
