@@ -36,7 +36,7 @@ final class ChunkWriter {
    * How long a run on a worker waits for the reader's next chunk when no other work waits: a
    * network reader is often a few milliseconds behind (docs/benchmarks.md, "Upload runs").
    */
-  static final long READER_GRACE_NANOS = 10_000_000L;
+  private static final long READER_GRACE_NANOS = 10_000_000L;
 
   /** How often a run waiting for the reader looks for other work waiting for a worker. */
   private static final long GRACE_SLICE_NANOS = 1_000_000L;
