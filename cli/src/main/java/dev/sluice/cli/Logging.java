@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -118,6 +119,26 @@ public final class Logging {
         };
     Level libraries = level.intValue() < Level.INFO.intValue() ? level : Level.WARNING;
     apply(format, level, libraries, accessHandler);
+  }
+
+  /**
+   * Where {@code sluice serve}'s access lines go: straight to the access logger of {@code
+   * java.util.logging}, at INFO. Through SLF4J they would cost a look-up of the calling code on the
+   * stack each (its {@code slf4j-jdk14} binding fills every record's source that way), for a field
+   * no formatter here prints; an access line is written for every request (docs/benchmarks.md,
+   * "Access lines without a caller"). Thread-safe.
+   */
+  static Consumer<String> accessLines() {
+    Logger access = Held.ACCESS;
+    return line -> {
+      if (access.isLoggable(Level.INFO)) {
+        LogRecord record = new LogRecord(Level.INFO, line);
+        record.setLoggerName(access.getName());
+        record.setSourceClassName(null); // set, so never looked up
+        record.setSourceMethodName(null);
+        access.log(record);
+      }
+    };
   }
 
   /**

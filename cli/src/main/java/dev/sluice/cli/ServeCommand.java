@@ -7,6 +7,7 @@ import dev.sluice.http.LogFormat;
 import dev.sluice.http.ServerConfig;
 import dev.sluice.http.SluiceServer;
 import dev.sluice.http.TablesHandler;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -249,17 +250,7 @@ public final class ServeCommand implements Callable<Integer> {
     ServerConfig config = config(env);
     Logging.configure(config.logFormat(), logLevel(env), accessTarget(env));
     BlobStore blobs = new Endpoints().openStore(config.store(), Map.of());
-    SluiceServer.Builder builder =
-        SluiceServer.builder(config, blobs)
-            .route("/tables/", new TablesHandler(database(config.store())));
-    if (blobs instanceof dev.sluice.s3.S3BlobStore s3) {
-      builder.uploads(s3.uploads(java.time.Clock.systemUTC())); // resumable uploads into S3 too
-    } else if (blobs instanceof dev.sluice.redis.RedisBlobStore chunks) {
-      builder.uploads(chunks.uploads(java.time.Clock.systemUTC()));
-    } else if (blobs instanceof dev.sluice.jdbc.PostgresBlobStore objects) {
-      builder.uploads(objects.uploads(java.time.Clock.systemUTC()));
-    }
-    SluiceServer server = builder.start();
+    SluiceServer server = server(config, blobs).start();
     // the process's old generation, collected as it fills with what requests left behind (its
     // pages go back to the system with the launcher's small initial heap); for the process's life
     if (OLD_GENERATION_WATCHED.compareAndSet(false, true)) {
@@ -283,6 +274,25 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.flush();
     server.awaitStop();
     return ExitCodes.OK;
+  }
+
+  /**
+   * The server as {@code serve} runs it over {@code blobs}: its routes, its uploads and where its
+   * access lines go.
+   */
+  SluiceServer.Builder server(ServerConfig config, BlobStore blobs) throws IOException {
+    SluiceServer.Builder builder =
+        SluiceServer.builder(config, blobs)
+            .route("/tables/", new TablesHandler(database(config.store())))
+            .accessLog(Logging.accessLines());
+    if (blobs instanceof dev.sluice.s3.S3BlobStore s3) {
+      builder.uploads(s3.uploads(java.time.Clock.systemUTC())); // resumable uploads into S3 too
+    } else if (blobs instanceof dev.sluice.redis.RedisBlobStore chunks) {
+      builder.uploads(chunks.uploads(java.time.Clock.systemUTC()));
+    } else if (blobs instanceof dev.sluice.jdbc.PostgresBlobStore objects) {
+      builder.uploads(objects.uploads(java.time.Clock.systemUTC()));
+    }
+    return builder;
   }
 
   /**

@@ -3,14 +3,29 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.blob.BlobStore;
 import dev.sluice.http.ServerConfig;
+import dev.sluice.http.SluiceServer;
 import dev.sluice.http.UrlSigner;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ServeCommandTest {
@@ -148,5 +163,57 @@ class ServeCommandTest {
     new CommandLine(both).parseArgs("--tls-cert", "c.pem", "--tls-key", "k.pem", "--h2c");
     assertThatThrownBy(() -> both.config(Map.of()))
         .hasMessage("h2c is HTTP/2 in cleartext: over TLS, HTTP/2 is offered by ALPN already");
+  }
+
+  /**
+   * An access line is written once per request, so it must cost little: none may look up on the
+   * stack which code logged it (SLF4J's java.util.logging binding does that for every line, and
+   * fills the record's source class with what it found), which no formatter here prints.
+   */
+  @Test
+  void accessLinesReachTheAccessLoggerWithoutLookingUpTheirCaller(@TempDir Path dir)
+      throws Exception {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs("--port", "0", "--store", dir.resolve("store").toString());
+    ServerConfig config = serve.config(Map.of());
+    List<LogRecord> lines = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            lines.add(record);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger access = Logger.getLogger("dev.sluice.access");
+    Level level = access.getLevel();
+    access.setLevel(Level.INFO);
+    access.addHandler(capture);
+    try (BlobStore blobs = new Endpoints().openStore(config.store(), Map.of())) {
+      SluiceServer server = serve.server(config, blobs).start();
+      try {
+        HttpResponse<Void> response =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/objects/a/none.bin"))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding());
+        assertThat(response.statusCode()).isEqualTo(404);
+        Awaitility.await().until(() -> !lines.isEmpty());
+      } finally {
+        server.shutdown(Duration.ZERO);
+      }
+    } finally {
+      access.removeHandler(capture);
+      access.setLevel(level);
+    }
+    LogRecord line = lines.getFirst();
+    assertThat(line.getMessage()).contains("method=GET").contains("status=404");
+    assertThat(line.getSourceClassName()).as("the caller found on the stack").isNull();
   }
 }
