@@ -69,6 +69,9 @@ public final class FileBlobStore implements BlobStore {
 
   private static final String METADATA = ".sluice-meta";
 
+  /** How many objects' metadata a store keeps in memory for the next read of them. */
+  private static final int SIDECARS_CACHED = 1024;
+
   /** How old a temporary file must be before a sweep deletes it, by default: one hour. */
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(1);
 
@@ -81,6 +84,7 @@ public final class FileBlobStore implements BlobStore {
   private final Path metadata;
   private final Duration staleAfter;
   private final Lock[] locks = new Lock[64];
+  private final SidecarCache sidecars = new SidecarCache(SIDECARS_CACHED);
   private final ScheduledFuture<?> sweeps;
 
   private FileBlobStore(Path root, Duration staleAfter) {
@@ -300,8 +304,7 @@ public final class FileBlobStore implements BlobStore {
     return FileBlob.pin(
             dataPath(key),
             pinned -> {
-              Optional<Sidecar> sidecar =
-                  Sidecar.read(sidecarPath).filter(found -> found.describes(pinned.attributes()));
+              Optional<Sidecar> sidecar = sidecars.read(sidecarPath, pinned.attributes());
               return pinned.describe(
                   sidecar.map(Sidecar::contentType).orElse(null),
                   sidecar.map(Sidecar::sha256).orElse(null));
@@ -348,8 +351,7 @@ public final class FileBlobStore implements BlobStore {
     if (!attributes.isRegularFile()) {
       return precondition.holds(null, null);
     }
-    Optional<Sidecar> sidecar =
-        Sidecar.read(sidecarPath(key)).filter(found -> found.describes(attributes));
+    Optional<Sidecar> sidecar = sidecars.read(sidecarPath(key), attributes);
     String etag =
         '"' + sidecar.map(Sidecar::sha256).orElseGet(() -> FileBlob.identity(attributes)) + '"';
     return precondition.holds(etag, attributes.lastModifiedTime().toInstant());

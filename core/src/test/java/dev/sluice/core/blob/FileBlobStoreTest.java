@@ -516,4 +516,28 @@ class FileBlobStoreTest {
         .isInstanceOf(IOException.class)
         .hasMessage("the store folder is gone");
   }
+
+  /**
+   * A sidecar is read from disk once per version of its object: the store writes one only with a
+   * new data file, so a sidecar that still describes the data file is served from memory (an edit
+   * of the file by hand shows only once the object is written again).
+   */
+  @Test
+  void anObjectsMetadataIsReadFromDiskOncePerVersion() throws IOException {
+    put("k", "first", new BlobSpec("text/plain", true, null));
+    assertThat(store.find("k").orElseThrow().contentType()).isEqualTo("text/plain");
+    Path sidecar;
+    try (Stream<Path> files = Files.walk(root.resolve(".sluice-meta"))) {
+      sidecar = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+    }
+    Files.writeString(
+        sidecar, Files.readString(sidecar).replace("text/plain", "text/edited-by-hand"));
+
+    assertThat(store.find("k").orElseThrow().contentType()).isEqualTo("text/plain");
+
+    put("k", "second", new BlobSpec("application/json", true, null));
+    Blob second = store.find("k").orElseThrow();
+    assertThat(second.contentType()).isEqualTo("application/json");
+    assertThat(second.sha256()).contains(sha256("second".getBytes(StandardCharsets.UTF_8)));
+  }
 }
