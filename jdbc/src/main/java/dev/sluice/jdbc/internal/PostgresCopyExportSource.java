@@ -213,6 +213,9 @@ public final class PostgresCopyExportSource implements Source {
       throw Database.failure(failure, e);
     }
     if (next == null) {
+      if (closed.get()) { // the close's cancel ended the copy: its rows are cut short, not all read
+        throw new IOException("closed while reading the query's rows: " + this);
+      }
       ended = true;
       row = NOTHING;
       rowLength = 0;

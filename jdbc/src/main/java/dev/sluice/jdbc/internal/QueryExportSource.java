@@ -100,6 +100,9 @@ public final class QueryExportSource implements Source {
     try {
       while (pending.size() < REFILL_AT) {
         if (!rows.next()) {
+          if (closed.get()) { // the close's cancel ended the rows: cut short, not all read
+            throw new IOException("closed while reading the query's rows: " + this);
+          }
           exhausted = true;
           return;
         }
