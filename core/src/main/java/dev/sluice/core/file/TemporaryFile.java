@@ -117,7 +117,12 @@ public final class TemporaryFile {
     }
     channel.close();
     if (replace) {
-      Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+      FileChannel replaced = ReplacedFiles.hold(target); // freed off the caller's path
+      try {
+        Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        ReplacedFiles.release(replaced);
+      }
     } else {
       try {
         Files.createLink(target, path); // fails atomically if the target exists

@@ -1,17 +1,24 @@
 package dev.sluice.core.file;
 
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 class TemporaryFileTest {
@@ -99,5 +106,63 @@ class TemporaryFileTest {
 
     assertThatThrownBy(() -> TemporaryFile.createWithFolders(dir.resolve("x/a.bin")))
         .isInstanceOf(FileAlreadyExistsException.class);
+  }
+
+  /**
+   * Replacing a large file keeps the replaced version open until a thread of its own closes it:
+   * freeing its blocks (the last close of a replaced file does that) is not the publisher's wait.
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX) // reads the process's open files from /proc
+  void replacingALargeFileLeavesFreeingTheOldVersionToAnotherThread() throws Exception {
+    Path target = dir.resolve("big.bin");
+    try (FileChannel old = FileChannel.open(target, CREATE_NEW, WRITE)) {
+      old.write(ByteBuffer.allocate(1), ReplacedFiles.HELD_FROM_BYTES); // sparse, that large
+    }
+    TemporaryFile file = TemporaryFile.create(target);
+    write(file, "new");
+    CountDownLatch closerBusy = new CountDownLatch(1);
+    ReplacedFiles.onCloserThread(
+        () -> {
+          try {
+            closerBusy.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    try {
+      file.publish(target, true);
+
+      assertThat(Files.readString(target)).isEqualTo("new");
+      assertThat(openDeletedFiles(target)).as("the replaced version, still open").isEqualTo(1);
+    } finally {
+      closerBusy.countDown();
+    }
+    Awaitility.await().until(() -> openDeletedFiles(target) == 0);
+  }
+
+  @Test
+  void aSmallFileIsReplacedWithoutBeingHeld() throws IOException {
+    Path target = dir.resolve("small.txt");
+    Files.writeString(target, "old");
+
+    assertThat(ReplacedFiles.hold(target)).isNull();
+    assertThat(ReplacedFiles.hold(dir.resolve("none"))).isNull();
+  }
+
+  /** How many of this process's open files are {@code path} deleted (replaced). */
+  private static long openDeletedFiles(Path path) throws IOException {
+    String replaced = path + " (deleted)";
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(
+              fd -> {
+                try {
+                  return Files.readSymbolicLink(fd).toString().equals(replaced);
+                } catch (IOException e) {
+                  return false; // closed meanwhile
+                }
+              })
+          .count();
+    }
   }
 }
