@@ -15,10 +15,10 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * The version of a large file that a rename replaces, held open across the rename and closed on a
  * thread of its own afterwards. The last close of a replaced file frees its blocks, which for a
- * large file takes long enough to be felt (docs/benchmarks.md, "Why bench/http.sh's PUTs run
- * slower"): held, that happens on the closer thread instead of inside the rename that the caller
- * (an upload's response) waits for. The work is the same, in the same process. Only on POSIX file
- * systems, where an open file may be replaced. Thread-safe.
+ * large file takes long enough to be felt (docs/benchmarks.md, "Overwriting PUTs"): held, that
+ * happens on the closer thread instead of inside the rename that the caller (an upload's response)
+ * waits for. The work is the same, in the same process. Only on POSIX file systems, where an open
+ * file may be replaced. Thread-safe.
  */
 final class ReplacedFiles {
 
