@@ -134,8 +134,7 @@ public final class Logging {
       if (access.isLoggable(Level.INFO)) {
         LogRecord record = new LogRecord(Level.INFO, line);
         record.setLoggerName(access.getName());
-        record.setSourceClassName(null); // set, so never looked up
-        record.setSourceMethodName(null);
+        record.setSourceClassName(null); // set (class and method), so never looked up
         access.log(record);
       }
     };

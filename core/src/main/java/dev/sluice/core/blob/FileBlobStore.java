@@ -455,9 +455,7 @@ public final class FileBlobStore implements BlobStore {
       return Optional.empty();
     }
     Optional<Sidecar> sidecar =
-        sidecarPath == null
-            ? Optional.empty()
-            : Sidecar.read(sidecarPath).filter(found -> found.describes(attributes));
+        sidecarPath == null ? Optional.empty() : Sidecar.readDescribing(sidecarPath, attributes);
     String etag =
         '"' + sidecar.map(Sidecar::sha256).orElseGet(() -> FileBlob.identity(attributes)) + '"';
     return Optional.of(

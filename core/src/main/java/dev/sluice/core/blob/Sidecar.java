@@ -71,6 +71,15 @@ record Sidecar(String contentType, String sha256, long size, Instant modified, S
     }
   }
 
+  /**
+   * The sidecar at {@code path} if it describes the data file with {@code attributes}; empty when
+   * there is none, it cannot be read, or it describes another version of the data.
+   */
+  public static Optional<Sidecar> readDescribing(Path path, BasicFileAttributes attributes)
+      throws IOException {
+    return read(path).filter(found -> found.describes(attributes));
+  }
+
   /** The sidecar at {@code path}, or empty when there is none or it cannot be read. */
   public static Optional<Sidecar> read(Path path) throws IOException {
     Properties properties = new Properties();

@@ -39,7 +39,7 @@ final class SidecarCache {
     if (cached != null && cached.path().equals(path) && cached.sidecar().describes(attributes)) {
       return Optional.of(cached.sidecar());
     }
-    Optional<Sidecar> read = Sidecar.read(path).filter(found -> found.describes(attributes));
+    Optional<Sidecar> read = Sidecar.readDescribing(path, attributes);
     read.ifPresent(found -> slots.set(slot, new Entry(path, found)));
     return read;
   }
