@@ -30,6 +30,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    DigestWarmUp.startIfWanted(args);
     int status = run(args);
     if (status != ExitCodes.OK || otherThreadsKeepTheJvmAlive()) {
       System.exit(status);
