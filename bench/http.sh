@@ -51,6 +51,7 @@ label() { awk -v b="$1" 'BEGIN { if (b % 1073741824 == 0) printf "%d GiB", b / 1
 short() { label "$1" | awk '{ print $1 tolower(substr($2, 1, 1)) }'; }
 big=$(short "$big_bytes"); med=$(short "$med_bytes")
 { full || [ "$only" = get ]; } && { command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }; }
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 full && { command -v node >/dev/null || { echo "bench/http.sh needs node (apt-get install -y nodejs)" >&2; exit 1; }; }
 ./mvnw -B -q -DskipTests -pl cli -am package
 
@@ -68,6 +69,7 @@ echo "generating $(label "$big_bytes"), $(label "$med_bytes") and $throttled_byt
 head -c "$big_bytes" /dev/urandom > "$work/files/$big.bin"
 head -c "$med_bytes" "$work/files/$big.bin" > "$work/files/$med.bin"
 head -c "$throttled_bytes" "$work/files/$big.bin" > "$work/files/small.bin"
+head -c 1024 "$work/files/$big.bin" > "$work/files/tiny.bin"
 cp "$work/files/"*.bin "$work/node/"
 sha_b64() { openssl dgst -sha256 -binary "$1" | base64; }
 sha_big=$(sha_b64 "$work/files/$big.bin")
@@ -197,6 +199,17 @@ for pass in 1 2 3; do
   [ "$added" -lt 100 ] && break
 done
 echo "sluice warm-up: methods compiled per pass: $warm_log" >&2
+# Then its request path (parsing, routing, the response's set-up). The passes above make a few
+# hundred requests and C2 compiles a method after ~10,000 calls, so the measured GETs of a fresh
+# server ran that path interpreted: 2.6 ms to the first byte against 0.6 ms once compiled, and a
+# 100 MiB GET 0.84x nginx's (docs/benchmarks.md, "A fresh server's request path"). A server that
+# has run a while has compiled it; REQUEST_WARM_UP_S seconds of 1 KiB GETs (wrk) stand for that
+# (default 4; 0 skips them).
+if [ "${REQUEST_WARM_UP_S:-4}" != 0 ]; then
+  put sluice tiny.bin "$(sha_b64 "$work/files/tiny.bin")" > /dev/null
+  requests=$(wrk -t1 -c8 -d"${REQUEST_WARM_UP_S:-4}s" "$(url sluice tiny.bin)" | awk '/requests in/ { print $1 }')
+  echo "sluice warm-up: $requests requests of 1 KiB" >&2
+fi
 for s in $servers; do [ "$s" = sluice ] || curl -s -o /dev/null "$(url $s "$big.bin")"; done
 
 for round in $(seq "$rounds"); do
