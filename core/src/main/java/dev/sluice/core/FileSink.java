@@ -68,6 +68,18 @@ final class FileSink implements Sink, TransferTarget {
   }
 
   @Override
+  public void expectBytes(long bytes) {
+    if (!inPlace && !ended) {
+      try {
+        channel();
+        temporary.reserve(bytes);
+      } catch (IOException e) {
+        // the first write meets the same failure and reports it
+      }
+    }
+  }
+
+  @Override
   public void write(ByteBuffer chunk) throws IOException {
     // a device or a pipe (written in place) has no page cache to slice the writes for
     written +=

@@ -76,6 +76,12 @@ public abstract class ObservingSink extends ForwardingSink {
     downstream.abort(cause);
   }
 
+  /** Passes the hint on: an observer hands every byte on unchanged. */
+  @Override
+  public final void expectBytes(long bytes) {
+    downstream.expectBytes(bytes);
+  }
+
   /** The sink this one passes the chunks on to. */
   public final Sink downstream() {
     return downstream;

@@ -41,4 +41,12 @@ public interface Sink {
 
   /** Discards everything written so far and releases resources. Never throws; idempotent. */
   void abort(Throwable cause);
+
+  /**
+   * A hint before the first write: the stream will bring {@code bytes} bytes, no more and no fewer
+   * unless it fails. A sink may prepare for them (a file reserves its blocks); the default does
+   * nothing. Never throws; a wrong hint costs preparation, never content. Called at most once, by
+   * the thread that writes.
+   */
+  default void expectBytes(long bytes) {}
 }

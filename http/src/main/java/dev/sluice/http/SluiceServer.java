@@ -6,6 +6,7 @@ import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.FileBlobStore;
 import dev.sluice.core.delivery.Delivery;
 import dev.sluice.core.delivery.RangeLimits;
+import dev.sluice.core.file.TemporaryFile;
 import dev.sluice.core.job.JobRegistry;
 import dev.sluice.core.job.MemoryBudget;
 import dev.sluice.core.job.SchedulerLag;
@@ -18,6 +19,7 @@ import dev.sluice.http.internal.Auth;
 import dev.sluice.http.internal.Cluster;
 import dev.sluice.http.internal.Cors;
 import dev.sluice.http.internal.Deliveries;
+import dev.sluice.http.internal.Fallocate;
 import dev.sluice.http.internal.JettyErrors;
 import dev.sluice.http.internal.Keys;
 import dev.sluice.http.internal.LivenessFirst;
@@ -327,6 +329,8 @@ public final class SluiceServer implements AutoCloseable {
 
     /** Binds and starts serving. */
     public SluiceServer start() throws Exception {
+      // uploads of a known length reserve their blocks (overwriting ones no longer wait in rename)
+      TemporaryFile.reserveBlocksWith(Fallocate.ifAvailable());
       UploadStore uploadStore = uploads;
       if (uploadStore == null && store instanceof FileBlobStore files) {
         uploadStore = FileUploadStore.open(files);

@@ -67,6 +67,11 @@ public final class BlobSink implements Sink {
   }
 
   @Override
+  public void expectBytes(long bytes) {
+    writer.expectBytes(bytes);
+  }
+
+  @Override
   public void write(ByteBuffer chunk) throws IOException {
     if (ended.get()) {
       throw new IllegalStateException("the sink " + this + " has already ended");

@@ -34,4 +34,9 @@ public interface BlobWriter {
    * suppressed.
    */
   void discard(Throwable cause);
+
+  /**
+   * {@link dev.sluice.core.Sink#expectBytes}'s hint, before the first write; ignored by default.
+   */
+  default void expectBytes(long bytes) {}
 }

@@ -88,6 +88,15 @@ final class FileBlobWriter implements BlobWriter {
   }
 
   @Override
+  public void expectBytes(long bytes) {
+    try {
+      data().reserve(bytes);
+    } catch (IOException e) {
+      // the first write meets the same failure and reports it
+    }
+  }
+
+  @Override
   public void write(ByteBuffer chunk) throws IOException {
     TemporaryFile out = data();
     try {

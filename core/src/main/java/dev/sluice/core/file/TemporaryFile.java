@@ -1,6 +1,7 @@
 package dev.sluice.core.file;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -38,8 +39,14 @@ public final class TemporaryFile {
   /** How often creating is retried when a racing clean-up removes the folder just created. */
   private static final int CREATE_ATTEMPTS = 8;
 
+  /** The smallest content whose blocks {@link #reserve} reserves: below it the saving is small. */
+  static final long RESERVE_FROM = 8L << 20;
+
+  private static volatile BlockReservation reservation;
+
   private final Path path;
   private final FileChannel channel;
+  private long reserved; // bytes whose blocks were reserved ahead of the writes
   private boolean ended;
 
   private TemporaryFile(Path path, FileChannel channel) {
@@ -105,6 +112,28 @@ public final class TemporaryFile {
   }
 
   /**
+   * Has every temporary file of the process reserve its blocks through {@code blocks} when it is
+   * told its size ({@link #reserve}); null to stop. Thread-safe.
+   */
+  public static void reserveBlocksWith(BlockReservation blocks) {
+    reservation = blocks;
+  }
+
+  /**
+   * Reserves the blocks of {@code bytes} bytes of content ahead of the writes, for content of
+   * {@link #RESERVE_FROM} bytes or more, if a {@link BlockReservation} is {@linkplain
+   * #reserveBlocksWith installed}. The file's size does not change; blocks reserved and not written
+   * are given back when it is published. Never throws: without a reservation the writes allocate as
+   * they go.
+   */
+  public void reserve(long bytes) {
+    BlockReservation blocks = reservation;
+    if (!ended && blocks != null && bytes >= RESERVE_FROM && blocks.reserve(path, bytes)) {
+      reserved = Math.max(reserved, bytes);
+    }
+  }
+
+  /**
    * Closes the channel and renames the file onto {@code target}: atomically replacing it when
    * {@code replace}, otherwise failing if {@code target} exists (atomically where the file system
    * has hard links). After a failure the temporary file is still there: {@link #discard} it.
@@ -114,6 +143,9 @@ public final class TemporaryFile {
   public void publish(Path target, boolean replace) throws IOException {
     if (ended) {
       throw new IllegalStateException("temporary file already ended: " + path);
+    }
+    if (reserved > 0 && channel.size() < reserved) {
+      giveBackReservedPastTheEnd();
     }
     channel.close();
     if (replace) {
@@ -134,6 +166,17 @@ public final class TemporaryFile {
       }
     }
     ended = true;
+  }
+
+  /**
+   * Truncates the file to its size: the blocks reserved past it, for content that came short of its
+   * hint, are freed ({@link FileChannel#truncate} skips a truncation to the same size; {@link
+   * RandomAccessFile#setLength} does not).
+   */
+  private void giveBackReservedPastTheEnd() throws IOException {
+    try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+      file.setLength(channel.size());
+    }
   }
 
   /**

@@ -139,6 +139,9 @@ final class Engine implements IngestionJob {
     try {
       listeners(l -> l.onStart(this));
       head = buildStages();
+      if (expectedBytes >= 0 && stages.preservesLength()) {
+        plan.sink().expectBytes(expectedBytes);
+      }
       List<Stage> observers = plan.offload() == null ? stages.leadingObservers() : List.of();
       Stage first = observers.isEmpty() ? head : observers.getLast().next();
       ChunkWriter chunkWriter =

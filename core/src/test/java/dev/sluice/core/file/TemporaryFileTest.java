@@ -165,4 +165,25 @@ class TemporaryFileTest {
           .count();
     }
   }
+
+  @Test
+  void aReservationIsAskedForFromTheThresholdOnAndLeavesTheSizeAlone() throws IOException {
+    List<Long> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TemporaryFile file = TemporaryFile.create(dir.resolve("a.bin"));
+    TemporaryFile.reserveBlocksWith(
+        (path, bytes) -> {
+          assertThat(path).isEqualTo(file.path());
+          return asked.add(bytes);
+        });
+    try {
+      file.reserve(TemporaryFile.RESERVE_FROM - 1);
+      file.reserve(TemporaryFile.RESERVE_FROM);
+    } finally {
+      TemporaryFile.reserveBlocksWith(null);
+    }
+
+    assertThat(asked).containsExactly(TemporaryFile.RESERVE_FROM);
+    assertThat(Files.size(file.path())).isZero();
+    file.discard(new IOException("test"));
+  }
 }
