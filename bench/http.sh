@@ -6,6 +6,8 @@
 # /proc/PID/clear_refs (so run as root, as the machines here do).
 # Usage: bench/http.sh [--rounds 3] [--throttled 1000] [--throttled-size 1MiB] [--only put-get|get]
 #                      [--size 1GiB] [--medium 100MiB]
+# Environment: GET_SAMPLES downloads per GET row and round (default 5, the servers taking turns);
+# REQUEST_WARM_UP_S seconds of 1 KiB GETs before the rounds (default 4; 0 skips them).
 # --only put-get: sluice alone, only the PUT and GET rows of 100 MiB and 1 GiB (the RSS flatness
 # check), no nginx, Node, multipart, range, concurrent or throttled rows.
 # --only get: sluice against nginx (sendfile on), the GET rows alone (whole, range, 50 concurrent):
@@ -234,16 +236,25 @@ for round in $(seq "$rounds"); do
   # untimed: the uploads above emptied the page cache, so every server's files are read back in
   # before the downloads (else a GET measured the disk for whichever server's files were cold)
   puts && cat "$work/sluice-data/b/"*.bin "$work/node/"*.bin "$work/files/"*.bin > /dev/null 2>&1
-  for s in $order; do
-    for f in "$med.bin" "$big.bin"; do
-      measure_start $s
-      bps=$(curl -sS -o /dev/null -w '%{speed_download}' "$(url $s "$f")")
-      measure_end "GET ${f%.bin}" $s "$(mibs "$bps")"
+  # GET_SAMPLES downloads per row, the servers taking turns: one 100 MiB GET takes 30-65 ms and
+  # its speed spans 1.5-3.8 GB/s for any server here (docs/benchmarks.md, "A fresh server's request
+  # path"), so a row of one GET per round measured the machine's swing more than the server
+  for row in "$med.bin" "$big.bin" $(gets && echo range); do
+    for _ in $(seq "${GET_SAMPLES:-5}"); do
+      for s in $order; do
+        measure_start $s
+        if [ "$row" = range ]; then
+          bps=$(curl -sS -o /dev/null -w '%{speed_download}' -r "$range" "$(url $s "$big.bin")")
+          measure_end "GET $(label "$med_bytes") range of $(label "$big_bytes")" $s "$(mibs "$bps")"
+        else
+          bps=$(curl -sS -o /dev/null -w '%{speed_download}' "$(url $s "$row")")
+          measure_end "GET ${row%.bin}" $s "$(mibs "$bps")"
+        fi
+      done
     done
+  done
+  for s in $order; do
     gets || continue
-    measure_start $s
-    bps=$(curl -sS -o /dev/null -w '%{speed_download}' -r "$range" "$(url $s "$big.bin")")
-    measure_end "GET $(label "$med_bytes") range of $(label "$big_bytes")" $s "$(mibs "$bps")"
     measure_start $s
     start=$(date +%s.%N)
     seq 50 | xargs -P 50 -I{} curl -sS -o /dev/null "$(url $s "$med.bin")"

@@ -6,8 +6,8 @@ import java.nio.file.Path;
  * Reserves a file's blocks ahead of its writes, where the platform can (Linux's {@code fallocate}
  * with {@code FALLOC_FL_KEEP_SIZE}): Java has no call for it, so an application that can make one
  * {@linkplain TemporaryFile#reserveBlocksWith installs} it, and without one nothing is reserved and
- * the writes allocate as they go. The server installs one; the command line does not (loading a
- * native binding costs a short copy more than it saves).
+ * the writes allocate as they go. The server installs one; the command line does not (binding a
+ * native call at start-up cost it about what a 1 GiB copy's writes save).
  *
  * <p>Why: on ext4 a buffered write into blocks not yet allocated reserves them page by page
  * (delayed allocation), and a rename over an existing file then allocates every block of the new
