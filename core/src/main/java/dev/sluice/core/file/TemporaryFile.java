@@ -144,10 +144,10 @@ public final class TemporaryFile {
     if (ended) {
       throw new IllegalStateException("temporary file already ended: " + path);
     }
-    if (reserved > 0 && channel.size() < reserved) {
+    channel.close(); // the writer may have closed it already (after a force, say)
+    if (reserved > 0 && Files.size(path) < reserved) {
       giveBackReservedPastTheEnd();
     }
-    channel.close();
     if (replace) {
       FileChannel replaced = ReplacedFiles.hold(target); // freed off the caller's path
       try {
@@ -175,7 +175,7 @@ public final class TemporaryFile {
    */
   private void giveBackReservedPastTheEnd() throws IOException {
     try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-      file.setLength(channel.size());
+      file.setLength(file.length());
     }
   }
 

@@ -186,4 +186,22 @@ class TemporaryFileTest {
     assertThat(Files.size(file.path())).isZero();
     file.discard(new IOException("test"));
   }
+
+  @Test
+  void aReservedFileWhoseChannelItsWriterClosedIsPublished() throws IOException {
+    Path target = dir.resolve("a.txt");
+    TemporaryFile file = TemporaryFile.create(target);
+    TemporaryFile.reserveBlocksWith((path, bytes) -> true);
+    try {
+      file.reserve(TemporaryFile.RESERVE_FROM);
+    } finally {
+      TemporaryFile.reserveBlocksWith(null);
+    }
+    write(file, "short");
+    file.channel().close(); // as the file store's writer does before it publishes
+
+    file.publish(target, false);
+
+    assertThat(Files.readString(target)).isEqualTo("short");
+  }
 }
