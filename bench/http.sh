@@ -169,7 +169,10 @@ put() { # server file sha
     sluice) u="http://127.0.0.1:$sp/objects/b/$2" ;;
     node) u="http://127.0.0.1:$np/up-$2" ;;
   esac
-  curl -sS -o /dev/null -w '%{speed_upload}' -T "$work/files/$2" -H "Content-Digest: sha-256=:$3:" "$u"
+  local out
+  out=$(curl -sS -o /dev/null -w '%{speed_upload} %{http_code}' -T "$work/files/$2" -H "Content-Digest: sha-256=:$3:" "$u")
+  # a refused upload still reports the speed at which its body went: the run stops instead
+  case ${out#* } in 2??) echo "${out% *}" ;; *) echo "http.sh: PUT $2 to $1 answered ${out#* }" >&2; exit 1 ;; esac
 }
 
 # Seed sluice's store and warm the servers up (not measured). Sluice runs every transfer it is
@@ -187,7 +190,7 @@ warm_sluice() {
   fi
   if gets; then
       curl -s -o /dev/null -r "$range" "$(url sluice "$big.bin")"
-      seq 50 | xargs -P 50 -I{} curl -sS -o /dev/null "$(url sluice "$med.bin")"
+      seq 50 | xargs -P 50 -I{} curl -fsS -o /dev/null "$(url sluice "$med.bin")"
   fi
   curl -s -o /dev/null "$(url sluice "$med.bin")"
   curl -s -o /dev/null "$(url sluice "$big.bin")"
@@ -230,7 +233,7 @@ for round in $(seq "$rounds"); do
   if full; then
     fresh_page_cache "$work/files/$big.bin"
     measure_start sluice
-    bps=$(curl -sS -o /dev/null -w '%{speed_upload}' -F "f=@$work/files/$big.bin" "http://127.0.0.1:$sp/objects?prefix=mp/")
+    bps=$(curl -fsS -o /dev/null -w '%{speed_upload}' -F "f=@$work/files/$big.bin" "http://127.0.0.1:$sp/objects?prefix=mp/")
     measure_end "POST $big multipart/form-data" sluice "$(mibs "$bps")"
   fi
   # untimed: the uploads above emptied the page cache, so every server's files are read back in
@@ -244,10 +247,10 @@ for round in $(seq "$rounds"); do
       for s in $order; do
         measure_start $s
         if [ "$row" = range ]; then
-          bps=$(curl -sS -o /dev/null -w '%{speed_download}' -r "$range" "$(url $s "$big.bin")")
+          bps=$(curl -fsS -o /dev/null -w '%{speed_download}' -r "$range" "$(url $s "$big.bin")")
           measure_end "GET $(label "$med_bytes") range of $(label "$big_bytes")" $s "$(mibs "$bps")"
         else
-          bps=$(curl -sS -o /dev/null -w '%{speed_download}' "$(url $s "$row")")
+          bps=$(curl -fsS -o /dev/null -w '%{speed_download}' "$(url $s "$row")")
           measure_end "GET ${row%.bin}" $s "$(mibs "$bps")"
         fi
       done
@@ -257,7 +260,7 @@ for round in $(seq "$rounds"); do
     gets || continue
     measure_start $s
     start=$(date +%s.%N)
-    seq 50 | xargs -P 50 -I{} curl -sS -o /dev/null "$(url $s "$med.bin")"
+    seq 50 | xargs -P 50 -I{} curl -fsS -o /dev/null "$(url $s "$med.bin")"
     secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
     measure_end "50 × GET $(label "$med_bytes") concurrently (aggregate)" $s "$(awk -v t="$secs" -v m="$(mibs "$med_bytes")" 'BEGIN { printf "%.0f", 50 * m / t }')"
   done
