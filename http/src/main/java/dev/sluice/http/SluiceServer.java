@@ -6,6 +6,7 @@ import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.FileBlobStore;
 import dev.sluice.core.delivery.Delivery;
 import dev.sluice.core.delivery.RangeLimits;
+import dev.sluice.core.file.BlockReservation;
 import dev.sluice.core.file.TemporaryFile;
 import dev.sluice.core.job.JobRegistry;
 import dev.sluice.core.job.MemoryBudget;
@@ -330,7 +331,10 @@ public final class SluiceServer implements AutoCloseable {
     /** Binds and starts serving. */
     public SluiceServer start() throws Exception {
       // uploads of a known length reserve their blocks (overwriting ones no longer wait in rename)
-      TemporaryFile.reserveBlocksWith(Fallocate.ifAvailable());
+      BlockReservation fallocate = Fallocate.ifAvailable();
+      if (fallocate != null) {
+        TemporaryFile.reserveBlocksWith(fallocate);
+      }
       UploadStore uploadStore = uploads;
       if (uploadStore == null && store instanceof FileBlobStore files) {
         uploadStore = FileUploadStore.open(files);
