@@ -1,6 +1,5 @@
 package dev.sluice.http.internal;
 
-import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import dev.sluice.core.file.BlockReservation;
 import java.io.FileDescriptor;
@@ -12,9 +11,10 @@ import java.nio.file.Path;
 
 /**
  * {@link BlockReservation} by Linux's {@code fallocate(FALLOC_FL_KEEP_SIZE)}, called through JNA as
- * {@link TcpCork} calls {@code setsockopt}, on the descriptor of the file opened for the call (read
- * through {@code sun.nio.ch}, which the launcher and the test JVMs export). {@link #ifAvailable} is
- * null where any of that is missing. Stateless and thread-safe.
+ * {@link TcpCork} calls {@code setsockopt} ({@link Libc}, bound at the first reservation), on the
+ * descriptor of the file opened for the call (read through {@code sun.nio.ch}, which the launcher
+ * and the test JVMs export). {@link #ifAvailable} is null where any of that is missing. Stateless
+ * and thread-safe.
  */
 public final class Fallocate implements BlockReservation {
 
@@ -28,7 +28,7 @@ public final class Fallocate implements BlockReservation {
 
   /** The reservation, or null if this platform or process cannot make one. */
   public static BlockReservation ifAvailable() {
-    if (!Platform.isLinux() || !Libc.BOUND) {
+    if (!Platform.isLinux()) {
       return null;
     }
     try {
@@ -42,7 +42,7 @@ public final class Fallocate implements BlockReservation {
 
   @Override
   public boolean reserve(Path file, long bytes) {
-    if (!Files.isRegularFile(file)) {
+    if (!Libc.BOUND || !Files.isRegularFile(file)) {
       return false; // opening it "rw" would create it
     }
     try (RandomAccessFile open = new RandomAccessFile(file.toFile(), "rw")) {
@@ -50,22 +50,6 @@ public final class Fallocate implements BlockReservation {
       return Libc.fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, bytes) == 0;
     } catch (IOException | ReflectiveOperationException | RuntimeException | LinkageError e) {
       return false; // the writes allocate as they go
-    }
-  }
-
-  /** The C library's {@code fallocate}, bound by JNA's direct mapping on first use. */
-  private static final class Libc {
-    static final boolean BOUND = bind();
-
-    static native int fallocate(int fd, int mode, long offset, long length);
-
-    private static boolean bind() {
-      try {
-        Native.register(Libc.class, Platform.C_LIBRARY_NAME);
-        return true;
-      } catch (LinkageError | RuntimeException e) { // JNA or its native part missing
-        return false;
-      }
     }
   }
 }

@@ -1,7 +1,5 @@
 package dev.sluice.http.internal;
 
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import java.lang.reflect.Method;
 import java.nio.channels.SocketChannel;
 import org.slf4j.Logger;
@@ -48,7 +46,7 @@ final class TcpCork {
     }
     int[] value = {0};
     int[] length = {4};
-    return Libc.BOUND && Libc.getsockopt(fd, IPPROTO_TCP, TCP_CORK, value, length) == 0
+    return bound() && Libc.getsockopt(fd, IPPROTO_TCP, TCP_CORK, value, length) == 0
         ? value[0]
         : -1;
   }
@@ -59,8 +57,24 @@ final class TcpCork {
     // worst a stray cork does is hold a segment back for 200 ms
     int fd = channel.isOpen() ? descriptor(channel) : -1;
     return fd >= 0
-        && Libc.BOUND
+        && bound()
         && Libc.setsockopt(fd, IPPROTO_TCP, TCP_CORK, new int[] {value}, 4) == 0;
+  }
+
+  /** Whether {@link Libc} is bound; says once in the log that corking is off when it is not. */
+  private static boolean bound() {
+    return Bound.YES;
+  }
+
+  private static final class Bound {
+    static final boolean YES = check();
+
+    private static boolean check() {
+      if (!Libc.BOUND) {
+        LOG.info("sendfile downloads go out without TCP_CORK: no native C library binding");
+      }
+      return Libc.BOUND;
+    }
   }
 
   private static int descriptor(SocketChannel channel) {
@@ -87,28 +101,6 @@ final class TcpCork {
           "sendfile downloads go out without TCP_CORK: run with --add-exports"
               + " java.base/sun.nio.ch=ALL-UNNAMED (./sluice does) to allow it");
       return null;
-    }
-  }
-
-  /** The C library's socket options, bound by JNA's direct mapping on first use. */
-  private static final class Libc {
-    static final boolean BOUND = bind();
-
-    static native int setsockopt(int fd, int level, int name, int[] value, int length);
-
-    static native int getsockopt(int fd, int level, int name, int[] value, int[] length);
-
-    private static boolean bind() {
-      if (FD_VAL == null) {
-        return false;
-      }
-      try {
-        Native.register(Libc.class, Platform.C_LIBRARY_NAME);
-        return true;
-      } catch (LinkageError | RuntimeException e) { // JNA or its native part missing
-        LOG.info("sendfile downloads go out without TCP_CORK: no native C library binding");
-        return false;
-      }
     }
   }
 }
