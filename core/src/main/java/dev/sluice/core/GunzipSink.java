@@ -14,6 +14,10 @@ import java.util.zip.Inflater;
 final class GunzipSink extends ForwardingSink {
 
   private static final int MAX_HEADER = 64 * 1024;
+
+  /** What the inflater holds between writes instead of the engine's chunk. */
+  private static final byte[] NO_INPUT = {};
+
   private static final int FHCRC = 2;
   private static final int FEXTRA = 4;
   private static final int FNAME = 8;
@@ -138,6 +142,7 @@ final class GunzipSink extends ForwardingSink {
           "corrupt gzip data near input byte " + inputOffset + ": " + e.getMessage(), e);
     } finally {
       inputOffset += chunk.position() - before;
+      inflater.setInput(NO_INPUT); // the engine reuses the chunk once write returns
     }
     if (inflater.finished()) {
       state = State.TRAILER;

@@ -11,6 +11,9 @@ final class GzipSink extends ForwardingSink {
 
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
+  /** What the deflater holds between writes instead of the engine's chunk. */
+  private static final byte[] NO_INPUT = {};
+
   private final Deflater deflater;
   private final CRC32 crc = new CRC32();
   private final ByteBuffer out;
@@ -38,6 +41,9 @@ final class GzipSink extends ForwardingSink {
       deflater.deflate(out, Deflater.NO_FLUSH);
       flushIfFull();
     }
+    // the deflater keeps the buffer it was given and reads its remaining bytes at every later
+    // deflate: the engine reuses the chunk once this returns, so it must not be that buffer
+    deflater.setInput(NO_INPUT);
     chunk.position(chunk.limit());
   }
 

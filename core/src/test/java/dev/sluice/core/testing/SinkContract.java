@@ -16,7 +16,6 @@ import dev.sluice.core.Transform;
 import dev.sluice.core.job.Ingestion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -154,7 +153,7 @@ public abstract class SinkContract {
       reused.clear().put(content, offset, CHUNK).flip();
       sink.write(reused);
     }
-    Arrays.fill(reused.array(), (byte) 0); // the engine reuses its buffers at once
+    reuse(reused);
     assertCommitted(content, sink.commit());
   }
 
@@ -249,6 +248,18 @@ public abstract class SinkContract {
         .to(sink)
         .chunkSize(CHUNK)
         .window(2);
+  }
+
+  /**
+   * Does to {@code chunk} what the engine does to a chunk the stage gave back: clears it and reads
+   * other bytes into it (here a filler), so that a stage still holding it sees both.
+   */
+  static void reuse(ByteBuffer chunk) {
+    chunk.clear();
+    while (chunk.hasRemaining()) {
+      chunk.put((byte) 0x5a);
+    }
+    chunk.clear();
   }
 
   /**

@@ -89,6 +89,23 @@ public abstract class TransformContract {
     assertReport(input, report);
   }
 
+  @ParameterizedTest(name = "direct: {0}")
+  @ValueSource(booleans = {false, true})
+  public void keepsNoReferenceToAWrittenChunk(boolean direct) throws IOException {
+    byte[] input = input(3 * CHUNK + 1);
+    RecordingSink downstream = new RecordingSink();
+    Sink sink = transform().apply(downstream);
+    ByteBuffer reused = direct ? ByteBuffer.allocateDirect(CHUNK) : ByteBuffer.allocate(CHUNK);
+    for (int offset = 0; offset < input.length; offset += CHUNK) {
+      reused.clear().put(input, offset, Math.min(CHUNK, input.length - offset)).flip();
+      sink.write(reused);
+    }
+    SinkContract.reuse(reused);
+    sink.commit();
+    downstream.assertCommittedOnce();
+    assertTransformed(input, downstream.bytes());
+  }
+
   @Test
   public void transformsEmptyInput() throws IOException {
     byte[] input = input(0);
