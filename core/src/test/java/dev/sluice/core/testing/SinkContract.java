@@ -120,6 +120,22 @@ public abstract class SinkContract {
     assertCommitted(content, report.receipt());
   }
 
+  /**
+   * With a window of one chunk the reader claims back the chunk the sink was just given, clears it
+   * and reads the end of the stream into it before the writer commits.
+   */
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {CHUNK - 1, 3 * CHUNK + 1})
+  public void commitsThroughAOneChunkWindow(int size) throws IOException {
+    byte[] content = content(size);
+    RecordingSink sink = RecordingSink.around(newSink());
+
+    var report = ingestion(CountingSource.of(content)).to(sink).chunkSize(CHUNK).window(1).run();
+
+    sink.assertCommittedOnce();
+    assertCommitted(content, report.receipt());
+  }
+
   @Test
   public void commitsEmptyInputAsEmpty() throws IOException {
     Sink sink = newSink();

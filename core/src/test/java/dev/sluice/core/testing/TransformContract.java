@@ -89,6 +89,22 @@ public abstract class TransformContract {
     assertReport(input, report);
   }
 
+  /**
+   * With a window of one chunk the reader claims back the chunk the transform was just given,
+   * clears it and reads the end of the stream into it before the writer commits.
+   */
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {CHUNK - 1, 3 * CHUNK + 1})
+  public void transformsThroughAOneChunkWindow(int size) throws IOException {
+    byte[] input = input(size);
+    RecordingSink downstream = new RecordingSink();
+
+    ingest(input, downstream).window(1).run();
+
+    downstream.assertCommittedOnce();
+    assertTransformed(input, downstream.bytes());
+  }
+
   @ParameterizedTest(name = "direct: {0}")
   @ValueSource(booleans = {false, true})
   public void keepsNoReferenceToAWrittenChunk(boolean direct) throws IOException {
