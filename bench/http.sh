@@ -7,7 +7,8 @@
 # Usage: bench/http.sh [--rounds 3] [--throttled 1000] [--throttled-size 1MiB] [--only put-get|get]
 #                      [--size 1GiB] [--medium 100MiB]
 # Environment: GET_SAMPLES downloads per GET row and round (default 5, the servers taking turns);
-# REQUEST_WARM_UP_S seconds of 1 KiB GETs before the rounds (default 4; 0 skips them).
+# REQUEST_WARM_UP_S seconds of 1 KiB GETs before the rounds (default 4; 0 skips them), then
+# CONNECTION_WARM_UP_S seconds of them on a new connection each (default 6; 0 skips them).
 # --only put-get: sluice alone, only the PUT and GET rows of 100 MiB and 1 GiB (the RSS flatness
 # check), no nginx, Node, multipart, range, concurrent or throttled rows.
 # --only get: sluice against nginx (sendfile on), the GET rows alone (whole, range, 50 concurrent):
@@ -212,10 +213,23 @@ echo "sluice warm-up: methods compiled per pass: $warm_log" >&2
 # 100 MiB GET 0.84x nginx's (docs/benchmarks.md, "A fresh server's request path"). A server that
 # has run a while has compiled it; REQUEST_WARM_UP_S seconds of 1 KiB GETs (wrk) stand for that
 # (default 4; 0 skips them).
-if [ "${REQUEST_WARM_UP_S:-4}" != 0 ]; then
+# Each measured GET opens a connection (curl), and what runs once per connection (the accept, the
+# end point's and the connection's set-up) stays interpreted for a fresh server's first ~10,000
+# connections, which the keep-alive requests above do not make: 2-2.5 ms to the first byte against
+# 0.35 ms after ~30,000 connections (docs/benchmarks.md, "A fresh server's connections").
+# CONNECTION_WARM_UP_S seconds of 1 KiB GETs on a new connection each stand for that (default 6; 0
+# skips them).
+if [ "${REQUEST_WARM_UP_S:-4}" != 0 ] || [ "${CONNECTION_WARM_UP_S:-6}" != 0 ]; then
   put sluice tiny.bin "$(sha_b64 "$work/files/tiny.bin")" > /dev/null
+fi
+if [ "${REQUEST_WARM_UP_S:-4}" != 0 ]; then
   requests=$(wrk -t1 -c8 -d"${REQUEST_WARM_UP_S:-4}s" "$(url sluice tiny.bin)" | awk '/requests in/ { print $1 }')
   echo "sluice warm-up: $requests requests of 1 KiB" >&2
+fi
+if [ "${CONNECTION_WARM_UP_S:-6}" != 0 ]; then
+  connections=$(wrk -t1 -c2 -d"${CONNECTION_WARM_UP_S:-6}s" -H "Connection: close" "$(url sluice tiny.bin)" |
+    awk '/requests in/ { print $1 }')
+  echo "sluice warm-up: $connections connections of one 1 KiB GET each" >&2
 fi
 for s in $servers; do [ "$s" = sluice ] || curl -s -o /dev/null "$(url $s "$big.bin")"; done
 
