@@ -11,7 +11,8 @@
 # CONNECTION_WARM_UP_S seconds of them on a new connection each (default 6; 0 skips them).
 # --only put-get: sluice alone, only the PUT and GET rows of 100 MiB and 1 GiB (the RSS flatness
 # check), no nginx, Node, multipart, range, concurrent or throttled rows.
-# --only get: sluice against nginx (sendfile on), the GET rows alone (whole, range, 50 concurrent):
+# --only get: sluice against nginx (sendfile on), the GET rows alone (whole, range, 50 concurrent,
+# and whole again by a client that discards the body in the kernel, bench/http/discard-get.c):
 # issue 18's zero-copy line. Sluice's plain GETs go out by sendfile; the end of the run says how
 # many of its body bytes did (sluice_sent_direct_bytes_total of sluice_sent_bytes_total).
 # --size / --medium: the large and medium files (default 1 GiB and 100 MiB; the range row reads the
@@ -55,6 +56,7 @@ short() { label "$1" | awk '{ print $1 tolower(substr($2, 1, 1)) }'; }
 big=$(short "$big_bytes"); med=$(short "$med_bytes")
 { full || [ "$only" = get ]; } && { command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }; }
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+gets && { command -v cc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc >/dev/null; }; }
 full && { command -v node >/dev/null || { echo "bench/http.sh needs node (apt-get install -y nodejs)" >&2; exit 1; }; }
 ./mvnw -B -q -DskipTests -pl cli -am package
 
@@ -74,6 +76,7 @@ head -c "$med_bytes" "$work/files/$big.bin" > "$work/files/$med.bin"
 head -c "$throttled_bytes" "$work/files/$big.bin" > "$work/files/small.bin"
 head -c 1024 "$work/files/$big.bin" > "$work/files/tiny.bin"
 cp "$work/files/"*.bin "$work/node/"
+gets && cc -O2 -o "$work/discard-get" bench/http/discard-get.c
 sha_b64() { openssl dgst -sha256 -binary "$1" | base64; }
 sha_big=$(sha_b64 "$work/files/$big.bin")
 sha_med=$(sha_b64 "$work/files/$med.bin")
@@ -269,6 +272,18 @@ for round in $(seq "$rounds"); do
           bps=$(curl -fsS -o /dev/null -w '%{speed_download}' "$(url $s "$row")")
           measure_end "GET ${row%.bin}" $s "$(mibs "$bps")"
         fi
+      done
+    done
+  done
+  # the same downloads by a client that copies nothing (bench/http/discard-get.c): what the server's
+  # sending costs, which curl's copy hides (docs/benchmarks.md, "A client that copies nothing")
+  for row in $(gets && echo "$med.bin $big.bin"); do
+    for _ in $(seq "${GET_SAMPLES:-5}"); do
+      for s in $order; do
+        u=$(url $s "$row"); address=${u#http://127.0.0.1:}
+        measure_start $s
+        bps=$("$work/discard-get" "${address%%/*}" "/${address#*/}" | cut -d' ' -f1)
+        measure_end "GET ${row%.bin}, client discarding the body in the kernel" $s "$(mibs "$bps")"
       done
     done
   done
