@@ -327,7 +327,11 @@ public abstract class BlobStoreContract {
     AtomicInteger refusedReads = new AtomicInteger();
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     CountDownLatch readersStarted = new CountDownLatch(3);
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    // platform threads, which the OS preempts: readers of a local store never park, and on virtual
+    // threads the three of them held both carriers of a two-core machine while the writers waited
+    // (0.5 s to 90 s a run)
+    try (ExecutorService pool =
+        Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())) {
       List<Future<?>> writers = new ArrayList<>();
       for (int w = 0; w < 2; w++) {
         int writer = w;
