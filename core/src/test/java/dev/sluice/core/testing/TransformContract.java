@@ -105,6 +105,10 @@ public abstract class TransformContract {
     assertTransformed(input, downstream.bytes());
   }
 
+  /**
+   * A transform reads a chunk only within {@code write}: the engine reuses the chunk as soon as
+   * {@code write} returns, so what the transform makes of it must not change after that.
+   */
   @ParameterizedTest(name = "direct: {0}")
   @ValueSource(booleans = {false, true})
   public void keepsNoReferenceToAWrittenChunk(boolean direct) throws IOException {
