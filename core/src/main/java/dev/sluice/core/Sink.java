@@ -45,8 +45,9 @@ public interface Sink {
   /**
    * A hint before the first write: the stream will bring {@code bytes} bytes, no more and no fewer
    * unless it fails. A sink may prepare for them (a file reserves its blocks); the default does
-   * nothing. Never throws; a wrong hint costs preparation, never content. Called at most once, by
-   * the thread that writes.
+   * nothing, so a transform's sink that changes the bytes does not pass it on (an {@link
+   * ObservingSink} does). Never throws; a wrong hint costs preparation, never content. Called at
+   * most once, by the thread that writes.
    */
   default void expectBytes(long bytes) {}
 }

@@ -139,8 +139,8 @@ final class Engine implements IngestionJob {
     try {
       listeners(l -> l.onStart(this));
       head = buildStages();
-      if (expectedBytes >= 0 && stages.preservesLength()) {
-        plan.sink().expectBytes(expectedBytes);
+      if (expectedBytes >= 0) {
+        head.expectBytes(expectedBytes); // reaches the sink through stages that only observe
       }
       List<Stage> observers = plan.offload() == null ? stages.leadingObservers() : List.of();
       Stage first = observers.isEmpty() ? head : observers.getLast().next();

@@ -69,6 +69,12 @@ final class Stage implements Sink {
     }
   }
 
+  /** Passes the hint to this stage's sink, which passes it on only if it hands the bytes on. */
+  @Override
+  public void expectBytes(long bytes) {
+    inner.expectBytes(bytes);
+  }
+
   /**
    * True if this stage's sink only observes the bytes and passes them on unchanged to the next
    * stage: then {@link #observe} and a write of the next stage do what {@link #write} does.

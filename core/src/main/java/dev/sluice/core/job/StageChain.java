@@ -46,14 +46,6 @@ final class StageChain {
   }
 
   /**
-   * Whether every transform hands the bytes on unchanged, so the sink gets what the source read.
-   */
-  boolean preservesLength() {
-    List<Stage> all = stages;
-    return all.subList(0, all.size() - 1).stream().allMatch(Stage::observesOnly);
-  }
-
-  /**
    * The leading stages that only observe the bytes and pass them on unchanged (digests, limits), in
    * order: the reader may {@linkplain Stage#observe observe} each chunk with them and leave the
    * writing to the stage after the last. Empty when the first stage changes the bytes: a digest
