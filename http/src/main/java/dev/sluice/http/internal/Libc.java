@@ -2,11 +2,13 @@ package dev.sluice.http.internal;
 
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import org.slf4j.LoggerFactory;
 
 /**
  * The C library calls Java has no API for ({@link TcpCork}'s socket options, {@link Fallocate}'s
  * block reservation), bound by JNA's direct mapping when this class is first used. {@link #BOUND}
- * is false where JNA or its native part is missing; the callers then do without. Thread-safe.
+ * is false where JNA or its native part is missing, which the log says once; the callers then do
+ * without. Thread-safe.
  */
 final class Libc {
 
@@ -25,6 +27,10 @@ final class Libc {
       Native.register(Libc.class, Platform.C_LIBRARY_NAME);
       return true;
     } catch (LinkageError | RuntimeException e) { // JNA or its native part missing
+      LoggerFactory.getLogger(Libc.class)
+          .info(
+              "no native C library binding: sendfile downloads go out without TCP_CORK and"
+                  + " uploads reserve no blocks ahead of their writes");
       return false;
     }
   }

@@ -46,7 +46,7 @@ final class TcpCork {
     }
     int[] value = {0};
     int[] length = {4};
-    return bound() && Libc.getsockopt(fd, IPPROTO_TCP, TCP_CORK, value, length) == 0
+    return Libc.BOUND && Libc.getsockopt(fd, IPPROTO_TCP, TCP_CORK, value, length) == 0
         ? value[0]
         : -1;
   }
@@ -57,24 +57,8 @@ final class TcpCork {
     // worst a stray cork does is hold a segment back for 200 ms
     int fd = channel.isOpen() ? descriptor(channel) : -1;
     return fd >= 0
-        && bound()
+        && Libc.BOUND
         && Libc.setsockopt(fd, IPPROTO_TCP, TCP_CORK, new int[] {value}, 4) == 0;
-  }
-
-  /** Whether {@link Libc} is bound; says once in the log that corking is off when it is not. */
-  private static boolean bound() {
-    return Bound.YES;
-  }
-
-  private static final class Bound {
-    static final boolean YES = check();
-
-    private static boolean check() {
-      if (!Libc.BOUND) {
-        LOG.info("sendfile downloads go out without TCP_CORK: no native C library binding");
-      }
-      return Libc.BOUND;
-    }
   }
 
   private static int descriptor(SocketChannel channel) {
