@@ -5,7 +5,7 @@
 # concurrent throttled downloads, the client pinned to core 0 and sluice to core 1 for that row). Server peak RSS is VmHWM, reset before each measurement through
 # /proc/PID/clear_refs (so run as root, as the machines here do).
 # Usage: bench/http.sh [--rounds 3] [--throttled 1000] [--throttled-size 1MiB] [--only put-get|get]
-#                      [--size 1GiB] [--medium 100MiB]
+#                      [--size 1GiB] [--medium 100MiB] [--congestion cubic]
 # Environment: GET_SAMPLES downloads per GET row and round (default 5, the servers taking turns);
 # REQUEST_WARM_UP_S seconds of 1 KiB GETs before the rounds (default 4; 0 skips them), then
 # CONNECTION_WARM_UP_S seconds of them on a new connection each (default 6; 0 skips them).
@@ -18,12 +18,18 @@
 # --size / --medium: the large and medium files (default 1 GiB and 100 MiB; the range row reads the
 # medium size from the large file at offset medium), e.g. --size 64MiB --medium 8MiB for a quick
 # check that the script works.
+# --congestion ALG: the machine's TCP congestion control for the run (net.ipv4.tcp_congestion_control,
+# put back at the end; every server's connections take it). With `bbr` a loopback download is paced
+# by its bandwidth estimate, and one 100 MiB GET ran at 1.2-5.8 GB/s for either server, nginx or
+# sluice; with `cubic` the same GETs spanned +-15 % (docs/benchmarks.md, "Loopback under bbr").
+# The end of the run gives sluice's median over the reference's for each row, with a 95 % interval.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=3
 throttled=1000
 throttled_bytes=1048576
 only=all
+congestion=
 big_bytes=$((1 << 30))
 med_bytes=$((100 << 20))
 iec() { numfmt --from=iec-i "${1%B}" 2>/dev/null || numfmt --from=iec "${1%B}"; }   # 64MiB, 64M -> 67108864
@@ -35,6 +41,7 @@ while [ $# -gt 0 ]; do
     --only) only=$2; shift 2 ;;
     --size) big_bytes=$(iec "$2"); shift 2 ;;
     --medium) med_bytes=$(iec "$2"); shift 2 ;;
+    --congestion) congestion=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -62,13 +69,20 @@ full && { command -v node >/dev/null || { echo "bench/http.sh needs node (apt-ge
 
 work=$(mktemp -d)
 pids=()
+machine_congestion=$(sysctl -n net.ipv4.tcp_congestion_control)
 cleanup() {
+  [ -z "$congestion" ] || sysctl -q -w net.ipv4.tcp_congestion_control="$machine_congestion"
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; fi
+  if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true; fi
   sleep 0.5
   rm -rf "$work"
 }
 trap cleanup EXIT
+if [ -n "$congestion" ]; then
+  grep -qw "$congestion" /proc/sys/net/ipv4/tcp_available_congestion_control ||
+    { echo "--congestion $congestion: not one of $(cat /proc/sys/net/ipv4/tcp_available_congestion_control)" >&2; exit 2; }
+  sysctl -q -w net.ipv4.tcp_congestion_control="$congestion"
+fi
 mkdir -p "$work/files" "$work/node" "$work/nginx-tmp"
 echo "generating $(label "$big_bytes"), $(label "$med_bytes") and $throttled_bytes bytes of random bytes in $work/files" >&2
 head -c "$big_bytes" /dev/urandom > "$work/files/$big.bin"
@@ -97,9 +111,11 @@ if full; then
   node_pid=$!; pids+=("$node_pid")
 fi
 if full || [ "$only" = get ]; then
+  # a worker per core, as nginx is run in production: with one, the 50 concurrent downloads had
+  # one core's worth of nginx against sluice's threads on both
   cat > "$work/nginx.conf" <<CONF
 user root;
-worker_processes 1;
+worker_processes auto;
 daemon off;
 pid $work/nginx.pid;
 error_log $work/nginx-error.log;
@@ -316,7 +332,7 @@ if full; then
 fi
 
 python3 - "$results" <<'PY'
-import sys, statistics, collections
+import sys, statistics, collections, random
 rows = collections.OrderedDict()
 for line in open(sys.argv[1]):
     test, server, mibs, rss, cpu = line.rstrip("\n").split("\t")
@@ -327,8 +343,26 @@ for test, servers in rows.items():
     for server, vals in servers.items():
         m = [v[0] for v in vals]; r = [v[1] for v in vals]; c = [v[2] for v in vals]
         print(f"| {test} | {server} | {statistics.median(m):,.0f} [{min(m):,.0f}–{max(m):,.0f}] | {statistics.median(r):.0f} [{min(r):.0f}–{max(r):.0f}] | {statistics.median(c):.2f} |")
+# sluice's median over the reference's (nginx where it ran the row, else Node), with a 95 %
+# interval from resampling both rows' samples (a percentile bootstrap): a ratio whose interval
+# holds 1.0 is parity at this run's swing, not a lead or a lag
+random.seed(18)
+print()
+print("| test | sluice / reference | ratio of medians | 95 % interval |")
+print("|---|---|---|---|")
+for test, servers in rows.items():
+    ref = next((s for s in ("nginx", "node") if s in servers), None)
+    if "sluice" not in servers or ref is None:
+        continue
+    ours = [v[0] for v in servers["sluice"]]; theirs = [v[0] for v in servers[ref]]
+    ratios = sorted(
+        statistics.median(random.choices(ours, k=len(ours)))
+        / statistics.median(random.choices(theirs, k=len(theirs)))
+        for _ in range(2000))
+    print(f"| {test} | sluice / {ref} | {statistics.median(ours) / statistics.median(theirs):.2f}× | {ratios[50]:.2f}–{ratios[1949]:.2f} |")
 PY
 echo
+echo "TCP congestion control: $(sysctl -n net.ipv4.tcp_congestion_control) (the machine's: $machine_congestion)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "sluice warm-up: methods compiled per pass: $warm_log"
 sent=$(curl -s "http://127.0.0.1:$sp/metrics" | awk '/^sluice_sent_bytes_total/ { a = $2 } /^sluice_sent_direct_bytes_total/ { d = $2 } END { printf "%.0f of %.0f", d, a }')
