@@ -7,6 +7,8 @@
 # Usage: bench/http.sh [--rounds 3] [--throttled 1000] [--throttled-size 1MiB] [--only put-get|get]
 #                      [--size 1GiB] [--medium 100MiB] [--congestion cubic]
 # Environment: GET_SAMPLES downloads per GET row and round (default 5, the servers taking turns);
+# SAMPLES_TO=FILE appends every sample (test, server, MiB/s, peak RSS MiB, CPU-s; tab-separated) to
+# FILE, to pool several runs;
 # REQUEST_WARM_UP_S seconds of 1 KiB GETs before the rounds (default 4; 0 skips them), then
 # CONNECTION_WARM_UP_S seconds of them on a new connection each (default 6; 0 skips them).
 # --only put-get: sluice alone, only the PUT and GET rows of 100 MiB and 1 GiB (the RSS flatness
@@ -331,6 +333,7 @@ if full; then
   lag_max=$(awk '/max/ { if ($2 > m) m = $2 } END { printf "%.1f", m * 1000 }' "$work/lag.txt")
 fi
 
+[ -z "${SAMPLES_TO:-}" ] || cat "$results" >> "$SAMPLES_TO"
 python3 - "$results" <<'PY'
 import sys, statistics, collections, random
 rows = collections.OrderedDict()
