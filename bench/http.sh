@@ -8,7 +8,7 @@
 #                      [--size 1GiB] [--medium 100MiB] [--congestion cubic]
 # Environment: GET_SAMPLES downloads per GET row and round (default 5, the servers taking turns);
 # SAMPLES_TO=FILE appends every sample (test, server, MiB/s, peak RSS MiB, CPU-s; tab-separated) to
-# FILE, to pool several runs;
+# FILE, to pool several runs (python3 bench/http/summary.py FILE... gives their tables);
 # REQUEST_WARM_UP_S seconds of 1 KiB GETs before the rounds (default 4; 0 skips them), then
 # CONNECTION_WARM_UP_S seconds of them on a new connection each (default 6; 0 skips them).
 # --only put-get: sluice alone, only the PUT and GET rows of 100 MiB and 1 GiB (the RSS flatness
@@ -24,7 +24,8 @@
 # put back at the end; every server's connections take it). With `bbr` a loopback download is paced
 # by its bandwidth estimate, and one 100 MiB GET ran at 1.2-5.8 GB/s for either server, nginx or
 # sluice; with `cubic` the same GETs spanned +-15 % (docs/benchmarks.md, "Loopback under bbr").
-# The end of the run gives sluice's median over the reference's for each row, with a 95 % interval.
+# The end of the run gives sluice's median over the reference's for each row, with a 95 % interval
+# (bench/http/summary.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=3
@@ -334,36 +335,7 @@ if full; then
 fi
 
 [ -z "${SAMPLES_TO:-}" ] || cat "$results" >> "$SAMPLES_TO"
-python3 - "$results" <<'PY'
-import sys, statistics, collections, random
-rows = collections.OrderedDict()
-for line in open(sys.argv[1]):
-    test, server, mibs, rss, cpu = line.rstrip("\n").split("\t")
-    rows.setdefault(test, collections.OrderedDict()).setdefault(server, []).append((float(mibs), float(rss), float(cpu)))
-print("| test | server | MiB/s median [min–max] | peak RSS MiB median [min–max] | server CPU-s median |")
-print("|---|---|---|---|---|")
-for test, servers in rows.items():
-    for server, vals in servers.items():
-        m = [v[0] for v in vals]; r = [v[1] for v in vals]; c = [v[2] for v in vals]
-        print(f"| {test} | {server} | {statistics.median(m):,.0f} [{min(m):,.0f}–{max(m):,.0f}] | {statistics.median(r):.0f} [{min(r):.0f}–{max(r):.0f}] | {statistics.median(c):.2f} |")
-# sluice's median over the reference's (nginx where it ran the row, else Node), with a 95 %
-# interval from resampling both rows' samples (a percentile bootstrap): a ratio whose interval
-# holds 1.0 is parity at this run's swing, not a lead or a lag
-random.seed(18)
-print()
-print("| test | sluice / reference | ratio of medians | 95 % interval |")
-print("|---|---|---|---|")
-for test, servers in rows.items():
-    ref = next((s for s in ("nginx", "node") if s in servers), None)
-    if "sluice" not in servers or ref is None:
-        continue
-    ours = [v[0] for v in servers["sluice"]]; theirs = [v[0] for v in servers[ref]]
-    ratios = sorted(
-        statistics.median(random.choices(ours, k=len(ours)))
-        / statistics.median(random.choices(theirs, k=len(theirs)))
-        for _ in range(2000))
-    print(f"| {test} | sluice / {ref} | {statistics.median(ours) / statistics.median(theirs):.2f}× | {ratios[50]:.2f}–{ratios[1949]:.2f} |")
-PY
+python3 bench/http/summary.py "$results"
 echo
 echo "TCP congestion control: $(sysctl -n net.ipv4.tcp_congestion_control) (the machine's: $machine_congestion)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
