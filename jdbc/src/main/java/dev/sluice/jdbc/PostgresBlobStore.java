@@ -9,6 +9,7 @@ import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
 import dev.sluice.jdbc.internal.BlobRows;
+import dev.sluice.jdbc.internal.ConnectionPool;
 import dev.sluice.jdbc.internal.Database;
 import dev.sluice.jdbc.internal.LargeObjectBlob;
 import dev.sluice.jdbc.internal.LargeObjectWriter;
@@ -44,8 +45,9 @@ import java.util.stream.Stream;
  * }
  * }
  *
- * <p>Each operation opens its own connection (there is no pool): fine for a server's handful of
- * concurrent transfers, not for thousands of tiny reads a second.
+ * <p>Operations take their connections from the store's own pool and give them back (at most {@link
+ * Builder#maxConnections}; a transfer holds one while it runs); closing the store closes them.
+ * Thread-safe.
  */
 public final class PostgresBlobStore implements BlobStore {
 
@@ -57,12 +59,18 @@ public final class PostgresBlobStore implements BlobStore {
   /** How long a replaced or deleted version's object stays readable by default: 10 minutes. */
   public static final Duration DEFAULT_RETIRED_GRACE = Duration.ofMinutes(10);
 
+  /** The most connections a store keeps open unless told otherwise. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 32;
+
   private final String url;
+  private final ConnectionPool connections;
   private final String table;
   private final Duration retiredGrace;
 
-  private PostgresBlobStore(String url, String table, Duration retiredGrace) {
+  private PostgresBlobStore(
+      String url, ConnectionPool connections, String table, Duration retiredGrace) {
     this.url = url;
+    this.connections = connections;
     this.table = table;
     this.retiredGrace = retiredGrace;
   }
@@ -82,6 +90,7 @@ public final class PostgresBlobStore implements BlobStore {
     private final String url;
     private String table = DEFAULT_TABLE;
     private Duration retiredGrace = DEFAULT_RETIRED_GRACE;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
     private Builder(String url) {
       this.url = url;
@@ -110,18 +119,38 @@ public final class PostgresBlobStore implements BlobStore {
       return this;
     }
 
+    /**
+     * The most connections the store keeps open (default {@link #DEFAULT_MAX_CONNECTIONS}): each
+     * transfer holds one while it runs, and one beyond waits up to {@link ConnectionPool#WAIT} for
+     * one to come back.
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("maxConnections must be >= 1: " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
     /** Opens the store, creating its tables if they are missing. */
     public PostgresBlobStore build() throws IOException {
-      return openIn(url, table, retiredGrace);
+      if (!Database.isPostgres(url)) {
+        throw new IllegalArgumentException(
+            "a large-object store needs a PostgreSQL URL: " + Database.redact(url));
+      }
+      ConnectionPool connections = ConnectionPool.open(url, "sluice-" + table, maxConnections);
+      try {
+        createTables(connections, table);
+      } catch (IOException | RuntimeException e) {
+        connections.close();
+        throw e;
+      }
+      return new PostgresBlobStore(url, connections, table, retiredGrace);
     }
   }
 
-  private static PostgresBlobStore openIn(String url, String table, Duration retiredGrace)
-      throws IOException {
-    if (!Database.isPostgres(url)) {
-      throw new IllegalArgumentException("a large-object store needs a PostgreSQL URL: " + url);
-    }
-    try (Connection connection = Database.connect(url);
+  private static void createTables(ConnectionPool connections, String table) throws IOException {
+    try (Connection connection = connections.take();
         Statement statement = connection.createStatement()) {
       statement.execute(
           "CREATE TABLE IF NOT EXISTS "
@@ -134,7 +163,6 @@ public final class PostgresBlobStore implements BlobStore {
     } catch (SQLException e) {
       throw Database.failure("cannot create the blob table " + table, e);
     }
-    return new PostgresBlobStore(url, table, retiredGrace);
   }
 
   /**
@@ -142,19 +170,19 @@ public final class PostgresBlobStore implements BlobStore {
    * created if missing.
    */
   public PostgresUploadStore uploads(java.time.Clock clock) throws IOException {
-    return new PostgresUploadStore(url, table, retiredGrace, clock);
+    return new PostgresUploadStore(connections, table, retiredGrace, clock);
   }
 
   @Override
   public Sink create(String key, BlobSpec spec) throws IOException {
     return BlobSink.of(
-        new LargeObjectWriter(Database.connect(url), table, key, spec, retiredGrace),
+        new LargeObjectWriter(connections.take(), table, key, spec, retiredGrace),
         spec.expectedSha256());
   }
 
   @Override
   public Optional<Blob> find(String key) throws IOException {
-    try (Connection connection = Database.connect(url);
+    try (Connection connection = connections.take();
         PreparedStatement select =
             connection.prepareStatement(
                 "SELECT oid, size, sha256, content_type, etag, last_modified FROM "
@@ -167,7 +195,7 @@ public final class PostgresBlobStore implements BlobStore {
         }
         return Optional.of(
             new LargeObjectBlob(
-                url,
+                connections,
                 row.getLong(1),
                 row.getLong(2),
                 row.getString(3),
@@ -188,12 +216,13 @@ public final class PostgresBlobStore implements BlobStore {
    */
   @Override
   public Stream<BlobEntry> list(String prefix, String after) throws IOException {
-    return BlobRows.list(url, table, prefix == null ? "" : prefix, after == null ? "" : after);
+    return BlobRows.list(
+        connections, table, prefix == null ? "" : prefix, after == null ? "" : after);
   }
 
   @Override
   public boolean delete(String key, Precondition precondition) throws IOException {
-    Connection connection = Database.connect(url);
+    Connection connection = connections.take();
     try {
       connection.setAutoCommit(false);
       Long oid = null;
@@ -238,7 +267,7 @@ public final class PostgresBlobStore implements BlobStore {
   /** Ready when the database takes a connection and answers a query on the blob table. */
   @Override
   public void checkReady() throws IOException {
-    try (Connection connection = Database.connect(url);
+    try (Connection connection = connections.take();
         Statement statement = connection.createStatement()) {
       statement.setQueryTimeout(5);
       statement.executeQuery("SELECT 1 FROM " + table + " WHERE false").close();
@@ -253,6 +282,12 @@ public final class PostgresBlobStore implements BlobStore {
   @Override
   public String describe() {
     return Database.redact(url) + "#" + table;
+  }
+
+  /** Closes the store's connections (its {@link #uploads} too); a transfer still running fails. */
+  @Override
+  public void close() {
+    connections.close();
   }
 
   @Override

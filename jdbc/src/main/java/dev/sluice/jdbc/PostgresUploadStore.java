@@ -9,6 +9,7 @@ import dev.sluice.core.upload.Upload;
 import dev.sluice.core.upload.UploadAppend;
 import dev.sluice.core.upload.UploadPreconditions;
 import dev.sluice.core.upload.UploadStore;
+import dev.sluice.jdbc.internal.ConnectionPool;
 import dev.sluice.jdbc.internal.Database;
 import dev.sluice.jdbc.internal.LargeObjectWriter;
 import java.io.IOException;
@@ -38,14 +39,15 @@ import org.postgresql.largeobject.LargeObjectManager;
  * ends, so a killed server loses at most the last checkpoint's worth, and any process resumes.
  * Completion points the key's row at the object in the blob store's own publishing transaction (the
  * manifest swaps in, as a plain upload's does); a checksum mismatch truncates the object back to
- * where the append began.
+ * where the append began. It takes its connections from the blob store's pool: close that store,
+ * not this one. Thread-safe.
  */
 public final class PostgresUploadStore implements UploadStore {
 
   /** Bytes an append writes between commits. */
   static final int CHECKPOINT_BYTES = 8 << 20;
 
-  private final String url;
+  private final ConnectionPool connections;
   private final String table;
   private final String uploads;
   private final Duration retiredGrace;
@@ -54,14 +56,14 @@ public final class PostgresUploadStore implements UploadStore {
 
   record Row(Upload upload, long oid) {}
 
-  PostgresUploadStore(String url, String table, Duration retiredGrace, Clock clock)
+  PostgresUploadStore(ConnectionPool connections, String table, Duration retiredGrace, Clock clock)
       throws IOException {
-    this.url = url;
+    this.connections = connections;
     this.table = table;
     this.uploads = table + "_uploads";
     this.retiredGrace = retiredGrace;
     this.clock = clock;
-    try (Connection connection = Database.connect(url);
+    try (Connection connection = connections.take();
         Statement statement = connection.createStatement()) {
       statement.execute(
           "CREATE TABLE IF NOT EXISTS "
@@ -76,7 +78,7 @@ public final class PostgresUploadStore implements UploadStore {
   public Upload create(NewUpload spec) throws IOException {
     Upload upload = Upload.of(spec, clock.instant());
     String id = upload.id();
-    try (Connection connection = Database.connect(url)) {
+    try (Connection connection = connections.take()) {
       connection.setAutoCommit(false);
       long oid = objects(connection).createLO(LargeObjectManager.READWRITE);
       try (PreparedStatement insert =
@@ -103,7 +105,7 @@ public final class PostgresUploadStore implements UploadStore {
     if (!Upload.isId(id)) {
       return Optional.empty();
     }
-    try (Connection connection = Database.connect(url)) {
+    try (Connection connection = connections.take()) {
       connection.setAutoCommit(false);
       try (PreparedStatement select =
           connection.prepareStatement("SELECT oid, upload FROM " + uploads + " WHERE id = ?")) {
@@ -139,7 +141,7 @@ public final class PostgresUploadStore implements UploadStore {
     if (!Upload.isId(id)) {
       return Optional.empty();
     }
-    try (Connection connection = Database.connect(url);
+    try (Connection connection = connections.take();
         PreparedStatement select =
             connection.prepareStatement("SELECT upload FROM " + uploads + " WHERE id = ?")) {
       select.setString(1, id);
@@ -170,7 +172,7 @@ public final class PostgresUploadStore implements UploadStore {
           PostgresUploadAppend append =
               new PostgresUploadAppend(
                   appends.lifecycle(id, offset, upload.length()),
-                  Database.connect(url),
+                  connections.take(),
                   row.oid(),
                   digest);
           appends.started(append.lifecycle());
@@ -209,7 +211,7 @@ public final class PostgresUploadStore implements UploadStore {
             receipt =
                 BlobSink.of(
                         LargeObjectWriter.adopting(
-                            Database.connect(url),
+                            connections.take(),
                             table,
                             upload.key(),
                             new BlobSpec(
@@ -230,7 +232,7 @@ public final class PostgresUploadStore implements UploadStore {
   private byte[] hashObject(long oid) throws IOException {
     MessageDigest digest = AppendTracker.sha256();
     byte[] buffer = new byte[64 * 1024];
-    try (Connection connection = Database.connect(url)) {
+    try (Connection connection = connections.take()) {
       connection.setAutoCommit(false);
       LargeObject object = objects(connection).open(oid, LargeObjectManager.READ);
       try {
@@ -256,7 +258,7 @@ public final class PostgresUploadStore implements UploadStore {
   /** Deletes the upload's row, and its object unless a blob row now points at it. */
   private boolean discard(String id) throws IOException {
     appends.forget(id);
-    try (Connection connection = Database.connect(url)) {
+    try (Connection connection = connections.take()) {
       connection.setAutoCommit(false);
       Long oid = null;
       try (PreparedStatement delete =
@@ -291,7 +293,7 @@ public final class PostgresUploadStore implements UploadStore {
   @Override
   public List<Upload> list() throws IOException {
     List<String> ids = new ArrayList<>();
-    try (Connection connection = Database.connect(url);
+    try (Connection connection = connections.take();
         Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery("SELECT id FROM " + uploads)) {
       while (rows.next()) {
@@ -313,7 +315,7 @@ public final class PostgresUploadStore implements UploadStore {
   }
 
   private void update(Upload upload) throws IOException {
-    try (Connection connection = Database.connect(url);
+    try (Connection connection = connections.take();
         PreparedStatement statement =
             connection.prepareStatement("UPDATE " + uploads + " SET upload = ? WHERE id = ?")) {
       statement.setString(1, text(upload));

@@ -9,16 +9,21 @@ import org.junit.jupiter.api.AfterEach;
 class PostgresBlobStoreContractIT extends BlobStoreContract {
 
   private String table;
+  private PostgresBlobStore store;
 
   @Override
   protected BlobStore store() throws IOException {
     TestDatabases.require(TestDatabases.POSTGRES);
     table = TestDatabases.uniqueTable("sluice_blobs");
-    return PostgresBlobStore.builder(TestDatabases.POSTGRES).table(table).build();
+    store = PostgresBlobStore.builder(TestDatabases.POSTGRES).table(table).build();
+    return store;
   }
 
   @AfterEach
   void dropStore() throws Exception {
+    if (store != null) {
+      store.close();
+    }
     if (table != null) {
       TestDatabases.execute(
           TestDatabases.POSTGRES,

@@ -2,12 +2,14 @@ package dev.sluice.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.core.DigestMismatchException;
 import dev.sluice.core.Receipt;
 import dev.sluice.core.Sink;
 import dev.sluice.core.Sources;
 import dev.sluice.core.blob.Blob;
+import dev.sluice.core.blob.BlobEntry;
 import dev.sluice.core.blob.BlobSpec;
 import dev.sluice.core.job.Ingestion;
 import dev.sluice.core.testing.SinkContract;
@@ -18,8 +20,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +77,9 @@ class PostgresBlobStoreIT extends SinkContract {
 
   @AfterEach
   void dropStore() throws Exception {
+    if (store != null) {
+      store.close();
+    }
     TestDatabases.execute(
         db,
         "SELECT lo_unlink(oid) FROM "
@@ -123,11 +137,10 @@ class PostgresBlobStoreIT extends SinkContract {
 
     assertThat(read(old, 0, 3)).as("a reader of the old version").containsExactly(1, 2, 3);
     assertThat(largeObjects()).isEqualTo(before + 1);
-    PostgresBlobStore.builder(db)
-        .table(table)
-        .retiredGrace(java.time.Duration.ZERO)
-        .build()
-        .delete("none");
+    try (PostgresBlobStore eager =
+        PostgresBlobStore.builder(db).table(table).retiredGrace(java.time.Duration.ZERO).build()) {
+      eager.delete("none");
+    }
     assertThat(largeObjects()).isEqualTo(before);
     assertThat(read(store.find("k").orElseThrow(), 0, 2)).containsExactly(4, 5);
   }
@@ -162,9 +175,12 @@ class PostgresBlobStoreIT extends SinkContract {
     assertThat(store.find("gone")).isEmpty();
     assertThat(largeObjects()).as("kept for its readers during the grace").isEqualTo(before);
 
-    PostgresBlobStore eager =
-        PostgresBlobStore.builder(db).table(table).retiredGrace(java.time.Duration.ZERO).build();
-    assertThat(eager.delete("nothing-here")).as("a write sweeps what is past the grace").isFalse();
+    try (PostgresBlobStore eager =
+        PostgresBlobStore.builder(db).table(table).retiredGrace(java.time.Duration.ZERO).build()) {
+      assertThat(eager.delete("nothing-here"))
+          .as("a write sweeps what is past the grace")
+          .isFalse();
+    }
     assertThat(largeObjects()).isEqualTo(before - 1);
   }
 
@@ -199,6 +215,50 @@ class PostgresBlobStoreIT extends SinkContract {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Test
+  void operationsShareTheStoresOpenConnectionsAndClosingTheStoreClosesThem() throws Exception {
+    String name = "sluice_pool_" + table; // the connections' application_name in pg_stat_activity
+    PostgresBlobStore pooled =
+        PostgresBlobStore.builder(db + "&ApplicationName=" + name)
+            .table(table)
+            .maxConnections(2)
+            .build();
+    store(new byte[] {1, 2, 3}, "k", BlobSpec.defaults());
+    Set<Integer> servedBy = new HashSet<>();
+    for (int i = 0; i < 30; i++) {
+      assertThat(read(pooled.find("k").orElseThrow(), 0, 3)).containsExactly(1, 2, 3);
+      assertThat(pooled.delete("none")).isFalse();
+      try (Stream<BlobEntry> entries = pooled.list("", "")) {
+        assertThat(entries.count()).isEqualTo(1);
+      }
+      servedBy.addAll(serverProcesses(name));
+    }
+    assertThat(servedBy)
+        .as("the database's server processes that held the store's connections over 90 operations")
+        .hasSizeBetween(1, 2);
+
+    pooled.close();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(serverProcesses(name)).as("after close").isEmpty());
+  }
+
+  private static Set<Integer> serverProcesses(String applicationName) throws SQLException {
+    Set<Integer> pids = new HashSet<>();
+    try (Connection connection = DriverManager.getConnection(db);
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = ?")) {
+      select.setString(1, applicationName);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          pids.add(rows.getInt(1));
+        }
+      }
+    }
+    return pids;
   }
 
   @Test

@@ -37,6 +37,7 @@ class PostgresUploadAppendContractIT extends UploadAppendContract {
       uploads.cancel(upload.id());
     }
     store.delete(KEY);
+    store.close();
     TestDatabases.dropQuietly(TestDatabases.POSTGRES, table);
     TestDatabases.dropQuietly(TestDatabases.POSTGRES, table + "_retired");
     TestDatabases.dropQuietly(TestDatabases.POSTGRES, table + "_uploads");

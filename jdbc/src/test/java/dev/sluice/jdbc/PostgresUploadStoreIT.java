@@ -42,6 +42,7 @@ class PostgresUploadStoreIT {
     }
     store.delete("a/b.bin");
     store.delete("k.bin");
+    store.close();
     TestDatabases.dropQuietly(TestDatabases.POSTGRES, table);
     TestDatabases.dropQuietly(TestDatabases.POSTGRES, table + "_retired");
     TestDatabases.dropQuietly(TestDatabases.POSTGRES, table + "_uploads");

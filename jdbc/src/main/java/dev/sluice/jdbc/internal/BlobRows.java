@@ -44,9 +44,9 @@ public final class BlobRows implements Iterator<BlobEntry> {
   /**
    * The blobs of {@code table} whose keys start with {@code prefix} and sort after {@code after}.
    */
-  public static Stream<BlobEntry> list(String url, String table, String prefix, String after)
-      throws IOException {
-    Connection connection = Database.connect(url);
+  public static Stream<BlobEntry> list(
+      ConnectionPool connections, String table, String prefix, String after) throws IOException {
+    Connection connection = connections.take();
     try {
       connection.setAutoCommit(false); // PostgreSQL uses a cursor only inside a transaction
       PreparedStatement select =

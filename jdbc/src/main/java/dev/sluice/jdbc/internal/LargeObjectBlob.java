@@ -21,7 +21,7 @@ public final class LargeObjectBlob implements Blob {
 
   private static final int READ_AT_MOST = 64 * 1024;
 
-  private final String url;
+  private final ConnectionPool connections;
   private final long oid;
   private final long size;
   private final String sha256;
@@ -30,14 +30,14 @@ public final class LargeObjectBlob implements Blob {
   private final Instant lastModified;
 
   public LargeObjectBlob(
-      String url,
+      ConnectionPool connections,
       long oid,
       long size,
       String sha256,
       String contentType,
       String etag,
       Instant lastModified) {
-    this.url = url;
+    this.connections = connections;
     this.oid = oid;
     this.size = size;
     this.sha256 = sha256;
@@ -74,7 +74,7 @@ public final class LargeObjectBlob implements Blob {
   @Override
   public ReadableByteChannel open(long offset, long length) throws IOException {
     Blob.checkRegion(offset, length, size);
-    Connection connection = Database.connect(url);
+    Connection connection = connections.take();
     try {
       connection.setAutoCommit(false);
       LargeObject object =

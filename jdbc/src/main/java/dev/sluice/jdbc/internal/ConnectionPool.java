@@ -1,0 +1,84 @@
+package dev.sluice.jdbc.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.core.Secrets;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * The connections of one store's database, kept open between operations (HikariCP): an operation
+ * takes one and gives it back by closing it, rolled back if it left a transaction open. Opening a
+ * PostgreSQL connection forks a server process and authenticates, milliseconds where a short query
+ * takes a tenth of one, so a store that opened one per operation paid that on every look-up.
+ *
+ * <p>At most {@code max} are open; a transfer holds one for as long as it runs, so the next beyond
+ * that waits up to {@link #WAIT} for one to come back and then fails. Idle ones beyond the first
+ * close after a minute. Thread-safe; the store that opens it closes it.
+ */
+public final class ConnectionPool implements AutoCloseable {
+
+  /** How long taking a connection waits, for a free one or for the database to answer. */
+  public static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final HikariDataSource pool;
+  private final String url;
+  private final int max;
+
+  private ConnectionPool(HikariDataSource pool, String url, int max) {
+    this.pool = pool;
+    this.url = url;
+    this.max = max;
+  }
+
+  /**
+   * A pool of at most {@code max} connections to {@code url}, named {@code name} in its threads.
+   * Opens no connection yet: the first {@link #take} does.
+   */
+  public static ConnectionPool open(String url, String name, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max connections must be >= 1: " + max);
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setPoolName(name);
+    config.setMaximumPoolSize(max);
+    config.setMinimumIdle(1);
+    config.setIdleTimeout(Duration.ofMinutes(1).toMillis());
+    config.setConnectionTimeout(WAIT.toMillis());
+    config.setInitializationFailTimeout(-1); // the store's first statement fails, with its message
+    return new ConnectionPool(new HikariDataSource(config), url, max);
+  }
+
+  /** A connection of the pool; closing it gives it back. */
+  public Connection take() throws IOException {
+    try {
+      return pool.getConnection();
+    } catch (SQLException e) {
+      throw new IOException(
+          "no connection to "
+              + Database.redact(url)
+              + " within "
+              + WAIT.toSeconds()
+              + " s (at most "
+              + max
+              + " open): "
+              + Secrets.redact(reason(e)),
+          e);
+    }
+  }
+
+  /** Why no connection came: the database's own failure where there was one. */
+  private static String reason(SQLException e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    return String.valueOf(cause.getMessage());
+  }
+
+  /** Closes every connection, aborting one still in use. */
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
