@@ -62,6 +62,9 @@ public final class PostgresBlobStore implements BlobStore {
   /** The most connections a store keeps open unless told otherwise. */
   public static final int DEFAULT_MAX_CONNECTIONS = 32;
 
+  /** How long an operation waits for a connection unless told otherwise. */
+  public static final Duration DEFAULT_CONNECTION_WAIT = Duration.ofSeconds(10);
+
   private final String url;
   private final ConnectionPool connections;
   private final String table;
@@ -91,6 +94,7 @@ public final class PostgresBlobStore implements BlobStore {
     private String table = DEFAULT_TABLE;
     private Duration retiredGrace = DEFAULT_RETIRED_GRACE;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private Duration connectionWait = DEFAULT_CONNECTION_WAIT;
 
     private Builder(String url) {
       this.url = url;
@@ -121,8 +125,8 @@ public final class PostgresBlobStore implements BlobStore {
 
     /**
      * The most connections the store keeps open (default {@link #DEFAULT_MAX_CONNECTIONS}): each
-     * transfer holds one while it runs, and one beyond waits up to {@link ConnectionPool#WAIT} for
-     * one to come back.
+     * transfer holds one while it runs, and an operation beyond them waits up to {@link
+     * #connectionWait} for one to come back.
      */
     public Builder maxConnections(int maxConnections) {
       if (maxConnections < 1) {
@@ -132,13 +136,27 @@ public final class PostgresBlobStore implements BlobStore {
       return this;
     }
 
+    /**
+     * How long an operation waits for a connection, a free one or a new one from the database
+     * (default {@link #DEFAULT_CONNECTION_WAIT}, at least 250 ms) before it fails with {@link
+     * dev.sluice.core.blob.StoreUnavailableException}.
+     */
+    public Builder connectionWait(Duration connectionWait) {
+      if (connectionWait == null || connectionWait.toMillis() < 250) {
+        throw new IllegalArgumentException("connectionWait must be >= 250 ms: " + connectionWait);
+      }
+      this.connectionWait = connectionWait;
+      return this;
+    }
+
     /** Opens the store, creating its tables if they are missing. */
     public PostgresBlobStore build() throws IOException {
       if (!Database.isPostgres(url)) {
         throw new IllegalArgumentException(
             "a large-object store needs a PostgreSQL URL: " + Database.redact(url));
       }
-      ConnectionPool connections = ConnectionPool.open(url, "sluice-" + table, maxConnections);
+      ConnectionPool connections =
+          ConnectionPool.open(url, "sluice-" + table, maxConnections, connectionWait);
       try {
         createTables(connections, table);
       } catch (IOException | RuntimeException e) {

@@ -11,6 +11,7 @@ import dev.sluice.core.Sources;
 import dev.sluice.core.blob.Blob;
 import dev.sluice.core.blob.BlobEntry;
 import dev.sluice.core.blob.BlobSpec;
+import dev.sluice.core.blob.StoreUnavailableException;
 import dev.sluice.core.job.Ingestion;
 import dev.sluice.core.testing.SinkContract;
 import dev.sluice.core.testing.TestData;
@@ -243,6 +244,31 @@ class PostgresBlobStoreIT extends SinkContract {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(serverProcesses(name)).as("after close").isEmpty());
+  }
+
+  @Test
+  void anOperationBeyondItsBusyConnectionsFailsAsUnavailableAfterTheWait() throws Exception {
+    store(new byte[] {1, 2, 3}, "k", BlobSpec.defaults());
+    try (PostgresBlobStore one =
+        PostgresBlobStore.builder(db)
+            .table(table)
+            .maxConnections(1)
+            .connectionWait(Duration.ofMillis(300))
+            .build()) {
+      Blob blob = one.find("k").orElseThrow();
+      try (ReadableByteChannel reading = blob.open(0, 3)) { // holds the one connection
+        assertThat(reading.isOpen()).isTrue();
+        assertThatThrownBy(() -> one.find("k"))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessage("the store's database gave no connection within 300 ms")
+            .cause()
+            .hasMessageContaining("at most 1 open");
+        assertThatThrownBy(() -> one.delete("k")).isInstanceOf(StoreUnavailableException.class);
+      }
+      assertThat(read(one.find("k").orElseThrow(), 0, 3))
+          .as("once the reader gave its connection back")
+          .containsExactly(1, 2, 3);
+    }
   }
 
   private static Set<Integer> serverProcesses(String applicationName) throws SQLException {

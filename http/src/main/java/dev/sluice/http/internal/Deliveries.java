@@ -7,6 +7,7 @@ import dev.sluice.core.blob.BlobChangedException;
 import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
+import dev.sluice.core.blob.StoreUnavailableException;
 import dev.sluice.core.delivery.BufferLender;
 import dev.sluice.core.delivery.Conditionals;
 import dev.sluice.core.delivery.Delivery;
@@ -263,7 +264,7 @@ public final class Deliveries {
    * transfer ends with {@code CLIENT_DISCONNECT}. {@code pipeline} labels its throughput.
    */
   private void send(Exchange exchange, TrackedTransfer transfer, Body body, String pipeline)
-      throws BlobChangedException {
+      throws BlobChangedException, StoreUnavailableException {
     Thread handler = Thread.currentThread();
     transfer.onCancel(reason -> handler.interrupt());
     exchange.request().addFailureListener(gone -> transfer.cancel(AbortReason.CLIENT_DISCONNECT));
@@ -286,6 +287,11 @@ public final class Deliveries {
       if (e instanceof HttpProblem refused && !exchange.response().isCommitted()) {
         exchange.response().reset(); // e.g. no direct memory for a paced download's first buffer
         throw refused; // nothing sent: a clean 503, as if refused before the headers were set
+      }
+      if (e instanceof StoreUnavailableException unavailable
+          && !exchange.response().isCommitted()) {
+        exchange.response().reset(); // e.g. no database connection free to open the blob with
+        throw unavailable; // nothing sent: the router answers 503
       }
       AbortReason reason = e instanceof AbortCause c ? c.reason() : AbortReason.SOURCE_FAILED;
       AccessLog.aborted(exchange, "download", reason, body.written());

@@ -4,6 +4,7 @@ import dev.sluice.core.AbortReason;
 import dev.sluice.core.ClientDisconnectedException;
 import dev.sluice.core.InvalidInputException;
 import dev.sluice.core.Secrets;
+import dev.sluice.core.blob.StoreUnavailableException;
 import dev.sluice.core.job.IngestionException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -101,7 +102,7 @@ public final class Router extends Handler.Abstract {
                 ? gone.getMessage()
                 : "the request body ended early; nothing was stored");
       } else {
-        answer(exchange, internalError(exchange, e.toString(), e));
+        answer(exchange, failed(exchange, e));
       }
     } catch (Exception e) {
       if (e instanceof HttpException bad && bad.getCode() >= 400 && bad.getCode() < 500) {
@@ -109,10 +110,29 @@ public final class Router extends Handler.Abstract {
         String reason = bad.getReason() == null ? "malformed request" : bad.getReason();
         answer(exchange, new HttpProblem(bad.getCode(), reason + " in " + exchange.path()));
       } else {
-        answer(exchange, internalError(exchange, e.toString(), e));
+        answer(exchange, failed(exchange, e));
       }
     }
     return true;
+  }
+
+  /**
+   * The answer to a request that failed on the server's side: 503 with {@code Retry-After} when the
+   * store could not take it now (its detail logged, not quoted), else a logged 500.
+   */
+  private static HttpProblem failed(Exchange exchange, Exception e) {
+    StoreUnavailableException unavailable = StoreUnavailableException.in(e);
+    if (unavailable == null) {
+      return internalError(exchange, e.toString(), e);
+    }
+    Throwable detail = unavailable.getCause() == null ? unavailable : unavailable.getCause();
+    LOG.warn(
+        "{} {} refused with 503: {}: {}",
+        exchange.method(),
+        exchange.path(),
+        unavailable.getMessage(),
+        Secrets.redact(String.valueOf(detail.getMessage())));
+    return new HttpProblem(503, unavailable.getMessage() + "; retry", Map.of("Retry-After", "1"));
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.sluice.core.blob.BlobStore;
 import dev.sluice.core.blob.InsufficientStorageException;
 import dev.sluice.core.blob.Precondition;
 import dev.sluice.core.blob.PreconditionFailedException;
+import dev.sluice.core.blob.StoreUnavailableException;
 import dev.sluice.core.delivery.Conditionals;
 import dev.sluice.core.job.Ingestion;
 import dev.sluice.core.job.IngestionException;
@@ -162,6 +163,9 @@ public final class Uploads {
     } catch (MemoryExhaustedException e) { // the store's own buffers (S3 parts), before reading
       body.close();
       throw busyBeforeReading(e, "upload");
+    } catch (StoreUnavailableException e) { // e.g. its database's connections all busy
+      body.close();
+      throw e; // the router answers 503
     }
     Ingestion ingestion =
         Ingestion.from(body).through(Transforms.limit(context.config().maxBodySize(), "body size"));

@@ -3,6 +3,7 @@ package dev.sluice.jdbc.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.core.Secrets;
+import dev.sluice.core.blob.StoreUnavailableException;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -15,31 +16,35 @@ import java.time.Duration;
  * takes a tenth of one, so a store that opened one per operation paid that on every look-up.
  *
  * <p>At most {@code max} are open; a transfer holds one for as long as it runs, so the next beyond
- * that waits up to {@link #WAIT} for one to come back and then fails. Idle ones beyond the first
- * close after a minute. Thread-safe; the store that opens it closes it.
+ * that waits for one to come back, and fails with {@link StoreUnavailableException} if none does in
+ * time. Idle ones beyond the first close after a minute. Thread-safe; the store that opens it
+ * closes it.
  */
 public final class ConnectionPool implements AutoCloseable {
-
-  /** How long taking a connection waits, for a free one or for the database to answer. */
-  public static final Duration WAIT = Duration.ofSeconds(10);
 
   private final HikariDataSource pool;
   private final String url;
   private final int max;
+  private final Duration wait;
 
-  private ConnectionPool(HikariDataSource pool, String url, int max) {
+  private ConnectionPool(HikariDataSource pool, String url, int max, Duration wait) {
     this.pool = pool;
     this.url = url;
     this.max = max;
+    this.wait = wait;
   }
 
   /**
-   * A pool of at most {@code max} connections to {@code url}, named {@code name} in its threads.
-   * Opens no connection yet: the first {@link #take} does.
+   * A pool of at most {@code max} connections to {@code url}, named {@code name} in its threads,
+   * whose {@link #take} waits up to {@code wait} (at least 250 ms, HikariCP's floor) for one. Opens
+   * no connection yet: the first {@link #take} does.
    */
-  public static ConnectionPool open(String url, String name, int max) {
+  public static ConnectionPool open(String url, String name, int max, Duration wait) {
     if (max < 1) {
       throw new IllegalArgumentException("max connections must be >= 1: " + max);
+    }
+    if (wait.toMillis() < 250) {
+      throw new IllegalArgumentException("the wait for a connection must be >= 250 ms: " + wait);
     }
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
@@ -47,27 +52,38 @@ public final class ConnectionPool implements AutoCloseable {
     config.setMaximumPoolSize(max);
     config.setMinimumIdle(1);
     config.setIdleTimeout(Duration.ofMinutes(1).toMillis());
-    config.setConnectionTimeout(WAIT.toMillis());
+    config.setConnectionTimeout(wait.toMillis());
     config.setInitializationFailTimeout(-1); // the store's first statement fails, with its message
-    return new ConnectionPool(new HikariDataSource(config), url, max);
+    return new ConnectionPool(new HikariDataSource(config), url, max, wait);
   }
 
-  /** A connection of the pool; closing it gives it back. */
-  public Connection take() throws IOException {
+  /**
+   * A connection of the pool; closing it gives it back.
+   *
+   * @throws StoreUnavailableException when none came within the wait: all busy, or the database did
+   *     not answer (the cause says which, with the database's own message)
+   */
+  public Connection take() throws StoreUnavailableException {
     try {
       return pool.getConnection();
     } catch (SQLException e) {
-      throw new IOException(
-          "no connection to "
-              + Database.redact(url)
-              + " within "
-              + WAIT.toSeconds()
-              + " s (at most "
-              + max
-              + " open): "
-              + Secrets.redact(reason(e)),
-          e);
+      throw new StoreUnavailableException(
+          "the store's database gave no connection within " + waitText(),
+          new IOException(
+              "no connection to "
+                  + Database.redact(url)
+                  + " within "
+                  + waitText()
+                  + " (at most "
+                  + max
+                  + " open): "
+                  + Secrets.redact(reason(e)),
+              e));
     }
+  }
+
+  private String waitText() {
+    return wait.toMillis() % 1000 == 0 ? wait.toSeconds() + " s" : wait.toMillis() + " ms";
   }
 
   /** Why no connection came: the database's own failure where there was one. */
