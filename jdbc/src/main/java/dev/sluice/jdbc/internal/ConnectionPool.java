@@ -36,8 +36,9 @@ public final class ConnectionPool implements AutoCloseable {
 
   /**
    * A pool of at most {@code max} connections to {@code url}, named {@code name} in its threads,
-   * whose {@link #take} waits up to {@code wait} (at least 250 ms, HikariCP's floor) for one. Opens
-   * no connection yet: the first {@link #take} does.
+   * whose {@link #take} waits up to {@code wait} (at least 250 ms, HikariCP's floor) for one. It
+   * connects as connections are taken, and keeps one idle in the background; a database that does
+   * not answer fails the first {@link #take}, not this.
    */
   public static ConnectionPool open(String url, String name, int max, Duration wait) {
     if (max < 1) {
@@ -53,6 +54,8 @@ public final class ConnectionPool implements AutoCloseable {
     config.setMinimumIdle(1);
     config.setIdleTimeout(Duration.ofMinutes(1).toMillis());
     config.setConnectionTimeout(wait.toMillis());
+    // a borrowed idle connection's liveness check fits in the wait (HikariCP's default is 5 s)
+    config.setValidationTimeout(Math.min(Duration.ofSeconds(5).toMillis(), wait.toMillis()));
     config.setInitializationFailTimeout(-1); // the store's first statement fails, with its message
     return new ConnectionPool(new HikariDataSource(config), url, max, wait);
   }
