@@ -6,7 +6,7 @@
 # /proc/PID/clear_refs (so run as root, as the machines here do).
 # Usage: bench/http.sh [--rounds 3] [--throttled 1000] [--throttled-size 1MiB] [--only put-get|get]
 #                      [--size 1GiB] [--medium 100MiB] [--congestion cubic]
-# Environment: GET_SAMPLES downloads per GET row and round (default 5, the servers taking turns);
+# Environment: GET_SAMPLES downloads per GET row and round (default 10, the servers taking turns);
 # SAMPLES_TO=FILE appends every sample (test, server, MiB/s, peak RSS MiB, CPU-s; tab-separated) to
 # FILE, to pool several runs (python3 bench/http/summary.py FILE... gives their tables);
 # REQUEST_WARM_UP_S seconds of 1 KiB GETs before the rounds (default 4; 0 skips them), then
@@ -279,9 +279,11 @@ for round in $(seq "$rounds"); do
   puts && cat "$work/sluice-data/b/"*.bin "$work/node/"*.bin "$work/files/"*.bin > /dev/null 2>&1
   # GET_SAMPLES downloads per row, the servers taking turns: one 100 MiB GET takes 30-65 ms and
   # its speed spans 1.5-3.8 GB/s for any server here (docs/benchmarks.md, "A fresh server's request
-  # path"), so a row of one GET per round measured the machine's swing more than the server
+  # path"), so a row of one GET per round measured the machine's swing more than the server; ten
+  # (thirty a row over three rounds) bring the ratio's 95 % interval to about +-10 % under bbr
+  # (docs/benchmarks.md, "Line 3 with sixty GETs a row")
   for row in "$med.bin" "$big.bin" $(gets && echo range); do
-    for _ in $(seq "${GET_SAMPLES:-5}"); do
+    for _ in $(seq "${GET_SAMPLES:-10}"); do
       for s in $order; do
         measure_start $s
         if [ "$row" = range ]; then
@@ -297,7 +299,7 @@ for round in $(seq "$rounds"); do
   # the same downloads by a client that copies nothing (bench/http/discard-get.c): what the server's
   # sending costs, which curl's copy hides (docs/benchmarks.md, "A client that copies nothing")
   for row in $(gets && echo "$med.bin $big.bin"); do
-    for _ in $(seq "${GET_SAMPLES:-5}"); do
+    for _ in $(seq "${GET_SAMPLES:-10}"); do
       for s in $order; do
         u=$(url $s "$row"); address=${u#http://127.0.0.1:}
         measure_start $s
