@@ -155,8 +155,7 @@ public final class PostgresBlobStore implements BlobStore {
         throw new IllegalArgumentException(
             "a large-object store needs a PostgreSQL URL: " + Database.redact(url));
       }
-      ConnectionPool connections =
-          ConnectionPool.open(url, "sluice-" + table, maxConnections, connectionWait);
+      ConnectionPool connections = ConnectionPool.open(url, table, maxConnections, connectionWait);
       try {
         createTables(connections, table);
       } catch (IOException | RuntimeException e) {
