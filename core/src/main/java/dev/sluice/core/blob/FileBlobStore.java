@@ -248,6 +248,18 @@ public final class FileBlobStore implements BlobStore {
     return BlobSink.of(checkedWriter(key, spec), spec.expectedSha256());
   }
 
+  /**
+   * Whether {@code path} exists and is not a folder, by one look (an exists-then-is-folder pair
+   * took a folder that a concurrent clean-up removed in between for a file).
+   */
+  private static boolean isFile(Path path) {
+    try {
+      return !Files.readAttributes(path, BasicFileAttributes.class).isDirectory();
+    } catch (IOException e) {
+      return false; // missing: created on the way
+    }
+  }
+
   /** A writer for {@code key}, once the key, the spec and the folders allow one. */
   private FileBlobWriter checkedWriter(String key, BlobSpec spec) throws IOException {
     Path target = dataPath(key);
@@ -257,7 +269,7 @@ public final class FileBlobStore implements BlobStore {
           key, null, "cannot store an object under this key: it is a folder of other objects");
     }
     for (Path folder = target.getParent(); !folder.equals(root); folder = folder.getParent()) {
-      if (Files.exists(folder) && !Files.isDirectory(folder)) {
+      if (isFile(folder)) {
         throw new FileSystemException(
             key, null, "cannot store an object under this key: a prefix of it is an object");
       }

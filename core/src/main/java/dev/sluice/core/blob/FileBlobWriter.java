@@ -66,7 +66,7 @@ final class FileBlobWriter implements BlobWriter {
       throw new IllegalStateException("the writer for key " + key + " has been written to");
     }
     try {
-      Files.createDirectories(target.getParent());
+      TemporaryFile.createFolders(target.getParent());
     } catch (FileAlreadyExistsException e) {
       throw notAFolder();
     }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -81,7 +82,7 @@ public final class TemporaryFile {
    */
   public static TemporaryFile createWithFolders(Path target) throws IOException {
     for (int attempt = 1; ; attempt++) {
-      Files.createDirectories(target.getParent());
+      createFolders(target.getParent());
       try {
         return create(target);
       } catch (NoSuchFileException e) {
@@ -90,6 +91,44 @@ public final class TemporaryFile {
         }
       }
     }
+  }
+
+  /**
+   * Creates {@code folder} and its missing parents, as {@link Files#createDirectories} does, but
+   * made again when a concurrent clean-up of empty folders (a delete's, a sweep's) removes one of
+   * them on the way: {@code createDirectories} then fails for a folder it made a moment before
+   * ({@link NoSuchFileException}), or takes one that existed and was gone by the time it looked for
+   * a file in its place ({@link FileAlreadyExistsException}).
+   *
+   * @throws FileAlreadyExistsException if a parent of {@code folder}, or itself, is a file
+   */
+  public static void createFolders(Path folder) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Files.createDirectories(folder);
+        return;
+      } catch (NoSuchFileException e) {
+        if (attempt == CREATE_ATTEMPTS) {
+          throw e;
+        }
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == CREATE_ATTEMPTS || aFileOnTheWayTo(folder)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Whether the deepest of {@code folder} and its parents that exists is something else. */
+  private static boolean aFileOnTheWayTo(Path folder) {
+    for (Path path = folder; path != null; path = path.getParent()) {
+      try {
+        return !Files.readAttributes(path, BasicFileAttributes.class).isDirectory();
+      } catch (IOException e) {
+        // missing (or under a file): look at its parent
+      }
+    }
+    return false;
   }
 
   /**
@@ -148,6 +187,22 @@ public final class TemporaryFile {
     if (reserved > 0 && Files.size(path) < reserved) {
       giveBackReservedPastTheEnd();
     }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        moveOnto(target, replace);
+        break;
+      } catch (NoSuchFileException e) {
+        // an adopted file's target folder, empty until now, removed by a concurrent clean-up
+        if (attempt == CREATE_ATTEMPTS || !Files.exists(path)) {
+          throw e;
+        }
+        createFolders(target.getParent());
+      }
+    }
+    ended = true;
+  }
+
+  private void moveOnto(Path target, boolean replace) throws IOException {
     if (replace) {
       FileChannel replaced = ReplacedFiles.hold(target); // freed off the caller's path
       try {
@@ -159,13 +214,12 @@ public final class TemporaryFile {
       try {
         Files.createLink(target, path); // fails atomically if the target exists
         Files.delete(path);
-      } catch (FileAlreadyExistsException e) {
+      } catch (FileAlreadyExistsException | NoSuchFileException e) {
         throw e;
       } catch (UnsupportedOperationException | FileSystemException e) {
         Files.move(path, target); // no hard links here: fails if the target exists
       }
     }
-    ended = true;
   }
 
   /**

@@ -540,4 +540,49 @@ class FileBlobStoreTest {
     assertThat(second.contentType()).isEqualTo("application/json");
     assertThat(second.sha256()).contains(sha256("second".getBytes(StandardCharsets.UTF_8)));
   }
+
+  /**
+   * Writes and deletes of keys in the same folders, at once: a delete removes the folders it left
+   * empty while a write is making them or writing into them, and the write must still land (it once
+   * failed as "a prefix of it is an object", a folder seen to exist and then gone).
+   */
+  @Test
+  void writesAndDeletesSharingFoldersAllLand() throws Exception {
+    int rounds = 1_500;
+    try (ExecutorService pool =
+        Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())) {
+      List<Future<Integer>> workers = new ArrayList<>();
+      for (String name : List.of("a", "b", "c")) {
+        workers.add(
+            pool.submit(
+                () -> {
+                  String key = "shared/folder/" + name;
+                  for (int i = 0; i < rounds; i++) {
+                    put(key, name + i, BlobSpec.defaults());
+                    assertThat(store.delete(key)).as("%s, round %d", key, i).isTrue();
+                  }
+                  return rounds;
+                }));
+      }
+      // a staged file published in place (a resumable upload's end): its folder is made empty and
+      // stays empty until the file is moved in
+      Path staging = Files.createDirectories(dir.resolve("staging"));
+      workers.add(
+          pool.submit(
+              () -> {
+                String key = "shared/folder/staged";
+                for (int i = 0; i < rounds; i++) {
+                  byte[] content = ("staged" + i).getBytes(StandardCharsets.UTF_8);
+                  Path staged = Files.write(staging.resolve("s" + i), content);
+                  store.publish(key, BlobSpec.defaults(), staged, sha256(content));
+                  assertThat(store.delete(key)).as("%s, round %d", key, i).isTrue();
+                }
+                return rounds;
+              }));
+      for (Future<Integer> worker : workers) {
+        assertThat(worker.get()).isEqualTo(rounds);
+      }
+    }
+    assertThat(store.find("shared/folder/a")).isEmpty();
+  }
 }
