@@ -248,18 +248,6 @@ public final class FileBlobStore implements BlobStore {
     return BlobSink.of(checkedWriter(key, spec), spec.expectedSha256());
   }
 
-  /**
-   * Whether {@code path} exists and is not a folder, by one look (an exists-then-is-folder pair
-   * took a folder that a concurrent clean-up removed in between for a file).
-   */
-  private static boolean isFile(Path path) {
-    try {
-      return !Files.readAttributes(path, BasicFileAttributes.class).isDirectory();
-    } catch (IOException e) {
-      return false; // missing: created on the way
-    }
-  }
-
   /** A writer for {@code key}, once the key, the spec and the folders allow one. */
   private FileBlobWriter checkedWriter(String key, BlobSpec spec) throws IOException {
     Path target = dataPath(key);
@@ -268,11 +256,9 @@ public final class FileBlobStore implements BlobStore {
       throw new FileSystemException(
           key, null, "cannot store an object under this key: it is a folder of other objects");
     }
-    for (Path folder = target.getParent(); !folder.equals(root); folder = folder.getParent()) {
-      if (isFile(folder)) {
-        throw new FileSystemException(
-            key, null, "cannot store an object under this key: a prefix of it is an object");
-      }
+    if (TemporaryFile.blockedByAFile(target.getParent())) {
+      throw new FileSystemException(
+          key, null, "cannot store an object under this key: a prefix of it is an object");
     }
     if (spec.precondition() != Precondition.NONE && !satisfies(key, spec.precondition())) {
       throw new PreconditionFailedException(key);

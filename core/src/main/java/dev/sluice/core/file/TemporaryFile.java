@@ -112,15 +112,19 @@ public final class TemporaryFile {
           throw e;
         }
       } catch (FileAlreadyExistsException e) {
-        if (attempt == CREATE_ATTEMPTS || aFileOnTheWayTo(folder)) {
+        if (attempt == CREATE_ATTEMPTS || blockedByAFile(folder)) {
           throw e;
         }
       }
     }
   }
 
-  /** Whether the deepest of {@code folder} and its parents that exists is something else. */
-  private static boolean aFileOnTheWayTo(Path folder) {
+  /**
+   * Whether a file stands where {@code folder} or one of its parents should be: the deepest of them
+   * that exists is not a folder. One look at each, so a folder removed meanwhile is not taken for a
+   * file.
+   */
+  public static boolean blockedByAFile(Path folder) {
     for (Path path = folder; path != null; path = path.getParent()) {
       try {
         return !Files.readAttributes(path, BasicFileAttributes.class).isDirectory();
