@@ -36,17 +36,11 @@ public final class ConnectionPool implements AutoCloseable {
 
   /**
    * A pool of at most {@code max} connections to {@code url}, named {@code name} in its threads,
-   * whose {@link #take} waits up to {@code wait} (at least 250 ms, HikariCP's floor) for one. It
-   * connects as connections are taken, and keeps one idle in the background; a database that does
-   * not answer fails the first {@link #take}, not this.
+   * whose {@link #take} waits up to {@code wait} (at least 250 ms, HikariCP's floor, as the store's
+   * builder checks) for one. It connects as connections are taken, and keeps one idle in the
+   * background; a database that does not answer fails the first {@link #take}, not this.
    */
   public static ConnectionPool open(String url, String name, int max, Duration wait) {
-    if (max < 1) {
-      throw new IllegalArgumentException("max connections must be >= 1: " + max);
-    }
-    if (wait.toMillis() < 250) {
-      throw new IllegalArgumentException("the wait for a connection must be >= 250 ms: " + wait);
-    }
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setPoolName(name);
